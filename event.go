@@ -1,0 +1,301 @@
+package logpipe
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Event is one log record moving through a pipeline: a timestamp, ordered
+// fields (including "message"), tags, metadata that outputs never write,
+// and an optional per-event error.
+//
+// An Event is not safe for concurrent use. Ownership moves with the Batch
+// that holds it (see Batch); call Clone to keep one beyond a call.
+type Event struct {
+	// Timestamp is the event's "@timestamp". The zero time means "not set":
+	// it is then left out of the JSON encoding.
+	Timestamp time.Time
+
+	fields   Object
+	meta     Object
+	tags     []string
+	err      error
+	failures int
+}
+
+// NewEvent returns an event whose "message" is message and whose Timestamp
+// is the current time.
+func NewEvent(message string) *Event {
+	e := &Event{Timestamp: time.Now()}
+	e.fields.kvs = make([]KV, 1, 8)
+	e.fields.kvs[0] = KV{"message", StringValue(message)}
+	return e
+}
+
+// Fields returns the event's top-level fields. Changes to the returned
+// Object change the event.
+func (e *Event) Fields() *Object { return &e.fields }
+
+// Meta returns the event's "@metadata": fields for the pipeline's own use
+// (file offsets, document ids) that outputs never write.
+func (e *Event) Meta() *Object { return &e.meta }
+
+// Message returns the "message" field when it is a string, else "".
+func (e *Event) Message() string {
+	v, _ := e.fields.Get("message")
+	return v.Str()
+}
+
+// Get returns the value at p. `@timestamp` yields a KindTime Value (absent
+// when the Timestamp is zero) and `tags` an array of strings (absent when
+// there are no tags).
+func (e *Event) Get(p Path) (Value, bool) {
+	switch p.root {
+	case rootTimestamp:
+		if e.Timestamp.IsZero() {
+			return Value{}, false
+		}
+		return TimeValue(e.Timestamp), true
+	case rootTags:
+		if len(e.tags) == 0 {
+			return Value{}, false
+		}
+		return ValueOf(e.tags), true
+	case rootMeta:
+		return lookup(&e.meta, p.segs)
+	}
+	return lookup(&e.fields, p.segs)
+}
+
+// ErrPathConflict is returned by Event.Set when a value that is not an
+// object (or an array index that does not exist) is in the way.
+var ErrPathConflict = errors.New("logpipe: field is not an object")
+
+// Set sets the value at p, creating intermediate objects as needed. It
+// returns an error wrapping ErrPathConflict when an existing non-object
+// value is in the way. Setting `@timestamp` requires a KindTime Value (or a
+// string in RFC 3339); setting `tags` requires a string or an array of
+// strings.
+func (e *Event) Set(p Path, v Value) error {
+	switch p.root {
+	case rootTimestamp:
+		switch v.kind {
+		case KindTime:
+			e.Timestamp = v.ptr.(time.Time)
+			return nil
+		case KindString:
+			t, err := time.Parse(time.RFC3339Nano, v.str)
+			if err != nil {
+				return fmt.Errorf("logpipe: set @timestamp: %w", err)
+			}
+			e.Timestamp = t
+			return nil
+		}
+		return fmt.Errorf("logpipe: set @timestamp: want a time, got %s", v.kind)
+	case rootTags:
+		tags, ok := stringsOf(v)
+		if !ok {
+			return fmt.Errorf("logpipe: set tags: want strings, got %s", v.kind)
+		}
+		e.tags = e.tags[:0]
+		e.AddTag(tags...)
+		return nil
+	case rootMeta:
+		if len(p.segs) == 0 {
+			o := v.Object()
+			if o == nil {
+				return fmt.Errorf("logpipe: set @metadata: want an object, got %s: %w", v.kind, ErrPathConflict)
+			}
+			e.meta = *o.Clone()
+			return nil
+		}
+		return setIn(&e.meta, p.segs, v, p.raw)
+	}
+	return setIn(&e.fields, p.segs, v, p.raw)
+}
+
+func setIn(o *Object, segs []string, v Value, raw string) error {
+	last := len(segs) - 1
+	cur := o
+	for i := 0; i < last; i++ {
+		idx := cur.index(segs[i])
+		if idx < 0 {
+			cur = cur.walkCreate(segs[i:last])
+			break
+		}
+		val := cur.kvs[idx].Value
+		// Walk into arrays by index ([list][0][name]).
+		for val.kind == KindArray && i+1 < last {
+			arr := val.ptr.([]Value)
+			j, ok := arrayIndex(segs[i+1], len(arr))
+			if !ok {
+				return fmt.Errorf("logpipe: set %s: no element %q in array %q: %w", raw, segs[i+1], segs[i], ErrPathConflict)
+			}
+			i++
+			val = arr[j]
+		}
+		child := val.Object()
+		if child == nil {
+			return fmt.Errorf("logpipe: set %s: %q holds a %s: %w", raw, segs[i], val.kind, ErrPathConflict)
+		}
+		cur = child
+	}
+	cur.Set(segs[last], v)
+	return nil
+}
+
+func stringsOf(v Value) ([]string, bool) {
+	switch v.kind {
+	case KindString:
+		return []string{v.str}, true
+	case KindArray:
+		arr := v.ptr.([]Value)
+		out := make([]string, 0, len(arr))
+		for _, e := range arr {
+			if e.kind != KindString {
+				return nil, false
+			}
+			out = append(out, e.str)
+		}
+		return out, true
+	}
+	return nil, false
+}
+
+// Delete removes the value at p and reports whether it was present.
+// Deleting `@timestamp` zeroes the Timestamp; deleting `tags` removes every
+// tag.
+func (e *Event) Delete(p Path) bool {
+	switch p.root {
+	case rootTimestamp:
+		had := !e.Timestamp.IsZero()
+		e.Timestamp = time.Time{}
+		return had
+	case rootTags:
+		had := len(e.tags) > 0
+		e.tags = e.tags[:0]
+		return had
+	case rootMeta:
+		if len(p.segs) == 0 {
+			had := e.meta.Len() > 0
+			e.meta.Reset()
+			return had
+		}
+		return deleteIn(&e.meta, p.segs)
+	}
+	return deleteIn(&e.fields, p.segs)
+}
+
+func deleteIn(o *Object, segs []string) bool {
+	last := len(segs) - 1
+	if last == 0 {
+		return o.Delete(segs[0])
+	}
+	v, ok := lookup(o, segs[:last])
+	if !ok {
+		return false
+	}
+	switch v.kind {
+	case KindObject:
+		return v.ptr.(*Object).Delete(segs[last])
+	}
+	return false
+}
+
+// AddTag adds each tag that is not already present, keeping insertion order.
+func (e *Event) AddTag(tags ...string) {
+	for _, t := range tags {
+		if !slices.Contains(e.tags, t) {
+			e.tags = append(e.tags, t)
+		}
+	}
+}
+
+// HasTag reports whether the event carries tag.
+func (e *Event) HasTag(tag string) bool { return slices.Contains(e.tags, tag) }
+
+// RemoveTag removes tag and reports whether it was present.
+func (e *Event) RemoveTag(tag string) bool {
+	i := slices.Index(e.tags, tag)
+	if i < 0 {
+		return false
+	}
+	e.tags = slices.Delete(e.tags, i, i+1)
+	return true
+}
+
+// Tags returns the tags in insertion order. The slice is shared with the
+// event and must not be modified.
+func (e *Event) Tags() []string { return e.tags }
+
+// TagFailure adds failure tags such as "_grokparsefailure" and counts the
+// event as failed (see Failed). Filters call it when they could not process
+// an event but the event should continue down the pipeline, as Logstash's
+// parse filters do.
+func (e *Event) TagFailure(tags ...string) {
+	e.AddTag(tags...)
+	e.failures++
+}
+
+// Fail records err on the event. The event is not dropped: the pipeline
+// sends events with an error to its dead-letter output when one is
+// configured, and otherwise tags them "_filtererror" and delivers them.
+// Several calls are joined with errors.Join.
+func (e *Event) Fail(err error) {
+	if err == nil {
+		return
+	}
+	if e.err == nil {
+		e.err = err
+	} else {
+		e.err = errors.Join(e.err, err)
+	}
+	e.failures++
+}
+
+// Err returns the errors recorded with Fail, or nil.
+func (e *Event) Err() error { return e.err }
+
+// ClearErr removes the errors recorded with Fail.
+func (e *Event) ClearErr() { e.err = nil }
+
+// Failed reports whether any filter recorded a failure on the event, through
+// Fail or TagFailure.
+func (e *Event) Failed() bool { return e.failures > 0 }
+
+// Clone returns a deep copy of e.
+func (e *Event) Clone() *Event {
+	c := &Event{
+		Timestamp: e.Timestamp,
+		err:       e.err,
+		failures:  e.failures,
+		tags:      slices.Clone(e.tags),
+	}
+	c.fields = *e.fields.Clone()
+	if e.meta.Len() > 0 {
+		c.meta = *e.meta.Clone()
+	}
+	return c
+}
+
+// Equal reports whether e and f have the same timestamp, fields, tags (in
+// any order) and metadata. Errors are not compared.
+func (e *Event) Equal(f *Event) bool {
+	if !e.Timestamp.Equal(f.Timestamp) || !e.fields.Equal(&f.fields) || !e.meta.Equal(&f.meta) {
+		return false
+	}
+	if len(e.tags) != len(f.tags) {
+		return false
+	}
+	for _, t := range e.tags {
+		if !f.HasTag(t) {
+			return false
+		}
+	}
+	return true
+}
+
+// String returns the event's JSON encoding.
+func (e *Event) String() string { return string(e.AppendJSON(nil)) }

@@ -1,0 +1,5 @@
+module github.com/logpipe/logpipe
+
+go 1.26.8
+
+require github.com/valyala/fastjson v1.6.10
