@@ -1,0 +1,630 @@
+package joda
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// ErrMismatch is returned by Parser.Parse when the text does not match the
+// pattern. It is a single value (no per-call allocation) because a date
+// filter commonly tries several patterns before one matches.
+var ErrMismatch = errors.New("joda: text does not match the pattern")
+
+// ErrRange is returned by Parser.Parse when the text matches the pattern
+// but a field is out of range (month 13, hour 25, February 30).
+var ErrRange = errors.New("joda: field out of range")
+
+// Locale holds the names a pattern's text fields (MMM, MMMM, EEE, EEEE, a)
+// match. Matching is case-insensitive and accepts both the short and the
+// full form, as Joda-Time does.
+type Locale struct {
+	Months      [12]string
+	ShortMonths [12]string
+	Days        [7]string // Sunday first, as time.Weekday
+	ShortDays   [7]string
+	AmPm        [2]string
+}
+
+var english = Locale{
+	Months:      [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
+	ShortMonths: [12]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"},
+	Days:        [7]string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"},
+	ShortDays:   [7]string{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"},
+	AmPm:        [2]string{"AM", "PM"},
+}
+
+var locales = map[string]*Locale{
+	"en": &english,
+	"de": {
+		Months:      [12]string{"Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"},
+		ShortMonths: [12]string{"Jan", "Feb", "Mär", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dez"},
+		Days:        [7]string{"Sonntag", "Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag"},
+		ShortDays:   [7]string{"So", "Mo", "Di", "Mi", "Do", "Fr", "Sa"},
+		AmPm:        [2]string{"AM", "PM"},
+	},
+	"fr": {
+		Months:      [12]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"},
+		ShortMonths: [12]string{"janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."},
+		Days:        [7]string{"dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"},
+		ShortDays:   [7]string{"dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."},
+		AmPm:        [2]string{"AM", "PM"},
+	},
+	"es": {
+		Months:      [12]string{"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"},
+		ShortMonths: [12]string{"ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic"},
+		Days:        [7]string{"domingo", "lunes", "martes", "miércoles", "jueves", "viernes", "sábado"},
+		ShortDays:   [7]string{"dom", "lun", "mar", "mié", "jue", "vie", "sáb"},
+		AmPm:        [2]string{"a. m.", "p. m."},
+	},
+}
+
+// LookupLocale returns the names for a language tag such as "en",
+// "en-US", "en_US" or "de_DE" (only the language part is used). The empty
+// tag means English. English, German, French and Spanish are known; any
+// other language is an error.
+func LookupLocale(tag string) (*Locale, error) {
+	lang := tag
+	if i := strings.IndexAny(lang, "-_"); i >= 0 {
+		lang = lang[:i]
+	}
+	lang = strings.ToLower(lang)
+	if lang == "" {
+		return &english, nil
+	}
+	if l, ok := locales[lang]; ok {
+		return l, nil
+	}
+	return nil, fmt.Errorf("joda: unsupported locale %q (known: de, en, es, fr)", tag)
+}
+
+type opKind uint8
+
+const (
+	opLit       opKind = iota
+	opYear             // y, Y: up to max digits
+	opYear2            // yy: two-digit year with pivot
+	opMonth            // M, MM
+	opMonthText        // MMM, MMMM
+	opDay              // d
+	opDayOfYear        // D
+	opWeekday          // e (ignored)
+	opWeekText         // E (ignored)
+	opHalf             // a
+	opHour             // H 0-23
+	opHour24           // k 1-24
+	opHour12           // h 1-12
+	opHour11           // K 0-11
+	opMinute           // m
+	opSecond           // s
+	opFrac             // S
+	opZoneOff          // Z, ZZ
+	opZoneID           // ZZZ
+	opZoneName         // z
+	opEra              // G
+)
+
+type op struct {
+	kind opKind
+	max  int // maximum digits for numeric fields
+	lit  string
+}
+
+// Parser parses text with one Joda-Time pattern. It is built once with
+// NewParser and is safe for concurrent use.
+type Parser struct {
+	pattern string
+	ops     []op
+	locale  *Locale
+	hasYear bool
+	hasZone bool
+	hasDay  bool
+}
+
+// NewParser compiles pattern for parsing with the names of locale (nil
+// means English). Letters that can be formatted but not parsed
+// unambiguously (C, x, w) are an error naming the letter.
+func NewParser(pattern string, locale *Locale) (*Parser, error) {
+	l, err := Compile(pattern)
+	if err != nil {
+		return nil, err
+	}
+	if locale == nil {
+		locale = &english
+	}
+	p := &Parser{pattern: pattern, locale: locale}
+	isNumeric := func(i int) bool {
+		if i >= len(l.Tokens) {
+			return false
+		}
+		t := l.Tokens[i]
+		switch t.Letter {
+		case 0, 'E', 'a', 'z', 'Z', 'G':
+			return false
+		case 'M':
+			return t.Count < 3
+		}
+		return true
+	}
+	for i, t := range l.Tokens {
+		n := t.Count
+		max2 := max(n, 2)
+		var o op
+		switch t.Letter {
+		case 0:
+			o = op{kind: opLit, lit: t.Lit}
+		case 'y', 'Y':
+			p.hasYear = true
+			switch {
+			case n == 2:
+				o = op{kind: opYear2, max: 2}
+				if !isNumeric(i + 1) {
+					o.max = 9 // lenient: more digits are a full year, as Joda does
+				}
+			case isNumeric(i + 1):
+				o = op{kind: opYear, max: n}
+			default:
+				o = op{kind: opYear, max: max(n, 9)}
+			}
+		case 'M':
+			if n >= 3 {
+				o = op{kind: opMonthText}
+			} else {
+				o = op{kind: opMonth, max: max2}
+			}
+		case 'd':
+			p.hasDay = true
+			o = op{kind: opDay, max: max2}
+		case 'D':
+			p.hasDay = true
+			o = op{kind: opDayOfYear, max: max(n, 3)}
+		case 'e':
+			o = op{kind: opWeekday, max: n}
+		case 'E':
+			o = op{kind: opWeekText}
+		case 'a':
+			o = op{kind: opHalf}
+		case 'H':
+			o = op{kind: opHour, max: max2}
+		case 'k':
+			o = op{kind: opHour24, max: max2}
+		case 'h':
+			o = op{kind: opHour12, max: max2}
+		case 'K':
+			o = op{kind: opHour11, max: max2}
+		case 'm':
+			o = op{kind: opMinute, max: max2}
+		case 's':
+			o = op{kind: opSecond, max: max2}
+		case 'S':
+			o = op{kind: opFrac, max: n}
+		case 'Z':
+			p.hasZone = true
+			if n >= 3 {
+				o = op{kind: opZoneID}
+			} else {
+				o = op{kind: opZoneOff}
+			}
+		case 'z':
+			p.hasZone = true
+			o = op{kind: opZoneName}
+		case 'G':
+			o = op{kind: opEra}
+		default:
+			return nil, fmt.Errorf("joda: pattern %q: letter %q (%s) cannot be used for parsing", pattern, t.Letter, known[t.Letter])
+		}
+		p.ops = append(p.ops, o)
+	}
+	return p, nil
+}
+
+// Pattern returns the pattern as written.
+func (p *Parser) Pattern() string { return p.pattern }
+
+// HasYear reports whether the pattern contains a year; without one, Parse
+// guesses it from the clock.
+func (p *Parser) HasYear() bool { return p.hasYear }
+
+// HasZone reports whether the pattern contains a zone (Z, ZZ, ZZZ, z).
+func (p *Parser) HasZone() bool { return p.hasZone }
+
+// ZoneFunc resolves a zone id parsed by ZZZ (an IANA name such as
+// "Europe/Paris"). Callers usually cache time.LoadLocation behind it.
+type ZoneFunc func(name string) (*time.Location, error)
+
+// ParseContext holds what Parse needs besides the text.
+type ParseContext struct {
+	// Location is the zone for text without one; nil means UTC.
+	Location *time.Location
+	// Now is the current time, used only by patterns without a year
+	// (see Parse) and by two-digit years. The zero time means time.Now().
+	Now time.Time
+	// Zone resolves ZZZ zone ids; nil means time.LoadLocation.
+	Zone ZoneFunc
+}
+
+type fields struct {
+	year, month, day, yday int
+	hour, min, sec, nsec   int
+	half                   int // -1 none, 0 AM, 1 PM
+	hourKind               opKind
+	bc                     bool
+	loc                    *time.Location
+	year2                  bool
+}
+
+// Parse parses s, which must match the whole pattern. Literal text and
+// names match case-insensitively, as in Joda-Time. Text without a zone is
+// read in c.Location. A pattern without a year takes the year of c.Now,
+// except that a December date read in January belongs to the previous year
+// and a January date read in December to the next one (Logstash's rule).
+// Two-digit years fall in the 100 years starting 80 years before c.Now.
+func (p *Parser) Parse(s string, c *ParseContext) (time.Time, error) {
+	f := fields{month: 1, day: 1, half: -1}
+	pos := 0
+	for i := range p.ops {
+		o := &p.ops[i]
+		switch o.kind {
+		case opLit:
+			if len(s)-pos < len(o.lit) || !strings.EqualFold(s[pos:pos+len(o.lit)], o.lit) {
+				return time.Time{}, ErrMismatch
+			}
+			pos += len(o.lit)
+			continue
+		case opMonthText:
+			m, n := matchName(s[pos:], p.locale.Months[:], p.locale.ShortMonths[:])
+			if n == 0 {
+				return time.Time{}, ErrMismatch
+			}
+			f.month = m + 1
+			pos += n
+			continue
+		case opWeekText:
+			_, n := matchName(s[pos:], p.locale.Days[:], p.locale.ShortDays[:])
+			if n == 0 {
+				return time.Time{}, ErrMismatch
+			}
+			pos += n
+			continue
+		case opHalf:
+			h, n := matchName(s[pos:], p.locale.AmPm[:], nil)
+			if n == 0 {
+				return time.Time{}, ErrMismatch
+			}
+			f.half = h
+			pos += n
+			continue
+		case opEra:
+			switch {
+			case hasPrefixFold(s[pos:], "AD"):
+				pos += 2
+			case hasPrefixFold(s[pos:], "BC"):
+				f.bc = true
+				pos += 2
+			default:
+				return time.Time{}, ErrMismatch
+			}
+			continue
+		case opZoneOff:
+			loc, n, ok := parseOffset(s[pos:])
+			if !ok {
+				return time.Time{}, ErrMismatch
+			}
+			f.loc = loc
+			pos += n
+			continue
+		case opZoneID:
+			n := 0
+			for pos+n < len(s) && isZoneIDChar(s[pos+n]) {
+				n++
+			}
+			if n == 0 {
+				return time.Time{}, ErrMismatch
+			}
+			id := s[pos : pos+n]
+			if loc, _, ok := parseOffset(id); ok {
+				f.loc = loc
+			} else {
+				load := time.LoadLocation
+				if c.Zone != nil {
+					load = c.Zone
+				}
+				loc, err := load(id)
+				if err != nil {
+					return time.Time{}, ErrMismatch
+				}
+				f.loc = loc
+			}
+			pos += n
+			continue
+		case opZoneName:
+			n := 0
+			for pos+n < len(s) && isLetter(s[pos+n]) {
+				n++
+			}
+			off, ok := zoneAbbrev(s[pos : pos+n])
+			if !ok {
+				return time.Time{}, ErrMismatch
+			}
+			if off == 0 {
+				f.loc = time.UTC
+			} else {
+				f.loc = time.FixedZone(s[pos:pos+n], off)
+			}
+			pos += n
+			continue
+		}
+		// Numeric fields.
+		start := pos
+		v := 0
+		for pos < len(s) && pos-start < o.max && s[pos] >= '0' && s[pos] <= '9' {
+			v = v*10 + int(s[pos]-'0')
+			pos++
+		}
+		nd := pos - start
+		if nd == 0 {
+			return time.Time{}, ErrMismatch
+		}
+		switch o.kind {
+		case opYear:
+			f.year = v
+		case opYear2:
+			f.year = v
+			f.year2 = nd <= 2
+		case opMonth:
+			f.month = v
+		case opDay:
+			f.day = v
+		case opDayOfYear:
+			f.yday = v
+		case opWeekday:
+			if v < 1 || v > 7 {
+				return time.Time{}, ErrRange
+			}
+		case opHour, opHour24, opHour12, opHour11:
+			f.hour = v
+			f.hourKind = o.kind
+		case opMinute:
+			f.min = v
+		case opSecond:
+			f.sec = v
+		case opFrac:
+			ns := v
+			for d := nd; d < 9; d++ {
+				ns *= 10
+			}
+			for d := nd; d > 9; d-- {
+				ns /= 10
+			}
+			f.nsec = ns
+		}
+	}
+	if pos != len(s) {
+		return time.Time{}, ErrMismatch
+	}
+	return p.resolve(&f, c)
+}
+
+func (p *Parser) resolve(f *fields, c *ParseContext) (time.Time, error) {
+	switch f.hourKind {
+	case opHour:
+		if f.hour > 23 {
+			return time.Time{}, ErrRange
+		}
+	case opHour24:
+		if f.hour < 1 || f.hour > 24 {
+			return time.Time{}, ErrRange
+		}
+		if f.hour == 24 {
+			f.hour = 0
+		}
+	case opHour12:
+		if f.hour < 1 || f.hour > 12 {
+			return time.Time{}, ErrRange
+		}
+		if f.hour == 12 {
+			f.hour = 0
+		}
+	case opHour11:
+		if f.hour > 11 {
+			return time.Time{}, ErrRange
+		}
+	}
+	if f.half == 1 {
+		if f.hourKind == opHour || f.hourKind == opHour24 {
+			if f.hour < 12 {
+				f.hour += 12
+			}
+		} else {
+			f.hour += 12
+		}
+	}
+	if f.month < 1 || f.month > 12 || f.min > 59 || f.sec > 59 {
+		return time.Time{}, ErrRange
+	}
+	loc := f.loc
+	if loc == nil {
+		loc = c.Location
+		if loc == nil {
+			loc = time.UTC
+		}
+	}
+	if !p.hasYear || f.year2 {
+		now := c.Now
+		if now.IsZero() {
+			now = time.Now()
+		}
+		if f.year2 {
+			// Joda's two-digit year: the century that puts the year within
+			// [now-80, now+20).
+			base := now.Year() - 80
+			y := base - base%100 + f.year
+			if y < base {
+				y += 100
+			}
+			f.year = y
+		} else {
+			now = now.In(loc)
+			y := now.Year()
+			switch {
+			case f.month == 12 && now.Month() == time.January:
+				y--
+			case f.month == 1 && now.Month() == time.December:
+				y++
+			}
+			f.year = y
+		}
+	}
+	if f.bc {
+		f.year = 1 - f.year
+	}
+	if f.yday > 0 {
+		if f.yday > 366 || (f.yday == 366 && !isLeap(f.year)) {
+			return time.Time{}, ErrRange
+		}
+		t := time.Date(f.year, time.January, f.yday, f.hour, f.min, f.sec, f.nsec, loc)
+		return t, nil
+	}
+	if f.day < 1 || f.day > daysIn(time.Month(f.month), f.year) {
+		return time.Time{}, ErrRange
+	}
+	return time.Date(f.year, time.Month(f.month), f.day, f.hour, f.min, f.sec, f.nsec, loc), nil
+}
+
+func isLeap(y int) bool { return y%4 == 0 && (y%100 != 0 || y%400 == 0) }
+
+func daysIn(m time.Month, y int) int {
+	switch m {
+	case time.February:
+		if isLeap(y) {
+			return 29
+		}
+		return 28
+	case time.April, time.June, time.September, time.November:
+		return 30
+	}
+	return 31
+}
+
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+}
+
+// matchName finds the longest name in full or short that s starts with
+// (case-insensitively) and returns its index and length in s.
+func matchName(s string, full, short []string) (idx, n int) {
+	for i, name := range full {
+		if len(name) > n && hasPrefixFold(s, name) {
+			idx, n = i, len(name)
+		}
+	}
+	for i, name := range short {
+		if len(name) > n && hasPrefixFold(s, name) {
+			idx, n = i, len(name)
+		}
+	}
+	return idx, n
+}
+
+func isZoneIDChar(c byte) bool {
+	return isLetter(c) || (c >= '0' && c <= '9') || c == '/' || c == '_' || c == '+' || c == '-'
+}
+
+// parseOffset reads "Z", "+hh", "+hhmm", "+hh:mm" or "+hh:mm:ss" (and the
+// same with '-') from the start of s.
+func parseOffset(s string) (*time.Location, int, bool) {
+	if s == "" {
+		return nil, 0, false
+	}
+	if s[0] == 'Z' || s[0] == 'z' {
+		return time.UTC, 1, true
+	}
+	if s[0] != '+' && s[0] != '-' {
+		return nil, 0, false
+	}
+	two := func(i int) (int, bool) {
+		if i+2 > len(s) || !isDigit(s[i]) || !isDigit(s[i+1]) {
+			return 0, false
+		}
+		return int(s[i]-'0')*10 + int(s[i+1]-'0'), true
+	}
+	h, ok := two(1)
+	if !ok || h > 23 {
+		return nil, 0, false
+	}
+	n, m, sec := 3, 0, 0
+	if n < len(s) && s[n] == ':' {
+		if v, ok := two(n + 1); ok {
+			m, n = v, n+3
+			if n < len(s) && s[n] == ':' {
+				if v, ok := two(n + 1); ok {
+					sec, n = v, n+3
+				}
+			}
+		}
+	} else if v, ok := two(n); ok {
+		m, n = v, n+2
+	}
+	if m > 59 || sec > 59 {
+		return nil, 0, false
+	}
+	off := h*3600 + m*60 + sec
+	if s[0] == '-' {
+		off = -off
+	}
+	if off == 0 {
+		return time.UTC, n, true
+	}
+	return fixedZone(off), n, true
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// fixedZones caches the whole-quarter-hour offsets from -14h to +14h so
+// that parsing an offset does not allocate a new *time.Location. It is
+// filled once at package initialisation and never written again.
+var fixedZones = func() (z [113]*time.Location) {
+	for i := range z {
+		off := (i - 56) * 15 * 60
+		z[i] = time.FixedZone("", off)
+	}
+	return z
+}()
+
+func fixedZone(off int) *time.Location {
+	if off%(15*60) == 0 && off >= -14*3600 && off <= 14*3600 {
+		return fixedZones[off/(15*60)+56]
+	}
+	return time.FixedZone("", off)
+}
+
+// zoneAbbrev knows the zone abbreviations that are unambiguous enough to
+// parse: UTC and the North American and central European ones.
+func zoneAbbrev(s string) (int, bool) {
+	switch strings.ToUpper(s) {
+	case "UTC", "GMT", "UT", "Z":
+		return 0, true
+	case "EST":
+		return -5 * 3600, true
+	case "EDT":
+		return -4 * 3600, true
+	case "CDT":
+		return -5 * 3600, true
+	case "CST":
+		return -6 * 3600, true
+	case "MST":
+		return -7 * 3600, true
+	case "MDT":
+		return -6 * 3600, true
+	case "PST":
+		return -8 * 3600, true
+	case "PDT":
+		return -7 * 3600, true
+	case "CET":
+		return 3600, true
+	case "CEST":
+		return 2 * 3600, true
+	}
+	return 0, false
+}
