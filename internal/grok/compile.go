@@ -1,0 +1,305 @@
+package grok
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// Type is a capture's type hint (":int", ":float" in "%{NUMBER:n:int}").
+type Type uint8
+
+// The type hints. TypeString is the default and means "no conversion".
+const (
+	TypeString Type = iota
+	TypeInt
+	TypeFloat
+)
+
+// Capture is one group of a compiled pattern that becomes a field.
+type Capture struct {
+	// Name is the field name as written in the pattern: "[client][ip]",
+	// "foo-bar", a raw regexp group name, or the pattern name ("WORD") for
+	// unnamed references when named captures are not the only ones kept.
+	Name string
+	// Type is the type hint.
+	Type Type
+	// Group is the index of the group in the regexp's submatches.
+	Group int
+}
+
+// Options configures Compile.
+type Options struct {
+	// Definitions maps pattern names to their definitions. Compile only
+	// expands the ones the expression references.
+	Definitions map[string]string
+	// CaptureUnnamed makes "%{NAME}" references (without a field name)
+	// captures named NAME, as Logstash does with named_captures_only =>
+	// false. By default only named references and raw named groups capture.
+	CaptureUnnamed bool
+}
+
+// Pattern is a compiled grok expression. It is immutable and safe for
+// concurrent use; per-call state lives in a Scratch.
+type Pattern struct {
+	source   string
+	expanded string
+	re       *regexp.Regexp
+	captures []Capture
+	fast     *fastMatcher
+}
+
+// groupPrefix starts the generated group names.
+const groupPrefix = "grok__"
+
+// maxDepth bounds pattern reference nesting (and catches cycles).
+const maxDepth = 64
+
+type expander struct {
+	defs    map[string]string
+	unnamed bool
+	caps    map[string]Capture // generated group name -> capture
+	n       int
+	used    []string // definition names in expansion order, for errors
+	stack   []string
+}
+
+// Compile expands expr and compiles it. Errors name the expression and,
+// when Go's regexp cannot compile the result, the pattern definition and
+// the unsupported construct (lookbehind, lookahead, atomic group,
+// possessive quantifier, backreference).
+func Compile(expr string, opts Options) (*Pattern, error) {
+	x := &expander{defs: opts.Definitions, unnamed: opts.CaptureUnnamed, caps: map[string]Capture{}}
+	var b strings.Builder
+	if err := x.expand(&b, expr, ""); err != nil {
+		return nil, fmt.Errorf("grok: pattern %q: %w", expr, err)
+	}
+	expanded := "(?ms)" + b.String()
+	re, err := regexp.Compile(expanded)
+	if err != nil {
+		if c, where := x.unsupported(expr); c != "" {
+			return nil, fmt.Errorf("grok: pattern %q: %s uses %s, which Go's regexp (RE2) does not support: %w", expr, where, c, err)
+		}
+		return nil, fmt.Errorf("grok: pattern %q: %w", expr, err)
+	}
+	p := &Pattern{source: expr, expanded: expanded, re: re}
+	for i, name := range re.SubexpNames() {
+		if name == "" {
+			continue
+		}
+		if c, ok := x.caps[name]; ok {
+			c.Group = i
+			p.captures = append(p.captures, c)
+			continue
+		}
+		p.captures = append(p.captures, Capture{Name: name, Group: i})
+	}
+	p.fast = newFastMatcher(expanded, re.NumSubexp())
+	return p, nil
+}
+
+// expand writes text with every %{...} reference replaced.
+func (x *expander) expand(b *strings.Builder, text, owner string) error {
+	for {
+		i := strings.Index(text, "%{")
+		if i < 0 {
+			b.WriteString(text)
+			return nil
+		}
+		name, field, typ, n, ok := parseRef(text[i:])
+		if !ok {
+			// Not a reference: keep it literally, as Logstash does.
+			b.WriteString(text[:i+2])
+			text = text[i+2:]
+			continue
+		}
+		b.WriteString(text[:i])
+		text = text[i+n:]
+		def, found := x.defs[name]
+		if !found {
+			if owner != "" {
+				return fmt.Errorf("%%{%s} references unknown pattern %%{%s}", owner, name)
+			}
+			return fmt.Errorf("unknown pattern %%{%s}", name)
+		}
+		for _, s := range x.stack {
+			if s == name {
+				return fmt.Errorf("pattern %%{%s} references itself (%s)", name, strings.Join(append(x.stack, name), " -> "))
+			}
+		}
+		if len(x.stack) >= maxDepth {
+			return fmt.Errorf("pattern %%{%s}: references nested deeper than %d", name, maxDepth)
+		}
+		var t Type
+		switch typ {
+		case "", "string":
+		case "int":
+			t = TypeInt
+		case "float":
+			t = TypeFloat
+		default:
+			return fmt.Errorf("%%{%s:%s:%s}: unknown type %q (want int, float or string)", name, field, typ, typ)
+		}
+		capture := field != "" || x.unnamed
+		if capture {
+			if field == "" {
+				field = name
+			}
+			g := groupPrefix + strconv.Itoa(x.n)
+			x.n++
+			x.caps[g] = Capture{Name: field, Type: t}
+			b.WriteString("(?P<" + g + ">")
+		} else {
+			b.WriteString("(?:")
+		}
+		x.used = append(x.used, name)
+		x.stack = append(x.stack, name)
+		if err := x.expand(b, def, name); err != nil {
+			return err
+		}
+		x.stack = x.stack[:len(x.stack)-1]
+		b.WriteString(")")
+	}
+}
+
+// parseRef parses "%{NAME}", "%{NAME:field}" or "%{NAME:field:type}" at the
+// start of s and returns its parts and length. The field may be any
+// Logstash field reference ("[client][ip]", "foo-bar", "a.b").
+func parseRef(s string) (name, field, typ string, n int, ok bool) {
+	end := strings.IndexByte(s, '}')
+	if end < 0 {
+		return "", "", "", 0, false
+	}
+	body := s[2:end]
+	parts := strings.SplitN(body, ":", 3)
+	name = parts[0]
+	if name == "" {
+		return "", "", "", 0, false
+	}
+	for _, r := range name {
+		if !(r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			return "", "", "", 0, false
+		}
+	}
+	if len(parts) > 1 {
+		field = parts[1]
+		if field == "" || strings.ContainsAny(field, "{%") {
+			return "", "", "", 0, false
+		}
+	}
+	if len(parts) > 2 {
+		typ = parts[2]
+	}
+	return name, field, typ, end + 1, true
+}
+
+// constructs are regexp constructs of Oniguruma/PCRE that RE2 rejects.
+var constructs = []struct{ text, what string }{
+	{"(?<=", "a lookbehind \"(?<=\""},
+	{"(?<!", "a negative lookbehind \"(?<!\""},
+	{"(?=", "a lookahead \"(?=\""},
+	{"(?!", "a negative lookahead \"(?!\""},
+	{"(?>", "an atomic group \"(?>\""},
+	{"*+", "a possessive quantifier \"*+\""},
+	{"++", "a possessive quantifier \"++\""},
+	{"?+", "a possessive quantifier \"?+\""},
+	{"}+", "a possessive quantifier \"}+\""},
+	{`\k<`, `a named backreference "\k<"`},
+	{`\g<`, `a subexpression call "\g<"`},
+}
+
+// unsupported finds the first unsupported construct in expr or in one of
+// the definitions it used, and names where it was found.
+func (x *expander) unsupported(expr string) (construct, where string) {
+	check := func(s string) string {
+		s = stripEscapes(s)
+		for _, c := range constructs {
+			if strings.Contains(s, c.text) {
+				return c.what
+			}
+		}
+		for i := 0; i+1 < len(s); i++ {
+			if s[i] == '\\' && s[i+1] >= '1' && s[i+1] <= '9' {
+				return fmt.Sprintf("a backreference %q", s[i:i+2])
+			}
+		}
+		return ""
+	}
+	if c := check(expr); c != "" {
+		return c, "the expression"
+	}
+	for _, name := range x.used {
+		if c := check(x.defs[name]); c != "" {
+			return c, "%{" + name + "}"
+		}
+	}
+	return "", ""
+}
+
+// stripEscapes blanks escaped punctuation (keeping digit escapes, which
+// may be backreferences) so that "\(?=" is not reported as a lookahead.
+func stripEscapes(s string) string {
+	b := []byte(s)
+	for i := 0; i+1 < len(b); i++ {
+		if b[i] == '\\' {
+			if b[i+1] >= '1' && b[i+1] <= '9' || b[i+1] == 'k' || b[i+1] == 'g' {
+				i++
+				continue
+			}
+			b[i], b[i+1] = ' ', ' '
+			i++
+		}
+	}
+	return string(b)
+}
+
+// Source returns the expression as given to Compile.
+func (p *Pattern) Source() string { return p.source }
+
+// Expanded returns the regular expression the pattern compiled to.
+func (p *Pattern) Expanded() string { return p.expanded }
+
+// Regexp returns the compiled regular expression.
+func (p *Pattern) Regexp() *regexp.Regexp { return p.re }
+
+// Captures returns the groups that become fields, in group order. The
+// slice is shared and must not be modified.
+func (p *Pattern) Captures() []Capture { return p.captures }
+
+// HasFastPath reports whether a fast matcher was built for the pattern.
+func (p *Pattern) HasFastPath() bool { return p.fast != nil }
+
+// NumGroups returns the number of submatch index pairs Match reports
+// (groups plus one for the whole match).
+func (p *Pattern) NumGroups() int { return p.re.NumSubexp() + 1 }
+
+// Match matches s and returns its submatch indexes as regexp's
+// FindStringSubmatchIndex does: pairs of byte offsets, -1 for a group that
+// did not participate. The slice belongs to sc and is valid until sc is
+// used again. Match tries the fast matcher first and the regexp when the
+// fast matcher cannot decide. sc must not be used concurrently.
+func (p *Pattern) Match(s string, sc *Scratch) ([]int, bool) {
+	if p.fast != nil {
+		if caps, ok := p.fast.match(s, sc); ok {
+			return caps, true
+		}
+	}
+	return p.MatchRegexp(s)
+}
+
+// MatchRegexp matches s with the regexp only (the reference behaviour).
+func (p *Pattern) MatchRegexp(s string) ([]int, bool) {
+	m := p.re.FindStringSubmatchIndex(s)
+	return m, m != nil
+}
+
+// MatchFast runs only the fast matcher. ok is false when the pattern has
+// no fast matcher or the fast matcher could not decide; it never means
+// that the regexp would not match.
+func (p *Pattern) MatchFast(s string, sc *Scratch) ([]int, bool) {
+	if p.fast == nil {
+		return nil, false
+	}
+	return p.fast.match(s, sc)
+}

@@ -1,0 +1,23 @@
+// Package grok compiles Logstash grok expressions ("%{IP:[client][ip]}
+// %{NUMBER:bytes:int}") into Go regular expressions and matches them fast.
+//
+// Compile expands pattern references recursively against a definition set
+// (Defaults, which starts from github.com/trivago/grok's stock patterns and
+// completes them with the logstash-patterns-core names users expect), gives
+// every capture a generated group name so that capture names may be any
+// Logstash field reference, and compiles the result with flags (?ms): as in
+// Logstash (Oniguruma with the MULTILINE option), '.' matches newlines and
+// '^'/'$' match at line boundaries.
+//
+// Matching has two engines. The regexp (Go's RE2 engine, leftmost-first
+// semantics) is the reference. When a pattern is a sequence of literals,
+// lazy or greedy "match anything" parts (DATA, GREEDYDATA) followed by a
+// literal, and other sub-patterns ("tokens"), Compile also builds a fast
+// matcher: literals are found with strings.Index/LastIndex, and tokens are
+// run anchored by a small backtracking interpreter over the token's own
+// compiled program. Taking every part's first-priority alternative yields,
+// when it succeeds, exactly the match a backtracking (leftmost-first) engine
+// finds first, which is the match Go's regexp reports; whenever any part
+// fails, the fast matcher gives up and the regexp decides. A differential
+// fuzz test checks the two engines against each other.
+package grok

@@ -1,0 +1,70 @@
+package grok
+
+import (
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+)
+
+const tutorial = `%{TIMESTAMP_ISO8601:log_timestamp} - %{LOGLEVEL:log_level} - %{DATA:event_type}: %{GREEDYDATA:json_string}`
+
+func mustCompile(t testing.TB, expr string, opts Options) *Pattern {
+	t.Helper()
+	if opts.Definitions == nil {
+		opts.Definitions = Defaults()
+	}
+	p, err := Compile(expr, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestDefaultsCompile(t *testing.T) {
+	defs := Defaults()
+	names := make([]string, 0, len(defs))
+	for k := range defs {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	// These stock definitions use lookarounds that RE2 cannot express and
+	// have no faithful rewrite; compiling them is a clear error.
+	unsupported := map[string]bool{"MONGO_QUERY": true, "MONGO_SLOWQUERY": true, "SYSLOGPAMSESSION": true, "SHOREWALL": true}
+	var bad []string
+	for _, name := range names {
+		if unsupported[name] {
+			if _, err := Compile("%{"+name+"}", Options{Definitions: defs}); err == nil {
+				t.Errorf("%s compiled; remove it from the unsupported list", name)
+			}
+			continue
+		}
+		for _, unnamed := range []bool{true} {
+			if _, err := Compile("%{"+name+":x}", Options{Definitions: defs, CaptureUnnamed: unnamed}); err != nil {
+				bad = append(bad, err.Error())
+			}
+		}
+	}
+	if len(bad) > 0 {
+		t.Errorf("%d stock definitions do not compile:\n%s", len(bad), strings.Join(bad, "\n"))
+	}
+	for _, want := range []string{"TIMESTAMP_ISO8601", "LOGLEVEL", "DATA", "GREEDYDATA", "IP", "NUMBER", "COMBINEDAPACHELOG", "SYSLOGLINE", "HTTPDATE", "SYSLOG5424LINE"} {
+		if _, ok := defs[want]; !ok {
+			t.Errorf("stock pattern %s missing", want)
+		}
+	}
+}
+
+func TestTutorialFastPath(t *testing.T) {
+	p := mustCompile(t, tutorial, Options{})
+	if !p.HasFastPath() {
+		t.Fatalf("no fast path for %s", p.Expanded())
+	}
+	line := `2024-12-21 00:00:00,004 - INFO - Request processed: {"a":1}`
+	var sc Scratch
+	got, ok := p.MatchFast(line, &sc)
+	want, wok := p.MatchRegexp(line)
+	if !ok || !wok || !slices.Equal(got, want) {
+		t.Fatalf("fast %v %v, regexp %v %v", got, ok, want, wok)
+	}
+}
