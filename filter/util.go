@@ -1,6 +1,12 @@
 package filter
 
-import "sort"
+import (
+	"fmt"
+	"slices"
+	"sort"
+
+	"github.com/logpipe/logpipe"
+)
 
 func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
@@ -9,4 +15,28 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// failureTags resolves a TagOnFailure option: nil means the filter's
+// default tag, an empty non-nil slice means no tag.
+func failureTags(tags []string, def string) []string {
+	if tags == nil {
+		return []string{def}
+	}
+	return slices.Clone(tags)
+}
+
+// parsePath parses a required or optional field reference for option name.
+func parsePath(pkg, name, ref string, required bool) (logpipe.Path, error) {
+	if ref == "" {
+		if required {
+			return logpipe.Path{}, fmt.Errorf("filter: %s: %s is required", pkg, name)
+		}
+		return logpipe.Path{}, nil
+	}
+	p, err := logpipe.ParsePath(ref)
+	if err != nil {
+		return logpipe.Path{}, fmt.Errorf("filter: %s: %s: %w", pkg, name, err)
+	}
+	return p, nil
 }

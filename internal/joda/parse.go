@@ -226,6 +226,20 @@ func (p *Parser) Pattern() string { return p.pattern }
 // guesses it from the clock.
 func (p *Parser) HasYear() bool { return p.hasYear }
 
+// UsesClock reports whether Parse reads ParseContext.Now: patterns
+// without a year and patterns with a two-digit year do.
+func (p *Parser) UsesClock() bool {
+	if !p.hasYear {
+		return true
+	}
+	for _, o := range p.ops {
+		if o.kind == opYear2 {
+			return true
+		}
+	}
+	return false
+}
+
 // HasZone reports whether the pattern contains a zone (Z, ZZ, ZZZ, z).
 func (p *Parser) HasZone() bool { return p.hasZone }
 

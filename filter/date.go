@@ -1,0 +1,388 @@
+package filter
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/logpipe/logpipe"
+	"github.com/logpipe/logpipe/internal/joda"
+)
+
+// DateConfig configures a Date filter (Logstash's date filter).
+type DateConfig struct {
+	// Source is the field holding the date. Required. An event without it
+	// is left alone. When the field holds an array, its elements are tried
+	// in order and the first that parses wins.
+	Source string
+	// Formats are tried in order; the first that matches the whole text
+	// wins. At least one is required. Each is a Joda-Time pattern as
+	// Logstash writes them ("yyyy-MM-dd HH:mm:ss,SSS",
+	// "dd/MMM/yyyy:HH:mm:ss Z", "MMM dd HH:mm:ss", quoted literals,
+	// fractions to nanoseconds with up to nine S), or one of the names
+	// "ISO8601", "UNIX" (seconds, with an optional fraction), "UNIX_MS"
+	// (milliseconds) and "TAI64N". UNIX and UNIX_MS also accept numeric
+	// fields; Joda patterns accept only strings.
+	Formats []string
+	// Location is the zone for dates whose text has none. nil (with an
+	// empty Timezone) means time.Local, as Logstash uses the platform's
+	// zone. Set at most one of Location and Timezone.
+	Location *time.Location
+	// Timezone is an IANA zone name ("Europe/Paris") or a sprintf template
+	// that renders to one per event ("%{[host][tz]}"). A template that
+	// does not resolve, or names no zone, is a parse failure.
+	Timezone string
+	// Locale selects the language of month and day names ("en", "de_DE",
+	// "fr", "es"); empty means English.
+	Locale string
+	// Now is the clock used to guess the year of formats without one (see
+	// joda.Parser.Parse for Logstash's rule) and the century of two-digit
+	// years. nil means time.Now.
+	Now func() time.Time
+	// Target is where the parsed time is stored. Empty means
+	// "@timestamp" (the event's Timestamp); any other field gets a
+	// time value.
+	Target string
+	// TagOnFailure is added when no format matches. nil means
+	// "_dateparsefailure"; an empty non-nil slice means no tag (the event
+	// still counts as failed).
+	TagOnFailure []string
+	// Common holds the options applied when a format matched.
+	Common
+}
+
+// Date parses a date field with Joda-Time patterns and sets the event's
+// timestamp (or Target). Each pattern is compiled once, by NewDate, into a
+// hand-written parser that does not allocate.
+//
+// A Date is safe for concurrent use.
+type Date struct {
+	source  logpipe.Path
+	target  logpipe.Path
+	formats []dateFormat
+	loc     *time.Location
+	tz      *logpipe.Template // per-event zone, or nil
+	now     func() time.Time
+	tags    []string
+	common  common
+	zones   zoneCache
+	zoneFn  joda.ZoneFunc // d.zones.loadFunc, bound once
+}
+
+var _ logpipe.Filter = (*Date)(nil)
+
+type dateKind uint8
+
+const (
+	dateJoda dateKind = iota
+	dateISO8601
+	dateUnix
+	dateUnixMS
+	dateTAI64N
+)
+
+type dateFormat struct {
+	kind   dateKind
+	joda   *joda.Parser
+	clock  bool // the parser reads the clock
+	layout string
+}
+
+// NewDate validates cfg and compiles its formats. Source and at least one
+// format are required; every format must compile; Locale, Timezone and
+// the field references must be valid; Location and Timezone are mutually
+// exclusive.
+func NewDate(cfg DateConfig) (*Date, error) {
+	src, err := parsePath("date", "source", cfg.Source, true)
+	if err != nil {
+		return nil, err
+	}
+	target := cfg.Target
+	if target == "" {
+		target = "@timestamp"
+	}
+	dst, err := parsePath("date", "target", target, true)
+	if err != nil {
+		return nil, err
+	}
+	if len(cfg.Formats) == 0 {
+		return nil, fmt.Errorf("filter: date: at least one format is required")
+	}
+	locale, err := joda.LookupLocale(cfg.Locale)
+	if err != nil {
+		return nil, fmt.Errorf("filter: date: %w", err)
+	}
+	d := &Date{
+		source: src,
+		target: dst,
+		loc:    cfg.Location,
+		now:    cfg.Now,
+		tags:   failureTags(cfg.TagOnFailure, "_dateparsefailure"),
+	}
+	for _, f := range cfg.Formats {
+		switch f {
+		case "ISO8601":
+			d.formats = append(d.formats, dateFormat{kind: dateISO8601, layout: f})
+		case "UNIX":
+			d.formats = append(d.formats, dateFormat{kind: dateUnix, layout: f})
+		case "UNIX_MS":
+			d.formats = append(d.formats, dateFormat{kind: dateUnixMS, layout: f})
+		case "TAI64N":
+			d.formats = append(d.formats, dateFormat{kind: dateTAI64N, layout: f})
+		default:
+			p, err := joda.NewParser(f, locale)
+			if err != nil {
+				return nil, fmt.Errorf("filter: date: %w", err)
+			}
+			d.formats = append(d.formats, dateFormat{kind: dateJoda, joda: p, clock: p.UsesClock(), layout: f})
+		}
+	}
+	if cfg.Timezone != "" {
+		if cfg.Location != nil {
+			return nil, fmt.Errorf("filter: date: set Location or Timezone, not both")
+		}
+		t, err := logpipe.ParseTemplate(cfg.Timezone)
+		if err != nil {
+			return nil, fmt.Errorf("filter: date: timezone: %w", err)
+		}
+		if t.IsStatic() {
+			loc, err := time.LoadLocation(cfg.Timezone)
+			if err != nil {
+				return nil, fmt.Errorf("filter: date: timezone %q: %w", cfg.Timezone, err)
+			}
+			d.loc = loc
+		} else {
+			d.tz = t
+		}
+	}
+	if d.loc == nil && d.tz == nil {
+		d.loc = time.Local
+	}
+	if d.now == nil {
+		d.now = time.Now
+	}
+	d.zoneFn = d.zones.loadFunc
+	if d.common, err = cfg.Common.compile(); err != nil {
+		return nil, fmt.Errorf("filter: date: %w", err)
+	}
+	return d, nil
+}
+
+// Apply parses the source of every event of b, in place. It never returns
+// an error.
+func (d *Date) Apply(_ context.Context, b logpipe.Batch) (logpipe.Batch, error) {
+	for _, e := range b {
+		d.apply(e)
+	}
+	return b, nil
+}
+
+func (d *Date) apply(e *logpipe.Event) {
+	v, ok := e.Get(d.source)
+	if !ok {
+		return
+	}
+	loc := d.loc
+	if d.tz != nil {
+		var buf [64]byte
+		name, ok := d.tz.Append(buf[:0], e)
+		if !ok {
+			e.TagFailure(d.tags...)
+			return
+		}
+		if loc, ok = d.zones.load(string(name)); !ok {
+			e.TagFailure(d.tags...)
+			return
+		}
+	}
+	t, ok := d.parseValue(v, loc)
+	if !ok {
+		e.TagFailure(d.tags...)
+		return
+	}
+	if err := e.Set(d.target, logpipe.TimeValue(t)); err != nil {
+		e.TagFailure(d.tags...)
+		return
+	}
+	d.common.apply(e)
+}
+
+func (d *Date) parseValue(v logpipe.Value, loc *time.Location) (time.Time, bool) {
+	if v.Kind() == logpipe.KindArray {
+		for _, el := range v.Array() {
+			if el.Kind() == logpipe.KindArray {
+				continue
+			}
+			if t, ok := d.parseValue(el, loc); ok {
+				return t, true
+			}
+		}
+		return time.Time{}, false
+	}
+	var c joda.ParseContext
+	c.Location = loc
+	c.Zone = d.zoneFn
+	clockRead := false
+	for i := range d.formats {
+		f := &d.formats[i]
+		var t time.Time
+		var err error
+		switch v.Kind() {
+		case logpipe.KindString, logpipe.KindNumber:
+			s := v.Str()
+			if v.Kind() == logpipe.KindNumber {
+				s = v.Number()
+				if f.kind == dateJoda || f.kind == dateISO8601 || f.kind == dateTAI64N {
+					continue
+				}
+			}
+			switch f.kind {
+			case dateJoda:
+				if f.clock && !clockRead {
+					c.Now = d.now()
+					clockRead = true
+				}
+				t, err = f.joda.Parse(s, &c)
+			case dateISO8601:
+				t, err = joda.ParseISO8601(s, loc)
+			case dateUnix:
+				t, err = parseUnix(s, 1e9)
+			case dateUnixMS:
+				t, err = parseUnix(s, 1e6)
+			case dateTAI64N:
+				t, err = parseTAI64N(s)
+			}
+		case logpipe.KindInt, logpipe.KindFloat:
+			f64, _ := v.Float()
+			switch f.kind {
+			case dateUnix:
+				t, err = unixFloat(v, f64, 1e9)
+			case dateUnixMS:
+				t, err = unixFloat(v, f64, 1e6)
+			default:
+				continue
+			}
+		default:
+			return time.Time{}, false
+		}
+		if err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+var errDate = errors.New("filter: date: no match")
+
+// parseUnix parses "-?digits(.digits)?" as a count of units of unit
+// nanoseconds, keeping up to nanosecond precision.
+func parseUnix(s string, unit int64) (time.Time, error) {
+	neg := false
+	if strings.HasPrefix(s, "-") {
+		neg, s = true, s[1:]
+	}
+	intPart, frac, hasDot := strings.Cut(s, ".")
+	if intPart == "" || (hasDot && frac == "") || len(intPart) > 18 {
+		return time.Time{}, errDate
+	}
+	n, err := strconv.ParseInt(intPart, 10, 64)
+	if err != nil || intPart[0] == '+' {
+		return time.Time{}, errDate
+	}
+	// The fraction in nanoseconds: unit/10 per first digit, and so on.
+	var fracNs int64
+	scale := unit / 10
+	for i := 0; i < len(frac); i++ {
+		c := frac[i]
+		if c < '0' || c > '9' {
+			return time.Time{}, errDate
+		}
+		fracNs += int64(c-'0') * scale
+		scale /= 10
+	}
+	secUnits := int64(1e9) / unit // units per second
+	sec, rem := n/secUnits, n%secUnits
+	ns := rem*unit + fracNs
+	if sec > math.MaxInt64/2 {
+		return time.Time{}, errDate
+	}
+	if neg {
+		return time.Unix(-sec, -ns).UTC(), nil
+	}
+	return time.Unix(sec, ns).UTC(), nil
+}
+
+func unixFloat(v logpipe.Value, f float64, unit int64) (time.Time, error) {
+	if i, ok := v.Int(); ok && v.Kind() == logpipe.KindInt {
+		secUnits := int64(1e9) / unit
+		return time.Unix(i/secUnits, (i%secUnits)*unit).UTC(), nil
+	}
+	ns := f * float64(unit)
+	if math.IsNaN(ns) || math.IsInf(ns, 0) || math.Abs(ns) > math.MaxInt64 {
+		return time.Time{}, errDate
+	}
+	sec := math.Floor(f * float64(unit) / 1e9)
+	rest := ns - sec*1e9
+	return time.Unix(int64(sec), int64(math.Round(rest))).UTC(), nil
+}
+
+// parseTAI64N parses a TAI64N label ("@" optional, 16 hex digits of
+// seconds offset by 2^62, 8 hex digits of nanoseconds). Like Logstash it
+// subtracts the 10 s by which TAI led UTC in 1970 and ignores later leap
+// seconds.
+func parseTAI64N(s string) (time.Time, error) {
+	s = strings.TrimPrefix(s, "@")
+	if len(s) != 24 {
+		return time.Time{}, errDate
+	}
+	secs, err1 := strconv.ParseUint(s[:16], 16, 64)
+	nanos, err2 := strconv.ParseUint(s[16:], 16, 32)
+	if err1 != nil || err2 != nil || nanos >= 1e9 || secs < 1<<62 || secs-1<<62 > math.MaxInt64/2 {
+		return time.Time{}, errDate
+	}
+	return time.Unix(int64(secs-1<<62)-10, int64(nanos)).UTC(), nil
+}
+
+// zoneCache memoises time.LoadLocation for zone names met in events. It
+// holds at most zoneCacheMax names (failures included), so hostile input
+// cannot grow it without bound; beyond that, names are loaded uncached.
+type zoneCache struct {
+	mu sync.RWMutex
+	m  map[string]*time.Location
+}
+
+const zoneCacheMax = 256
+
+func (z *zoneCache) load(name string) (*time.Location, bool) {
+	z.mu.RLock()
+	loc, hit := z.m[name]
+	z.mu.RUnlock()
+	if hit {
+		return loc, loc != nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil || name == "" {
+		loc = nil
+	}
+	z.mu.Lock()
+	if z.m == nil {
+		z.m = make(map[string]*time.Location)
+	}
+	if len(z.m) < zoneCacheMax {
+		z.m[name] = loc
+	}
+	z.mu.Unlock()
+	return loc, loc != nil
+}
+
+func (z *zoneCache) loadFunc(name string) (*time.Location, error) {
+	if loc, ok := z.load(name); ok {
+		return loc, nil
+	}
+	return nil, errDate
+}

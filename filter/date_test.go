@@ -1,0 +1,247 @@
+package filter
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestDate(t *testing.T) {
+	fixedNow := func() time.Time { return time.Date(2024, 6, 15, 12, 0, 0, 0, time.UTC) }
+	tests := []struct {
+		name       string
+		configure  func(*DateConfig)
+		in         string
+		want       string
+		wantFailed bool
+	}{
+		{
+			name:      "tutorial timestamp",
+			configure: func(c *DateConfig) { c.Formats = []string{"yyyy-MM-dd HH:mm:ss"} },
+			in:        `{"ts":"2024-12-21 00:00:01"}`,
+			want:      `{"@timestamp":"2024-12-21T00:00:01.000Z","ts":"2024-12-21 00:00:01"}`,
+		},
+		{
+			name:      "python logging with comma millis",
+			configure: func(c *DateConfig) { c.Formats = []string{"yyyy-MM-dd HH:mm:ss,SSS"} },
+			in:        `{"ts":"2024-12-21 00:00:00,004"}`,
+			want:      `{"@timestamp":"2024-12-21T00:00:00.004Z","ts":"2024-12-21 00:00:00,004"}`,
+		},
+		{
+			name:      "formats tried in order",
+			configure: func(c *DateConfig) { c.Formats = []string{"ISO8601", "dd/MMM/yyyy:HH:mm:ss Z", "UNIX"} },
+			in:        `{"ts":"10/Oct/2000:13:55:36 -0700"}`,
+			want:      `{"@timestamp":"2000-10-10T20:55:36.000Z","ts":"10/Oct/2000:13:55:36 -0700"}`,
+		},
+		{
+			name: "timezone name for text without zone",
+			configure: func(c *DateConfig) {
+				c.Location = nil
+				c.Timezone = "America/New_York"
+				c.Formats = []string{"yyyy-MM-dd HH:mm:ss"}
+			},
+			in:   `{"ts":"2024-01-01 00:00:00"}`,
+			want: `{"@timestamp":"2024-01-01T05:00:00.000Z","ts":"2024-01-01 00:00:00"}`,
+		},
+		{
+			name: "timezone from a field",
+			configure: func(c *DateConfig) {
+				c.Location = nil
+				c.Timezone = "%{tz}"
+				c.Formats = []string{"yyyy-MM-dd HH:mm:ss"}
+			},
+			in:   `{"ts":"2024-07-01 12:00:00","tz":"Europe/Paris"}`,
+			want: `{"@timestamp":"2024-07-01T10:00:00.000Z","ts":"2024-07-01 12:00:00","tz":"Europe/Paris"}`,
+		},
+		{
+			name: "timezone field missing fails",
+			configure: func(c *DateConfig) {
+				c.Location = nil
+				c.Timezone = "%{tz}"
+				c.Formats = []string{"yyyy-MM-dd HH:mm:ss"}
+			},
+			in:         `{"ts":"2024-07-01 12:00:00"}`,
+			want:       `{"ts":"2024-07-01 12:00:00","tags":["_dateparsefailure"]}`,
+			wantFailed: true,
+		},
+		{
+			name: "timezone field names no zone",
+			configure: func(c *DateConfig) {
+				c.Location = nil
+				c.Timezone = "%{tz}"
+				c.Formats = []string{"yyyy-MM-dd HH:mm:ss"}
+			},
+			in:         `{"ts":"2024-07-01 12:00:00","tz":"Mars/Olympus"}`,
+			want:       `{"ts":"2024-07-01 12:00:00","tz":"Mars/Olympus","tags":["_dateparsefailure"]}`,
+			wantFailed: true,
+		},
+		{
+			name:      "ISO8601 with zone",
+			configure: func(c *DateConfig) { c.Formats = []string{"ISO8601"} },
+			in:        `{"ts":"2001-11-06T20:45:45.123-0000"}`,
+			want:      `{"@timestamp":"2001-11-06T20:45:45.123Z","ts":"2001-11-06T20:45:45.123-0000"}`,
+		},
+		{
+			name:      "UNIX string with fraction",
+			configure: func(c *DateConfig) { c.Formats = []string{"UNIX"} },
+			in:        `{"ts":"1478207457.456"}`,
+			want:      `{"@timestamp":"2016-11-03T21:10:57.456Z","ts":"1478207457.456"}`,
+		},
+		{
+			name:      "UNIX integer field",
+			configure: func(c *DateConfig) { c.Formats = []string{"UNIX"} },
+			in:        `{"ts":1478207457}`,
+			want:      `{"@timestamp":"2016-11-03T21:10:57.000Z","ts":1478207457}`,
+		},
+		{
+			name:      "UNIX float field",
+			configure: func(c *DateConfig) { c.Formats = []string{"UNIX"} },
+			in:        `{"ts":1478207457.5}`,
+			want:      `{"@timestamp":"2016-11-03T21:10:57.500Z","ts":1478207457.5}`,
+		},
+		{
+			name:      "UNIX_MS",
+			configure: func(c *DateConfig) { c.Formats = []string{"UNIX_MS"} },
+			in:        `{"ts":"1478207457123"}`,
+			want:      `{"@timestamp":"2016-11-03T21:10:57.123Z","ts":"1478207457123"}`,
+		},
+		{
+			name:       "UNIX rejects junk",
+			configure:  func(c *DateConfig) { c.Formats = []string{"UNIX", "UNIX_MS"} },
+			in:         `{"ts":"12ab"}`,
+			want:       `{"ts":"12ab","tags":["_dateparsefailure"]}`,
+			wantFailed: true,
+		},
+		{
+			name:      "TAI64N",
+			configure: func(c *DateConfig) { c.Formats = []string{"TAI64N"} },
+			in:        `{"ts":"@4000000050d506482dbdf024"}`,
+			want:      `{"@timestamp":"2012-12-22T01:00:46.767Z","ts":"@4000000050d506482dbdf024"}`,
+		},
+		{
+			name:       "joda pattern on a number fails",
+			configure:  func(c *DateConfig) { c.Formats = []string{"yyyy"} },
+			in:         `{"ts":2024}`,
+			want:       `{"ts":2024,"tags":["_dateparsefailure"]}`,
+			wantFailed: true,
+		},
+		{
+			name:      "syslog without year uses the clock",
+			configure: func(c *DateConfig) { c.Formats = []string{"MMM dd HH:mm:ss", "MMM  d HH:mm:ss"} },
+			in:        `{"ts":"Apr  7 09:32:01"}`,
+			want:      `{"@timestamp":"2024-04-07T09:32:01.000Z","ts":"Apr  7 09:32:01"}`,
+		},
+		{
+			name: "december in january is last year",
+			configure: func(c *DateConfig) {
+				c.Formats = []string{"MMM dd HH:mm:ss"}
+				c.Now = func() time.Time { return time.Date(2025, 1, 1, 0, 5, 0, 0, time.UTC) }
+			},
+			in:   `{"ts":"Dec 31 23:59:00"}`,
+			want: `{"@timestamp":"2024-12-31T23:59:00.000Z","ts":"Dec 31 23:59:00"}`,
+		},
+		{
+			name:      "german month names",
+			configure: func(c *DateConfig) { c.Formats = []string{"dd. MMMM yyyy"}; c.Locale = "de" },
+			in:        `{"ts":"24. Dezember 2024"}`,
+			want:      `{"@timestamp":"2024-12-24T00:00:00.000Z","ts":"24. Dezember 2024"}`,
+		},
+		{
+			name:      "other target",
+			configure: func(c *DateConfig) { c.Target = "[event][created]" },
+			in:        `{"ts":"2024-12-21 00:00:00"}`,
+			want:      `{"ts":"2024-12-21 00:00:00","event":{"created":"2024-12-21T00:00:00.000Z"}}`,
+		},
+		{
+			name: "array source: first element that parses",
+			in:   `{"ts":["garbage","2024-12-21 00:00:00"]}`,
+			want: `{"@timestamp":"2024-12-21T00:00:00.000Z","ts":["garbage","2024-12-21 00:00:00"]}`,
+		},
+		{
+			name:       "no format matches",
+			in:         `{"ts":"21/12/2024"}`,
+			want:       `{"ts":"21/12/2024","tags":["_dateparsefailure"]}`,
+			wantFailed: true,
+		},
+		{
+			name:       "custom failure tag",
+			configure:  func(c *DateConfig) { c.TagOnFailure = []string{"nodate"} },
+			in:         `{"ts":"nope"}`,
+			want:       `{"ts":"nope","tags":["nodate"]}`,
+			wantFailed: true,
+		},
+		{
+			name: "missing source does nothing",
+			in:   `{"other":"2024-12-21 00:00:00"}`,
+			want: `{"other":"2024-12-21 00:00:00"}`,
+		},
+		{
+			name:      "common options on success",
+			configure: func(c *DateConfig) { c.RemoveField = []string{"ts"}; c.AddTag = []string{"dated"} },
+			in:        `{"ts":"2024-12-21 00:00:00"}`,
+			want:      `{"@timestamp":"2024-12-21T00:00:00.000Z","tags":["dated"]}`,
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := DateConfig{
+				Source:   "ts",
+				Formats:  []string{"yyyy-MM-dd HH:mm:ss"},
+				Location: time.UTC,
+				Now:      fixedNow,
+			}
+			if tc.configure != nil {
+				tc.configure(&cfg)
+			}
+			f, err := NewDate(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := applyOne(t, f, event(t, tc.in))
+			checkEvent(t, got, tc.want)
+			if got.Failed() != tc.wantFailed {
+				t.Errorf("Failed() = %v, want %v", got.Failed(), tc.wantFailed)
+			}
+		})
+	}
+}
+
+func TestDateDefaultsToLocal(t *testing.T) {
+	f, err := NewDate(DateConfig{Source: "ts", Formats: []string{"yyyy-MM-dd HH:mm:ss"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := applyOne(t, f, event(t, `{"ts":"2024-07-01 12:00:00"}`))
+	want := time.Date(2024, 7, 1, 12, 0, 0, 0, time.Local)
+	if !e.Timestamp.Equal(want) {
+		t.Errorf("Timestamp = %v, want %v (time.Local)", e.Timestamp, want)
+	}
+}
+
+func TestNewDateErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  DateConfig
+	}{
+		{"no source", DateConfig{Formats: []string{"ISO8601"}}},
+		{"no formats", DateConfig{Source: "ts"}},
+		{"unknown letter", DateConfig{Source: "ts", Formats: []string{"yyyy-qq"}}},
+		{"unparseable letter", DateConfig{Source: "ts", Formats: []string{"xxxx-ww"}}},
+		{"unterminated quote", DateConfig{Source: "ts", Formats: []string{"yyyy'T"}}},
+		{"bad timezone", DateConfig{Source: "ts", Formats: []string{"ISO8601"}, Timezone: "Mars/Olympus"}},
+		{"bad timezone template", DateConfig{Source: "ts", Formats: []string{"ISO8601"}, Timezone: "%{"}},
+		{"location and timezone", DateConfig{Source: "ts", Formats: []string{"ISO8601"}, Timezone: "UTC", Location: time.UTC}},
+		{"bad locale", DateConfig{Source: "ts", Formats: []string{"ISO8601"}, Locale: "tlh"}},
+		{"bad target", DateConfig{Source: "ts", Formats: []string{"ISO8601"}, Target: "[a"}},
+		{"bad common", DateConfig{Source: "ts", Formats: []string{"ISO8601"}, Common: Common{RemoveTag: []string{"%{"}}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := NewDate(tc.cfg); err == nil {
+				t.Error("NewDate succeeded, want an error")
+			} else if !strings.HasPrefix(err.Error(), "filter: date: ") {
+				t.Errorf("error %q lacks the package prefix", err)
+			}
+		})
+	}
+}

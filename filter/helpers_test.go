@@ -1,0 +1,41 @@
+package filter
+
+import (
+	"testing"
+
+	"github.com/logpipe/logpipe"
+)
+
+// event builds an Event from a JSON document (see Event.UnmarshalJSON).
+func event(t testing.TB, doc string) *logpipe.Event {
+	t.Helper()
+	e := &logpipe.Event{}
+	if err := e.UnmarshalJSON([]byte(doc)); err != nil {
+		t.Fatalf("bad test event %s: %v", doc, err)
+	}
+	return e
+}
+
+// applyOne runs f on a one-event batch and returns the event.
+func applyOne(t *testing.T, f logpipe.Filter, e *logpipe.Event) *logpipe.Event {
+	t.Helper()
+	out, err := f.Apply(t.Context(), logpipe.Batch{e})
+	if err != nil {
+		t.Fatalf("Apply: %v", err)
+	}
+	if len(out) != 1 {
+		t.Fatalf("Apply returned %d events, want 1", len(out))
+	}
+	return out[0]
+}
+
+// checkEvent compares got with the event described by want (JSON).
+func checkEvent(t *testing.T, got *logpipe.Event, want string) {
+	t.Helper()
+	w := event(t, want)
+	// Times and their RFC 3339 text differ in kind but encode alike, so an
+	// identical encoding also counts as equal.
+	if !got.Equal(w) && got.String() != w.String() {
+		t.Errorf("event mismatch\n got: %s\nwant: %s", got, w)
+	}
+}
