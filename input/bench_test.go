@@ -1,0 +1,67 @@
+package input
+
+import (
+	"errors"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"testing"
+)
+
+// genlogs writes python3 ../../shared/data/genlogs.py output to path.
+func genlogs(t testing.TB, path string, args ...string) {
+	t.Helper()
+	script := "/work/shared/data/genlogs.py"
+	if _, err := os.Stat(script); err != nil {
+		t.Skipf("genlogs.py not available: %v", err)
+	}
+	cmd := exec.Command("python3", append([]string{script, "--out", path}, args...)...)
+	cmd.Stderr = os.Stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("genlogs: %v", err)
+	}
+}
+
+// BenchmarkFileReadToEnd reads a 100 MB file (genlogs.py --lines 200000) in
+// read-to-end mode and discards the events.
+func BenchmarkFileReadToEnd(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "app.log")
+	genlogs(b, path, "--lines", "200000")
+	fi, err := os.Stat(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(fi.Size())
+	b.ReportAllocs()
+	var lines int64
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for b.Loop() {
+		in, err := NewFile(FileConfig{Paths: []string{path}, Logger: discard(), Host: "bench"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		n := 0
+		for {
+			batch, ack, err := in.Read(b.Context())
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+			n += len(batch)
+			ack(b.Context(), nil)
+		}
+		in.Close(b.Context())
+		if n != 200000 {
+			b.Fatalf("read %d lines, want 200000", n)
+		}
+		lines += int64(n)
+	}
+	b.ReportMetric(float64(lines)/b.Elapsed().Seconds(), "lines/s")
+	runtime.ReadMemStats(&after)
+	b.ReportMetric(float64(after.Mallocs-before.Mallocs)/float64(lines), "allocs/line")
+}
