@@ -1,0 +1,513 @@
+package filter
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/logpipe/logpipe"
+)
+
+// MutateConfig configures a Mutate filter (Logstash's mutate filter).
+// Every map is keyed by a field reference. Go maps have no order, so the
+// entries of one option run in sorted key order; write two Mutate filters
+// when one rename must see another's result. The options run in
+// Logstash's documented order: Coerce, Rename, Update, Replace, Convert,
+// Gsub, Uppercase, Capitalize, Lowercase, Strip, Split, Join, Merge, Copy,
+// and then the Common options (AddField, AddTag, RemoveField, RemoveTag).
+type MutateConfig struct {
+	// Coerce sets a field that exists but is null to a template's text.
+	Coerce map[string]string
+	// Rename moves a field to another reference (a missing field is
+	// skipped; an existing destination is replaced).
+	Rename map[string]string
+	// Update sets a field to a template's text, only when it exists.
+	Update map[string]string
+	// Replace sets a field to a template's text, creating it if needed.
+	Replace map[string]string
+	// Convert changes a field's type: "integer", "integer_eu", "float",
+	// "float_eu", "boolean" or "string", with Logstash's rules (see
+	// Mutate). Arrays are converted element by element; values that cannot
+	// be converted are left as they are.
+	Convert map[string]string
+	// Gsub replaces every match of a regular expression (Go RE2 syntax)
+	// in a string field, or in each string of an array field.
+	Gsub []GsubRule
+	// Uppercase, Capitalize, Lowercase and Strip change string fields
+	// (and the strings of array fields): upper case, first letter upper
+	// and the rest lower, lower case, and leading/trailing white space
+	// removed.
+	Uppercase, Capitalize, Lowercase, Strip []string
+	// Split turns a string field into an array by a separator; trailing
+	// empty strings are dropped, as Ruby's String#split does.
+	Split map[string]string
+	// Join turns an array field into a string with a separator.
+	Join map[string]string
+	// Merge appends the value of the field named by the value to the
+	// destination field named by the key. Strings become one-element
+	// arrays first; two objects are merged key by key. A missing
+	// destination is set to a copy of the added value.
+	Merge map[string]string
+	// Copy copies a field (deeply) to another reference, replacing it.
+	Copy map[string]string
+	// TagOnFailure is added when an operation cannot be carried out (a
+	// path conflict, merging an object into an array). nil means
+	// "_mutate_error"; an empty non-nil slice means no tag. Operations
+	// after the failed one still run.
+	TagOnFailure []string
+	// Common holds the options applied after the mutations (always, since
+	// mutate has no parse failure).
+	Common
+}
+
+// GsubRule is one regular-expression substitution of Mutate.
+type GsubRule struct {
+	// Field is the field reference to change.
+	Field string
+	// Pattern is a Go regular expression.
+	Pattern string
+	// Replacement is expanded as in regexp.Regexp.ReplaceAllString
+	// ($1, ${name}); Ruby-style \1 back-references are accepted too.
+	Replacement string
+}
+
+// Mutate renames, replaces, converts and edits fields. Conversion rules
+// follow Logstash:
+//
+//   - integer: strings are parsed ("1,000" is 1000; a fraction is
+//     truncated), floats are truncated, true/false become 1/0.
+//     integer_eu reads "1.000" as 1000 and "1,5" as 1.
+//   - float: strings are parsed ("1,000.5" is 1000.5), integers widen,
+//     true/false become 1.0/0.0. float_eu reads "1.000,5" as 1000.5.
+//   - boolean: "true", "t", "yes", "y", "1", "1.0" (any case) and the
+//     number 1 are true; "false", "f", "no", "n", "0", "0.0", "" and the
+//     number 0 are false; anything else is left alone.
+//   - string: any value becomes its text (objects and arrays as JSON).
+//
+// A Mutate is safe for concurrent use.
+type Mutate struct {
+	coerce, update, replace []compiledAdd
+	rename, copy, merge     []pathPair
+	convert                 []conversion
+	gsub                    []compiledGsub
+	upper, capital, lower   []logpipe.Path
+	strip                   []logpipe.Path
+	split, join             []pathSep
+	tags                    []string
+	common                  common
+}
+
+var _ logpipe.Filter = (*Mutate)(nil)
+
+type pathPair struct{ from, to logpipe.Path }
+
+type pathSep struct {
+	path logpipe.Path
+	sep  string
+}
+
+type conversion struct {
+	path logpipe.Path
+	kind string
+}
+
+type compiledGsub struct {
+	path logpipe.Path
+	re   *regexp.Regexp
+	repl string
+}
+
+var backref = regexp.MustCompile(`\\(\d)`)
+
+// NewMutate validates cfg: every field reference and template must parse,
+// every Gsub pattern must compile and every Convert type must be known.
+func NewMutate(cfg MutateConfig) (*Mutate, error) {
+	m := &Mutate{tags: failureTags(cfg.TagOnFailure, "_mutate_error")}
+	var err error
+	templates := func(opt string, src map[string]string) ([]compiledAdd, error) {
+		var out []compiledAdd
+		for _, k := range sortedKeys(src) {
+			p, err := parsePath("mutate", opt, k, true)
+			if err != nil {
+				return nil, err
+			}
+			t, err := logpipe.ParseTemplate(src[k])
+			if err != nil {
+				return nil, fmt.Errorf("filter: mutate: %s %q: %w", opt, k, err)
+			}
+			out = append(out, compiledAdd{p, t})
+		}
+		return out, nil
+	}
+	pairs := func(opt string, src map[string]string) ([]pathPair, error) {
+		var out []pathPair
+		for _, k := range sortedKeys(src) {
+			from, err := parsePath("mutate", opt, k, true)
+			if err != nil {
+				return nil, err
+			}
+			to, err := parsePath("mutate", opt+" "+k, src[k], true)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, pathPair{from, to})
+		}
+		return out, nil
+	}
+	paths := func(opt string, src []string) ([]logpipe.Path, error) {
+		var out []logpipe.Path
+		for _, s := range src {
+			p, err := parsePath("mutate", opt, s, true)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, p)
+		}
+		return out, nil
+	}
+	seps := func(opt string, src map[string]string) ([]pathSep, error) {
+		var out []pathSep
+		for _, k := range sortedKeys(src) {
+			p, err := parsePath("mutate", opt, k, true)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, pathSep{p, src[k]})
+		}
+		return out, nil
+	}
+	if m.coerce, err = templates("coerce", cfg.Coerce); err != nil {
+		return nil, err
+	}
+	if m.rename, err = pairs("rename", cfg.Rename); err != nil {
+		return nil, err
+	}
+	if m.update, err = templates("update", cfg.Update); err != nil {
+		return nil, err
+	}
+	if m.replace, err = templates("replace", cfg.Replace); err != nil {
+		return nil, err
+	}
+	for _, k := range sortedKeys(cfg.Convert) {
+		p, err := parsePath("mutate", "convert", k, true)
+		if err != nil {
+			return nil, err
+		}
+		switch kind := cfg.Convert[k]; kind {
+		case "integer", "integer_eu", "float", "float_eu", "boolean", "string":
+			m.convert = append(m.convert, conversion{p, kind})
+		default:
+			return nil, fmt.Errorf("filter: mutate: convert %q: unknown type %q (want integer, integer_eu, float, float_eu, boolean or string)", k, kind)
+		}
+	}
+	for _, g := range cfg.Gsub {
+		p, err := parsePath("mutate", "gsub", g.Field, true)
+		if err != nil {
+			return nil, err
+		}
+		re, err := regexp.Compile(g.Pattern)
+		if err != nil {
+			return nil, fmt.Errorf("filter: mutate: gsub %q: %w", g.Field, err)
+		}
+		m.gsub = append(m.gsub, compiledGsub{p, re, backref.ReplaceAllString(g.Replacement, "$${$1}")})
+	}
+	if m.upper, err = paths("uppercase", cfg.Uppercase); err != nil {
+		return nil, err
+	}
+	if m.capital, err = paths("capitalize", cfg.Capitalize); err != nil {
+		return nil, err
+	}
+	if m.lower, err = paths("lowercase", cfg.Lowercase); err != nil {
+		return nil, err
+	}
+	if m.strip, err = paths("strip", cfg.Strip); err != nil {
+		return nil, err
+	}
+	if m.split, err = seps("split", cfg.Split); err != nil {
+		return nil, err
+	}
+	if m.join, err = seps("join", cfg.Join); err != nil {
+		return nil, err
+	}
+	if m.merge, err = pairs("merge", cfg.Merge); err != nil {
+		return nil, err
+	}
+	if m.copy, err = pairs("copy", cfg.Copy); err != nil {
+		return nil, err
+	}
+	if m.common, err = cfg.Common.compile(); err != nil {
+		return nil, fmt.Errorf("filter: mutate: %w", err)
+	}
+	return m, nil
+}
+
+// Apply mutates every event of b in place. It never returns an error.
+func (m *Mutate) Apply(_ context.Context, b logpipe.Batch) (logpipe.Batch, error) {
+	for _, e := range b {
+		m.apply(e)
+	}
+	return b, nil
+}
+
+func (m *Mutate) fail(e *logpipe.Event) { e.TagFailure(m.tags...) }
+
+func (m *Mutate) set(e *logpipe.Event, p logpipe.Path, v logpipe.Value) {
+	if err := e.Set(p, v); err != nil {
+		m.fail(e)
+	}
+}
+
+func (m *Mutate) apply(e *logpipe.Event) {
+	for _, c := range m.coerce {
+		if v, ok := e.Get(c.path); ok && v.IsNull() {
+			m.set(e, c.path, logpipe.StringValue(c.value.Render(e)))
+		}
+	}
+	for _, r := range m.rename {
+		v, ok := e.Get(r.from)
+		if !ok {
+			continue
+		}
+		e.Delete(r.from)
+		m.set(e, r.to, v)
+	}
+	for _, u := range m.update {
+		if _, ok := e.Get(u.path); ok {
+			m.set(e, u.path, logpipe.StringValue(u.value.Render(e)))
+		}
+	}
+	for _, r := range m.replace {
+		m.set(e, r.path, logpipe.StringValue(r.value.Render(e)))
+	}
+	for _, c := range m.convert {
+		if v, ok := e.Get(c.path); ok {
+			m.set(e, c.path, convertValue(v, c.kind))
+		}
+	}
+	for _, g := range m.gsub {
+		m.mapStrings(e, g.path, func(s string) string { return g.re.ReplaceAllString(s, g.repl) })
+	}
+	for _, p := range m.upper {
+		m.mapStrings(e, p, strings.ToUpper)
+	}
+	for _, p := range m.capital {
+		m.mapStrings(e, p, capitalize)
+	}
+	for _, p := range m.lower {
+		m.mapStrings(e, p, strings.ToLower)
+	}
+	for _, p := range m.strip {
+		m.mapStrings(e, p, strings.TrimSpace)
+	}
+	for _, s := range m.split {
+		v, ok := e.Get(s.path)
+		if !ok || v.Kind() != logpipe.KindString {
+			continue
+		}
+		m.set(e, s.path, splitValue(v.Str(), s.sep))
+	}
+	for _, j := range m.join {
+		v, ok := e.Get(j.path)
+		if !ok || v.Kind() != logpipe.KindArray {
+			continue
+		}
+		var sb strings.Builder
+		for i, el := range v.Array() {
+			if i > 0 {
+				sb.WriteString(j.sep)
+			}
+			sb.WriteString(el.String())
+		}
+		m.set(e, j.path, logpipe.StringValue(sb.String()))
+	}
+	for _, mg := range m.merge {
+		m.mergeField(e, mg.from, mg.to)
+	}
+	for _, c := range m.copy {
+		if v, ok := e.Get(c.from); ok {
+			m.set(e, c.to, v.Clone())
+		}
+	}
+	m.common.apply(e)
+}
+
+// mapStrings applies f to a string field or to each string of an array.
+func (m *Mutate) mapStrings(e *logpipe.Event, p logpipe.Path, f func(string) string) {
+	v, ok := e.Get(p)
+	if !ok {
+		return
+	}
+	switch v.Kind() {
+	case logpipe.KindString:
+		m.set(e, p, logpipe.StringValue(f(v.Str())))
+	case logpipe.KindArray:
+		arr := v.Array()
+		out := make([]logpipe.Value, len(arr))
+		for i, el := range arr {
+			if el.Kind() == logpipe.KindString {
+				el = logpipe.StringValue(f(el.Str()))
+			}
+			out[i] = el
+		}
+		m.set(e, p, logpipe.ArrayValue(out...))
+	}
+}
+
+// mergeField merges the value at added into the value at dest.
+func (m *Mutate) mergeField(e *logpipe.Event, dest, added logpipe.Path) {
+	add, ok := e.Get(added)
+	if !ok {
+		return
+	}
+	cur, ok := e.Get(dest)
+	if !ok {
+		m.set(e, dest, add.Clone())
+		return
+	}
+	if cur.Kind() == logpipe.KindObject || add.Kind() == logpipe.KindObject {
+		if cur.Kind() != logpipe.KindObject || add.Kind() != logpipe.KindObject {
+			m.fail(e) // Logstash cannot merge an object with anything else
+			return
+		}
+		o := cur.Object()
+		for k, v := range add.Object().All() {
+			o.Set(k, v.Clone())
+		}
+		return
+	}
+	var out []logpipe.Value
+	if cur.Kind() == logpipe.KindArray {
+		out = append(out, cur.Array()...)
+	} else {
+		out = append(out, cur)
+	}
+	if add.Kind() == logpipe.KindArray {
+		for _, v := range add.Array() {
+			out = append(out, v.Clone())
+		}
+	} else {
+		out = append(out, add)
+	}
+	m.set(e, dest, logpipe.ArrayValue(out...))
+}
+
+func capitalize(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + strings.ToLower(s[n:])
+}
+
+func splitValue(s, sep string) logpipe.Value {
+	var parts []string
+	if sep == "" {
+		parts = strings.Split(s, "")
+	} else {
+		parts = strings.Split(s, sep)
+	}
+	for len(parts) > 0 && parts[len(parts)-1] == "" {
+		parts = parts[:len(parts)-1]
+	}
+	return logpipe.ValueOf(parts)
+}
+
+// convertValue converts v (or each element of an array) to kind, leaving
+// values that cannot be converted unchanged.
+func convertValue(v logpipe.Value, kind string) logpipe.Value {
+	if v.Kind() == logpipe.KindArray {
+		arr := v.Array()
+		out := make([]logpipe.Value, len(arr))
+		for i, el := range arr {
+			out[i] = convertValue(el, kind)
+		}
+		return logpipe.ArrayValue(out...)
+	}
+	switch kind {
+	case "string":
+		if v.IsNull() || v.Kind() == logpipe.KindString {
+			return v
+		}
+		return logpipe.StringValue(v.String())
+	case "boolean":
+		return toBool(v)
+	case "integer", "integer_eu":
+		switch v.Kind() {
+		case logpipe.KindInt:
+			return v
+		case logpipe.KindBool, logpipe.KindFloat, logpipe.KindNumber:
+			if i, ok := v.Int(); ok {
+				return logpipe.IntValue(i)
+			}
+		case logpipe.KindString:
+			if f, ok := parseLocaleNumber(v.Str(), kind == "integer_eu"); ok && f > -9.2e18 && f < 9.2e18 {
+				return logpipe.IntValue(int64(f))
+			}
+		}
+	case "float", "float_eu":
+		switch v.Kind() {
+		case logpipe.KindFloat:
+			return v
+		case logpipe.KindBool, logpipe.KindInt, logpipe.KindNumber:
+			if f, ok := v.Float(); ok {
+				return logpipe.FloatValue(f)
+			}
+		case logpipe.KindString:
+			if f, ok := parseLocaleNumber(v.Str(), kind == "float_eu"); ok {
+				return logpipe.FloatValue(f)
+			}
+		}
+	}
+	return v
+}
+
+// parseLocaleNumber parses "1,000.5" (or "1.000,5" when eu is set).
+func parseLocaleNumber(s string, eu bool) (float64, bool) {
+	s = strings.TrimSpace(s)
+	group, dec := ",", "."
+	if eu {
+		group, dec = ".", ","
+	}
+	s = strings.ReplaceAll(s, group, "")
+	if eu {
+		s = strings.Replace(s, dec, ".", 1)
+	}
+	if s == "" {
+		return 0, false
+	}
+	if i, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return float64(i), true
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || f != f {
+		return 0, false
+	}
+	return f, true
+}
+
+func toBool(v logpipe.Value) logpipe.Value {
+	switch v.Kind() {
+	case logpipe.KindBool:
+		return v
+	case logpipe.KindInt, logpipe.KindFloat, logpipe.KindNumber:
+		f, _ := v.Float()
+		switch f {
+		case 1:
+			return logpipe.BoolValue(true)
+		case 0:
+			return logpipe.BoolValue(false)
+		}
+	case logpipe.KindString:
+		switch strings.ToLower(v.Str()) {
+		case "true", "t", "yes", "y", "1", "1.0":
+			return logpipe.BoolValue(true)
+		case "false", "f", "no", "n", "0", "0.0", "":
+			return logpipe.BoolValue(false)
+		}
+	}
+	return v
+}

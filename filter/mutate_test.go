@@ -1,0 +1,111 @@
+package filter
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestMutate(t *testing.T) {
+	tests := []struct {
+		name       string
+		cfg        MutateConfig
+		in         string
+		want       string
+		wantFailed bool
+	}{
+		{name: "rename", cfg: MutateConfig{Rename: map[string]string{"a": "[x][y]", "missing": "z"}},
+			in: `{"a":1,"b":2}`, want: `{"b":2,"x":{"y":1}}`},
+		{name: "rename conflict is tagged", cfg: MutateConfig{Rename: map[string]string{"a": "[b][c]"}},
+			in: `{"a":1,"b":2}`, want: `{"b":2,"tags":["_mutate_error"]}`, wantFailed: true},
+		{name: "update only existing", cfg: MutateConfig{Update: map[string]string{"a": "new %{b}", "nope": "x"}},
+			in: `{"a":1,"b":2}`, want: `{"a":"new 2","b":2}`},
+		{name: "replace creates", cfg: MutateConfig{Replace: map[string]string{"[n][m]": "v"}},
+			in: `{}`, want: `{"n":{"m":"v"}}`},
+		{name: "coerce null", cfg: MutateConfig{Coerce: map[string]string{"a": "default", "b": "no"}},
+			in: `{"a":null,"b":"kept"}`, want: `{"a":"default","b":"kept"}`},
+		{name: "convert integer", cfg: MutateConfig{Convert: map[string]string{"s": "integer", "f": "integer", "b": "integer", "c": "integer", "bad": "integer", "arr": "integer"}},
+			in:   `{"s":"1,000","f":-2.7,"b":true,"c":"3.99","bad":"abc","arr":["1","2"]}`,
+			want: `{"s":1000,"f":-2,"b":1,"c":3,"bad":"abc","arr":[1,2]}`},
+		{name: "convert integer_eu", cfg: MutateConfig{Convert: map[string]string{"s": "integer_eu"}},
+			in: `{"s":"1.000"}`, want: `{"s":1000}`},
+		{name: "convert float", cfg: MutateConfig{Convert: map[string]string{"s": "float", "i": "float", "b": "float"}},
+			in: `{"s":"1,000.5","i":3,"b":false}`, want: `{"s":1000.5,"i":3.0,"b":0.0}`},
+		{name: "convert float_eu", cfg: MutateConfig{Convert: map[string]string{"s": "float_eu"}},
+			in: `{"s":"1.000,5"}`, want: `{"s":1000.5}`},
+		{name: "convert boolean", cfg: MutateConfig{Convert: map[string]string{"a": "boolean", "b": "boolean", "c": "boolean", "d": "boolean", "e": "boolean", "f": "boolean"}},
+			in: `{"a":"YES","b":"f","c":1,"d":0.0,"e":"maybe","f":""}`, want: `{"a":true,"b":false,"c":true,"d":false,"e":"maybe","f":false}`},
+		{name: "convert string", cfg: MutateConfig{Convert: map[string]string{"a": "string", "b": "string", "c": "string"}},
+			in: `{"a":200,"b":0.50,"c":{"k":true}}`, want: `{"a":"200","b":"0.50","c":"{\"k\":true}"}`},
+		{name: "gsub with back-reference", cfg: MutateConfig{Gsub: []GsubRule{{Field: "path", Pattern: `/items/(\d+)`, Replacement: `/items/:id(\1)`}, {Field: "arr", Pattern: "-", Replacement: "_"}}},
+			in: `{"path":"/items/4323","arr":["a-b",1]}`, want: `{"path":"/items/:id(4323)","arr":["a_b",1]}`},
+		{name: "case and strip", cfg: MutateConfig{Uppercase: []string{"u"}, Lowercase: []string{"l"}, Capitalize: []string{"c"}, Strip: []string{"s"}},
+			in: `{"u":"get","l":"ERROR","c":"hELLO","s":"  x \t"}`, want: `{"u":"GET","l":"error","c":"Hello","s":"x"}`},
+		{name: "split drops trailing empties", cfg: MutateConfig{Split: map[string]string{"csv": ",", "num": ","}},
+			in: `{"csv":"a,b,,c,,","num":5}`, want: `{"csv":["a","b","","c"],"num":5}`},
+		{name: "join", cfg: MutateConfig{Join: map[string]string{"arr": "|", "s": ","}},
+			in: `{"arr":["a",1,true],"s":"x"}`, want: `{"arr":"a|1|true","s":"x"}`},
+		{name: "merge string into string", cfg: MutateConfig{Merge: map[string]string{"d": "a"}},
+			in: `{"d":"x","a":"y"}`, want: `{"d":["x","y"],"a":"y"}`},
+		{name: "merge array into array", cfg: MutateConfig{Merge: map[string]string{"d": "a"}},
+			in: `{"d":[1],"a":[2,3]}`, want: `{"d":[1,2,3],"a":[2,3]}`},
+		{name: "merge objects", cfg: MutateConfig{Merge: map[string]string{"d": "a"}},
+			in: `{"d":{"x":1},"a":{"y":2}}`, want: `{"d":{"x":1,"y":2},"a":{"y":2}}`},
+		{name: "merge into missing dest", cfg: MutateConfig{Merge: map[string]string{"d": "a"}},
+			in: `{"a":"y"}`, want: `{"d":"y","a":"y"}`},
+		{name: "merge object with array fails", cfg: MutateConfig{Merge: map[string]string{"d": "a"}},
+			in: `{"d":[1],"a":{"y":2}}`, want: `{"d":[1],"a":{"y":2},"tags":["_mutate_error"]}`, wantFailed: true},
+		{name: "copy is deep", cfg: MutateConfig{Copy: map[string]string{"src": "dst"}, Replace: map[string]string{"[src][k]": "changed-before-copy"}},
+			in: `{"src":{"k":"v"}}`, want: `{"src":{"k":"changed-before-copy"},"dst":{"k":"changed-before-copy"}}`},
+		{name: "order: rename before replace before convert before copy", cfg: MutateConfig{
+			Rename:  map[string]string{"a": "b"},
+			Replace: map[string]string{"c": "%{b}"},
+			Convert: map[string]string{"c": "integer"},
+			Copy:    map[string]string{"c": "d"},
+		}, in: `{"a":"42"}`, want: `{"b":"42","c":42,"d":42}`},
+		{name: "common options after mutations", cfg: MutateConfig{
+			Rename: map[string]string{"a": "b"},
+			Common: Common{RemoveField: []string{"b"}, AddField: map[string]string{"x": "%{a}"}, AddTag: []string{"m"}},
+		}, in: `{"a":"1"}`, want: `{"x":"%{a}","tags":["m"]}`},
+		{name: "custom failure tag off", cfg: MutateConfig{Rename: map[string]string{"a": "[b][c]"}, TagOnFailure: []string{}},
+			in: `{"a":1,"b":2}`, want: `{"b":2}`, wantFailed: true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f, err := NewMutate(tc.cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := applyOne(t, f, event(t, tc.in))
+			checkEvent(t, got, tc.want)
+			if got.Failed() != tc.wantFailed {
+				t.Errorf("Failed() = %v, want %v", got.Failed(), tc.wantFailed)
+			}
+		})
+	}
+}
+
+func TestNewMutateErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  MutateConfig
+	}{
+		{"bad rename source", MutateConfig{Rename: map[string]string{"[a": "b"}}},
+		{"bad rename target", MutateConfig{Rename: map[string]string{"a": ""}}},
+		{"bad convert type", MutateConfig{Convert: map[string]string{"a": "int"}}},
+		{"bad gsub pattern", MutateConfig{Gsub: []GsubRule{{Field: "a", Pattern: "(?<=x)"}}}},
+		{"bad gsub field", MutateConfig{Gsub: []GsubRule{{Pattern: "x"}}}},
+		{"bad replace template", MutateConfig{Replace: map[string]string{"a": "%{"}}},
+		{"bad uppercase", MutateConfig{Uppercase: []string{"a]"}}},
+		{"bad split", MutateConfig{Split: map[string]string{"[": ","}}},
+		{"bad common", MutateConfig{Common: Common{AddField: map[string]string{"": "x"}}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := NewMutate(tc.cfg); err == nil {
+				t.Error("NewMutate succeeded, want an error")
+			} else if !strings.HasPrefix(err.Error(), "filter: mutate: ") {
+				t.Errorf("error %q lacks the package prefix", err)
+			}
+		})
+	}
+}
