@@ -1,0 +1,373 @@
+package filter
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/logpipe/logpipe"
+	"github.com/logpipe/logpipe/internal/grok"
+)
+
+// GrokMatch is one entry of Logstash's match option: a source field and
+// the patterns tried on it, in order.
+type GrokMatch struct {
+	// Source is the field reference matched. Empty means "message".
+	Source string
+	// Patterns are grok expressions such as
+	// "%{IP:[client][ip]} %{NUMBER:bytes:int} %{GREEDYDATA:rest}".
+	// At least one is required.
+	Patterns []string
+}
+
+// GrokConfig configures a Grok filter (Logstash's grok filter). The zero
+// value of every field except Match means Logstash's default.
+type GrokConfig struct {
+	// Match lists the source fields and their patterns, tried in order.
+	// It must not be empty.
+	Match []GrokMatch
+	// NoBreakOnMatch tries every pattern (and every Match entry) even
+	// after one matched, as Logstash's break_on_match => false. By default
+	// the first pattern that matches ends the filter.
+	NoBreakOnMatch bool
+	// CaptureUnnamed also stores references without a field name
+	// ("%{WORD}") under the pattern's name ("WORD"), as Logstash's
+	// named_captures_only => false. By default only named references
+	// ("%{WORD:word}") and raw named groups ("(?<word>\w+)") are stored.
+	CaptureUnnamed bool
+	// KeepEmptyCaptures stores captures that matched the empty string (as
+	// "") and groups that did not participate in the match (as null). By
+	// default both are skipped.
+	KeepEmptyCaptures bool
+	// Overwrite lists capture names (as written in the patterns, e.g.
+	// "message") whose existing value is replaced. Without it, a capture
+	// into an existing string field makes an array [old, new], a capture
+	// into an existing array appends to it, and a capture into any other
+	// existing value is dropped, as in Logstash.
+	Overwrite []string
+	// PatternDefinitions defines or redefines patterns by name. They take
+	// precedence over pattern files and the stock patterns.
+	PatternDefinitions map[string]string
+	// PatternsDir lists directories whose files (those matching
+	// PatternsFilesGlob) are read as pattern files: one "NAME regexp"
+	// definition per line, '#' starting a comment line.
+	PatternsDir []string
+	// PatternsFilesGlob selects files in PatternsDir. Empty means "*".
+	PatternsFilesGlob string
+	// PatternFiles lists pattern files read after PatternsDir; later
+	// definitions win.
+	PatternFiles []string
+	// Target, when set, puts every capture under this field: "%{IP:ip}"
+	// with Target "src" sets [src][ip].
+	Target string
+	// TagOnFailure is added when no pattern matched. nil means
+	// "_grokparsefailure"; an empty non-nil slice means no tag (the event
+	// still counts as failed).
+	TagOnFailure []string
+	// Common holds the options applied when a pattern matched.
+	Common
+}
+
+// Grok parses text fields with grok patterns: named regular-expression
+// building blocks such as %{TIMESTAMP_ISO8601} and %{IP}. It behaves as
+// Logstash's grok filter: patterns are tried in order and the first match
+// wins (see GrokConfig.NoBreakOnMatch); captures go to fields named by
+// field references ("%{IP:[client][ip]}"); type hints ":int" and ":float"
+// convert as Logstash does (Ruby's to_i and to_f: "3.7" is 3 as an int,
+// non-numbers are 0); '.' matches newlines and '^'/'$' match at line
+// boundaries, so multi-line events work as in Logstash; a source field
+// holding an array is matched element by element; a source that is not a
+// string is matched as its text; a missing source field is matched as "".
+// When nothing matched, the event gets the failure tags and is otherwise
+// untouched.
+//
+// Patterns whose parts are separated by literals (the common case) run on
+// a fast matcher that yields the same captures as Go's regexp, which stays
+// the reference and the fallback. Captured strings share the source
+// string's memory.
+//
+// A Grok is safe for concurrent use.
+type Grok struct {
+	matches      []grokSource
+	breakOnMatch bool
+	keepEmpty    bool
+	tags         []string
+	common       common
+	maxGroups    int
+}
+
+type grokSource struct {
+	source   logpipe.Path
+	patterns []grokPattern
+}
+
+type grokPattern struct {
+	p        *grok.Pattern
+	captures []grokCapture
+}
+
+type grokCapture struct {
+	group     int
+	path      logpipe.Path
+	typ       grok.Type
+	overwrite bool
+}
+
+var _ logpipe.Filter = (*Grok)(nil)
+
+// NewGrok validates cfg, loads pattern files and compiles every pattern.
+// The error names the offending option, pattern or file; a pattern that
+// Go's regexp cannot compile (lookbehind, lookahead, atomic group,
+// possessive quantifier, backreference) is reported with the pattern
+// definition that uses it.
+func NewGrok(cfg GrokConfig) (*Grok, error) {
+	if len(cfg.Match) == 0 {
+		return nil, errors.New("grok: no match configured")
+	}
+	defs := grok.Defaults()
+	glob := cfg.PatternsFilesGlob
+	if glob == "" {
+		glob = "*"
+	}
+	var files []string
+	for _, dir := range cfg.PatternsDir {
+		found, err := filepath.Glob(filepath.Join(dir, glob))
+		if err != nil {
+			return nil, fmt.Errorf("grok: patterns dir %q: %w", dir, err)
+		}
+		if _, err := os.Stat(dir); err != nil {
+			return nil, fmt.Errorf("grok: patterns dir: %w", err)
+		}
+		sort.Strings(found)
+		for _, f := range found {
+			if st, err := os.Stat(f); err == nil && st.Mode().IsRegular() {
+				files = append(files, f)
+			}
+		}
+	}
+	files = append(files, cfg.PatternFiles...)
+	for _, f := range files {
+		if err := grokLoadFile(defs, f); err != nil {
+			return nil, err
+		}
+	}
+	for k, v := range cfg.PatternDefinitions {
+		defs[k] = v
+	}
+	common, err := cfg.Common.compile()
+	if err != nil {
+		return nil, fmt.Errorf("grok: %w", err)
+	}
+	g := &Grok{
+		breakOnMatch: !cfg.NoBreakOnMatch,
+		keepEmpty:    cfg.KeepEmptyCaptures,
+		tags:         cfg.TagOnFailure,
+		common:       common,
+	}
+	if g.tags == nil {
+		g.tags = []string{"_grokparsefailure"}
+	}
+	opts := grok.Options{Definitions: defs, CaptureUnnamed: cfg.CaptureUnnamed}
+	for i, m := range cfg.Match {
+		src := m.Source
+		if src == "" {
+			src = "message"
+		}
+		sp, err := logpipe.ParsePath(src)
+		if err != nil {
+			return nil, fmt.Errorf("grok: match %d: source %q: %w", i, src, err)
+		}
+		if len(m.Patterns) == 0 {
+			return nil, fmt.Errorf("grok: match %d (%s): no patterns", i, src)
+		}
+		gs := grokSource{source: sp}
+		for _, expr := range m.Patterns {
+			p, err := grok.Compile(expr, opts)
+			if err != nil {
+				return nil, err
+			}
+			gp := grokPattern{p: p}
+			for _, c := range p.Captures() {
+				ref := grokFieldRef(cfg.Target, c.Name)
+				path, err := logpipe.ParsePath(ref)
+				if err != nil {
+					return nil, fmt.Errorf("grok: pattern %q: capture %q: %w", expr, c.Name, err)
+				}
+				gp.captures = append(gp.captures, grokCapture{
+					group:     c.Group,
+					path:      path,
+					typ:       c.Type,
+					overwrite: slices.Contains(cfg.Overwrite, c.Name) || slices.Contains(cfg.Overwrite, ref),
+				})
+			}
+			g.maxGroups = max(g.maxGroups, p.NumGroups())
+			gs.patterns = append(gs.patterns, gp)
+		}
+		g.matches = append(g.matches, gs)
+	}
+	return g, nil
+}
+
+// grokFieldRef turns a capture name into a field reference under target.
+func grokFieldRef(target, name string) string {
+	if target == "" {
+		return name
+	}
+	t := target
+	if !strings.HasPrefix(t, "[") {
+		t = "[" + t + "]"
+	}
+	if strings.HasPrefix(name, "[") {
+		return t + name
+	}
+	return t + "[" + name + "]"
+}
+
+// grokLoadFile adds the definitions of a pattern file to defs.
+func grokLoadFile(defs map[string]string, file string) error {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return fmt.Errorf("grok: pattern file: %w", err)
+	}
+	for n, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimRight(strings.TrimLeft(line, " \t"), "\r")
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		i := strings.IndexAny(line, " \t")
+		if i < 0 {
+			// Logstash skips a line without a definition.
+			continue
+		}
+		name, def := line[:i], strings.TrimLeft(line[i:], " \t")
+		if def == "" {
+			continue
+		}
+		for _, r := range name {
+			if !(r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+				return fmt.Errorf("grok: pattern file %s:%d: invalid pattern name %q", file, n+1, name)
+			}
+		}
+		defs[name] = def
+	}
+	return nil
+}
+
+// Apply runs the filter on every event of b and returns b. It never
+// returns an error: an event no pattern matched is tagged (see
+// GrokConfig.TagOnFailure), and a capture that cannot be stored (its path
+// runs into a non-object value) is recorded with Event.Fail.
+func (g *Grok) Apply(ctx context.Context, b logpipe.Batch) (logpipe.Batch, error) {
+	var sc grok.Scratch
+	for _, e := range b {
+		g.apply(e, &sc)
+	}
+	return b, nil
+}
+
+func (g *Grok) apply(e *logpipe.Event, sc *grok.Scratch) {
+	matched := false
+	for i := range g.matches {
+		m := &g.matches[i]
+		v, ok := e.Get(m.source)
+		var success bool
+		switch {
+		case !ok:
+			success = g.matchText(m, "", e, sc)
+		case v.Kind() == logpipe.KindArray:
+			for _, el := range v.Array() {
+				if g.matchText(m, el.String(), e, sc) {
+					success = true
+				}
+			}
+		default:
+			success = g.matchText(m, v.String(), e, sc)
+		}
+		if success {
+			matched = true
+			if g.breakOnMatch {
+				break
+			}
+		}
+	}
+	if matched {
+		g.common.apply(e)
+		return
+	}
+	e.TagFailure(g.tags...)
+}
+
+// matchText tries the patterns of m on s and stores the captures of each
+// pattern that matched.
+func (g *Grok) matchText(m *grokSource, s string, e *logpipe.Event, sc *grok.Scratch) bool {
+	success := false
+	for i := range m.patterns {
+		gp := &m.patterns[i]
+		idx, ok := gp.p.Match(s, sc)
+		if !ok {
+			continue
+		}
+		success = true
+		for _, c := range gp.captures {
+			a, z := idx[2*c.group], idx[2*c.group+1]
+			var v logpipe.Value
+			switch {
+			case a < 0:
+				if !g.keepEmpty {
+					continue
+				}
+				v = logpipe.NullValue()
+			case a == z && !g.keepEmpty && c.typ == grok.TypeString:
+				continue
+			default:
+				v = grokConvert(s[a:z], c.typ)
+			}
+			g.store(e, c, v)
+		}
+		if g.breakOnMatch {
+			break
+		}
+	}
+	return success
+}
+
+// grokConvert applies a type hint.
+func grokConvert(s string, t grok.Type) logpipe.Value {
+	switch t {
+	case grok.TypeInt:
+		n, lit, ok := grok.ToInt(s)
+		if !ok {
+			return logpipe.NumberValue(lit)
+		}
+		return logpipe.IntValue(n)
+	case grok.TypeFloat:
+		return logpipe.FloatValue(grok.ToFloat(s))
+	}
+	return logpipe.StringValue(s)
+}
+
+// store writes one capture as Logstash's grok does.
+func (g *Grok) store(e *logpipe.Event, c grokCapture, v logpipe.Value) {
+	if !c.overwrite {
+		if old, ok := e.Get(c.path); ok && !old.IsNull() {
+			switch old.Kind() {
+			case logpipe.KindArray:
+				arr := old.Array()
+				v = logpipe.ArrayValue(append(arr[:len(arr):len(arr)], v)...)
+			case logpipe.KindString:
+				v = logpipe.ArrayValue(old, v)
+			default:
+				// Logstash keeps a non-string, non-array value as is.
+				return
+			}
+		}
+	}
+	if err := e.Set(c.path, v); err != nil {
+		e.Fail(fmt.Errorf("grok: capture %s: %w", c.path, err))
+	}
+}
