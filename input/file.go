@@ -245,7 +245,8 @@ type FileStats struct {
 	LinesTruncated int64 // lines longer than MaxLineBytes
 	FilesOpened    int64 // files opened for reading
 	FilesOpen      int64 // descriptors held now
-	Truncations    int64 // files found truncated (copytruncate or in place)
+	Truncations    int64 // files found truncated or replaced in place
+	Moved          int64 // files whose data was found under another inode (a copytruncate copy)
 	Unreadable     int64 // paths skipped: not regular files, or failed to open or read
 	Acked          int64 // batches acknowledged with a nil error
 	Nacked         int64 // batches acknowledged with an error
@@ -255,8 +256,8 @@ type FileStats struct {
 }
 
 type fileStats struct {
-	lines, events, bytes, truncated, opened, open, truncations, unreadable  atomic.Int64
-	acked, nacked, saves, saveErrors, corrupt                                atomic.Int64
+	lines, events, bytes, truncated, opened, open, truncations, unreadable atomic.Int64
+	acked, nacked, saves, saveErrors, corrupt, moved                       atomic.Int64
 }
 
 // Stats returns a snapshot of the input's counters. It is safe to call
@@ -266,7 +267,7 @@ func (f *File) Stats() FileStats {
 	return FileStats{
 		Lines: s.lines.Load(), Events: s.events.Load(), Bytes: s.bytes.Load(),
 		LinesTruncated: s.truncated.Load(), FilesOpened: s.opened.Load(), FilesOpen: s.open.Load(),
-		Truncations: s.truncations.Load(), Unreadable: s.unreadable.Load(),
+		Truncations: s.truncations.Load(), Moved: s.moved.Load(), Unreadable: s.unreadable.Load(),
 		Acked: s.acked.Load(), Nacked: s.nacked.Load(), Saves: s.saves.Load(),
 		SaveErrors: s.saveErrors.Load(), CorruptResets: s.corrupt.Load(),
 	}

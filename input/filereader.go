@@ -41,13 +41,13 @@ type tracked struct {
 	atEOF   bool
 	grown   time.Time // when a read last returned data
 
-	skipping    bool    // discarding the rest of an over-long line
-	long        rawLine // the kept part of that line, emitted at its end
-	warnedLong  bool
-	chunk       string // a string copy of buf[chunkAt:chunkAt+len(chunk)]
-	chunkAt     int
-	chunkBad    bool // chunk holds invalid UTF-8
-	ml          mlBuffer
+	skipping   bool    // discarding the rest of an over-long line
+	long       rawLine // the kept part of that line, emitted at its end
+	warnedLong bool
+	chunk      string // a string copy of buf[chunkAt:chunkAt+len(chunk)]
+	chunkAt    int
+	chunkBad   bool // chunk holds invalid UTF-8
+	ml         mlBuffer
 }
 
 func (r *tracked) dropBuffer() {

@@ -79,13 +79,11 @@ func (f *File) scan(now time.Time) {
 			// shorter than what was read: a new file in the old one.
 			f.noteTruncated(r, c)
 			added = append(added, f.newRec(c, 0, now))
-		default:
+		case !r.gone && !r.loaded:
 			// Same inode, different first bytes: truncated in place
 			// (copytruncate) or a new file reusing the inode. Its old
-			// data may be in a copy (pass 2).
-			if r.f != nil {
-				f.closeRec(r)
-			}
+			// data may be in a copy (pass 2); the file itself is new.
+			f.noteTruncated(r, c)
 		}
 	}
 	// Pass 2: the same data under another inode.
@@ -101,19 +99,11 @@ func (f *File) scan(now time.Time) {
 		}
 		if best != nil {
 			if !r.loaded && (r.dev != best.dev || r.ino != best.ino) {
+				f.stats.moved.Add(1)
 				f.log.Info("file content found under another inode (copytruncate copy or moved file); continuing there",
 					"from", r.path, "to", best.path, "offset", r.pos)
 			}
 			f.bind(r, best, now)
-		}
-	}
-	// Files that were truncated in place and whose data was not found in
-	// a copy.
-	for _, r := range recs {
-		if !r.bound && !r.loaded && !r.gone {
-			if c := byIno[devIno{r.dev, r.ino}]; c != nil && !c.claimed {
-				f.noteTruncated(r, c)
-			}
 		}
 	}
 	// The rest are new, unless they start like a file being read (a copy
