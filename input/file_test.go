@@ -198,3 +198,5 @@ func TestFileEventFields(t *testing.T) {
 		})
 	}
 }
+
+func mustPath(s string) logpipe.Path { return logpipe.MustPath(s) }
