@@ -409,9 +409,9 @@ func plainField(name, s, def string) ([]string, error) {
 // it returns io.EOF once every file found by the first scan has been read
 // to its end.
 //
-// An error from the checkpoint store at the first Read is returned only if
-// it is not a decoding error (those are logged and the input starts
-// fresh, see FileConfig.SincedbPath).
+// An error loading the checkpoint at the first Read is returned wrapped
+// with logpipe.Permanent, except for a decoding error: that is logged and
+// the input starts fresh (see FileConfig.SincedbPath).
 func (f *File) Read(ctx context.Context) (logpipe.Batch, logpipe.AckFunc, error) {
 	f.mu.Lock()
 	closed := f.closed
@@ -492,7 +492,10 @@ func (f *File) start(ctx context.Context) error {
 	positions, err := f.cp.Load(ctx)
 	if err != nil {
 		if !errors.Is(err, ErrCorruptCheckpoint) {
-			return fmt.Errorf("input: file: load checkpoint: %w", err)
+			// Not a decoding problem (that is handled below) but, say, a
+			// directory or an unreadable file in its place: a setup error
+			// that retrying will not fix.
+			return logpipe.Permanent(fmt.Errorf("input: file: load checkpoint: %w", err))
 		}
 		f.stats.corrupt.Add(1)
 		attrs := []any{"err", err}
