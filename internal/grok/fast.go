@@ -182,7 +182,12 @@ func (m *fastMatcher) match(s string, sc *Scratch) ([]int, bool) {
 // no path matches or the step budget ran out.
 func (m *fastMatcher) run(prog *syntax.Prog, s string, pos int, caps []int, sc *Scratch) (int, bool) {
 	stack := append(sc.stack[:0], job{pc: uint32(prog.Start), slot: -1, pos: pos})
-	defer func() { sc.stack = stack[:0] }()
+	end, ok, stack := m.backtrack(prog, s, caps, stack)
+	sc.stack = stack[:0]
+	return end, ok
+}
+
+func (m *fastMatcher) backtrack(prog *syntax.Prog, s string, caps []int, stack []job) (int, bool, []job) {
 	steps := m.steps
 	for len(stack) > 0 {
 		j := stack[len(stack)-1]
@@ -196,12 +201,12 @@ func (m *fastMatcher) run(prog *syntax.Prog, s string, pos int, caps []int, sc *
 		for {
 			steps--
 			if steps < 0 {
-				return 0, false
+				return 0, false, stack
 			}
 			inst := &prog.Inst[pc]
 			switch inst.Op {
 			case syntax.InstMatch:
-				return p, true
+				return p, true, stack
 			case syntax.InstFail:
 				break thread
 			case syntax.InstAlt, syntax.InstAltMatch:
@@ -254,5 +259,5 @@ func (m *fastMatcher) run(prog *syntax.Prog, s string, pos int, caps []int, sc *
 			}
 		}
 	}
-	return 0, false
+	return 0, false, stack
 }

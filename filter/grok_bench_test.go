@@ -1,0 +1,116 @@
+package filter
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/logpipe/logpipe"
+	"github.com/logpipe/logpipe/internal/grok"
+)
+
+const grokTutorialPattern = `%{TIMESTAMP_ISO8601:log_timestamp} - %{LOGLEVEL:log_level} - %{DATA:event_type}: %{GREEDYDATA:json_string}`
+
+// grokBenchLines returns genlogs.py lines: generated at run time when the
+// generator is available, else the committed sample.
+func grokBenchLines(b *testing.B) []string {
+	b.Helper()
+	out := filepath.Join(b.TempDir(), "app.log")
+	cmd := exec.Command("python3", "../../shared/data/genlogs.py", "--lines", "5000", "--seed", "1", "--out", out)
+	data, err := []byte(nil), cmd.Run()
+	if err == nil {
+		data, err = os.ReadFile(out)
+	}
+	if err != nil {
+		data, err = os.ReadFile("testdata/grok/app.log")
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	return strings.Split(strings.TrimRight(string(data), "\n"), "\n")
+}
+
+// BenchmarkGrokTutorial runs the filter on the tutorial's pattern, one
+// batch of fresh events per iteration batch (event construction is not
+// timed).
+func BenchmarkGrokTutorial(b *testing.B) {
+	lines := grokBenchLines(b)
+	g, err := NewGrok(GrokConfig{Match: msg(grokTutorialPattern)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	const batch = 1024
+	events := make(logpipe.Batch, batch)
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		b.StopTimer()
+		for i := range events {
+			events[i] = logpipe.NewEvent(lines[(n+i)%len(lines)])
+		}
+		b.StartTimer()
+		if _, err := g.Apply(b.Context(), events); err != nil {
+			b.Fatal(err)
+		}
+		n += batch
+	}
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "lines/s")
+	b.ReportMetric(grokAllocsPerLine(b, g, lines), "allocs/line")
+}
+
+// BenchmarkGrokTutorialMatch measures the matcher alone (fast path with
+// regexp fallback) on the tutorial's pattern.
+func BenchmarkGrokTutorialMatch(b *testing.B) {
+	lines := grokBenchLines(b)
+	g, err := NewGrok(GrokConfig{Match: msg(grokTutorialPattern)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := g.matches[0].patterns[0].p
+	var sc grok.Scratch
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		p.Match(lines[n%len(lines)], &sc)
+		n++
+	}
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "lines/s")
+}
+
+// BenchmarkGrokTutorialRegexp is the baseline: Go's regexp on the same
+// expanded pattern, as a regexp-only grok would run it.
+func BenchmarkGrokTutorialRegexp(b *testing.B) {
+	lines := grokBenchLines(b)
+	g, err := NewGrok(GrokConfig{Match: msg(grokTutorialPattern)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	re := regexp.MustCompile(g.matches[0].patterns[0].p.Expanded())
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		re.FindStringSubmatchIndex(lines[n%len(lines)])
+		n++
+	}
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "lines/s")
+}
+
+// grokAllocsPerLine measures the filter's own allocations per line (event
+// construction excluded).
+func grokAllocsPerLine(b *testing.B, g *Grok, lines []string) float64 {
+	events := make(logpipe.Batch, len(lines))
+	for i, l := range lines {
+		events[i] = logpipe.NewEvent(l)
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	if _, err := g.Apply(b.Context(), events); err != nil {
+		b.Fatal(err)
+	}
+	runtime.ReadMemStats(&after)
+	return float64(after.Mallocs-before.Mallocs) / float64(len(lines))
+}
