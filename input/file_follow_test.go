@@ -19,9 +19,10 @@ import (
 // collector reads a follow-mode input and records every line number it
 // delivers ("%07d ..." lines).
 type collector struct {
-	seen  map[int]int
-	dups  int
-	total int
+	onLine func(n int) // optional
+	seen   map[int]int
+	dups   int
+	total  int
 }
 
 func (c *collector) add(t *testing.T, b logpipe.Batch) {
@@ -33,6 +34,9 @@ func (c *collector) add(t *testing.T, b logpipe.Batch) {
 			t.Fatalf("unexpected line %q", msg)
 		}
 		c.seen[n]++
+		if c.onLine != nil {
+			c.onLine(n)
+		}
 		if c.seen[n] > 1 {
 			c.dups++
 		}
@@ -101,6 +105,8 @@ func TestFileRotationStress(t *testing.T) {
 		}
 		return fh
 	}
+	reached := make(chan struct{})
+	ctPoint := 3 * (total / 7)
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		fh := open()
@@ -113,6 +119,9 @@ func TestFileRotationStress(t *testing.T) {
 			if i > 0 && i%(total/7) == 0 {
 				rotations++
 				if rotations == 3 {
+					// Let the input get into the file first, so that the
+					// truncation happens under it.
+					<-reached
 					// copytruncate: copy, then truncate in place; the writer
 					// keeps its descriptor (O_APPEND writes at the new end).
 					data, err := os.ReadFile(path)
@@ -145,7 +154,14 @@ func TestFileRotationStress(t *testing.T) {
 	})
 	var c collector
 	c.seen = make(map[int]int, total)
+	release := sync.OnceFunc(func() { close(reached) })
+	c.onLine = func(n int) {
+		if n == ctPoint-100 {
+			release()
+		}
+	}
 	c.readUntil(t, in, total, 5*time.Second)
+	release() // in case the reader never got there: the writer must end
 	wg.Wait()
 	c.check(t, total)
 	st := in.Stats()
