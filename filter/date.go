@@ -64,6 +64,7 @@ type DateConfig struct {
 type Date struct {
 	source  logpipe.Path
 	target  logpipe.Path
+	toStamp bool // target is @timestamp: set Event.Timestamp directly
 	formats []dateFormat
 	loc     *time.Location
 	tz      *logpipe.Template // per-event zone, or nil
@@ -118,11 +119,12 @@ func NewDate(cfg DateConfig) (*Date, error) {
 		return nil, fmt.Errorf("filter: date: %w", err)
 	}
 	d := &Date{
-		source: src,
-		target: dst,
-		loc:    cfg.Location,
-		now:    cfg.Now,
-		tags:   failureTags(cfg.TagOnFailure, "_dateparsefailure"),
+		source:  src,
+		target:  dst,
+		toStamp: target == "@timestamp",
+		loc:     cfg.Location,
+		now:     cfg.Now,
+		tags:    failureTags(cfg.TagOnFailure, "_dateparsefailure"),
 	}
 	for _, f := range cfg.Formats {
 		switch f {
@@ -205,7 +207,9 @@ func (d *Date) apply(e *logpipe.Event) {
 		e.TagFailure(d.tags...)
 		return
 	}
-	if err := e.Set(d.target, logpipe.TimeValue(t)); err != nil {
+	if d.toStamp {
+		e.Timestamp = t // avoids boxing the time in a Value
+	} else if err := e.Set(d.target, logpipe.TimeValue(t)); err != nil {
 		e.TagFailure(d.tags...)
 		return
 	}

@@ -1,0 +1,58 @@
+// Package filter holds logpipe's built-in filters: Logstash's parse and
+// edit filters with Logstash's semantics, and the helpers that compose
+// filters into a pipeline's filter section.
+//
+// Parse filters:
+//
+//   - Grok (NewGrok) matches text fields against grok patterns.
+//   - JSON (NewJSON) decodes a field holding JSON text, keeping key order
+//     and the literal text of numbers.
+//   - Date (NewDate) parses a date field with Joda-Time patterns (or
+//     ISO8601, UNIX, UNIX_MS, TAI64N) into @timestamp.
+//   - UserAgent (NewUserAgent) turns a User-Agent header into browser,
+//     version, operating system and device fields.
+//
+// Edit filters:
+//
+//   - Mutate (NewMutate) renames, replaces, converts and edits fields in
+//     Logstash's order of operations.
+//
+// Composition:
+//
+//   - Chain runs filters in order.
+//   - When runs a filter only on the events a predicate selects (and an
+//     optional other filter on the rest), keeping batch order: Logstash's
+//     "if ... else".
+//   - Drop removes the events a predicate selects, on purpose.
+//
+// # Common options
+//
+// Every built-in filter embeds Common, Logstash's common options AddField,
+// AddTag, RemoveField and RemoveTag. They are applied to an event only
+// when the filter succeeded on it, in that order. The tutorial's
+//
+//	json { source => "json_string" target => "log_data" remove_field => ["message", "json_string"] }
+//
+// is
+//
+//	filter.NewJSON(filter.JSONConfig{
+//		Source: "json_string",
+//		Target: "log_data",
+//		Common: filter.Common{RemoveField: []string{"message", "json_string"}},
+//	})
+//
+// # Failures
+//
+// A filter that cannot process an event leaves it otherwise untouched,
+// adds its failure tags with Event.TagFailure (so the event counts as
+// failed) and lets it continue down the pipeline, as Logstash does. Each
+// parse filter has a TagOnFailure option with one convention: nil means
+// the filter's default tag ("_grokparsefailure", "_jsonparsefailure",
+// "_dateparsefailure", "_mutate_error"), and an empty non-nil slice
+// ([]string{}) means no tag. Filters never return an error for a bad
+// event; a returned error means the whole batch failed.
+//
+// All filters are configured with plain structs whose zero values mean
+// Logstash's defaults, validated and compiled once by their constructor,
+// and are safe for concurrent use by several pipeline workers.
+package filter
