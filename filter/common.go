@@ -11,9 +11,12 @@ import (
 // succeeded on it, in Logstash's order: add_field, add_tag, remove_field,
 // remove_tag.
 type Common struct {
-	// AddField sets fields: keys are field references, values are
-	// sprintf templates ("%{[log_data][path]}"). A field that already
-	// exists becomes an array holding both values, as in Logstash.
+	// AddField sets fields: keys are field references (which may
+	// themselves be templates, "[tag_%{type}]"), values are sprintf
+	// templates ("%{[log_data][path]}"). A field that already exists
+	// becomes an array holding both values, as in Logstash. Fields are
+	// added in sorted key order. A value that cannot be set (a non-object
+	// in the way) records an error on the event with Event.Fail.
 	AddField map[string]string
 	// AddTag adds tags; each is a sprintf template.
 	AddTag []string
@@ -33,8 +36,9 @@ type common struct {
 }
 
 type compiledAdd struct {
-	path  logpipe.Path
-	value *logpipe.Template
+	path   logpipe.Path
+	keyTpl *logpipe.Template // a key with references, rendered per event
+	value  *logpipe.Template
 }
 
 // removeRef is a field to remove: a fixed path, or a template that renders
@@ -50,15 +54,22 @@ func (c Common) compile() (common, error) {
 	var out common
 	// Sort keys so that the order fields are added in is deterministic.
 	for _, k := range sortedKeys(c.AddField) {
-		p, err := logpipe.ParsePath(k)
+		kt, err := logpipe.ParseTemplate(k)
 		if err != nil {
 			return out, fmt.Errorf("add_field %q: %w", k, err)
 		}
-		t, err := logpipe.ParseTemplate(c.AddField[k])
-		if err != nil {
+		var add compiledAdd
+		if kt.IsStatic() {
+			if add.path, err = logpipe.ParsePath(k); err != nil {
+				return out, fmt.Errorf("add_field %q: %w", k, err)
+			}
+		} else {
+			add.keyTpl = kt
+		}
+		if add.value, err = logpipe.ParseTemplate(c.AddField[k]); err != nil {
 			return out, fmt.Errorf("add_field %q: %w", k, err)
 		}
-		out.addField = append(out.addField, compiledAdd{p, t})
+		out.addField = append(out.addField, add)
 	}
 	for _, s := range c.AddTag {
 		t, err := logpipe.ParseTemplate(s)
@@ -103,11 +114,20 @@ func (c *common) apply(e *logpipe.Event) {
 		return
 	}
 	for _, a := range c.addField {
+		path := a.path
+		if a.keyTpl != nil {
+			p, err := logpipe.ParsePath(a.keyTpl.Render(e))
+			if err != nil {
+				e.Fail(fmt.Errorf("add_field: %w", err))
+				continue
+			}
+			path = p
+		}
 		v := logpipe.StringValue(a.value.Render(e))
-		if old, ok := e.Get(a.path); ok {
+		if old, ok := e.Get(path); ok {
 			v = appendValue(old, v)
 		}
-		if err := e.Set(a.path, v); err != nil {
+		if err := e.Set(path, v); err != nil {
 			e.Fail(fmt.Errorf("add_field: %w", err))
 		}
 	}

@@ -139,7 +139,7 @@ func NewMutate(cfg MutateConfig) (*Mutate, error) {
 			if err != nil {
 				return nil, fmt.Errorf("filter: mutate: %s %q: %w", opt, k, err)
 			}
-			out = append(out, compiledAdd{p, t})
+			out = append(out, compiledAdd{path: p, value: t})
 		}
 		return out, nil
 	}
