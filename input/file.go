@@ -530,6 +530,7 @@ func (f *File) finish(b *batchBuilder) (logpipe.Batch, logpipe.AckFunc, error) {
 	batch := b.batch()
 	ends := b.ends
 	f.stats.events.Add(int64(len(batch)))
+	f.stats.lines.Add(b.lines)
 	var once atomic.Bool
 	ack := func(ctx context.Context, err error) error {
 		if !once.CompareAndSwap(false, true) {
@@ -654,6 +655,7 @@ type batchBuilder struct {
 	objs   []logpipe.Object
 	ends   []recEnd
 	ids    []byte
+	lines  int64 // physical lines read into this batch
 	first  time.Time
 }
 

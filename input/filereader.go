@@ -349,7 +349,7 @@ func toText(b []byte, cut bool) string {
 // line passes one physical line through multiline joining (if configured)
 // and emits the events it completes.
 func (f *File) line(b *batchBuilder, r *tracked, l rawLine, now time.Time) {
-	f.stats.lines.Add(1)
+	b.lines++
 	if f.ml == nil {
 		f.emit(b, r, joined{text: l.text, start: l.start, end: l.end, lines: 1, truncated: l.truncated}, now)
 		return
