@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -83,15 +82,6 @@ func runBench(b *testing.B, f logpipe.Filter, inputs []string, mk func(string) *
 		b.ReportMetric(float64(n)/cpu.Seconds(), "events/cpu-s")
 	}
 	b.ReportMetric(float64(after.Mallocs-before.Mallocs)/float64(n), "allocs/event")
-}
-
-// cpuTime returns the CPU time (user + system) the process has used.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func messageEvent(s string) *logpipe.Event {
