@@ -1,0 +1,320 @@
+package output
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/logpipe/logpipe"
+)
+
+// Codec selects how Writer and File encode events.
+type Codec int
+
+const (
+	// JSONLines writes one JSON document per line, exactly the document
+	// an Elasticsearch output would index.
+	JSONLines Codec = iota
+	// RubyDebug writes Logstash's rubydebug look: one multi-line block
+	// per event, keys right-aligned, "=>" between key and value.
+	RubyDebug
+)
+
+// String returns the codec's Logstash name.
+func (c Codec) String() string {
+	switch c {
+	case JSONLines:
+		return "json_lines"
+	case RubyDebug:
+		return "rubydebug"
+	}
+	return "codec(" + strconv.Itoa(int(c)) + ")"
+}
+
+// ParseCodec returns the codec named "json_lines" (or "json") or
+// "rubydebug".
+func ParseCodec(name string) (Codec, error) {
+	switch name {
+	case "json_lines", "json", "jsonl":
+		return JSONLines, nil
+	case "rubydebug":
+		return RubyDebug, nil
+	}
+	return 0, fmt.Errorf("output: unknown codec %q (want json_lines or rubydebug)", name)
+}
+
+// WriterConfig configures a Writer. The zero value writes JSON lines.
+type WriterConfig struct {
+	Codec Codec
+	// Metadata includes "@metadata" in the output, as rubydebug's
+	// metadata => true does. Dead-letter files need it: the reason an
+	// event was rejected is in [@metadata][dead_letter].
+	Metadata bool
+}
+
+// Writer is an Output that encodes events to an io.Writer. Each batch is
+// encoded into a reused buffer and written with one Write call, under a
+// lock, so concurrent batches never interleave. It does not close the
+// io.Writer.
+type Writer struct {
+	cfg WriterConfig
+	mu  sync.Mutex
+	w   io.Writer
+	buf []byte
+}
+
+// NewWriter returns a Writer that writes to w.
+func NewWriter(w io.Writer, cfg WriterConfig) (*Writer, error) {
+	if w == nil {
+		return nil, fmt.Errorf("output: NewWriter: nil io.Writer")
+	}
+	if cfg.Codec != JSONLines && cfg.Codec != RubyDebug {
+		return nil, fmt.Errorf("output: NewWriter: unknown codec %d", cfg.Codec)
+	}
+	return &Writer{cfg: cfg, w: w}, nil
+}
+
+// Stdout returns a Writer to standard output with codec c.
+func Stdout(c Codec) *Writer {
+	return &Writer{cfg: WriterConfig{Codec: c}, w: os.Stdout}
+}
+
+// Write encodes b and writes it with one call to the io.Writer.
+func (w *Writer) Write(ctx context.Context, b logpipe.Batch) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.buf = AppendBatch(w.buf[:0], b, w.cfg)
+	if _, err := w.w.Write(w.buf); err != nil {
+		return fmt.Errorf("output: write: %w", err)
+	}
+	if cap(w.buf) > 4<<20 {
+		w.buf = nil // do not pin a buffer grown by one huge batch
+	}
+	return nil
+}
+
+// Close does nothing: the Writer does not own its io.Writer.
+func (w *Writer) Close(context.Context) error { return nil }
+
+// AppendBatch appends the encoding of every event of b to dst.
+func AppendBatch(dst []byte, b logpipe.Batch, cfg WriterConfig) []byte {
+	for _, e := range b {
+		switch cfg.Codec {
+		case RubyDebug:
+			dst = AppendRubyDebug(dst, e, cfg.Metadata)
+		default:
+			dst = appendJSONLine(dst, e, cfg.Metadata)
+		}
+	}
+	return dst
+}
+
+func appendJSONLine(dst []byte, e *logpipe.Event, meta bool) []byte {
+	dst = e.AppendJSON(dst)
+	if meta && e.Meta().Len() > 0 {
+		// Insert "@metadata" before the closing brace.
+		dst = dst[:len(dst)-1]
+		if dst[len(dst)-1] != '{' {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, `"@metadata":`...)
+		dst = e.Meta().AppendJSON(dst)
+		dst = append(dst, '}')
+	}
+	return append(dst, '\n')
+}
+
+// AppendRubyDebug appends e in Logstash's rubydebug look to dst.
+func AppendRubyDebug(dst []byte, e *logpipe.Event, meta bool) []byte {
+	var kvs []logpipe.KV
+	if !e.Timestamp.IsZero() {
+		kvs = append(kvs, logpipe.KV{Key: "@timestamp", Value: logpipe.TimeValue(e.Timestamp)})
+	}
+	if !e.Fields().Has("@version") {
+		kvs = append(kvs, logpipe.KV{Key: "@version", Value: logpipe.StringValue("1")})
+	}
+	for k, v := range e.Fields().All() {
+		if k == "tags" && len(e.Tags()) > 0 {
+			continue
+		}
+		kvs = append(kvs, logpipe.KV{Key: k, Value: v})
+	}
+	if tags := e.Tags(); len(tags) > 0 {
+		kvs = append(kvs, logpipe.KV{Key: "tags", Value: logpipe.ValueOf(tags)})
+	}
+	if meta && e.Meta().Len() > 0 {
+		kvs = append(kvs, logpipe.KV{Key: "@metadata", Value: logpipe.ObjectValue(e.Meta())})
+	}
+	dst = appendRubyHash(dst, kvs, 0)
+	return append(dst, '\n')
+}
+
+func appendIndent(dst []byte, n int) []byte {
+	for range n {
+		dst = append(dst, ' ')
+	}
+	return dst
+}
+
+func appendRubyHash(dst []byte, kvs []logpipe.KV, depth int) []byte {
+	if len(kvs) == 0 {
+		return append(dst, "{}"...)
+	}
+	width := 0
+	for _, kv := range kvs {
+		width = max(width, len(strconv.Quote(kv.Key)))
+	}
+	dst = append(dst, "{\n"...)
+	for i, kv := range kvs {
+		q := strconv.Quote(kv.Key)
+		dst = appendIndent(dst, (depth+1)*4+width-len(q))
+		dst = append(dst, q...)
+		dst = append(dst, " => "...)
+		dst = appendRubyValue(dst, kv.Value, depth+1)
+		if i < len(kvs)-1 {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, '\n')
+	}
+	dst = appendIndent(dst, depth*4)
+	return append(dst, '}')
+}
+
+func appendRubyValue(dst []byte, v logpipe.Value, depth int) []byte {
+	switch v.Kind() {
+	case logpipe.KindNull:
+		return append(dst, "nil"...)
+	case logpipe.KindString:
+		return strconv.AppendQuote(dst, v.Str())
+	case logpipe.KindTime:
+		t, _ := v.Time()
+		return t.UTC().AppendFormat(dst, "2006-01-02T15:04:05.000Z")
+	case logpipe.KindObject:
+		o := v.Object()
+		kvs := make([]logpipe.KV, 0, o.Len())
+		for k, val := range o.All() {
+			kvs = append(kvs, logpipe.KV{Key: k, Value: val})
+		}
+		return appendRubyHash(dst, kvs, depth)
+	case logpipe.KindArray:
+		arr := v.Array()
+		if len(arr) == 0 {
+			return append(dst, "[]"...)
+		}
+		dst = append(dst, "[\n"...)
+		iw := len(strconv.Itoa(len(arr) - 1))
+		for i, el := range arr {
+			idx := strconv.Itoa(i)
+			dst = appendIndent(dst, (depth+1)*4+iw-len(idx))
+			dst = append(dst, '[')
+			dst = append(dst, idx...)
+			dst = append(dst, "] "...)
+			dst = appendRubyValue(dst, el, depth+1)
+			if i < len(arr)-1 {
+				dst = append(dst, ',')
+			}
+			dst = append(dst, '\n')
+		}
+		dst = appendIndent(dst, depth*4)
+		return append(dst, ']')
+	}
+	return v.AppendJSON(dst)
+}
+
+// FileConfig configures a File output.
+type FileConfig struct {
+	// Path is the file to append to; it is created when missing.
+	Path string
+	// Codec defaults to JSONLines.
+	Codec Codec
+	// Metadata includes "@metadata" (see WriterConfig.Metadata).
+	Metadata bool
+	// NoSync skips the fsync after each batch. By default Write returns
+	// only after the batch is on disk, which is what a dead-letter output
+	// must promise before the pipeline acknowledges the events.
+	NoSync bool
+}
+
+// File is an Output that appends events to a file. Created with
+// NewDeadLetterFile it keeps metadata and syncs each batch, which makes it
+// the pipeline's dead-letter sink.
+type File struct {
+	cfg FileConfig
+	mu  sync.Mutex
+	f   *os.File
+	buf []byte
+}
+
+// NewFile opens (or creates) cfg.Path for appending.
+func NewFile(cfg FileConfig) (*File, error) {
+	if cfg.Path == "" {
+		return nil, fmt.Errorf("output: NewFile: empty Path")
+	}
+	if cfg.Codec != JSONLines && cfg.Codec != RubyDebug {
+		return nil, fmt.Errorf("output: NewFile: unknown codec %d", cfg.Codec)
+	}
+	f, err := os.OpenFile(cfg.Path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("output: NewFile: %w", err)
+	}
+	return &File{cfg: cfg, f: f}, nil
+}
+
+// NewDeadLetterFile returns a File output for dead letters: JSON lines
+// with "@metadata" (where the pipeline puts the reason), synced per batch.
+func NewDeadLetterFile(path string) (*File, error) {
+	return NewFile(FileConfig{Path: path, Metadata: true})
+}
+
+// Write appends b and, unless NoSync is set, syncs the file.
+func (f *File) Write(ctx context.Context, b logpipe.Batch) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.f == nil {
+		return logpipe.Permanent(fmt.Errorf("output: file %s: %w", f.cfg.Path, logpipe.ErrClosed))
+	}
+	f.buf = AppendBatch(f.buf[:0], b, WriterConfig{Codec: f.cfg.Codec, Metadata: f.cfg.Metadata})
+	if _, err := f.f.Write(f.buf); err != nil {
+		return fmt.Errorf("output: file %s: %w", f.cfg.Path, err)
+	}
+	if !f.cfg.NoSync {
+		if err := f.f.Sync(); err != nil {
+			return fmt.Errorf("output: file %s: sync: %w", f.cfg.Path, err)
+		}
+	}
+	return nil
+}
+
+// Close syncs and closes the file. It may be called more than once.
+func (f *File) Close(context.Context) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.f == nil {
+		return nil
+	}
+	err := f.f.Sync()
+	if cerr := f.f.Close(); err == nil {
+		err = cerr
+	}
+	f.f = nil
+	if err != nil {
+		return fmt.Errorf("output: file %s: close: %w", f.cfg.Path, err)
+	}
+	return nil
+}
+
+var (
+	_ logpipe.Output = (*Writer)(nil)
+	_ logpipe.Output = (*File)(nil)
+	_                = time.Second
+)
