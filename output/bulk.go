@@ -1,0 +1,292 @@
+package output
+
+import (
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/logpipe/logpipe"
+	"github.com/valyala/fastjson"
+)
+
+// This file holds the Elasticsearch _bulk wire format: encoding events into
+// NDJSON (action line + document) in a reused buffer, and decoding the bulk
+// response item by item.
+
+// bulkBuffer is the per-Write scratch state, pooled by Elasticsearch. It
+// holds the NDJSON body of the chunk being built, the start offset of every
+// document in it, and the batch index each document came from.
+type bulkBuffer struct {
+	body    []byte // NDJSON of the current chunk
+	offs    []int  // offs[k] is where document k starts in body; len(offs) == len(idx)
+	idx     []int  // idx[k] is the batch index of document k
+	scratch []byte // rendered template output
+	hold    []byte // a document moved aside while its predecessors are sent
+	resp    []byte // response body
+	zbuf    bytes.Buffer
+	zw      *gzip.Writer
+}
+
+func (bb *bulkBuffer) reset() {
+	bb.body = bb.body[:0]
+	bb.offs = bb.offs[:0]
+	bb.idx = bb.idx[:0]
+}
+
+// docs returns the number of documents in the current chunk.
+func (bb *bulkBuffer) docs() int { return len(bb.idx) }
+
+// span returns the NDJSON of documents [lo, hi) of the current chunk.
+func (bb *bulkBuffer) span(lo, hi int) []byte {
+	end := len(bb.body)
+	if hi < len(bb.offs) {
+		end = bb.offs[hi]
+	}
+	return bb.body[bb.offs[lo]:end]
+}
+
+// ErrUnresolvedTemplate is wrapped (as a Permanent per-event error) when the
+// index, document id or routing template of an event refers to a field the
+// event does not have, or to @timestamp when it is zero.
+var ErrUnresolvedTemplate = errors.New("output: elasticsearch: template reference did not resolve")
+
+// appendAction appends the action line and, for every action but delete,
+// the document line of e to bb.body. It returns false, leaving bb.body
+// unchanged, with an error when a template does not resolve.
+func (es *Elasticsearch) appendAction(bb *bulkBuffer, e *logpipe.Event) error {
+	start := len(bb.body)
+	dst := append(bb.body, es.actionPrefix...)
+	if es.indexStatic != nil {
+		dst = append(dst, es.indexStatic...)
+	} else {
+		var ok bool
+		bb.scratch, ok = es.index.Append(bb.scratch[:0], e)
+		if !ok {
+			bb.body = dst[:start]
+			return fmt.Errorf("%w: index %q", ErrUnresolvedTemplate, es.index.String())
+		}
+		dst = appendJSONString(dst, bb.scratch)
+	}
+	if es.docID != nil {
+		var ok bool
+		bb.scratch, ok = es.docID.Append(bb.scratch[:0], e)
+		if !ok || len(bb.scratch) == 0 {
+			bb.body = dst[:start]
+			return fmt.Errorf("%w: document id %q", ErrUnresolvedTemplate, es.docID.String())
+		}
+		dst = append(dst, `,"_id":`...)
+		dst = appendJSONString(dst, bb.scratch)
+	}
+	if es.routing != nil {
+		var ok bool
+		bb.scratch, ok = es.routing.Append(bb.scratch[:0], e)
+		if !ok {
+			bb.body = dst[:start]
+			return fmt.Errorf("%w: routing %q", ErrUnresolvedTemplate, es.routing.String())
+		}
+		dst = append(dst, `,"routing":`...)
+		dst = appendJSONString(dst, bb.scratch)
+	}
+	dst = append(dst, "}}\n"...)
+	switch es.action {
+	case ActionDelete:
+	case ActionUpdate:
+		dst = append(dst, `{"doc":`...)
+		dst = e.AppendJSON(dst)
+		if es.docAsUpsert {
+			dst = append(dst, `,"doc_as_upsert":true`...)
+		}
+		dst = append(dst, "}\n"...)
+	default:
+		dst = e.AppendJSON(dst)
+		dst = append(dst, '\n')
+	}
+	bb.body = dst
+	return nil
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendJSONString appends s as a JSON string. Control characters, quotes
+// and backslashes are escaped; invalid UTF-8 is passed through unchanged
+// except for those (index names, ids and routing values come from
+// templates, whose output the server validates).
+func appendJSONString(dst, s []byte) []byte {
+	dst = append(dst, '"')
+	last := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' {
+			continue
+		}
+		dst = append(dst, s[last:i]...)
+		switch c {
+		case '"', '\\':
+			dst = append(dst, '\\', c)
+		case '\n':
+			dst = append(dst, '\\', 'n')
+		case '\r':
+			dst = append(dst, '\\', 'r')
+		case '\t':
+			dst = append(dst, '\\', 't')
+		default:
+			dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+		}
+		last = i + 1
+	}
+	dst = append(dst, s[last:]...)
+	return append(dst, '"')
+}
+
+// gzipBody compresses body into bb.zbuf and returns the compressed bytes.
+func (bb *bulkBuffer) gzipBody(body []byte) ([]byte, error) {
+	bb.zbuf.Reset()
+	if bb.zw == nil {
+		zw, err := gzip.NewWriterLevel(&bb.zbuf, gzip.BestSpeed)
+		if err != nil {
+			return nil, err
+		}
+		bb.zw = zw
+	} else {
+		bb.zw.Reset(&bb.zbuf)
+	}
+	if _, err := bb.zw.Write(body); err != nil {
+		return nil, err
+	}
+	if err := bb.zw.Close(); err != nil {
+		return nil, err
+	}
+	return bb.zbuf.Bytes(), nil
+}
+
+// readAll reads r to the end into dst[:0], growing it as needed, and
+// returns at most limit bytes (the rest is read and discarded so the
+// connection can be reused).
+func readAll(dst []byte, r io.Reader, limit int) ([]byte, error) {
+	dst = dst[:0]
+	for {
+		if len(dst) == cap(dst) {
+			dst = append(dst, 0)[:len(dst)]
+		}
+		n, err := r.Read(dst[len(dst):cap(dst)])
+		dst = dst[:len(dst)+n]
+		if err == io.EOF {
+			return dst, nil
+		}
+		if err != nil {
+			return dst, err
+		}
+		if len(dst) > limit {
+			_, err := io.Copy(io.Discard, r)
+			return dst[:limit], err
+		}
+	}
+}
+
+// itemResult is one decoded entry of a bulk response's "items".
+type itemResult struct {
+	status int
+	errTyp string
+	reason string
+	index  string
+	id     string
+}
+
+// bulkErrorsFlag reports what the response says about "errors" when it can
+// tell from the first bytes: Elasticsearch (and VictoriaLogs) write
+// "took" and "errors" before "items", so a successful response is
+// recognised without parsing its items. known is false when the flag is
+// not among the first bytes.
+func bulkErrorsFlag(body []byte) (errs, known bool) {
+	head := body
+	if len(head) > 96 {
+		head = head[:96]
+	}
+	i := bytes.Index(head, []byte(`"errors"`))
+	if i < 0 {
+		return false, false
+	}
+	rest := head[i+len(`"errors"`):]
+	rest = bytes.TrimLeft(rest, " \t\r\n")
+	if len(rest) == 0 || rest[0] != ':' {
+		return false, false
+	}
+	rest = bytes.TrimLeft(rest[1:], " \t\r\n")
+	switch {
+	case bytes.HasPrefix(rest, []byte("false")):
+		return false, true
+	case bytes.HasPrefix(rest, []byte("true")):
+		return true, true
+	}
+	return false, false
+}
+
+// parseBulkItems decodes the items of a bulk response and calls f for each
+// one in order. It returns the number of items.
+func parseBulkItems(p *fastjson.Parser, body []byte, f func(k int, it *itemResult)) (int, error) {
+	v, err := p.ParseBytes(body)
+	if err != nil {
+		return 0, fmt.Errorf("output: elasticsearch: decode bulk response: %w", err)
+	}
+	items := v.GetArray("items")
+	var it itemResult
+	for k, item := range items {
+		o, err := item.Object()
+		if err != nil {
+			return k, fmt.Errorf("output: elasticsearch: decode bulk response item %d: %w", k, err)
+		}
+		var res *fastjson.Value
+		o.Visit(func(_ []byte, v *fastjson.Value) {
+			if res == nil {
+				res = v
+			}
+		})
+		it = itemResult{}
+		if res == nil {
+			it.status = 0
+		} else {
+			it.status = res.GetInt("status")
+			it.index = string(res.GetStringBytes("_index"))
+			it.id = string(res.GetStringBytes("_id"))
+			if ev := res.Get("error"); ev != nil {
+				if ev.Type() == fastjson.TypeString {
+					it.reason = string(ev.GetStringBytes())
+				} else {
+					it.errTyp = string(ev.GetStringBytes("type"))
+					it.reason = string(ev.GetStringBytes("reason"))
+					if cb := ev.Get("caused_by"); cb != nil {
+						if r := cb.GetStringBytes("reason"); len(r) > 0 {
+							it.reason += ": " + string(r)
+						}
+					}
+				}
+			}
+		}
+		f(k, &it)
+	}
+	return len(items), nil
+}
+
+// wholeRequestReason extracts "type: reason" from an Elasticsearch error
+// response, or a short, quoted prefix of the body when it is not one.
+func wholeRequestReason(p *fastjson.Parser, body []byte) string {
+	if v, err := p.ParseBytes(body); err == nil {
+		if ev := v.Get("error"); ev != nil {
+			if ev.Type() == fastjson.TypeString {
+				return string(ev.GetStringBytes())
+			}
+			t, r := ev.GetStringBytes("type"), ev.GetStringBytes("reason")
+			if len(t) > 0 || len(r) > 0 {
+				return string(t) + ": " + string(r)
+			}
+		}
+	}
+	const max = 200
+	if len(body) > max {
+		body = body[:max]
+	}
+	return strconv.Quote(string(bytes.TrimSpace(body)))
+}

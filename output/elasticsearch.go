@@ -1,0 +1,559 @@
+package output
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/elastic/go-elasticsearch/v8"
+	"github.com/elastic/go-elasticsearch/v8/esapi"
+	"github.com/logpipe/logpipe"
+	"github.com/valyala/fastjson"
+)
+
+// Bulk actions accepted in ElasticsearchConfig.Action.
+const (
+	ActionIndex  = "index"  // add or replace the document (the default)
+	ActionCreate = "create" // add the document; a 409 for an existing id counts as delivered
+	ActionUpdate = "update" // partial update {"doc": event}; needs DocumentID
+	ActionDelete = "delete" // delete by id; needs DocumentID; the event body is not sent
+)
+
+// DefaultIndex is the index template used when ElasticsearchConfig.Index is
+// empty.
+const DefaultIndex = "logpipe-%{+YYYY.MM.dd}"
+
+// ElasticsearchConfig configures an Elasticsearch output. The zero value
+// of every field except the connection (Client or Addresses) means the
+// documented default.
+type ElasticsearchConfig struct {
+	// Client is a ready client. When it is set, the connection fields
+	// below (Addresses through Timeout... except Timeout) must be empty.
+	// The caller owns it; Close does not close it.
+	Client *elasticsearch.Client
+
+	// Addresses lists the node URLs, e.g. "https://es1:9200", or
+	// "http://127.0.0.1:9428/insert/elasticsearch" for VictoriaLogs (a path
+	// prefix is kept). Required unless Client is set. Requests rotate over
+	// the nodes and skip dead ones.
+	Addresses []string
+	// Username and Password enable HTTP basic authentication.
+	Username, Password string
+	// APIKey is a base64-encoded API key ("Authorization: ApiKey ...").
+	APIKey string
+	// ServiceToken is a service account token or other bearer token
+	// ("Authorization: Bearer ...").
+	ServiceToken string
+	// CACertFile is a PEM file with the certificate authorities to trust
+	// instead of the system pool.
+	CACertFile string
+	// InsecureSkipVerify disables TLS certificate verification. Only for
+	// tests and trusted networks.
+	InsecureSkipVerify bool
+
+	// Timeout bounds each bulk request. Zero means 60 s; a negative value
+	// means no limit other than the ctx passed to Write.
+	Timeout time.Duration
+
+	// Index is the target index as a template (see logpipe.Template),
+	// e.g. "fastapi-logs-%{+YYYY.MM.dd}". Empty means DefaultIndex. An
+	// event for which it does not resolve gets a Permanent error.
+	Index string
+	// Action is one of ActionIndex (default), ActionCreate, ActionUpdate
+	// and ActionDelete.
+	Action string
+	// DocumentID is the document id template, e.g. "%{[@metadata][id]}".
+	// Empty lets the server choose ids (not allowed for update and
+	// delete). With ActionCreate, a stable id makes replays harmless: a 409
+	// "version_conflict" counts as delivered.
+	DocumentID string
+	// Routing is an optional routing template.
+	Routing string
+	// Pipeline names the ingest pipeline for every document.
+	Pipeline string
+	// DocAsUpsert sends "doc_as_upsert": true with ActionUpdate.
+	DocAsUpsert bool
+	// BulkQuery holds extra query parameters for every _bulk request, e.g.
+	// url.Values{"_time_field": {"@timestamp"}} for VictoriaLogs.
+	BulkQuery url.Values
+
+	// FlushBytes is the largest uncompressed request body: a batch whose
+	// NDJSON is larger is sent as several _bulk requests. Zero means 5 MB.
+	// A single document larger than FlushBytes is sent alone.
+	FlushBytes int
+	// MaxBatchEvents, when positive, also limits the documents per _bulk
+	// request. Zero means no limit other than FlushBytes.
+	MaxBatchEvents int
+	// MaxInFlight bounds the _bulk requests in flight at once, across all
+	// concurrent Write calls. Zero means 2 × GOMAXPROCS.
+	MaxInFlight int
+	// Compress gzips request bodies.
+	Compress bool
+
+	// Logger receives request-level problems (Warn) and per-request
+	// details (Debug). Nil means slog.Default(). Credentials are never
+	// logged.
+	Logger *slog.Logger
+}
+
+// ItemError is the error of one document that Elasticsearch rejected: an
+// item of a bulk response with a non-2xx status, or a document alone in a
+// request that was refused as too large (Status 413). Rejections that
+// cannot succeed on retry are wrapped with logpipe.Permanent.
+type ItemError struct {
+	Status     int    // HTTP status of the item
+	Type       string // error type, e.g. "mapper_parsing_exception"
+	Reason     string // error reason, with the cause's reason appended
+	Action     string // bulk action
+	Index      string // target index, as the server reported it
+	DocumentID string // document id, when known
+}
+
+// Error describes the rejection.
+func (e *ItemError) Error() string {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "output: elasticsearch: %s", e.Action)
+	if e.Index != "" {
+		fmt.Fprintf(&sb, " into %q", e.Index)
+	}
+	if e.DocumentID != "" {
+		fmt.Fprintf(&sb, " id %q", e.DocumentID)
+	}
+	fmt.Fprintf(&sb, ": status %d", e.Status)
+	if e.Type != "" {
+		sb.WriteString(": ")
+		sb.WriteString(e.Type)
+	}
+	if e.Reason != "" {
+		sb.WriteString(": ")
+		sb.WriteString(e.Reason)
+	}
+	return sb.String()
+}
+
+// Temporary reports whether retrying the document can help (429 and 5xx).
+func (e *ItemError) Temporary() bool {
+	return e.Status == http.StatusTooManyRequests || e.Status >= 500
+}
+
+// ElasticsearchStats are the output's counters since construction.
+type ElasticsearchStats struct {
+	Indexed      uint64 // documents accepted, including Duplicates
+	Duplicates   uint64 // create with an existing id (409), counted as delivered
+	Retried      uint64 // documents reported back as retryable failures
+	Failed       uint64 // documents reported back as permanent failures (dead-lettered by the pipeline)
+	BulkRequests uint64 // _bulk requests sent, whatever their outcome
+	Splits       uint64 // requests split in halves after a 413 or a whole-request 400
+	BytesSent    uint64 // request body bytes sent (after compression)
+}
+
+// Elasticsearch is an Output that delivers events with the _bulk API of
+// Elasticsearch and of servers that speak it (OpenSearch, VictoriaLogs).
+// Each Write sends one _bulk request per FlushBytes-sized chunk of the
+// batch and returns only when every chunk has been answered: nil when all
+// documents were accepted, a *logpipe.BatchError naming the documents that
+// were not, or a plain error when the whole batch can be retried. It is
+// safe for concurrent use.
+type Elasticsearch struct {
+	client      *elasticsearch.Client
+	ownClient   bool
+	transport   esapi.Transport
+	action      string
+	index       *logpipe.Template
+	indexStatic []byte // JSON-quoted index when the template is static
+	docID       *logpipe.Template
+	routing     *logpipe.Template
+	docAsUpsert bool
+	pipeline    string
+	timeout     time.Duration
+	flushBytes  int
+	maxEvents   int
+	compress    bool
+	sem         chan struct{}
+	log         *slog.Logger
+
+	bufs    sync.Pool // *bulkBuffer
+	parsers fastjson.ParserPool
+	closed  atomic.Bool
+
+	actionPrefix []byte
+
+	indexed, duplicates, retried, failed, requests, splits, bytesSent atomic.Uint64
+}
+
+var _ logpipe.Output = (*Elasticsearch)(nil)
+
+// NewElasticsearch validates cfg, compiles its templates and returns the
+// output. It does not contact the server: connection problems show up as
+// retryable Write errors. A missing address, an invalid template, an
+// unknown action, or update/delete without DocumentID is an error.
+func NewElasticsearch(cfg ElasticsearchConfig) (*Elasticsearch, error) {
+	es := &Elasticsearch{
+		action:      cfg.Action,
+		docAsUpsert: cfg.DocAsUpsert,
+		pipeline:    cfg.Pipeline,
+		timeout:     cfg.Timeout,
+		flushBytes:  cfg.FlushBytes,
+		maxEvents:   cfg.MaxBatchEvents,
+		compress:    cfg.Compress,
+		log:         cfg.Logger,
+	}
+	switch cfg.Action {
+	case "":
+		es.action = ActionIndex
+	case ActionIndex, ActionCreate, ActionUpdate, ActionDelete:
+	default:
+		return nil, fmt.Errorf("output: elasticsearch: unknown Action %q (want index, create, update or delete)", cfg.Action)
+	}
+	if (es.action == ActionUpdate || es.action == ActionDelete) && cfg.DocumentID == "" {
+		return nil, fmt.Errorf("output: elasticsearch: Action %q needs a DocumentID", es.action)
+	}
+	if cfg.DocAsUpsert && es.action != ActionUpdate {
+		return nil, errors.New("output: elasticsearch: DocAsUpsert needs Action update")
+	}
+	if es.timeout == 0 {
+		es.timeout = 60 * time.Second
+	}
+	if es.flushBytes == 0 {
+		es.flushBytes = 5 << 20
+	}
+	if es.flushBytes < 0 || es.maxEvents < 0 || cfg.MaxInFlight < 0 {
+		return nil, errors.New("output: elasticsearch: FlushBytes, MaxBatchEvents and MaxInFlight must not be negative")
+	}
+	inflight := cfg.MaxInFlight
+	if inflight == 0 {
+		inflight = 2 * runtime.GOMAXPROCS(0)
+	}
+	es.sem = make(chan struct{}, inflight)
+	if es.log == nil {
+		es.log = slog.Default()
+	}
+
+	indexTpl := cfg.Index
+	if indexTpl == "" {
+		indexTpl = DefaultIndex
+	}
+	var err error
+	if es.index, err = logpipe.ParseTemplate(indexTpl); err != nil {
+		return nil, fmt.Errorf("output: elasticsearch: Index: %w", err)
+	}
+	if es.index.IsStatic() {
+		es.indexStatic = appendJSONString(nil, []byte(es.index.String()))
+	}
+	if cfg.DocumentID != "" {
+		if es.docID, err = logpipe.ParseTemplate(cfg.DocumentID); err != nil {
+			return nil, fmt.Errorf("output: elasticsearch: DocumentID: %w", err)
+		}
+	}
+	if cfg.Routing != "" {
+		if es.routing, err = logpipe.ParseTemplate(cfg.Routing); err != nil {
+			return nil, fmt.Errorf("output: elasticsearch: Routing: %w", err)
+		}
+	}
+	es.actionPrefix = []byte(`{"` + es.action + `":{"_index":`)
+
+	if cfg.Client != nil {
+		if len(cfg.Addresses) > 0 || cfg.Username != "" || cfg.Password != "" || cfg.APIKey != "" ||
+			cfg.ServiceToken != "" || cfg.CACertFile != "" || cfg.InsecureSkipVerify {
+			return nil, errors.New("output: elasticsearch: set either Client or the connection fields, not both")
+		}
+		es.client = cfg.Client
+	} else {
+		if es.client, err = newESClient(&cfg, inflight); err != nil {
+			return nil, err
+		}
+		es.ownClient = true
+	}
+	es.transport = es.client
+	if len(cfg.BulkQuery) > 0 {
+		es.transport = queryTransport{t: es.client, query: cfg.BulkQuery.Encode()}
+	}
+	es.bufs.New = func() any { return new(bulkBuffer) }
+	return es, nil
+}
+
+// queryTransport adds extra query parameters to every request.
+type queryTransport struct {
+	t     esapi.Transport
+	query string
+}
+
+func (q queryTransport) Perform(req *http.Request) (*http.Response, error) {
+	if req.URL.RawQuery == "" {
+		req.URL.RawQuery = q.query
+	} else {
+		req.URL.RawQuery += "&" + q.query
+	}
+	return q.t.Perform(req)
+}
+
+// Stats returns a snapshot of the counters.
+func (es *Elasticsearch) Stats() ElasticsearchStats {
+	return ElasticsearchStats{
+		Indexed:      es.indexed.Load(),
+		Duplicates:   es.duplicates.Load(),
+		Retried:      es.retried.Load(),
+		Failed:       es.failed.Load(),
+		BulkRequests: es.requests.Load(),
+		Splits:       es.splits.Load(),
+		BytesSent:    es.bytesSent.Load(),
+	}
+}
+
+// Close stops accepting writes; later Writes return logpipe.ErrClosed.
+// Writes in progress finish. When the output built its own client, its
+// idle connections are closed. Close is idempotent.
+func (es *Elasticsearch) Close(ctx context.Context) error {
+	if !es.closed.CompareAndSwap(false, true) {
+		return nil
+	}
+	if es.ownClient {
+		if err := es.client.Close(ctx); err != nil && !errors.Is(err, elasticsearch.ErrAlreadyClosed) {
+			return fmt.Errorf("output: elasticsearch: close: %w", err)
+		}
+	}
+	return nil
+}
+
+// writeState accumulates the outcome of one Write.
+type writeState struct {
+	b         logpipe.Batch
+	be        *logpipe.BatchError
+	delivered int
+	whole     error // first whole-request retryable error
+	wholeFrom int   // batch index from which nothing was delivered after whole
+	stop      error // Permanent whole-batch error
+}
+
+func (ws *writeState) fail(i int, err error) {
+	if ws.be == nil {
+		ws.be = logpipe.NewBatchError(len(ws.b))
+	}
+	ws.be.Fail(i, err)
+}
+
+func (ws *writeState) failed(i int) bool { return ws.be != nil && ws.be.Err(i) != nil }
+
+func (ws *writeState) done() bool { return ws.stop != nil || ws.whole != nil }
+
+// Write sends b with one _bulk request per chunk and reports the outcome
+// per event (see Elasticsearch). Errors:
+//
+//   - nil: every event was accepted (a 409 on create with an id counts).
+//   - *logpipe.BatchError: the failed events only; each error is an
+//     *ItemError or an unresolved template (ErrUnresolvedTemplate),
+//     wrapped with logpipe.Permanent unless retrying can help (item 429
+//     and 5xx, or a request-level failure after other events of the batch
+//     were delivered).
+//   - a plain error: nothing was delivered and the whole batch may be
+//     retried (connection error, whole-request 429 or 5xx).
+//   - a Permanent error: the server refused the request itself (401, 403,
+//     a missing endpoint); retrying cannot help.
+//
+// Write does not modify b or keep it. A chunk refused with 413 (or a
+// whole-request 400) is split in halves and resent, down to single
+// documents, so one bad document does not hold back the others.
+func (es *Elasticsearch) Write(ctx context.Context, b logpipe.Batch) error {
+	if es.closed.Load() {
+		return logpipe.ErrClosed
+	}
+	if len(b) == 0 {
+		return nil
+	}
+	bb := es.bufs.Get().(*bulkBuffer)
+	defer es.bufs.Put(bb)
+	bb.reset()
+	ws := writeState{b: b}
+
+	for i, e := range b {
+		mark := len(bb.body)
+		if err := es.appendAction(bb, e); err != nil {
+			es.failed.Add(1)
+			ws.fail(i, logpipe.Permanent(err))
+			continue
+		}
+		// Send the chunk before this document would overflow it.
+		if bb.docs() > 0 && (len(bb.body) > es.flushBytes || (es.maxEvents > 0 && bb.docs() >= es.maxEvents)) {
+			bb.hold = append(bb.hold[:0], bb.body[mark:]...)
+			bb.body = bb.body[:mark]
+			es.sendSpan(ctx, bb, 0, bb.docs(), &ws)
+			bb.reset()
+			if ws.done() {
+				break
+			}
+			bb.body = append(bb.body, bb.hold...)
+			mark = 0
+		}
+		bb.offs = append(bb.offs, mark)
+		bb.idx = append(bb.idx, i)
+	}
+	if !ws.done() && bb.docs() > 0 {
+		es.sendSpan(ctx, bb, 0, bb.docs(), &ws)
+	}
+
+	switch {
+	case ws.stop != nil:
+		return ws.stop
+	case ws.whole != nil && ws.delivered == 0 && ws.be == nil:
+		es.retried.Add(uint64(len(b)))
+		return ws.whole
+	case ws.whole != nil:
+		for i := ws.wholeFrom; i < len(b); i++ {
+			if !ws.failed(i) {
+				es.retried.Add(1)
+				ws.fail(i, ws.whole)
+			}
+		}
+	}
+	if ws.be != nil {
+		return ws.be
+	}
+	return nil
+}
+
+// sendSpan sends documents [lo, hi) of the current chunk and records
+// their outcome in ws.
+func (es *Elasticsearch) sendSpan(ctx context.Context, bb *bulkBuffer, lo, hi int, ws *writeState) {
+	status, resp, err := es.do(ctx, bb, bb.span(lo, hi))
+	if err != nil {
+		es.log.LogAttrs(ctx, slog.LevelWarn, "elasticsearch bulk request failed",
+			slog.Int("docs", hi-lo), slog.String("error", err.Error()))
+		ws.whole, ws.wholeFrom = err, bb.idx[lo]
+		return
+	}
+	switch {
+	case status >= 200 && status < 300:
+		es.handleItems(bb, lo, hi, resp, ws)
+	case status == http.StatusRequestEntityTooLarge || status == http.StatusBadRequest:
+		if hi-lo == 1 {
+			p := es.parsers.Get()
+			ie := &ItemError{Status: status, Action: es.action, Reason: wholeRequestReason(p, resp)}
+			es.parsers.Put(p)
+			if status == http.StatusRequestEntityTooLarge {
+				ie.Type = "request_entity_too_large"
+			}
+			es.failed.Add(1)
+			ws.fail(bb.idx[lo], logpipe.Permanent(ie))
+			return
+		}
+		es.splits.Add(1)
+		es.log.LogAttrs(ctx, slog.LevelDebug, "elasticsearch bulk request refused; splitting",
+			slog.Int("status", status), slog.Int("docs", hi-lo))
+		mid := lo + (hi-lo)/2
+		es.sendSpan(ctx, bb, lo, mid, ws)
+		if !ws.done() {
+			es.sendSpan(ctx, bb, mid, hi, ws)
+		}
+	case status == http.StatusTooManyRequests || status >= 500:
+		p := es.parsers.Get()
+		err := fmt.Errorf("output: elasticsearch: bulk request: status %d: %s", status, wholeRequestReason(p, resp))
+		es.parsers.Put(p)
+		es.log.LogAttrs(ctx, slog.LevelWarn, "elasticsearch bulk request failed",
+			slog.Int("docs", hi-lo), slog.Int("status", status))
+		ws.whole, ws.wholeFrom = err, bb.idx[lo]
+	default:
+		p := es.parsers.Get()
+		err := fmt.Errorf("output: elasticsearch: bulk request refused: status %d: %s", status, wholeRequestReason(p, resp))
+		es.parsers.Put(p)
+		es.log.LogAttrs(ctx, slog.LevelError, "elasticsearch bulk request refused",
+			slog.Int("docs", hi-lo), slog.Int("status", status))
+		ws.stop = logpipe.Permanent(err)
+	}
+}
+
+var gzipHeader = http.Header{"Content-Encoding": {"gzip"}}
+
+// do sends one _bulk request with body and returns the status and the
+// response body (valid until bb is reused). err is a transport error or
+// a response that could not be read, both retryable.
+func (es *Elasticsearch) do(ctx context.Context, bb *bulkBuffer, body []byte) (int, []byte, error) {
+	select {
+	case es.sem <- struct{}{}:
+	case <-ctx.Done():
+		return 0, nil, fmt.Errorf("output: elasticsearch: %w", context.Cause(ctx))
+	}
+	defer func() { <-es.sem }()
+	if es.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, es.timeout)
+		defer cancel()
+	}
+	send := body
+	var hdr http.Header
+	if es.compress {
+		var err error
+		if send, err = bb.gzipBody(body); err != nil {
+			return 0, nil, fmt.Errorf("output: elasticsearch: gzip: %w", err)
+		}
+		hdr = gzipHeader
+	}
+	es.requests.Add(1)
+	es.bytesSent.Add(uint64(len(send)))
+	req := esapi.BulkRequest{Body: bytes.NewReader(send), Pipeline: es.pipeline, Header: hdr}
+	res, err := req.Do(ctx, es.transport)
+	if err != nil {
+		return 0, nil, fmt.Errorf("output: elasticsearch: bulk request: %w", err)
+	}
+	defer res.Body.Close()
+	bb.resp, err = readAll(bb.resp, res.Body, 64<<20)
+	if err != nil {
+		return 0, nil, fmt.Errorf("output: elasticsearch: read bulk response (status %d): %w", res.StatusCode, err)
+	}
+	return res.StatusCode, bb.resp, nil
+}
+
+// handleItems records the per-item outcome of a successful _bulk response
+// for documents [lo, hi) of the current chunk.
+func (es *Elasticsearch) handleItems(bb *bulkBuffer, lo, hi int, resp []byte, ws *writeState) {
+	n := hi - lo
+	if errs, known := bulkErrorsFlag(resp); known && !errs {
+		es.indexed.Add(uint64(n))
+		ws.delivered += n
+		return
+	}
+	p := es.parsers.Get()
+	defer es.parsers.Put(p)
+	count, err := parseBulkItems(p, resp, func(k int, it *itemResult) {
+		if k >= n {
+			return
+		}
+		i := bb.idx[lo+k]
+		switch {
+		case it.status >= 200 && it.status < 300:
+			es.indexed.Add(1)
+			ws.delivered++
+		case it.status == http.StatusConflict && es.action == ActionCreate && es.docID != nil:
+			es.indexed.Add(1)
+			es.duplicates.Add(1)
+			ws.delivered++
+		default:
+			ie := &ItemError{Status: it.status, Type: it.errTyp, Reason: it.reason,
+				Action: es.action, Index: it.index, DocumentID: it.id}
+			if ie.Temporary() {
+				es.retried.Add(1)
+				ws.fail(i, ie)
+			} else {
+				es.failed.Add(1)
+				ws.fail(i, logpipe.Permanent(ie))
+			}
+		}
+	})
+	if err == nil && count < n {
+		err = fmt.Errorf("output: elasticsearch: bulk response has %d items for %d documents", count, n)
+	}
+	if err != nil {
+		for k := count; k < n; k++ {
+			es.retried.Add(1)
+			ws.fail(bb.idx[lo+k], err)
+		}
+	}
+}
