@@ -111,7 +111,7 @@ func (e *Event) UnmarshalJSON(data []byte) error {
 func (e *Event) SetTimestamp(v Value) error {
 	switch v.kind {
 	case KindTime:
-		e.Timestamp = v.ptr.(time.Time)
+		e.Timestamp = v.time()
 		return nil
 	case KindString:
 		t, err := ParseTimestamp(v.str)
@@ -190,13 +190,13 @@ func (v Value) AppendJSON(dst []byte) []byte {
 		return append(dst, "false"...)
 	case KindTime:
 		dst = append(dst, '"')
-		dst = appendTimestamp(dst, v.ptr.(time.Time))
+		dst = appendTimestamp(dst, v.time())
 		return append(dst, '"')
 	case KindObject:
 		return v.ptr.(*Object).AppendJSON(dst)
 	case KindArray:
 		dst = append(dst, '[')
-		for i, e := range v.ptr.([]Value) {
+		for i, e := range *v.ptr.(*[]Value) {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
@@ -319,8 +319,13 @@ var parserPool fastjson.ParserPool
 // than 300 levels is an error, never a stack overflow). Object key order is
 // kept (a repeated key keeps its first position and its last value) and
 // numbers keep their literal text (KindNumber), so 0.0 stays 0.0 and
-// 12345678901234567890 keeps every digit. All decoded strings share one
-// allocation.
+// 12345678901234567890 keeps every digit.
+//
+// The decoded tree is built from a handful of allocations, whatever its
+// size: all strings share one buffer, all objects one slab, all key/value
+// pairs another and all array elements a third. Objects and arrays keep
+// their exact capacity, so growing one later reallocates it instead of
+// touching a neighbour.
 func ParseJSON(s string) (Value, error) {
 	if err := fastjson.Validate(s); err != nil {
 		return Value{}, fmt.Errorf("%w: %v", ErrInvalidJSON, err)
@@ -331,16 +336,53 @@ func ParseJSON(s string) (Value, error) {
 	if err != nil {
 		return Value{}, fmt.Errorf("%w: %v", ErrInvalidJSON, err)
 	}
-	d := decoder{arena: make([]byte, 0, len(s))}
+	var d decoder
+	d.count(fv)
+	d.arena = make([]byte, 0, len(s))
+	if d.nobj > 0 {
+		d.objs = make([]Object, 0, d.nobj)
+	}
+	if d.nkv > 0 {
+		d.kvs = make([]KV, 0, d.nkv)
+	}
+	if d.narr > 0 {
+		d.arrs = make([][]Value, 0, d.narr)
+	}
+	if d.nval > 0 {
+		d.vals = make([]Value, 0, d.nval)
+	}
 	return d.value(fv), nil
 }
 
-// decoder converts a fastjson tree into Values. Every string is copied into
-// one arena whose capacity is the length of the source document, which
-// bounds the total length of all decoded strings, keys and numbers, so the
-// arena never grows and strings made from it stay valid.
+// decoder converts a fastjson tree into Values, allocating from slabs sized
+// by a counting pass. The string arena's capacity is the length of the
+// source document, which bounds the total length of all decoded strings,
+// keys and numbers, so it never grows and strings made from it stay valid.
 type decoder struct {
+	nobj, nkv, narr, nval int
+
 	arena []byte
+	objs  []Object
+	kvs   []KV
+	arrs  [][]Value
+	vals  []Value
+}
+
+func (d *decoder) count(v *fastjson.Value) {
+	switch v.Type() {
+	case fastjson.TypeObject:
+		o, _ := v.Object()
+		d.nobj++
+		d.nkv += o.Len()
+		o.Visit(func(_ []byte, c *fastjson.Value) { d.count(c) })
+	case fastjson.TypeArray:
+		a, _ := v.Array()
+		d.narr++
+		d.nval += len(a)
+		for _, c := range a {
+			d.count(c)
+		}
+	}
 }
 
 func (d *decoder) str(b []byte) string {
@@ -371,14 +413,21 @@ func (d *decoder) value(v *fastjson.Value) Value {
 		return StringValue(d.str(b))
 	case fastjson.TypeArray:
 		a, _ := v.Array()
-		out := make([]Value, len(a))
+		off := len(d.vals)
+		d.vals = d.vals[:off+len(a)]
+		out := d.vals[off : off+len(a) : off+len(a)]
 		for i, c := range a {
 			out[i] = d.value(c)
 		}
-		return ArrayValue(out...)
+		d.arrs = append(d.arrs, out)
+		return Value{kind: KindArray, ptr: &d.arrs[len(d.arrs)-1]}
 	case fastjson.TypeObject:
 		o, _ := v.Object()
-		obj := &Object{kvs: make([]KV, 0, o.Len())}
+		n := o.Len()
+		off := len(d.kvs)
+		d.kvs = d.kvs[:off+n]
+		d.objs = append(d.objs, Object{kvs: d.kvs[off:off:off+n]})
+		obj := &d.objs[len(d.objs)-1]
 		o.Visit(func(k []byte, c *fastjson.Value) {
 			key := d.str(k)
 			if i := obj.index(key); i >= 0 {
@@ -387,7 +436,7 @@ func (d *decoder) value(v *fastjson.Value) Value {
 			}
 			obj.kvs = append(obj.kvs, KV{key, d.value(c)})
 		})
-		return ObjectValue(obj)
+		return Value{kind: KindObject, ptr: obj}
 	}
 	return Value{}
 }

@@ -34,6 +34,15 @@ func NewObject(kvs ...KV) *Object {
 	return o
 }
 
+// Adopt replaces o's contents with kvs, without copying: o takes
+// ownership of kvs and the caller must not use it afterwards. The keys must
+// be distinct. Capacity is capped at len(kvs), so a later Set that adds a
+// key reallocates rather than writing past the end of kvs. Inputs use it
+// to build many events' fields from one slab allocation.
+func (o *Object) Adopt(kvs []KV) {
+	o.kvs = kvs[:len(kvs):len(kvs)]
+}
+
 func objectFromMap(m map[string]any) *Object {
 	keys := make([]string, 0, len(m))
 	for k := range m {

@@ -40,9 +40,10 @@ func (k Kind) String() string {
 type Value struct {
 	_    [0]func() // disallow ==
 	kind Kind
-	num  uint64 // int, float bits, bool
+	aux  uint32 // time: nanoseconds
+	num  uint64 // int, float bits, bool; time: Unix seconds
 	str  string // string, number literal
-	ptr  any    // *Object, []Value, time.Time
+	ptr  any    // *Object, *[]Value, *time.Location
 }
 
 // StringValue returns a string Value.
@@ -70,7 +71,17 @@ func BoolValue(b bool) Value {
 
 // TimeValue returns a time Value. It is encoded in JSON as RFC 3339 in UTC
 // with millisecond digits, as Logstash writes timestamps.
-func TimeValue(t time.Time) Value { return Value{kind: KindTime, ptr: t} }
+func TimeValue(t time.Time) Value {
+	return Value{kind: KindTime, num: uint64(t.Unix()), aux: uint32(t.Nanosecond()), ptr: t.Location()}
+}
+
+func (v Value) time() time.Time {
+	t := time.Unix(int64(v.num), int64(v.aux))
+	if loc, _ := v.ptr.(*time.Location); loc != nil && loc != time.Local {
+		return t.In(loc)
+	}
+	return t
+}
 
 // ObjectValue returns a Value that refers to o (not a copy). A nil o is
 // replaced by a new empty Object.
@@ -86,7 +97,7 @@ func ArrayValue(vs ...Value) Value {
 	if vs == nil {
 		vs = []Value{}
 	}
-	return Value{kind: KindArray, ptr: vs}
+	return Value{kind: KindArray, ptr: &vs}
 }
 
 // NullValue returns the JSON null Value (the zero Value).
@@ -231,7 +242,7 @@ func (v Value) Bool() (b bool, ok bool) {
 // Time returns the time of a KindTime Value; ok is false for other kinds.
 func (v Value) Time() (t time.Time, ok bool) {
 	if v.kind == KindTime {
-		return v.ptr.(time.Time), true
+		return v.time(), true
 	}
 	return time.Time{}, false
 }
@@ -248,7 +259,7 @@ func (v Value) Object() *Object {
 // shared with v.
 func (v Value) Array() []Value {
 	if v.kind == KindArray {
-		return v.ptr.([]Value)
+		return *v.ptr.(*[]Value)
 	}
 	return nil
 }
@@ -279,7 +290,7 @@ func (v Value) AppendText(dst []byte) []byte {
 	case KindObject, KindArray:
 		return v.AppendJSON(dst)
 	case KindTime:
-		return appendTimestamp(dst, v.ptr.(time.Time))
+		return appendTimestamp(dst, v.time())
 	default:
 		return v.AppendJSON(dst)
 	}
@@ -308,7 +319,7 @@ func (v Value) Any() any {
 	case KindBool:
 		return v.num == 1
 	case KindTime:
-		return v.ptr.(time.Time)
+		return v.time()
 	case KindObject:
 		o := v.ptr.(*Object)
 		m := make(map[string]any, o.Len())
@@ -317,7 +328,7 @@ func (v Value) Any() any {
 		}
 		return m
 	case KindArray:
-		vs := v.ptr.([]Value)
+		vs := *v.ptr.(*[]Value)
 		out := make([]any, len(vs))
 		for i, e := range vs {
 			out[i] = e.Any()
@@ -333,7 +344,7 @@ func (v Value) Clone() Value {
 	case KindObject:
 		return ObjectValue(v.ptr.(*Object).Clone())
 	case KindArray:
-		vs := v.ptr.([]Value)
+		vs := *v.ptr.(*[]Value)
 		out := make([]Value, len(vs))
 		for i, e := range vs {
 			out[i] = e.Clone()
@@ -371,11 +382,11 @@ func (v Value) Equal(w Value) bool {
 	case KindBool:
 		return v.num == w.num
 	case KindTime:
-		return v.ptr.(time.Time).Equal(w.ptr.(time.Time))
+		return v.time().Equal(w.time())
 	case KindObject:
 		return v.ptr.(*Object).Equal(w.ptr.(*Object))
 	case KindArray:
-		a, b := v.ptr.([]Value), w.ptr.([]Value)
+		a, b := *v.ptr.(*[]Value), *w.ptr.(*[]Value)
 		if len(a) != len(b) {
 			return false
 		}

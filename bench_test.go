@@ -1,0 +1,71 @@
+package logpipe_test
+
+import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/logpipe/logpipe"
+	"github.com/logpipe/logpipe/internal/benchutil"
+)
+
+// payloads returns the JSON parts of the sample log's request lines.
+func payloads(tb testing.TB) []string {
+	f, err := os.Open("testdata/app.log")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	var out []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if _, js, ok := strings.Cut(sc.Text(), "Request processed: "); ok && json.Valid([]byte(js)) {
+			out = append(out, js)
+		}
+	}
+	if len(out) == 0 {
+		tb.Fatal("no payloads in testdata/app.log")
+	}
+	return out
+}
+
+func BenchmarkParseJSON(b *testing.B) {
+	ps := payloads(b)
+	b.ReportAllocs()
+	n := 0
+	cpu := benchutil.StartCPU()
+	for b.Loop() {
+		if _, err := logpipe.ParseJSON(ps[n%len(ps)]); err != nil {
+			b.Fatal(err)
+		}
+		n++
+	}
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "docs/s")
+	cpu.Report(b, n, "docs/cpu-s")
+}
+
+func BenchmarkAppendJSON(b *testing.B) {
+	ps := payloads(b)
+	events := make([]*logpipe.Event, len(ps))
+	for i, p := range ps {
+		v, err := logpipe.ParseJSON(p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		e := logpipe.NewEvent("")
+		e.Fields().Delete("message")
+		e.Fields().Set("log_data", v)
+		e.Fields().Set("log_level", logpipe.StringValue("INFO"))
+		events[i] = e
+	}
+	b.ReportAllocs()
+	var buf []byte
+	n := 0
+	for b.Loop() {
+		buf = events[n%len(events)].AppendJSON(buf[:0])
+		n++
+	}
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "events/s")
+}

@@ -1,0 +1,14 @@
+//go:build unix
+
+package benchutil
+
+import "syscall"
+
+// cpuNanos returns the user plus system CPU time of the process.
+func cpuNanos() int64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return ru.Utime.Nano() + ru.Stime.Nano()
+}
