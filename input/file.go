@@ -653,6 +653,7 @@ type batchBuilder struct {
 	events []*logpipe.Event
 	slab   []logpipe.Event
 	objs   []logpipe.Object
+	kvSlab []logpipe.KV
 	ends   []recEnd
 	ids    []byte
 	lines  int64 // physical lines read into this batch
@@ -681,6 +682,17 @@ func (b *batchBuilder) newObject() *logpipe.Object {
 	return o
 }
 
+// kvs returns n key/value slots carved from the builder's slab, so the
+// fields of many events come from one allocation (see Object.Adopt).
+func (b *batchBuilder) kvs(n int) []logpipe.KV {
+	if len(b.kvSlab) < n {
+		b.kvSlab = make([]logpipe.KV, max(n, 4096))
+	}
+	s := b.kvSlab[:n:n]
+	b.kvSlab = b.kvSlab[n:]
+	return s
+}
+
 // setNested sets segs under o to v, creating objects from the builder's
 // slab and descending into objects that already exist.
 func (b *batchBuilder) setNested(o *logpipe.Object, segs []string, v logpipe.Value) {
@@ -701,7 +713,9 @@ func (b *batchBuilder) setNested(o *logpipe.Object, segs []string, v logpipe.Val
 func (b *batchBuilder) nested(segs []string, v logpipe.Value) logpipe.KV {
 	for i := len(segs) - 1; i > 0; i-- {
 		o := b.newObject()
-		o.Set(segs[i], v)
+		kv := b.kvs(1)
+		kv[0] = logpipe.KV{Key: segs[i], Value: v}
+		o.Adopt(kv)
 		v = logpipe.ObjectValue(o)
 	}
 	return logpipe.KV{Key: segs[0], Value: v}
@@ -730,19 +744,22 @@ func (f *File) emit(b *batchBuilder, r *tracked, j joined, now time.Time) {
 	if f.pathSegs[0] != f.hostSegs[0] {
 		// Build the top level with its exact size: one allocation for the
 		// keys instead of three growths.
-		*e.Fields() = *logpipe.NewObject(msg,
-			b.nested(f.pathSegs, logpipe.StringValue(r.path)),
-			b.nested(f.hostSegs, logpipe.StringValue(f.cfg.Host)))
+		kv := b.kvs(3)
+		kv[0] = msg
+		kv[1] = b.nested(f.pathSegs, logpipe.StringValue(r.path))
+		kv[2] = b.nested(f.hostSegs, logpipe.StringValue(f.cfg.Host))
+		e.Fields().Adopt(kv)
 	} else {
 		fields := e.Fields()
 		fields.Set(msg.Key, msg.Value)
 		b.setNested(fields, f.pathSegs, logpipe.StringValue(r.path))
 		b.setNested(fields, f.hostSegs, logpipe.StringValue(f.cfg.Host))
 	}
-	*e.Meta() = *logpipe.NewObject(
-		logpipe.KV{Key: MetaFileID, Value: logpipe.StringValue(r.id)},
-		logpipe.KV{Key: MetaOffset, Value: logpipe.IntValue(j.start)},
-		logpipe.KV{Key: MetaID, Value: logpipe.StringValue(b.eventID(r.id, j.start))})
+	meta := b.kvs(3)
+	meta[0] = logpipe.KV{Key: MetaFileID, Value: logpipe.StringValue(r.id)}
+	meta[1] = logpipe.KV{Key: MetaOffset, Value: logpipe.IntValue(j.start)}
+	meta[2] = logpipe.KV{Key: MetaID, Value: logpipe.StringValue(b.eventID(r.id, j.start))}
+	e.Meta().Adopt(meta)
 	if j.truncated {
 		e.AddTag(TagLineTruncated)
 	}
