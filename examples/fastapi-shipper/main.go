@@ -1,0 +1,129 @@
+// Command fastapi-shipper is the tutorial's logstash.conf written with
+// logpipe: it reads the FastAPI service's log files, splits each line with
+// grok, decodes its JSON document, takes @timestamp from the line, and sends
+// the events to Elasticsearch and to standard output.
+//
+//	go run ./examples/fastapi-shipper -once -path examples/fastapi-shipper/testdata/app.log
+//
+// Run it with -h for the flags. SIGINT and SIGTERM stop reading; what is in
+// flight is delivered and the file positions are saved before it exits 0.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/logpipe/logpipe"
+	"github.com/logpipe/logpipe/filter"
+	"github.com/logpipe/logpipe/input"
+	"github.com/logpipe/logpipe/output"
+	"github.com/logpipe/logpipe/pipeline"
+)
+
+func main() {
+	cfg, err := parseFlags(os.Args[1:], os.Stderr)
+	if err != nil {
+		os.Exit(2) // the flag package has printed the problem
+	}
+	if err := run(cfg, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "fastapi-shipper:", err)
+		os.Exit(1)
+	}
+}
+
+// run builds the pipeline, runs it until the files end (-once) or a signal
+// arrives, and prints the report when asked.
+func run(cfg config, stdout io.Writer) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	defer startProfile(cfg.CPUProfile)()
+	p, err := build(cfg, stdout)
+	if err != nil {
+		return err
+	}
+	if err := p.Run(ctx); err != nil {
+		return err
+	}
+	if cfg.report != nil {
+		cfg.report.print(stdout)
+	}
+	return nil
+}
+
+// build turns cfg into the tutorial's pipeline:
+// file -> grok -> json -> date -> elasticsearch + stdout.
+func build(cfg config, stdout io.Writer) (*pipeline.Pipeline, error) {
+	file := input.FileConfig{Paths: cfg.Paths, SincedbPath: cfg.Sincedb, StartAt: cfg.StartAt, Follow: !cfg.Once}
+	if cfg.Multiline { // a line that does not start with a date belongs to the entry before it
+		file.Multiline = &input.MultilineConfig{Pattern: `^\d{4}-\d{2}-\d{2} `, Negate: true}
+	}
+	in, err := input.NewFile(file)
+	if err != nil {
+		return nil, err
+	}
+	var c pipeline.Config
+	c.Inputs = []logpipe.Input{in}
+	c.Filters, err = filters(cfg.Timezone)
+	if err != nil {
+		return nil, err
+	}
+	if len(cfg.ES) > 0 { // the nodes of one cluster, as Logstash's hosts
+		es, err := newElasticsearch(cfg.ES, cfg.Index)
+		if err != nil {
+			return nil, err
+		}
+		c.Outputs = append(c.Outputs, es)
+	}
+	if cfg.Stdout != nil {
+		w, err := output.NewWriter(stdout, output.WriterConfig{Codec: *cfg.Stdout})
+		if err != nil {
+			return nil, err
+		}
+		c.Outputs = append(c.Outputs, w)
+	}
+	if cfg.report != nil {
+		c.Outputs = append(c.Outputs, cfg.report)
+	}
+	if cfg.DeadLetter != "" {
+		if c.DeadLetter, err = output.NewDeadLetterFile(cfg.DeadLetter); err != nil {
+			return nil, err
+		}
+	}
+	return pipeline.New(c)
+}
+
+// filters returns the tutorial's filter section.
+func filters(timezone string) ([]logpipe.Filter, error) {
+	grok, err := filter.NewGrok(filter.GrokConfig{Match: []filter.GrokMatch{{Source: "message", Patterns: []string{
+		`%{TIMESTAMP_ISO8601:log_timestamp} - %{LOGLEVEL:log_level} - %{DATA:event_type}: %{GREEDYDATA:json_string}`,
+	}}}})
+	if err != nil {
+		return nil, err
+	}
+	// With -multiline, a traceback joined to an entry follows its JSON
+	// document: move it to [traceback] so that the JSON still decodes.
+	traceback, err := filter.NewGrok(filter.GrokConfig{
+		Match:     []filter.GrokMatch{{Source: "json_string", Patterns: []string{`^(?<json_string>[^\n]*)\n(?<traceback>.*)$`}}},
+		Overwrite: []string{"json_string"},
+	})
+	if err != nil {
+		return nil, err
+	}
+	json, err := filter.NewJSON(filter.JSONConfig{Source: "json_string", Target: "log_data",
+		Common: filter.Common{RemoveField: []string{"message", "json_string"}}})
+	if err != nil {
+		return nil, err
+	}
+	date, err := filter.NewDate(filter.DateConfig{Source: "log_timestamp", Formats: []string{"yyyy-MM-dd HH:mm:ss,SSS"},
+		Timezone: timezone, Common: filter.Common{RemoveField: []string{"log_timestamp"}}})
+	if err != nil {
+		return nil, err
+	}
+	return []logpipe.Filter{grok, filter.When(isMultiline, traceback), json, date}, nil
+}
+
+func isMultiline(e *logpipe.Event) bool { return e.HasTag(input.TagMultiline) }
