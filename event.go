@@ -83,7 +83,7 @@ func (e *Event) Set(p Path, v Value) error {
 	case rootTimestamp:
 		switch v.kind {
 		case KindTime:
-			e.Timestamp = v.ptr.(time.Time)
+			e.Timestamp = v.time()
 			return nil
 		case KindString:
 			t, err := time.Parse(time.RFC3339Nano, v.str)
@@ -128,7 +128,7 @@ func setIn(o *Object, segs []string, v Value, raw string) error {
 		val := cur.kvs[idx].Value
 		// Walk into arrays by index ([list][0][name]).
 		for val.kind == KindArray && i+1 < last {
-			arr := val.ptr.([]Value)
+			arr := *val.ptr.(*[]Value)
 			j, ok := arrayIndex(segs[i+1], len(arr))
 			if !ok {
 				return fmt.Errorf("logpipe: set %s: no element %q in array %q: %w", raw, segs[i+1], segs[i], ErrPathConflict)
@@ -151,7 +151,7 @@ func stringsOf(v Value) ([]string, bool) {
 	case KindString:
 		return []string{v.str}, true
 	case KindArray:
-		arr := v.ptr.([]Value)
+		arr := *v.ptr.(*[]Value)
 		out := make([]string, 0, len(arr))
 		for _, e := range arr {
 			if e.kind != KindString {

@@ -150,7 +150,7 @@ func lookup(o *Object, segs []string) (Value, bool) {
 				return Value{}, false
 			}
 		case KindArray:
-			arr := v.ptr.([]Value)
+			arr := *v.ptr.(*[]Value)
 			i, ok := arrayIndex(seg, len(arr))
 			if !ok {
 				return Value{}, false
