@@ -19,9 +19,9 @@
 // A pipeline is assembled in Go, with no registry and no configuration
 // language:
 //
-//	in, _ := input.NewFile(input.FileConfig{Paths: []string{"logs/app.log"}, StartAt: input.Beginning})
-//	grok, _ := filter.NewGrok(filter.GrokConfig{Patterns: []string{
-//		`%{TIMESTAMP_ISO8601:log_timestamp} - %{LOGLEVEL:log_level} - %{DATA:event_type}: %{GREEDYDATA:json_string}`}})
+//	in, _ := input.NewFile(input.FileConfig{Paths: []string{"logs/app.log"}, SincedbPath: "app.sincedb"})
+//	grok, _ := filter.NewGrok(filter.GrokConfig{Match: []filter.GrokMatch{{Source: "message", Patterns: []string{
+//		`%{TIMESTAMP_ISO8601:log_timestamp} - %{LOGLEVEL:log_level} - %{DATA:event_type}: %{GREEDYDATA:json_string}`}}}})
 //	js, _ := filter.NewJSON(filter.JSONConfig{Source: "json_string", Target: "log_data",
 //		Common: filter.Common{RemoveField: []string{"message", "json_string"}}})
 //	date, _ := filter.NewDate(filter.DateConfig{Source: "log_timestamp", Formats: []string{"yyyy-MM-dd HH:mm:ss,SSS"}})
@@ -30,7 +30,7 @@
 //		Filters: []logpipe.Filter{grok, js, date},
 //		Outputs: []logpipe.Output{output.Stdout(output.RubyDebug)},
 //	})
-//	err := p.Run(ctx)
+//	err := p.Run(ctx) // error handling left out for brevity
 //
 // Field references use Logstash's syntax ("message", "[log_data][path]",
 // "[@metadata][id]") and are parsed once into a Path; templates use its
