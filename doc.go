@@ -2,13 +2,13 @@
 // primitives: the Event that flows through a pipeline, its field values and
 // references, sprintf templates, and the three component interfaces.
 //
-//	            +-----------+     +---------------------------+     +------------+
-//	 files ---> |  Input    | --> | Filter -> Filter -> ...   | --> |  Output    | --> Elasticsearch
-//	 stdin      | (batches) |     | (run in N workers, no     |     | (fan-out,  | --> stdout
-//	            +-----------+     |  goroutine per filter)    |     |  retries)  | --> dead letter
-//	                 ^            +---------------------------+     +------------+
-//	                 |                         acks (in read order)        |
-//	                 +-----------------------------------------------------+
+//	           +-----------+     +---------------------------+     +------------+
+//	files ---> |  Input    | --> | Filter -> Filter -> ...   | --> |  Output    | --> Elasticsearch
+//	stdin      | (batches) |     | (run in N workers, no     |     | (fan-out,  | --> stdout
+//	           +-----------+     |  goroutine per filter)    |     |  retries)  | --> dead letter
+//	                ^            +---------------------------+     +------------+
+//	                |                         acks (in read order)        |
+//	                +-----------------------------------------------------+
 //
 // Inputs (package input) produce batches of events together with an
 // AckFunc; filters (package filter) transform batches; outputs (package

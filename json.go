@@ -426,7 +426,7 @@ func (d *decoder) value(v *fastjson.Value) Value {
 		n := o.Len()
 		off := len(d.kvs)
 		d.kvs = d.kvs[:off+n]
-		d.objs = append(d.objs, Object{kvs: d.kvs[off:off:off+n]})
+		d.objs = append(d.objs, Object{kvs: d.kvs[off : off : off+n]})
 		obj := &d.objs[len(d.objs)-1]
 		o.Visit(func(k []byte, c *fastjson.Value) {
 			key := d.str(k)

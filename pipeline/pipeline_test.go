@@ -371,7 +371,12 @@ func (e *endless) Read(ctx context.Context) (logpipe.Batch, logpipe.AckFunc, err
 	}, nil
 }
 
-func (e *endless) Close(context.Context) error { e.mu.Lock(); e.closed = true; e.mu.Unlock(); return nil }
+func (e *endless) Close(context.Context) error {
+	e.mu.Lock()
+	e.closed = true
+	e.mu.Unlock()
+	return nil
+}
 
 func TestCancelDrainsAndCommitsOnlyDelivered(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {

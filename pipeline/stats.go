@@ -38,7 +38,7 @@ type counters struct {
 }
 
 type componentCounters struct {
-	name                                 string
+	name                              string
 	in, out, dropped, failed, retries atomic.Uint64
 }
 
