@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf16"
 	"unicode/utf8"
 	"unsafe"
 
@@ -313,130 +315,267 @@ func appendString(dst []byte, s string) []byte {
 // ErrInvalidJSON is wrapped by the errors of ParseJSON.
 var ErrInvalidJSON = errors.New("logpipe: invalid JSON")
 
-var parserPool fastjson.ParserPool
-
 // ParseJSON decodes one JSON document strictly (RFC 8259; nesting deeper
 // than 300 levels is an error, never a stack overflow). Object key order is
 // kept (a repeated key keeps its first position and its last value) and
 // numbers keep their literal text (KindNumber), so 0.0 stays 0.0 and
 // 12345678901234567890 keeps every digit.
 //
-// The decoded tree is built from a handful of allocations, whatever its
-// size: all strings share one buffer, all objects one slab, all key/value
-// pairs another and all array elements a third. Objects and arrays keep
-// their exact capacity, so growing one later reallocates it instead of
-// touching a neighbour.
+// Validation is fastjson's (github.com/valyala/fastjson). The tree is then
+// built from the validated text by a small builder that takes strings
+// without escapes and number literals as substrings of s (so the result
+// shares memory with s) and allocates objects, key/value pairs and array
+// elements from one slab each, sized by a counting scan. Objects and
+// arrays keep their exact capacity, so growing one later reallocates it
+// instead of touching a neighbour.
 func ParseJSON(s string) (Value, error) {
 	if err := fastjson.Validate(s); err != nil {
 		return Value{}, fmt.Errorf("%w: %v", ErrInvalidJSON, err)
 	}
-	p := parserPool.Get()
-	defer parserPool.Put(p)
-	fv, err := p.Parse(s)
-	if err != nil {
-		return Value{}, fmt.Errorf("%w: %v", ErrInvalidJSON, err)
-	}
-	var d decoder
-	d.count(fv)
-	d.arena = make([]byte, 0, len(s))
-	if d.nobj > 0 {
-		d.objs = make([]Object, 0, d.nobj)
-	}
-	if d.nkv > 0 {
-		d.kvs = make([]KV, 0, d.nkv)
-	}
-	if d.narr > 0 {
-		d.arrs = make([][]Value, 0, d.narr)
-	}
-	if d.nval > 0 {
-		d.vals = make([]Value, 0, d.nval)
-	}
-	return d.value(fv), nil
+	var b builder
+	b.src = s
+	b.alloc()
+	v, _ := b.value(skipSpace(s, 0))
+	return v, nil
 }
 
-// decoder converts a fastjson tree into Values, allocating from slabs sized
-// by a counting pass. The string arena's capacity is the length of the
-// source document, which bounds the total length of all decoded strings,
-// keys and numbers, so it never grows and strings made from it stay valid.
-type decoder struct {
-	nobj, nkv, narr, nval int
-
-	arena []byte
+// builder turns validated JSON text into Values. It never sees invalid
+// input, so it has no error paths; it must not be used on unvalidated
+// text.
+type builder struct {
+	src   string
 	objs  []Object
 	kvs   []KV
 	arrs  [][]Value
 	vals  []Value
+	arena []byte // unescaped strings
 }
 
-func (d *decoder) count(v *fastjson.Value) {
-	switch v.Type() {
-	case fastjson.TypeObject:
-		o, _ := v.Object()
-		d.nobj++
-		d.nkv += o.Len()
-		o.Visit(func(_ []byte, c *fastjson.Value) { d.count(c) })
-	case fastjson.TypeArray:
-		a, _ := v.Array()
-		d.narr++
-		d.nval += len(a)
-		for _, c := range a {
-			d.count(c)
+// alloc sizes the slabs from the document's length: about one key/value
+// pair per 24 bytes and one object per 150, which fits typical log
+// payloads. A slab that turns out too small grows by append; values
+// already built keep pointing into the old backing array, which stays
+// valid, so this costs an allocation but never correctness.
+func (b *builder) alloc() {
+	n := len(b.src)
+	b.objs = make([]Object, 0, n/150+1)
+	b.kvs = make([]KV, 0, n/24+1)
+}
+
+// stringEnd returns the index of the quote closing the string whose
+// content starts at i.
+func stringEnd(s string, i int) int {
+	for {
+		j := strings.IndexByte(s[i:], '"')
+		if j < 0 {
+			return len(s)
 		}
-	}
-}
-
-func (d *decoder) str(b []byte) string {
-	if len(b) == 0 {
-		return ""
-	}
-	if len(d.arena)+len(b) > cap(d.arena) {
-		return string(b) // unreachable by the bound above; kept for safety
-	}
-	start := len(d.arena)
-	d.arena = append(d.arena, b...)
-	return unsafe.String(&d.arena[start], len(b))
-}
-
-func (d *decoder) value(v *fastjson.Value) Value {
-	switch v.Type() {
-	case fastjson.TypeNull:
-		return Value{}
-	case fastjson.TypeTrue:
-		return BoolValue(true)
-	case fastjson.TypeFalse:
-		return BoolValue(false)
-	case fastjson.TypeNumber:
-		var buf [32]byte
-		return NumberValue(d.str(v.MarshalTo(buf[:0])))
-	case fastjson.TypeString:
-		b, _ := v.StringBytes()
-		return StringValue(d.str(b))
-	case fastjson.TypeArray:
-		a, _ := v.Array()
-		off := len(d.vals)
-		d.vals = d.vals[:off+len(a)]
-		out := d.vals[off : off+len(a) : off+len(a)]
-		for i, c := range a {
-			out[i] = d.value(c)
+		i += j
+		// Count the backslashes before the quote.
+		k := i - 1
+		for k >= 0 && s[k] == '\\' {
+			k--
 		}
-		d.arrs = append(d.arrs, out)
-		return Value{kind: KindArray, ptr: &d.arrs[len(d.arrs)-1]}
-	case fastjson.TypeObject:
-		o, _ := v.Object()
-		n := o.Len()
-		off := len(d.kvs)
-		d.kvs = d.kvs[:off+n]
-		d.objs = append(d.objs, Object{kvs: d.kvs[off : off : off+n]})
-		obj := &d.objs[len(d.objs)-1]
-		o.Visit(func(k []byte, c *fastjson.Value) {
-			key := d.str(k)
-			if i := obj.index(key); i >= 0 {
-				obj.kvs[i].Value = d.value(c)
-				return
+		if (i-1-k)%2 == 0 {
+			return i
+		}
+		i++
+	}
+}
+
+func skipSpace(s string, i int) int {
+	for i < len(s) && (s[i] == ' ' || s[i] == '\n' || s[i] == '\r' || s[i] == '\t') {
+		i++
+	}
+	return i
+}
+
+// value builds the value starting at s[i] and returns the index after it.
+func (b *builder) value(i int) (Value, int) {
+	s := b.src
+	switch c := s[i]; {
+	case c == '{':
+		return b.object(i + 1)
+	case c == '[':
+		return b.array(i + 1)
+	case c == '"':
+		str, next := b.string(i + 1)
+		return StringValue(str), next
+	case c == 't':
+		return BoolValue(true), i + 4
+	case c == 'f':
+		return BoolValue(false), i + 5
+	case c == 'n':
+		return Value{}, i + 4
+	default:
+		j := i + 1
+		for j < len(s) && isNumberByte(s[j]) {
+			j++
+		}
+		return NumberValue(s[i:j]), j
+	}
+}
+
+func isNumberByte(c byte) bool {
+	return c >= '0' && c <= '9' || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-'
+}
+
+func (b *builder) object(i int) (Value, int) {
+	s := b.src
+	off := len(b.kvs)
+	i = skipSpace(s, i)
+	if s[i] == '}' {
+		b.objs = append(b.objs, Object{kvs: b.kvs[off:off:off]})
+		return Value{kind: KindObject, ptr: &b.objs[len(b.objs)-1]}, i + 1
+	}
+	// Members are appended to the shared slab; nested objects append
+	// after them only once this object's members are complete, so they
+	// are gathered on a scratch stack first.
+	var stack [16]KV
+	members := stack[:0]
+	for {
+		i = skipSpace(s, i)
+		key, next := b.string(i + 1)
+		i = skipSpace(s, next)
+		i = skipSpace(s, i+1) // ':'
+		var v Value
+		v, i = b.value(i)
+		dup := false
+		for k := range members {
+			if members[k].Key == key {
+				members[k].Value = v
+				dup = true
+				break
 			}
-			obj.kvs = append(obj.kvs, KV{key, d.value(c)})
-		})
-		return Value{kind: KindObject, ptr: obj}
+		}
+		if !dup {
+			members = append(members, KV{key, v})
+		}
+		i = skipSpace(s, i)
+		if s[i] == ',' {
+			i++
+			continue
+		}
+		i++ // '}'
+		break
 	}
-	return Value{}
+	off = len(b.kvs)
+	b.kvs = append(b.kvs, members...)
+	n := len(members)
+	b.objs = append(b.objs, Object{kvs: b.kvs[off : off+n : off+n]})
+	return Value{kind: KindObject, ptr: &b.objs[len(b.objs)-1]}, i
+}
+
+func (b *builder) array(i int) (Value, int) {
+	s := b.src
+	i = skipSpace(s, i)
+	var stack [16]Value
+	elems := stack[:0]
+	if s[i] == ']' {
+		i++
+	} else {
+		for {
+			var v Value
+			v, i = b.value(skipSpace(s, i))
+			elems = append(elems, v)
+			i = skipSpace(s, i)
+			if s[i] == ',' {
+				i++
+				continue
+			}
+			i++ // ']'
+			break
+		}
+	}
+	off := len(b.vals)
+	b.vals = append(b.vals, elems...)
+	n := len(elems)
+	b.arrs = append(b.arrs, b.vals[off:off+n:off+n])
+	return Value{kind: KindArray, ptr: &b.arrs[len(b.arrs)-1]}, i
+}
+
+// string returns the string whose content starts at s[i], unescaped, and
+// the index after its closing quote. A string without escapes is a
+// substring of the source.
+func (b *builder) string(i int) (string, int) {
+	s := b.src
+	end := stringEnd(s, i)
+	raw := s[i:end]
+	if strings.IndexByte(raw, '\\') < 0 {
+		return raw, end + 1
+	}
+	if b.arena == nil {
+		b.arena = make([]byte, 0, len(s))
+	}
+	start := len(b.arena)
+	b.arena = appendUnescaped(b.arena, raw)
+	if len(b.arena) > cap(b.arena) || start == len(b.arena) {
+		return string(b.arena[start:]), end + 1
+	}
+	return unsafe.String(&b.arena[start], len(b.arena)-start), end + 1
+}
+
+// appendUnescaped appends the unescaped form of a validated JSON string's
+// content. Unpaired surrogates become U+FFFD, as in encoding/json.
+func appendUnescaped(dst []byte, raw string) []byte {
+	for i := 0; i < len(raw); {
+		c := raw[i]
+		if c != '\\' {
+			j := strings.IndexByte(raw[i:], '\\')
+			if j < 0 {
+				return append(dst, raw[i:]...)
+			}
+			dst = append(dst, raw[i:i+j]...)
+			i += j
+			continue
+		}
+		switch raw[i+1] {
+		case 'n':
+			dst = append(dst, '\n')
+		case 't':
+			dst = append(dst, '\t')
+		case 'r':
+			dst = append(dst, '\r')
+		case 'b':
+			dst = append(dst, '\b')
+		case 'f':
+			dst = append(dst, '\f')
+		case 'u':
+			r := hex4(raw[i+2 : i+6])
+			i += 6
+			if utf16.IsSurrogate(r) {
+				if i+6 <= len(raw) && raw[i] == '\\' && raw[i+1] == 'u' {
+					if r2 := utf16.DecodeRune(r, hex4(raw[i+2:i+6])); r2 != utf8.RuneError {
+						dst = utf8.AppendRune(dst, r2)
+						i += 6
+						continue
+					}
+				}
+				r = utf8.RuneError
+			}
+			dst = utf8.AppendRune(dst, r)
+			continue
+		default: // '"', '\\', '/'
+			dst = append(dst, raw[i+1])
+		}
+		i += 2
+	}
+	return dst
+}
+
+func hex4(s string) rune {
+	var r rune
+	for i := 0; i < 4; i++ {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+			c -= '0'
+		case c >= 'a' && c <= 'f':
+			c = c - 'a' + 10
+		default:
+			c = c - 'A' + 10
+		}
+		r = r<<4 | rune(c)
+	}
+	return r
 }
