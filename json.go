@@ -329,6 +329,9 @@ var ErrInvalidJSON = errors.New("logpipe: invalid JSON")
 // arrays keep their exact capacity, so growing one later reallocates it
 // instead of touching a neighbour.
 func ParseJSON(s string) (Value, error) {
+	if !depthOK(s) {
+		return Value{}, fmt.Errorf("%w: nested deeper than %d levels", ErrInvalidJSON, maxDepth)
+	}
 	if err := fastjson.Validate(s); err != nil {
 		return Value{}, fmt.Errorf("%w: %v", ErrInvalidJSON, err)
 	}
@@ -337,6 +340,35 @@ func ParseJSON(s string) (Value, error) {
 	b.alloc()
 	v, _ := b.value(skipSpace(s, 0))
 	return v, nil
+}
+
+// maxDepth bounds the nesting of objects and arrays. fastjson's validator
+// recurses without a limit, so deeper documents are refused before it
+// runs: a few megabytes of "[" would otherwise exhaust the stack.
+const maxDepth = 300
+
+// depthOK reports whether s nests no deeper than maxDepth. Documents with
+// few brackets, which is nearly all of them, are accepted by two
+// vectorised counts; others are scanned, skipping strings.
+func depthOK(s string) bool {
+	if strings.Count(s, "{")+strings.Count(s, "[") <= maxDepth {
+		return true
+	}
+	depth := 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '"':
+			i = stringEnd(s, i+1)
+		case '{', '[':
+			depth++
+			if depth > maxDepth {
+				return false
+			}
+		case '}', ']':
+			depth--
+		}
+	}
+	return true
 }
 
 // builder turns validated JSON text into Values. It never sees invalid
