@@ -1,0 +1,317 @@
+package logpipe_test
+
+import (
+	"encoding/json"
+	"errors"
+	"math"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/logpipe/logpipe"
+)
+
+func TestAppendJSONShape(t *testing.T) {
+	tests := []struct {
+		name  string
+		build func() *logpipe.Event
+		want  string
+	}{
+		{"timestamp in UTC with milliseconds", func() *logpipe.Event {
+			e := logpipe.NewEvent("m")
+			e.Timestamp = time.Date(2024, 12, 21, 11, 0, 0, 5e6+999, time.FixedZone("CET", 3600))
+			return e
+		}, `{"@timestamp":"2024-12-21T10:00:00.005Z","@version":"1","message":"m"}`},
+		{"whole second keeps .000", func() *logpipe.Event {
+			e := logpipe.NewEvent("m")
+			e.Timestamp = time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)
+			return e
+		}, `{"@timestamp":"2024-01-02T03:04:05.000Z","@version":"1","message":"m"}`},
+		{"zero timestamp left out", func() *logpipe.Event {
+			e := logpipe.NewEvent("m")
+			e.Timestamp = time.Time{}
+			return e
+		}, `{"@version":"1","message":"m"}`},
+		{"empty event", func() *logpipe.Event { return new(logpipe.Event) }, `{"@version":"1"}`},
+		{"own @version kept in place", func() *logpipe.Event {
+			e := new(logpipe.Event)
+			e.Fields().Set("a", logpipe.IntValue(1))
+			e.Fields().Set("@version", logpipe.StringValue("2"))
+			return e
+		}, `{"a":1,"@version":"2"}`},
+		{"tags last, only when present", func() *logpipe.Event {
+			e := new(logpipe.Event)
+			e.AddTag("b", "a")
+			e.Fields().Set("x", logpipe.BoolValue(true))
+			return e
+		}, `{"@version":"1","x":true,"tags":["b","a"]}`},
+		{"tag list wins over a tags field", func() *logpipe.Event {
+			e := new(logpipe.Event)
+			e.Fields().Set("tags", logpipe.IntValue(1))
+			e.AddTag("t")
+			return e
+		}, `{"@version":"1","tags":["t"]}`},
+		{"tags field kept without tag list", func() *logpipe.Event {
+			e := new(logpipe.Event)
+			e.Fields().Set("tags", logpipe.IntValue(1))
+			return e
+		}, `{"@version":"1","tags":1}`},
+		{"metadata never written", func() *logpipe.Event {
+			e := new(logpipe.Event)
+			e.Meta().Set("secret", logpipe.StringValue("x"))
+			return e
+		}, `{"@version":"1"}`},
+		{"field order kept", func() *logpipe.Event {
+			e := new(logpipe.Event)
+			for _, k := range []string{"z", "a", "m"} {
+				e.Fields().Set(k, logpipe.StringValue(k))
+			}
+			return e
+		}, `{"@version":"1","z":"z","a":"a","m":"m"}`},
+		{"string escapes", func() *logpipe.Event {
+			e := new(logpipe.Event)
+			e.Fields().Set("s", logpipe.StringValue("q\"b\\n\nr\rt\tc\x01\x1f\x7f<>&\u2028\u2029é"))
+			return e
+		}, `{"@version":"1","s":"q\"b\\n\nr\rt\tc\u0001\u001f` + "\x7f<>&" + `\u2028\u2029é"}`},
+		{"invalid UTF-8 replaced", func() *logpipe.Event {
+			e := new(logpipe.Event)
+			e.Fields().Set("bad\xff", logpipe.StringValue("a\xc3(b\xed\xa0\x80"))
+			return e
+		}, `{"@version":"1","bad` + "\ufffd" + `":"a` + "\ufffd(b\ufffd\ufffd\ufffd" + `"}`},
+		{"numbers", func() *logpipe.Event {
+			e := new(logpipe.Event)
+			e.Fields().Set("whole", logpipe.FloatValue(3))
+			e.Fields().Set("neg0", logpipe.FloatValue(math.Copysign(0, -1)))
+			e.Fields().Set("frac", logpipe.FloatValue(0.1))
+			e.Fields().Set("big", logpipe.FloatValue(1e21))
+			e.Fields().Set("small", logpipe.FloatValue(1e-7))
+			e.Fields().Set("nan", logpipe.FloatValue(math.NaN()))
+			e.Fields().Set("inf", logpipe.FloatValue(math.Inf(-1)))
+			e.Fields().Set("int", logpipe.IntValue(math.MinInt64))
+			e.Fields().Set("lit", logpipe.NumberValue("0.0"))
+			e.Fields().Set("huge", logpipe.NumberValue("12345678901234567890"))
+			return e
+		}, `{"@version":"1","whole":3.0,"neg0":-0.0,"frac":0.1,"big":1e+21,"small":1e-07,"nan":null,"inf":null,"int":-9223372036854775808,"lit":0.0,"huge":12345678901234567890}`},
+		{"nested values", func() *logpipe.Event {
+			e := new(logpipe.Event)
+			e.Fields().Set("o", logpipe.ValueOf(map[string]any{"t": time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), "n": nil, "a": []any{}}))
+			return e
+		}, `{"@version":"1","o":{"a":[],"n":null,"t":"2024-01-01T00:00:00.000Z"}}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := tt.build()
+			got := string(e.AppendJSON(nil))
+			if got != tt.want {
+				t.Errorf("AppendJSON =\n%s\nwant\n%s", got, tt.want)
+			}
+			if !json.Valid([]byte(got)) || !utf8.ValidString(got) {
+				t.Errorf("invalid JSON: %s", got)
+			}
+			if m, err := e.MarshalJSON(); err != nil || string(m) != got {
+				t.Errorf("MarshalJSON = %s, %v", m, err)
+			}
+			if s := e.String(); s != got {
+				t.Errorf("String() = %s", s)
+			}
+			prefix := []byte("prefix")
+			if out := e.AppendJSON(prefix); string(out) != "prefix"+got {
+				t.Errorf("AppendJSON does not append: %s", out)
+			}
+		})
+	}
+}
+
+func TestAppendJSONExtremeYears(t *testing.T) {
+	for _, year := range []int{-1, 0, 1, 9999, 10000, 275760} {
+		e := new(logpipe.Event)
+		e.Timestamp = time.Date(year, 3, 4, 5, 6, 7, 0, time.UTC)
+		out := e.AppendJSON(nil)
+		if !json.Valid(out) {
+			t.Errorf("year %d: invalid JSON %s", year, out)
+		}
+	}
+}
+
+func TestParseJSON(t *testing.T) {
+	tests := []struct {
+		in, want string // want is the re-encoding
+		kind     logpipe.Kind
+	}{
+		{`{"b":1,"a":2,"c":{"z":0,"y":[]}}`, `{"b":1,"a":2,"c":{"z":0,"y":[]}}`, logpipe.KindObject},
+		{`{"a":1,"b":2,"a":3}`, `{"a":3,"b":2}`, logpipe.KindObject},
+		{`0.0`, `0.0`, logpipe.KindNumber},
+		{`12345678901234567890`, `12345678901234567890`, logpipe.KindNumber},
+		{`-1.50e+10`, `-1.50e+10`, logpipe.KindNumber},
+		{`-0`, `-0`, logpipe.KindNumber},
+		{` [1, "x" , null,true,false] `, `[1,"x",null,true,false]`, logpipe.KindArray},
+		{`"\u00e9\ud83d\ude00\n\"\\\/"`, `"é😀\n\"\\/"`, logpipe.KindString},
+		{`"\u0000"`, `"\u0000"`, logpipe.KindString},
+		{`"\ud800"`, `"` + "\ufffd" + `"`, logpipe.KindString},
+		{"\"\xff\"", `"` + "\ufffd" + `"`, logpipe.KindString},
+		{`null`, `null`, logpipe.KindNull},
+		{`{}`, `{}`, logpipe.KindObject},
+		{`{"":""}`, `{"":""}`, logpipe.KindObject},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			v, err := logpipe.ParseJSON(tt.in)
+			if err != nil {
+				t.Fatalf("ParseJSON: %v", err)
+			}
+			if v.Kind() != tt.kind {
+				t.Errorf("Kind() = %v, want %v", v.Kind(), tt.kind)
+			}
+			if got := string(v.AppendJSON(nil)); got != tt.want {
+				t.Errorf("re-encoded = %s, want %s", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseJSONStringsIndependent(t *testing.T) {
+	// Decoded strings must not alias the input or a pooled buffer.
+	src := []byte(`{"k":"value"}`)
+	v, err := logpipe.ParseJSON(string(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 100 {
+		if _, err := logpipe.ParseJSON(`{"k":"other","x":"yyyyyyyyyyyyyyyyyy"}`); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, _ := v.Object().Get("k"); got.Str() != "value" {
+		t.Errorf("decoded string changed to %q", got.Str())
+	}
+}
+
+func TestParseJSONErrors(t *testing.T) {
+	tests := []string{
+		"", " ", "01", "-01", "1.", ".5", "1e", "+1", "-", "0x1", "NaN", "Infinity", "tru", "nul", "truex", "1x",
+		"[1,]", `{"a":1,}`, `{"a"}`, `{a:1}`, `{'a':1}`, "[", "]", "[]]", `{"a":1}x`, "1 2",
+		"\"a\tb\"", "\"\x01\"", `"\x"`, `"\u12"`, `"abc`, "\ufeff1", "\u00a01", "1\x00",
+		strings.Repeat("[", 100000) + strings.Repeat("]", 100000),
+		strings.Repeat(`{"a":`, 100000) + "1" + strings.Repeat("}", 100000),
+		strings.Repeat("[", 301) + strings.Repeat("]", 301),
+	}
+	for _, in := range tests {
+		name := in
+		if len(name) > 20 {
+			name = name[:20] + "..."
+		}
+		t.Run(name, func(t *testing.T) {
+			v, err := logpipe.ParseJSON(in)
+			if err == nil {
+				t.Fatalf("ParseJSON = %s, want an error", v.AppendJSON(nil))
+			}
+			if !errors.Is(err, logpipe.ErrInvalidJSON) {
+				t.Errorf("error %v does not wrap ErrInvalidJSON", err)
+			}
+			if json.Valid([]byte(in)) && !strings.HasPrefix(name, "[[[[") {
+				t.Errorf("encoding/json accepts %q", in)
+			}
+		})
+	}
+	// 300 levels are fine.
+	if _, err := logpipe.ParseJSON(strings.Repeat("[", 300) + strings.Repeat("]", 300)); err != nil {
+		t.Errorf("300 levels: %v", err)
+	}
+}
+
+func TestUnmarshalJSON(t *testing.T) {
+	tests := []struct {
+		name       string
+		in         string
+		wantJSON   string
+		wantMeta   string
+		wantTags   []string
+		wantTS     time.Time
+		wantFailed bool
+	}{
+		{name: "special keys", in: `{"message":"m","@timestamp":"2024-12-21T10:00:00.123+01:00","tags":["a","b"],"@metadata":{"id":1},"z":0.0}`,
+			wantJSON: `{"@timestamp":"2024-12-21T09:00:00.123Z","@version":"1","message":"m","z":0.0,"tags":["a","b"]}`,
+			wantMeta: `{"id":1}`, wantTags: []string{"a", "b"}, wantTS: time.Date(2024, 12, 21, 9, 0, 0, 123e6, time.UTC)},
+		{name: "timestamp without zone is UTC", in: `{"@timestamp":"2024-12-21 10:00:00"}`,
+			wantJSON: `{"@timestamp":"2024-12-21T10:00:00.000Z","@version":"1"}`, wantMeta: `{}`, wantTS: time.Date(2024, 12, 21, 10, 0, 0, 0, time.UTC)},
+		{name: "bad timestamp", in: `{"@timestamp":"yesterday","message":"m"}`,
+			wantJSON: `{"@version":"1","_@timestamp":"yesterday","message":"m","tags":["_timestampparsefailure"]}`,
+			wantMeta: `{}`, wantTags: []string{"_timestampparsefailure"}, wantFailed: true},
+		{name: "numeric timestamp", in: `{"@timestamp":1700000000}`,
+			wantJSON: `{"@version":"1","_@timestamp":1700000000,"tags":["_timestampparsefailure"]}`,
+			wantMeta: `{}`, wantTags: []string{"_timestampparsefailure"}, wantFailed: true},
+		{name: "tags as one string", in: `{"tags":"solo"}`, wantJSON: `{"@version":"1","tags":["solo"]}`, wantMeta: `{}`, wantTags: []string{"solo"}},
+		{name: "tags not strings stay a field", in: `{"tags":[1,2]}`, wantJSON: `{"@version":"1","tags":[1,2]}`, wantMeta: `{}`},
+		{name: "metadata not an object stays a field", in: `{"@metadata":"x"}`, wantJSON: `{"@version":"1","@metadata":"x"}`, wantMeta: `{}`},
+		{name: "own version", in: `{"@version":"7","a":1}`, wantJSON: `{"@version":"7","a":1}`, wantMeta: `{}`},
+		{name: "order kept", in: `{"c":1,"a":2,"b":{"y":1,"x":2}}`, wantJSON: `{"@version":"1","c":1,"a":2,"b":{"y":1,"x":2}}`, wantMeta: `{}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := logpipe.NewEvent("previous")
+			e.AddTag("previous")
+			if err := e.UnmarshalJSON([]byte(tt.in)); err != nil {
+				t.Fatal(err)
+			}
+			if got := e.String(); got != tt.wantJSON {
+				t.Errorf("event = %s\nwant    %s", got, tt.wantJSON)
+			}
+			if got := string(e.Meta().AppendJSON(nil)); got != tt.wantMeta {
+				t.Errorf("meta = %s, want %s", got, tt.wantMeta)
+			}
+			if len(e.Tags()) != len(tt.wantTags) {
+				t.Errorf("tags = %q, want %q", e.Tags(), tt.wantTags)
+			}
+			if !e.Timestamp.Equal(tt.wantTS) {
+				t.Errorf("Timestamp = %v, want %v", e.Timestamp, tt.wantTS)
+			}
+			if e.Failed() != tt.wantFailed {
+				t.Errorf("Failed() = %v, want %v", e.Failed(), tt.wantFailed)
+			}
+		})
+	}
+}
+
+func TestUnmarshalJSONErrors(t *testing.T) {
+	for _, in := range []string{`[]`, `1`, `"s"`, `null`, `{`, ``, `{"a":1}{}`} {
+		var e logpipe.Event
+		if err := e.UnmarshalJSON([]byte(in)); err == nil {
+			t.Errorf("UnmarshalJSON(%q) = nil, want an error", in)
+		}
+	}
+	// Through encoding/json, as a field of a struct.
+	var doc struct{ E *logpipe.Event }
+	if err := json.Unmarshal([]byte(`{"E":{"message":"m","n":1}}`), &doc); err != nil || doc.E.Message() != "m" {
+		t.Errorf("json.Unmarshal: %v, %v", err, doc.E)
+	}
+	out, err := json.Marshal(doc)
+	if err != nil || string(out) != `{"E":{"@version":"1","message":"m","n":1}}` {
+		t.Errorf("json.Marshal = %s, %v", out, err)
+	}
+}
+
+func TestParseTimestamp(t *testing.T) {
+	tests := []struct {
+		in   string
+		want time.Time
+		ok   bool
+	}{
+		{"2024-12-21T10:00:00.123Z", time.Date(2024, 12, 21, 10, 0, 0, 123e6, time.UTC), true},
+		{"2024-12-21T10:00:00+01:00", time.Date(2024, 12, 21, 9, 0, 0, 0, time.UTC), true},
+		{"2024-12-21T10:00:00+0100", time.Date(2024, 12, 21, 9, 0, 0, 0, time.UTC), true},
+		{"2024-12-21T10:00:00", time.Date(2024, 12, 21, 10, 0, 0, 0, time.UTC), true},
+		{"2024-12-21 10:00:00.5", time.Date(2024, 12, 21, 10, 0, 0, 5e8, time.UTC), true},
+		{"2024-12-21 10:00:00Z", time.Date(2024, 12, 21, 10, 0, 0, 0, time.UTC), true},
+		{"2024-12-21T10:00Z", time.Date(2024, 12, 21, 10, 0, 0, 0, time.UTC), true},
+		{"2024-12-21", time.Date(2024, 12, 21, 0, 0, 0, 0, time.UTC), true},
+		{"21/12/2024", time.Time{}, false},
+		{"", time.Time{}, false},
+	}
+	for _, tt := range tests {
+		got, err := logpipe.ParseTimestamp(tt.in)
+		if (err == nil) != tt.ok || !got.Equal(tt.want) {
+			t.Errorf("ParseTimestamp(%q) = %v, %v; want %v, ok %v", tt.in, got, err, tt.want, tt.ok)
+		}
+	}
+}
