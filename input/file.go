@@ -761,7 +761,7 @@ func (f *File) emit(b *batchBuilder, r *tracked, j joined, now time.Time) {
 	meta[2] = logpipe.KV{Key: MetaID, Value: logpipe.StringValue(b.eventID(r.id, j.start))}
 	e.Meta().Adopt(meta)
 	if j.truncated {
-		e.AddTag(TagLineTruncated)
+		e.TagFailure(TagLineTruncated)
 	}
 	if j.lines > 1 {
 		e.AddTag(TagMultiline)

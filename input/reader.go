@@ -15,10 +15,6 @@ import (
 	"github.com/logpipe/logpipe"
 )
 
-// TagReaderTruncated is the tag the Reader input adds to an event whose
-// line was longer than ReaderConfig.MaxLineBytes and was cut there.
-const TagReaderTruncated = "_linetruncated"
-
 // ReaderConfig configures a Reader. The zero value is ready to use.
 type ReaderConfig struct {
 	// MaxBatch is the largest number of events one Read returns.
@@ -26,7 +22,7 @@ type ReaderConfig struct {
 	MaxBatch int
 	// MaxLineBytes is the longest line kept whole. A longer line becomes
 	// one event holding its first MaxLineBytes bytes, tagged
-	// TagReaderTruncated; the rest of the line is skipped, never buffered.
+	// TagLineTruncated; the rest of the line is skipped, never buffered.
 	// Default: 1 MiB.
 	MaxLineBytes int
 }
@@ -186,7 +182,7 @@ func (rd *Reader) Read(ctx context.Context) (logpipe.Batch, logpipe.AckFunc, err
 		e := logpipe.NewEvent(line)
 		e.Timestamp = now
 		if rd.ptrunc != nil && rd.ptrunc[i] {
-			e.TagFailure(TagReaderTruncated)
+			e.TagFailure(TagLineTruncated)
 		}
 		b[i] = e
 	}
