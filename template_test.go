@@ -1,0 +1,162 @@
+package logpipe_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/logpipe/logpipe"
+)
+
+func TestTemplateRender(t *testing.T) {
+	e := event(t, `{"@timestamp":"2024-12-21T23:30:00.123-02:00","message":"hello","type":"app","log_data":{"path":"/api","status_code":200,"obj":{"a":1},"list":["x","y"]},"n":0.0,"f":null,"tags":["t1","t2"],"@metadata":{"id":"abc"}}`)
+	tests := []struct {
+		tpl    string
+		want   string
+		wantOK bool
+	}{
+		{"plain text", "plain text", true},
+		{"", "", true},
+		{"%{message}", "hello", true},
+		{"%{[message]}", "hello", true},
+		{"%{[log_data][path]} -> %{[log_data][status_code]}", "/api -> 200", true},
+		{"%{[log_data][obj]}", `{"a":1}`, true},
+		{"%{[log_data][list]}", `["x","y"]`, true},
+		{"%{[log_data][list][1]}", "y", true},
+		{"%{n}", "0.0", true},
+		{"%{f}", "null", true},
+		{"%{tags}", `["t1","t2"]`, true},
+		{"%{[@metadata][id]}", "abc", true},
+		{"%{@timestamp}", "2024-12-22T01:30:00.123Z", true},
+		{"fastapi-logs-%{+YYYY.MM.dd}", "fastapi-logs-2024.12.22", true},
+		{"%{+yyyy-MM-dd'T'HH:mm:ss.SSS}", "2024-12-22T01:30:00.123", true},
+		{"%{+%s}", "1734831000", true},
+		{"%{type}-%{+YYYY}", "app-2024", true},
+		{"%{missing}", "%{missing}", false},
+		{"a %{[log_data][nope]} b %{type}", "a %{[log_data][nope]} b app", false},
+		{"%{[message][x]}", "%{[message][x]}", false},
+		{"100%", "100%", true},
+		{"%{message", "", false}, // unterminated: see TestTemplateErrors
+		{"{%{type}}", "{app}", true},
+		{"%%{type}", "%app", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.tpl, func(t *testing.T) {
+			tpl, err := logpipe.ParseTemplate(tt.tpl)
+			if strings.Contains(tt.tpl, "%{") && !strings.Contains(tt.tpl[strings.LastIndex(tt.tpl, "%{"):], "}") {
+				if err == nil {
+					t.Errorf("ParseTemplate(%q) = nil error", tt.tpl)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("ParseTemplate: %v", err)
+			}
+			if got := tpl.Render(e); got != tt.want {
+				t.Errorf("Render = %q, want %q", got, tt.want)
+			}
+			got, ok := tpl.Append([]byte("pre:"), e)
+			if string(got) != "pre:"+tt.want || ok != tt.wantOK {
+				t.Errorf("Append = %q, %v; want %q, %v", got, ok, "pre:"+tt.want, tt.wantOK)
+			}
+			if tpl.String() != tt.tpl {
+				t.Errorf("String() = %q", tpl.String())
+			}
+			if static := !strings.Contains(tt.tpl, "%{"); tpl.IsStatic() != static {
+				t.Errorf("IsStatic() = %v, want %v", tpl.IsStatic(), static)
+			}
+		})
+	}
+}
+
+func TestTemplateWithoutTimestamp(t *testing.T) {
+	e := new(logpipe.Event)
+	e.Fields().Set("type", logpipe.StringValue("app"))
+	for tpl, want := range map[string]string{
+		"idx-%{+YYYY.MM.dd}": "idx-%{+YYYY.MM.dd}",
+		"%{+%s}":             "%{+%s}",
+		"%{@timestamp}":      "%{@timestamp}",
+	} {
+		got, ok := logpipe.MustTemplate(tpl).Append(nil, e)
+		if string(got) != want || ok {
+			t.Errorf("%s on an event without @timestamp = %q, %v; want %q, false", tpl, got, ok, want)
+		}
+	}
+}
+
+func TestTemplateDateUsesUTC(t *testing.T) {
+	e := logpipe.NewEvent("m")
+	// 23:30 in UTC-5 is already the next day in UTC.
+	e.Timestamp = time.Date(2024, 12, 31, 23, 30, 0, 0, time.FixedZone("EST", -5*3600))
+	if got := logpipe.MustTemplate("%{+YYYY.MM.dd HH}").Render(e); got != "2025.01.01 04" {
+		t.Errorf("Render = %q, want 2025.01.01 04", got)
+	}
+	if got := logpipe.MustTemplate("%{+xxxx.ww}").Render(e); got != "2025.01" {
+		t.Errorf("week-year Render = %q, want 2025.01", got)
+	}
+}
+
+func TestTemplateErrors(t *testing.T) {
+	tests := []struct {
+		tpl  string
+		want []string
+	}{
+		{"%{message", []string{"unterminated", "offset 0"}},
+		{"abc %{ok} %{", []string{"unterminated", "offset 10"}},
+		{"%{}", []string{"empty reference", "offset 0"}},
+		{"x%{[a}", []string{"field reference", `"[a"`}},
+		{"%{[a]b}", []string{"field reference", "expected '['"}},
+		{"%{+}", []string{"joda", "empty pattern"}},
+		{"%{+YYYY.qq}", []string{"unsupported letter", "'q'"}},
+		{"%{+'unterminated}", []string{"unterminated quote"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.tpl, func(t *testing.T) {
+			tpl, err := logpipe.ParseTemplate(tt.tpl)
+			if err == nil {
+				t.Fatalf("ParseTemplate(%q) = %v, want an error", tt.tpl, tpl)
+			}
+			msg := err.Error()
+			if !strings.HasPrefix(msg, "logpipe: template ") || !strings.Contains(msg, "%") {
+				t.Errorf("error %q does not name the template", msg)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(msg, w) {
+					t.Errorf("error %q does not contain %q", msg, w)
+				}
+			}
+		})
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("MustTemplate of a bad template did not panic")
+		}
+	}()
+	logpipe.MustTemplate("%{")
+}
+
+func TestTemplateConcurrent(t *testing.T) {
+	tpl := logpipe.MustTemplate("%{type}-%{+YYYY.MM.dd}-%{[a][b]}")
+	done := make(chan string, 4)
+	for i := range 4 {
+		go func() {
+			e := logpipe.NewEvent("m")
+			e.Timestamp = time.Date(2024, 1, 2, 0, 0, 0, 0, time.UTC)
+			e.Fields().Set("type", logpipe.IntValue(int64(i)))
+			var s string
+			for range 100 {
+				s = tpl.Render(e)
+			}
+			done <- s
+		}()
+	}
+	seen := map[string]bool{}
+	for range 4 {
+		seen[<-done] = true
+	}
+	for i := range 4 {
+		if want := sprintf("%d-2024.01.02-%%{[a][b]}", i); !seen[want] {
+			t.Errorf("missing %q in %v", want, seen)
+		}
+	}
+}
