@@ -136,7 +136,7 @@ func TestReaderError(t *testing.T) {
 type blockingReader struct{ closed chan struct{} }
 
 func (b *blockingReader) Read([]byte) (int, error) { <-b.closed; return 0, io.ErrClosedPipe }
-func (b *blockingReader) Close() error            { close(b.closed); return nil }
+func (b *blockingReader) Close() error             { close(b.closed); return nil }
 
 func TestReaderCloseUnblocks(t *testing.T) {
 	leakcheck.Check(t)
