@@ -1,0 +1,259 @@
+package logpipe_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/logpipe/logpipe"
+)
+
+func ExampleNewEvent() {
+	e := logpipe.NewEvent("GET /api 200")
+	e.Timestamp = time.Date(2024, 12, 21, 10, 0, 0, 123e6, time.UTC) // NewEvent uses time.Now
+	e.Fields().Set("status", logpipe.IntValue(200))
+	e.AddTag("web")
+	e.Meta().Set("offset", logpipe.IntValue(42)) // never written by outputs
+	fmt.Println(e)
+	// Output:
+	// {"@timestamp":"2024-12-21T10:00:00.123Z","@version":"1","message":"GET /api 200","status":200,"tags":["web"]}
+}
+
+func ExampleParsePath() {
+	for _, ref := range []string{"message", "[log_data][status_code]", "[@metadata][id]", "[a]b"} {
+		p, err := logpipe.ParsePath(ref)
+		if err != nil {
+			fmt.Println("error:", err)
+			continue
+		}
+		fmt.Printf("%s -> %q\n", p, p.Segments())
+	}
+	// Output:
+	// message -> ["message"]
+	// [log_data][status_code] -> ["log_data" "status_code"]
+	// [@metadata][id] -> ["@metadata" "id"]
+	// error: logpipe: field reference "[a]b": expected '[' at offset 3, found 'b'
+}
+
+func ExampleEvent_Get() {
+	var e logpipe.Event
+	_ = e.UnmarshalJSON([]byte(`{"log_data":{"status_code":200,"items":[{"id":"a"},{"id":"b"}]}}`))
+	status, _ := e.Get(logpipe.MustPath("[log_data][status_code]"))
+	code, _ := status.Int()
+	last, _ := e.Get(logpipe.MustPath("[log_data][items][-1][id]"))
+	_, found := e.Get(logpipe.MustPath("[log_data][missing]"))
+	fmt.Println(code, last, found)
+	// Output:
+	// 200 b false
+}
+
+func ExampleEvent_Set() {
+	e := new(logpipe.Event)
+	_ = e.Set(logpipe.MustPath("[http][response][status_code]"), logpipe.IntValue(404))
+	_ = e.Set(logpipe.MustPath("@timestamp"), logpipe.StringValue("2024-12-21T10:00:00Z"))
+	err := e.Set(logpipe.MustPath("[http][response][status_code][x]"), logpipe.BoolValue(true))
+	fmt.Println(e)
+	fmt.Println(errors.Is(err, logpipe.ErrPathConflict), err)
+	// Output:
+	// {"@timestamp":"2024-12-21T10:00:00.000Z","@version":"1","http":{"response":{"status_code":404}}}
+	// true logpipe: set [http][response][status_code][x]: "status_code" holds a int: logpipe: field is not an object
+}
+
+func ExampleEvent_Delete() {
+	var e logpipe.Event
+	_ = e.UnmarshalJSON([]byte(`{"message":"m","json_string":"{}","log_data":{"a":1,"b":2}}`))
+	fmt.Println(e.Delete(logpipe.MustPath("json_string")), e.Delete(logpipe.MustPath("[log_data][a]")), e.Delete(logpipe.MustPath("nope")))
+	fmt.Println(&e)
+	// Output:
+	// true true false
+	// {"@version":"1","message":"m","log_data":{"b":2}}
+}
+
+func ExampleEvent_AppendJSON() {
+	var e logpipe.Event
+	_ = e.UnmarshalJSON([]byte(`{"@timestamp":"2024-12-21T11:00:00.5+01:00","n":0.0,"big":12345678901234567890,"bad":"\ud800","tags":["a"],"@metadata":{"id":"x"}}`))
+	e.Fields().Set("ratio", logpipe.FloatValue(2))
+	buf := e.AppendJSON(nil) // appends to a reusable buffer
+	fmt.Println(string(buf))
+	// Output:
+	// {"@timestamp":"2024-12-21T10:00:00.500Z","@version":"1","n":0.0,"big":12345678901234567890,"bad":"�","ratio":2.0,"tags":["a"]}
+}
+
+func ExampleEvent_UnmarshalJSON() {
+	var e logpipe.Event
+	_ = e.UnmarshalJSON([]byte(`{"@timestamp":"not a date","message":"m"}`))
+	fmt.Println(&e, e.Failed())
+	// Output:
+	// {"@version":"1","_@timestamp":"not a date","message":"m","tags":["_timestampparsefailure"]} true
+}
+
+func ExampleEvent_TagFailure() {
+	e := logpipe.NewEvent("garbage")
+	e.TagFailure("_grokparsefailure")
+	fmt.Println(e.Tags(), e.Failed(), e.Err())
+	e.Fail(errors.New("lookup failed"))
+	fmt.Println(e.Err())
+	// Output:
+	// [_grokparsefailure] true <nil>
+	// lookup failed
+}
+
+func ExampleParseTemplate() {
+	tpl, err := logpipe.ParseTemplate("fastapi-logs-%{+YYYY.MM.dd}/%{[log_data][path]}/%{user}")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	var e logpipe.Event
+	_ = e.UnmarshalJSON([]byte(`{"@timestamp":"2024-12-21T23:30:00-05:00","log_data":{"path":"/api"}}`))
+	fmt.Println(tpl.Render(&e)) // dates in UTC; unresolved references stay literal
+	_, err = logpipe.ParseTemplate("%{[log_data]")
+	fmt.Println(err)
+	// Output:
+	// fastapi-logs-2024.12.22//api/%{user}
+	// logpipe: template "%{[log_data]": unterminated %{ at offset 0
+}
+
+func ExampleTemplate_Append() {
+	tpl := logpipe.MustTemplate("%{+%s}-%{id}")
+	e := logpipe.NewEvent("m")
+	e.Timestamp = time.Unix(1734775200, 0)
+	buf, ok := tpl.Append(nil, e)
+	fmt.Println(string(buf), ok)
+	// Output:
+	// 1734775200-%{id} false
+}
+
+func ExampleParseJSON() {
+	v, err := logpipe.ParseJSON(`{"z":1,"a":0.0,"id":12345678901234567890}`)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(v.Object().Keys(), v)
+	_, err = logpipe.ParseJSON(`{"a":01}`)
+	fmt.Println(errors.Is(err, logpipe.ErrInvalidJSON))
+	// Output:
+	// [z a id] {"z":1,"a":0.0,"id":12345678901234567890}
+	// true
+}
+
+func ExampleObject() {
+	o := logpipe.NewObject(
+		logpipe.KV{Key: "b", Value: logpipe.IntValue(1)},
+		logpipe.KV{Key: "a", Value: logpipe.StringValue("x")},
+	)
+	o.Set("c", logpipe.BoolValue(true))
+	o.Rename("b", "bb")
+	o.Delete("a")
+	for k, v := range o.All() {
+		fmt.Println(k, v)
+	}
+	fmt.Println(string(o.AppendJSON(nil)))
+	// Output:
+	// bb 1
+	// c true
+	// {"bb":1,"c":true}
+}
+
+func ExampleValueOf() {
+	for _, x := range []any{"s", 42, uint64(1 << 63), 2.0, []string{"a"}, map[string]any{"b": 1, "a": nil}, time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)} {
+		v := logpipe.ValueOf(x)
+		fmt.Printf("%-6s %s\n", v.Kind(), v.AppendJSON(nil))
+	}
+	// Output:
+	// string "s"
+	// int    42
+	// number 9223372036854775808
+	// float  2.0
+	// array  ["a"]
+	// object {"a":null,"b":1}
+	// time   "2024-01-02T03:04:05.000Z"
+}
+
+func ExampleValue_Equal() {
+	fmt.Println(logpipe.IntValue(1).Equal(logpipe.NumberValue("1.0")), logpipe.IntValue(1).Equal(logpipe.StringValue("1")))
+	// Output:
+	// true false
+}
+
+func ExampleEventFilter() {
+	f := logpipe.EventFilter(func(_ context.Context, e *logpipe.Event) error {
+		switch msg := e.Message(); {
+		case strings.HasPrefix(msg, "DEBUG"):
+			return logpipe.ErrDrop // dropped on purpose
+		case msg == "":
+			return errors.New("empty message") // recorded with Fail; the event goes on
+		default:
+			e.Fields().Set("length", logpipe.IntValue(int64(len(msg))))
+			return nil
+		}
+	})
+	b := logpipe.Batch{logpipe.NewEvent("DEBUG x"), logpipe.NewEvent("hello"), logpipe.NewEvent("")}
+	out, _ := f.Apply(context.Background(), b)
+	for _, e := range out {
+		l, _ := e.Fields().Get("length")
+		fmt.Printf("%q length=%s err=%v\n", e.Message(), l, e.Err())
+	}
+	// Output:
+	// "hello" length=5 err=<nil>
+	// "" length=null err=empty message
+}
+
+func ExampleFilterFunc() {
+	// A FilterFunc sees the whole batch, so it can split or merge events.
+	split := logpipe.FilterFunc(func(_ context.Context, b logpipe.Batch) (logpipe.Batch, error) {
+		var out logpipe.Batch
+		for _, e := range b {
+			for part := range strings.SplitSeq(e.Message(), ";") {
+				out = append(out, logpipe.NewEvent(part))
+			}
+		}
+		return out, nil
+	})
+	out, _ := split.Apply(context.Background(), logpipe.Batch{logpipe.NewEvent("a;b;c")})
+	fmt.Println(len(out), out[2].Message())
+	// Output:
+	// 3 c
+}
+
+func ExampleNewBatchError() {
+	// An output reports outcomes event by event.
+	write := func(_ context.Context, b logpipe.Batch) error {
+		be := logpipe.NewBatchError(len(b))
+		for i, e := range b {
+			switch e.Message() {
+			case "too many requests":
+				be.Fail(i, errors.New("429")) // retried by the pipeline
+			case "mapping conflict":
+				be.Fail(i, logpipe.Permanent(errors.New("400 mapper_parsing_exception"))) // dead letter
+			}
+		}
+		if be.Len() == 0 {
+			return nil
+		}
+		return be
+	}
+	b := logpipe.Batch{logpipe.NewEvent("ok"), logpipe.NewEvent("too many requests"), logpipe.NewEvent("mapping conflict")}
+	err := write(context.Background(), b)
+	var be *logpipe.BatchError
+	if errors.As(err, &be) {
+		be.Each(func(i int, err error) { fmt.Println(i, err, logpipe.IsPermanent(err)) })
+	}
+	fmt.Println(err)
+	// Output:
+	// 1 429 false
+	// 2 400 mapper_parsing_exception true
+	// logpipe: 2 of 3 events failed; [1]: 429; [2]: 400 mapper_parsing_exception
+}
+
+func ExamplePermanent() {
+	err := fmt.Errorf("output: es: %w", logpipe.Permanent(errors.New("401 unauthorized")))
+	fmt.Println(logpipe.IsPermanent(err), logpipe.IsPermanent(errors.New("timeout")))
+	fmt.Println(logpipe.IsPermanent(errors.Join(errors.New("timeout"), err)))
+	// Output:
+	// true false
+	// true
+}
