@@ -140,6 +140,24 @@ func (e *ItemError) Error() string {
 	return sb.String()
 }
 
+// DeadLetterFields returns the rejection's details for the dead-letter
+// record ([@metadata][dead_letter]): status, error_type, action, index and
+// document_id (when known).
+func (e *ItemError) DeadLetterFields() *logpipe.Object {
+	o := logpipe.NewObject(
+		logpipe.KV{Key: "status", Value: logpipe.IntValue(int64(e.Status))},
+		logpipe.KV{Key: "error_type", Value: logpipe.StringValue(e.Type)},
+		logpipe.KV{Key: "action", Value: logpipe.StringValue(e.Action)},
+	)
+	if e.Index != "" {
+		o.Set("index", logpipe.StringValue(e.Index))
+	}
+	if e.DocumentID != "" {
+		o.Set("document_id", logpipe.StringValue(e.DocumentID))
+	}
+	return o
+}
+
 // Temporary reports whether retrying the document can help (429 and 5xx).
 func (e *ItemError) Temporary() bool {
 	return e.Status == http.StatusTooManyRequests || e.Status >= 500
