@@ -339,6 +339,11 @@ func ParseJSON(s string) (Value, error) {
 	b.src = s
 	b.alloc()
 	v, _ := b.value(skipSpace(s, 0))
+	if b.ctrl {
+		// fastjson's validator stops checking a string for raw control
+		// characters at its first escape; RFC 8259 forbids them anywhere.
+		return Value{}, fmt.Errorf("%w: raw control character in a string", ErrInvalidJSON)
+	}
 	return v, nil
 }
 
@@ -381,6 +386,7 @@ type builder struct {
 	arrs  [][]Value
 	vals  []Value
 	arena []byte // unescaped strings
+	ctrl  bool   // a string with escapes held a raw control character
 }
 
 // alloc sizes the slabs from the document's length: about one key/value
@@ -535,6 +541,11 @@ func (b *builder) string(i int) (string, int) {
 	raw := s[i:end]
 	if strings.IndexByte(raw, '\\') < 0 {
 		return raw, end + 1
+	}
+	for k := 0; k < len(raw); k++ {
+		if raw[k] < 0x20 {
+			b.ctrl = true
+		}
 	}
 	if b.arena == nil {
 		b.arena = make([]byte, 0, len(s))

@@ -316,14 +316,14 @@ func TestParseTimestamp(t *testing.T) {
 	}
 }
 
-// TestParseJSONControlCharBeforeEscape documents a leniency inherited from
+// TestParseJSONControlCharBeforeEscape checks a leniency of
 // fastjson v1.6.10: its validateString returns, on the slow path (a string
 // with escapes), only the text after the last escape, and validateValue
 // and validateObject scan only that for control characters. So a raw
 // control character before an escape sequence is accepted, in values and
 // keys. The output stays valid JSON (AppendJSON escapes it).
 func TestParseJSONControlCharBeforeEscape(t *testing.T) {
-	t.Skip("bug: ParseJSON accepts raw control characters before an escape in a string (fastjson validateString); fix: reject bytes < 0x20 while building strings with escapes, or scan the raw string in ParseJSON")
+
 	for _, s := range []string{"\"\x01\\n\"", "\"a\x1f\\u0041b\"", "{\"\x01\\n\":1}", "\"\t\\t\""} {
 		if _, err := logpipe.ParseJSON(s); err == nil {
 			t.Errorf("ParseJSON(%q) accepted a raw control character", s)
