@@ -54,11 +54,18 @@ func (e *Event) Message() string {
 func (e *Event) Get(p Path) (Value, bool) {
 	switch p.root {
 	case rootTimestamp:
-		if e.Timestamp.IsZero() {
+		if e.Timestamp.IsZero() || len(p.segs) > 0 {
 			return Value{}, false
 		}
 		return TimeValue(e.Timestamp), true
 	case rootTags:
+		if len(p.segs) == 1 {
+			i, ok := arrayIndex(p.segs[0], len(e.tags))
+			if !ok {
+				return Value{}, false
+			}
+			return StringValue(e.tags[i]), true
+		}
 		if len(e.tags) == 0 {
 			return Value{}, false
 		}
@@ -81,6 +88,9 @@ var ErrPathConflict = errors.New("logpipe: field is not an object")
 func (e *Event) Set(p Path, v Value) error {
 	switch p.root {
 	case rootTimestamp:
+		if len(p.segs) > 0 {
+			return fmt.Errorf("logpipe: set %s: @timestamp holds a time, not fields: %w", p.raw, ErrPathConflict)
+		}
 		switch v.kind {
 		case KindTime:
 			e.Timestamp = v.time()
@@ -95,6 +105,14 @@ func (e *Event) Set(p Path, v Value) error {
 		}
 		return fmt.Errorf("logpipe: set @timestamp: want a time, got %s", v.kind)
 	case rootTags:
+		if len(p.segs) == 1 {
+			i, ok := arrayIndex(p.segs[0], len(e.tags))
+			if !ok || v.kind != KindString {
+				return fmt.Errorf("logpipe: set %s: want a string for an existing tag index: %w", p.raw, ErrPathConflict)
+			}
+			e.tags[i] = v.str
+			return nil
+		}
 		tags, ok := stringsOf(v)
 		if !ok {
 			return fmt.Errorf("logpipe: set tags: want strings, got %s", v.kind)
@@ -170,10 +188,21 @@ func stringsOf(v Value) ([]string, bool) {
 func (e *Event) Delete(p Path) bool {
 	switch p.root {
 	case rootTimestamp:
+		if len(p.segs) > 0 {
+			return false
+		}
 		had := !e.Timestamp.IsZero()
 		e.Timestamp = time.Time{}
 		return had
 	case rootTags:
+		if len(p.segs) == 1 {
+			i, ok := arrayIndex(p.segs[0], len(e.tags))
+			if !ok {
+				return false
+			}
+			e.tags = slices.Delete(e.tags, i, i+1)
+			return true
+		}
 		had := len(e.tags) > 0
 		e.tags = e.tags[:0]
 		return had

@@ -37,8 +37,8 @@ func (e *Event) AppendJSON(dst []byte) []byte {
 		first = false
 	}
 	for _, kv := range e.fields.kvs {
-		if kv.Key == "tags" && len(e.tags) > 0 {
-			continue // the tag list wins over a field of the same name
+		if kv.Key == "tags" && len(e.tags) > 0 || kv.Key == "@timestamp" && !e.Timestamp.IsZero() {
+			continue // the tag list and the Timestamp win over fields of the same name
 		}
 		if !first {
 			dst = append(dst, ',')

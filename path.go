@@ -42,15 +42,15 @@ func ParsePath(s string) (Path, error) {
 	}
 	p := Path{segs: segs, raw: s}
 	switch {
-	case segs[0] == "@timestamp" && len(segs) == 1:
+	case segs[0] == "@timestamp":
 		p.root = rootTimestamp
-		p.segs = nil
+		p.segs = segs[1:] // nothing lives below @timestamp: Get finds nothing, Set fails
 	case segs[0] == "@metadata":
 		p.root = rootMeta
 		p.segs = segs[1:]
-	case segs[0] == "tags" && len(segs) == 1:
+	case segs[0] == "tags" && (len(segs) == 1 || len(segs) == 2 && isIndex(segs[1])):
 		p.root = rootTags
-		p.segs = nil
+		p.segs = segs[1:] // [tags][N] is the N-th tag
 	}
 	return p, nil
 }
@@ -98,6 +98,11 @@ func splitPath(s string) ([]string, error) {
 	return segs, nil
 }
 
+func isIndex(s string) bool {
+	_, err := strconv.Atoi(s)
+	return err == nil
+}
+
 // String returns the reference as it was written.
 func (p Path) String() string { return p.raw }
 
@@ -109,9 +114,9 @@ func (p Path) IsZero() bool { return p.raw == "" }
 func (p Path) Segments() []string {
 	switch p.root {
 	case rootTimestamp:
-		return []string{"@timestamp"}
+		return append([]string{"@timestamp"}, p.segs...)
 	case rootTags:
-		return []string{"tags"}
+		return append([]string{"tags"}, p.segs...)
 	case rootMeta:
 		return append([]string{"@metadata"}, p.segs...)
 	}

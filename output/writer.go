@@ -141,7 +141,7 @@ func AppendRubyDebug(dst []byte, e *logpipe.Event, meta bool) []byte {
 		kvs = append(kvs, logpipe.KV{Key: "@version", Value: logpipe.StringValue("1")})
 	}
 	for k, v := range e.Fields().All() {
-		if k == "tags" && len(e.Tags()) > 0 {
+		if k == "tags" && len(e.Tags()) > 0 || k == "@timestamp" && !e.Timestamp.IsZero() {
 			continue
 		}
 		kvs = append(kvs, logpipe.KV{Key: k, Value: v})

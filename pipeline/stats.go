@@ -8,7 +8,7 @@ import (
 // Stats is a snapshot of a pipeline's counters.
 type Stats struct {
 	EventsIn        uint64 // events read from inputs
-	EventsOut       uint64 // events in batches that every output accepted
+	EventsOut       uint64 // events read whose batch was fully handled: delivered to every output or dropped on purpose
 	Dropped         uint64 // events filters removed on purpose
 	Failed          uint64 // events a filter marked with Event.Fail
 	DeadLettered    uint64 // events written to the dead-letter output
