@@ -1,9 +1,8 @@
 package filter
 
 import (
+	"github.com/logpipe/logpipe/internal/testlog"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
@@ -12,21 +11,12 @@ import (
 	"github.com/logpipe/logpipe"
 )
 
-// benchLines returns tutorial log lines from shared/data/genlogs.py,
-// generated at run time when the generator is reachable, else the
-// committed sample.
+// benchLines returns 5,000 tutorial log lines from shared/data/genlogs.py.
 func benchLines(b *testing.B) []string {
 	b.Helper()
-	out := filepath.Join(b.TempDir(), "app.log")
-	cmd := exec.Command("python3", "../../shared/data/genlogs.py", "--lines", "5000", "--seed", "7", "--out", out)
-	data, err := []byte(nil), cmd.Run()
-	if err == nil {
-		data, err = os.ReadFile(out)
-	}
+	data, err := os.ReadFile(testlog.File(b, "--lines", "5000", "--seed", "7"))
 	if err != nil {
-		if data, err = os.ReadFile("testdata/app.log"); err != nil {
-			b.Fatal(err)
-		}
+		b.Fatal(err)
 	}
 	return strings.Split(strings.TrimRight(string(data), "\n"), "\n")
 }

@@ -1,12 +1,8 @@
 package filter
 
 import (
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"runtime"
-	"strings"
 	"testing"
 
 	"github.com/logpipe/logpipe"
@@ -15,24 +11,8 @@ import (
 
 const grokTutorialPattern = `%{TIMESTAMP_ISO8601:log_timestamp} - %{LOGLEVEL:log_level} - %{DATA:event_type}: %{GREEDYDATA:json_string}`
 
-// grokBenchLines returns genlogs.py lines: generated at run time when the
-// generator is available, else the committed sample.
-func grokBenchLines(b *testing.B) []string {
-	b.Helper()
-	out := filepath.Join(b.TempDir(), "app.log")
-	cmd := exec.Command("python3", "../../shared/data/genlogs.py", "--lines", "5000", "--seed", "1", "--out", out)
-	data, err := []byte(nil), cmd.Run()
-	if err == nil {
-		data, err = os.ReadFile(out)
-	}
-	if err != nil {
-		data, err = os.ReadFile("testdata/grok/app.log")
-		if err != nil {
-			b.Fatal(err)
-		}
-	}
-	return strings.Split(strings.TrimRight(string(data), "\n"), "\n")
-}
+// grokBenchLines returns genlogs.py lines (see benchLines).
+func grokBenchLines(b *testing.B) []string { return benchLines(b) }
 
 // BenchmarkGrokTutorial runs the filter on the tutorial's pattern, one
 // batch of fresh events per iteration batch (event construction is not

@@ -4,9 +4,9 @@ package input
 
 import (
 	"errors"
+	"github.com/logpipe/logpipe/internal/testlog"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"syscall"
@@ -14,18 +14,10 @@ import (
 	"time"
 )
 
-// genlogs writes python3 ../../shared/data/genlogs.py output to path.
+// genlogs writes shared/data/genlogs.py output for args to path.
 func genlogs(t testing.TB, path string, args ...string) {
 	t.Helper()
-	script := "/work/shared/data/genlogs.py"
-	if _, err := os.Stat(script); err != nil {
-		t.Skipf("genlogs.py not available: %v", err)
-	}
-	cmd := exec.Command("python3", append([]string{script, "--out", path}, args...)...)
-	cmd.Stderr = os.Stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("genlogs: %v", err)
-	}
+	testlog.Write(t, path, args...)
 }
 
 // BenchmarkFileReadToEnd reads a 100 MB file (genlogs.py --lines 200000) in
