@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -20,6 +21,7 @@ func main() {
 	if err != nil {
 		os.Exit(2) // the flag package has printed the problem
 	}
+	tuneGC()
 	if err := run(cfg, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "fastapi-shipper:", err)
 		os.Exit(1)
@@ -48,6 +50,9 @@ func run(cfg config, stdout io.Writer) error {
 // build turns cfg into the tutorial's pipeline:
 // file -> grok -> json -> date -> elasticsearch + stdout.
 func build(cfg config, stdout io.Writer) (*pipeline.Pipeline, error) {
+	if len(cfg.ES) == 0 && cfg.Stdout == nil && cfg.report == nil {
+		return nil, errors.New("nothing to send events to: give -es, -stdout json|rubydebug or -report")
+	}
 	file := input.FileConfig{Paths: cfg.Paths, SincedbPath: cfg.Sincedb, StartAt: cfg.StartAt, Follow: !cfg.Once}
 	if cfg.Multiline { // a line that does not start with a date belongs to the entry before it
 		file.Multiline = &input.MultilineConfig{Pattern: `^\d{4}-\d{2}-\d{2} `, Negate: true}
@@ -58,7 +63,7 @@ func build(cfg config, stdout io.Writer) (*pipeline.Pipeline, error) {
 	}
 	var c pipeline.Config
 	c.Inputs = []logpipe.Input{in}
-	c.Filters, err = filters(cfg.Timezone)
+	c.Filters, err = filters(cfg.Timezone, cfg.Multiline)
 	if err != nil {
 		return nil, err
 	}
@@ -88,21 +93,23 @@ func build(cfg config, stdout io.Writer) (*pipeline.Pipeline, error) {
 }
 
 // filters returns the tutorial's filter section.
-func filters(timezone string) ([]logpipe.Filter, error) {
+func filters(timezone string, multiline bool) ([]logpipe.Filter, error) {
 	grok, err := filter.NewGrok(filter.GrokConfig{Match: []filter.GrokMatch{{Source: "message", Patterns: []string{
 		`%{TIMESTAMP_ISO8601:log_timestamp} - %{LOGLEVEL:log_level} - %{DATA:event_type}: %{GREEDYDATA:json_string}`,
 	}}}})
 	if err != nil {
 		return nil, err
 	}
-	// With -multiline, a traceback joined to an entry follows its JSON
-	// document: move it to [traceback] so that the JSON still decodes.
-	traceback, err := filter.NewGrok(filter.GrokConfig{
-		Match:     []filter.GrokMatch{{Source: "json_string", Patterns: []string{`^(?<json_string>[^\n]*)\n(?<traceback>.*)$`}}},
-		Overwrite: []string{"json_string"},
-	})
-	if err != nil {
-		return nil, err
+	fs := []logpipe.Filter{grok}
+	if multiline { // a traceback joined to an entry follows its JSON: move it to [traceback]
+		traceback, err := filter.NewGrok(filter.GrokConfig{
+			Match:     []filter.GrokMatch{{Source: "json_string", Patterns: []string{`^(?<json_string>[^\n]*)\n(?<traceback>.*)$`}}},
+			Overwrite: []string{"json_string"},
+		})
+		if err != nil {
+			return nil, err
+		}
+		fs = append(fs, filter.When(func(e *logpipe.Event) bool { return e.HasTag(input.TagMultiline) }, traceback))
 	}
 	json, err := filter.NewJSON(filter.JSONConfig{Source: "json_string", Target: "log_data",
 		Common: filter.Common{RemoveField: []string{"message", "json_string"}}})
@@ -114,7 +121,5 @@ func filters(timezone string) ([]logpipe.Filter, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []logpipe.Filter{grok, filter.When(isMultiline, traceback), json, date}, nil
+	return append(fs, json, date), nil
 }
-
-func isMultiline(e *logpipe.Event) bool { return e.HasTag(input.TagMultiline) }

@@ -35,7 +35,7 @@ func TestMain(m *testing.M) {
 
 // genlogs writes the output of shared/data/genlogs.py with args to a file
 // in a temporary directory and returns its path and lines.
-func genlogs(t *testing.T, args ...string) (string, []string) {
+func genlogs(t testing.TB, args ...string) (string, []string) {
 	t.Helper()
 	script := filepath.Join("..", "..", "..", "shared", "data", "genlogs.py")
 	if _, err := os.Stat(script); err != nil {
@@ -56,7 +56,7 @@ func genlogs(t *testing.T, args ...string) (string, []string) {
 	return path, readLines(t, path)
 }
 
-func readLines(t *testing.T, path string) []string {
+func readLines(t testing.TB, path string) []string {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -378,8 +378,9 @@ func TestBuildErrors(t *testing.T) {
 		name string
 		cfg  config
 	}{
-		{"no paths", config{}},
-		{"bad timezone", config{Paths: []string{"x.log"}, Timezone: "Mars/Olympus"}},
+		{"no paths", config{report: &report{}}},
+		{"no outputs", config{Paths: []string{"x.log"}}},
+		{"bad timezone", config{Paths: []string{"x.log"}, Timezone: "Mars/Olympus", report: &report{}}},
 		{"bad es url", config{Paths: []string{"x.log"}, ES: []string{"localhost"}}},
 		{"bad index", config{Paths: []string{"x.log"}, ES: []string{"http://localhost:9200"}, Index: "logs-%{"}},
 	}

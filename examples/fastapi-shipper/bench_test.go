@@ -1,0 +1,32 @@
+package main
+
+import (
+	"io"
+	"testing"
+
+	"github.com/logpipe/logpipe/output"
+)
+
+// BenchmarkShipper runs the whole tutorial pipeline (file input, grok,
+// json, date, JSON lines to io.Discard) on 50,000 genlogs.py lines per
+// iteration and reports events/s of wall time.
+func BenchmarkShipper(b *testing.B) {
+	path, lines := genlogs(b, "--lines", "50000", "--seed", "5")
+	codec := output.JSONLines
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		p, err := build(config{Paths: []string{path}, Once: true, Stdout: &codec, Timezone: "UTC"}, io.Discard)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := p.Run(b.Context()); err != nil {
+			b.Fatal(err)
+		}
+		if s := p.Stats(); s.EventsOut != uint64(len(lines)) {
+			b.Fatalf("%d events out, want %d", s.EventsOut, len(lines))
+		}
+	}
+	b.ReportMetric(float64(b.N*len(lines))/b.Elapsed().Seconds(), "events/s")
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(lines)), "ns/event")
+}
