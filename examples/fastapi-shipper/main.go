@@ -1,13 +1,8 @@
 package main
 
 import (
-	"context"
 	"errors"
-	"fmt"
 	"io"
-	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/logpipe/logpipe"
 	"github.com/logpipe/logpipe/filter"
@@ -15,37 +10,6 @@ import (
 	"github.com/logpipe/logpipe/output"
 	"github.com/logpipe/logpipe/pipeline"
 )
-
-func main() {
-	cfg, err := parseFlags(os.Args[1:], os.Stderr)
-	if err != nil {
-		os.Exit(2) // the flag package has printed the problem
-	}
-	tuneGC()
-	if err := run(cfg, os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "fastapi-shipper:", err)
-		os.Exit(1)
-	}
-}
-
-// run builds the pipeline, runs it until the files end (-once) or a signal
-// arrives, and prints the report when asked.
-func run(cfg config, stdout io.Writer) error {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	defer startProfile(cfg.CPUProfile)()
-	p, err := build(cfg, stdout)
-	if err != nil {
-		return err
-	}
-	if err := p.Run(ctx); err != nil {
-		return err
-	}
-	if cfg.report != nil {
-		cfg.report.print(stdout)
-	}
-	return nil
-}
 
 // build turns cfg into the tutorial's pipeline:
 // file -> grok -> json -> date -> elasticsearch + stdout.

@@ -20,7 +20,9 @@ import (
 	"time"
 
 	"github.com/logpipe/logpipe/examples/httplog"
+	"github.com/logpipe/logpipe/internal/testlog"
 	"github.com/logpipe/logpipe/output"
+	"github.com/logpipe/logpipe/output/estest"
 )
 
 // TestMain lets the tests run the real command: the test binary, started
@@ -37,22 +39,7 @@ func TestMain(m *testing.M) {
 // in a temporary directory and returns its path and lines.
 func genlogs(t testing.TB, args ...string) (string, []string) {
 	t.Helper()
-	script := filepath.Join("..", "..", "..", "shared", "data", "genlogs.py")
-	if _, err := os.Stat(script); err != nil {
-		script = "/work/shared/data/genlogs.py"
-	}
-	python, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("python3 not found:", err)
-	}
-	if _, err := os.Stat(script); err != nil {
-		t.Skip("genlogs.py not found:", err)
-	}
-	path := filepath.Join(t.TempDir(), "app.log")
-	out, err := exec.CommandContext(t.Context(), python, append([]string{script, "--out", path}, args...)...).CombinedOutput()
-	if err != nil {
-		t.Fatalf("genlogs.py: %v\n%s", err, out)
-	}
+	path := testlog.File(t, args...)
 	return path, readLines(t, path)
 }
 
@@ -541,5 +528,77 @@ func TestParsesHTTPLog(t *testing.T) {
 	}
 	if len(want) > 0 || errorLines != 2 {
 		t.Errorf("lines not shipped: %q; %d errors, want 2 (/error, /panic)", slices.Collect(maps.Keys(want)), errorLines)
+	}
+}
+
+// TestElasticsearch ships the sample log to a fake Elasticsearch: every
+// document is created with the file input's event id, is exactly the JSON
+// line -stdout json prints, and goes to the day's index; credentials and
+// query parameters in the URL are used; a document rejected for good goes to
+// the dead-letter file with the reason.
+func TestElasticsearch(t *testing.T) {
+	var auth, timeField []string
+	rejected := false
+	es := estest.NewServer(estest.Config{Fault: func(r *estest.Request) estest.Plan {
+		if r.Seq == 0 {
+			auth, timeField = r.Header.Values("Authorization"), r.Query["_time_field"]
+			rejected = len(r.Docs) > 0
+			return estest.Plan{Items: []int{400}} // the first document is refused for good
+		}
+		return estest.Plan{}
+	}})
+	defer es.Close()
+	addr := strings.Replace(es.URL, "://", "://elastic:secret@", 1) + "/?_time_field=@timestamp"
+	dir := t.TempDir()
+	deadLetter := filepath.Join(dir, "dead.jsonl")
+	lines := readLines(t, filepath.Join("testdata", "app.log"))
+	codec := output.JSONLines
+
+	var stdout bytes.Buffer
+	p, err := build(config{Paths: []string{"testdata/app.log"}, Once: true, ES: []string{addr}, Index: "fastapi-logs-%{+YYYY.MM.dd}",
+		DeadLetter: deadLetter, Stdout: &codec, Timezone: "UTC"}, &stdout)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Run(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if s := p.Stats(); s.EventsOut != uint64(len(lines)) || s.DeadLettered != 1 {
+		t.Errorf("stats: %+v", s)
+	}
+	if !rejected || !slices.Equal(auth, []string{"Basic ZWxhc3RpYzpzZWNyZXQ="}) || !slices.Equal(timeField, []string{"@timestamp"}) {
+		t.Errorf("first request: Authorization %q, _time_field %q", auth, timeField)
+	}
+	docs := es.Docs()
+	if len(docs) != len(lines)-1 {
+		t.Errorf("stored %d documents, want %d (one line rejected)", len(docs), len(lines)-1)
+	}
+	printed := map[string]bool{}
+	for line := range bytes.Lines(stdout.Bytes()) {
+		printed[string(bytes.TrimSuffix(line, []byte("\n")))] = true
+	}
+	days := map[string]int{}
+	for _, d := range docs {
+		var src struct {
+			Timestamp time.Time `json:"@timestamp"`
+		}
+		if err := json.Unmarshal(d.Source, &src); err != nil {
+			t.Fatal(err)
+		}
+		index := src.Timestamp.UTC().Format("fastapi-logs-2006.01.02") // the day of the event (of the reading, for lines without a date)
+		days[index]++
+		if d.Action != "create" || d.ID == "" || d.Index != index || es.Stored(d.Index, d.ID) != 1 {
+			t.Errorf("document %s %s/%s stored %d times", d.Action, d.Index, d.ID, es.Stored(d.Index, d.ID))
+		}
+		if !printed[string(d.Source)] {
+			t.Errorf("document not printed by -stdout json: %s", d.Source)
+		}
+	}
+	if days["fastapi-logs-2024.12.21"] < len(lines)*9/10 {
+		t.Errorf("documents per index: %v", days)
+	}
+	dead := readLines(t, deadLetter)
+	if len(dead) != 1 || !strings.Contains(dead[0], `"dead_letter"`) || !strings.Contains(dead[0], "400") {
+		t.Errorf("dead letters: %q", dead)
 	}
 }

@@ -1,18 +1,52 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
 	"net/url"
 	"os"
+	"os/signal"
 	"runtime/debug"
 	"runtime/pprof"
 	"strings"
+	"syscall"
 
 	"github.com/logpipe/logpipe/input"
 	"github.com/logpipe/logpipe/output"
 )
+
+func main() {
+	cfg, err := parseFlags(os.Args[1:], os.Stderr)
+	if err != nil {
+		os.Exit(2) // the flag package has printed the problem
+	}
+	tuneGC()
+	if err := run(cfg, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "fastapi-shipper:", err)
+		os.Exit(1)
+	}
+}
+
+// run builds the pipeline, runs it until the files end (-once) or a signal
+// arrives, and prints the report when asked.
+func run(cfg config, stdout io.Writer) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	defer startProfile(cfg.CPUProfile)()
+	p, err := build(cfg, stdout)
+	if err != nil {
+		return err
+	}
+	if err := p.Run(ctx); err != nil {
+		return err
+	}
+	if cfg.report != nil {
+		cfg.report.print(stdout)
+	}
+	return nil
+}
 
 // config is what the command line asks for.
 type config struct {
@@ -62,7 +96,7 @@ func parseFlags(args []string, errOut io.Writer) (config, error) {
 	start := fs.String("start", "beginning", "where to start files with no saved position: beginning or end")
 	sincedb := fs.String("sincedb", "", "`FILE` where read positions are saved (default: none, positions are kept in memory)")
 	once := fs.Bool("once", false, "read every matched file to its end, deliver everything, save positions and exit")
-	fs.Var(es, "es", "Elasticsearch node `URL` (repeatable, nodes of one cluster; user:password@ in the URL enables basic auth; none: no Elasticsearch output)")
+	fs.Var(es, "es", "Elasticsearch node `URL` (repeatable, nodes of one cluster; user:password@ in the URL enables basic auth, ?query parameters are added to every _bulk request; none: no Elasticsearch output)")
 	index := fs.String("index", "fastapi-logs-%{+YYYY.MM.dd}", "Elasticsearch index `TEMPLATE`")
 	deadLetter := fs.String("dead-letter", "", "`FILE` receiving documents Elasticsearch rejected for good, with the reason")
 	stdout := fs.String("stdout", "rubydebug", "standard output codec: rubydebug, json (one document per line, as sent to Elasticsearch) or none")
@@ -116,7 +150,8 @@ func parseFlags(args []string, errOut io.Writer) (config, error) {
 // newElasticsearch returns the tutorial's Elasticsearch output for the
 // nodes at addrs: action create with the file input's stable event id as
 // document id, so that events read again after a crash are not stored twice.
-// A user:password in a URL is taken out of it and used for basic auth.
+// A user:password in a URL is taken out of it and used for basic auth, and
+// its query parameters are sent with every _bulk request.
 func newElasticsearch(addrs []string, index string) (*output.Elasticsearch, error) {
 	cfg := output.ElasticsearchConfig{
 		Index:      index,
@@ -132,6 +167,15 @@ func newElasticsearch(addrs []string, index string) (*output.Elasticsearch, erro
 			cfg.Username = u.User.Username()
 			cfg.Password, _ = u.User.Password()
 			u.User = nil
+		}
+		if q := u.Query(); len(q) > 0 { // e.g. VictoriaLogs' ?_time_field=@timestamp
+			if cfg.BulkQuery == nil {
+				cfg.BulkQuery = url.Values{}
+			}
+			for k, v := range q {
+				cfg.BulkQuery[k] = v
+			}
+			u.RawQuery = ""
 		}
 		cfg.Addresses = append(cfg.Addresses, u.String())
 	}
