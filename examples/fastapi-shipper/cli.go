@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/debug"
 	"runtime/pprof"
 	"strings"
@@ -39,6 +40,7 @@ func run(cfg config, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	warnUnmatched(cfg.Paths)
 	if err := p.Run(ctx); err != nil {
 		return err
 	}
@@ -211,4 +213,15 @@ func tuneGC() {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(64 << 20)
 	}
+}
+
+// warnUnmatched tells the user, on standard error, when no file matches
+// any of the globs yet: with -once the run then ships nothing.
+func warnUnmatched(globs []string) {
+	for _, g := range globs {
+		if m, _ := filepath.Glob(g); len(m) > 0 {
+			return
+		}
+	}
+	fmt.Fprintf(os.Stderr, "fastapi-shipper: no file matches -path %s (yet)\n", strings.Join(globs, " -path "))
 }
