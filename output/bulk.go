@@ -195,33 +195,61 @@ type itemResult struct {
 	id     string
 }
 
-// bulkErrorsFlag reports what the response says about "errors" when it can
-// tell from the first bytes: Elasticsearch (and VictoriaLogs) write
-// "took" and "errors" before "items", so a successful response is
-// recognised without parsing its items. known is false when the flag is
-// not among the first bytes.
+// bulkErrorsFlag reports what the response says about "errors" when the
+// body starts the way Elasticsearch (and VictoriaLogs) write it,
+// {"took":N,"errors":BOOL, ..., so that a successful response is
+// recognised without parsing its items. known is false for any other
+// shape; the caller then parses the whole body.
 func bulkErrorsFlag(body []byte) (errs, known bool) {
-	head := body
-	if len(head) > 96 {
-		head = head[:96]
+	rest, ok := expect(body, `{`)
+	if ok {
+		rest, ok = expect(rest, `"took"`)
 	}
-	i := bytes.Index(head, []byte(`"errors"`))
-	if i < 0 {
+	if ok {
+		rest, ok = expect(rest, `:`)
+	}
+	if !ok {
 		return false, false
 	}
-	rest := head[i+len(`"errors"`):]
 	rest = bytes.TrimLeft(rest, " \t\r\n")
-	if len(rest) == 0 || rest[0] != ':' {
+	d := 0
+	for d < len(rest) && rest[d] >= '0' && rest[d] <= '9' {
+		d++
+	}
+	if d == 0 {
 		return false, false
 	}
-	rest = bytes.TrimLeft(rest[1:], " \t\r\n")
-	switch {
-	case bytes.HasPrefix(rest, []byte("false")):
+	rest, ok = expect(rest[d:], `,`)
+	if ok {
+		rest, ok = expect(rest, `"errors"`)
+	}
+	if ok {
+		rest, ok = expect(rest, `:`)
+	}
+	if !ok {
+		return false, false
+	}
+	if r, ok := expect(rest, "false"); ok && endOfLiteral(r) {
 		return false, true
-	case bytes.HasPrefix(rest, []byte("true")):
+	}
+	if r, ok := expect(rest, "true"); ok && endOfLiteral(r) {
 		return true, true
 	}
 	return false, false
+}
+
+// expect skips JSON whitespace and then tok.
+func expect(b []byte, tok string) ([]byte, bool) {
+	b = bytes.TrimLeft(b, " \t\r\n")
+	if !bytes.HasPrefix(b, []byte(tok)) {
+		return b, false
+	}
+	return b[len(tok):], true
+}
+
+func endOfLiteral(b []byte) bool {
+	b = bytes.TrimLeft(b, " \t\r\n")
+	return len(b) > 0 && (b[0] == ',' || b[0] == '}')
 }
 
 // parseBulkItems decodes the items of a bulk response and calls f for each
