@@ -35,12 +35,13 @@ func NewObject(kvs ...KV) *Object {
 }
 
 // Adopt replaces o's contents with kvs, without copying: o takes
-// ownership of kvs and the caller must not use it afterwards. The keys must
-// be distinct. Capacity is capped at len(kvs), so a later Set that adds a
-// key reallocates rather than writing past the end of kvs. Inputs use it
-// to build many events' fields from one slab allocation.
+// ownership of kvs up to its capacity, and the caller must not use that
+// memory afterwards. The keys must be distinct. Inputs use it to build
+// many events' fields from one slab allocation: carve each event's slice
+// with a three-index expression (slab[i:i+n:i+n+spare]) so that later Sets
+// fill the spare room and then reallocate, never touching a neighbour.
 func (o *Object) Adopt(kvs []KV) {
-	o.kvs = kvs[:len(kvs):len(kvs)]
+	o.kvs = kvs
 }
 
 func objectFromMap(m map[string]any) *Object {

@@ -132,7 +132,10 @@ type FileConfig struct {
 
 // Event metadata set by the File input, under @metadata.
 const (
-	// MetaFileID is "[@metadata][file_id]": the file's stable identity.
+	// MetaFileID is "[@metadata][file_id]": the file's stable identity,
+	// a digest of its first bytes (up to FingerprintSize, as seen when the
+	// file was first found), its device and its inode. Reading the same
+	// file again, with or without saved positions, gives the same id.
 	MetaFileID = "file_id"
 	// MetaOffset is "[@metadata][offset]": the byte offset of the event's
 	// first line in its file.
@@ -682,16 +685,22 @@ func (b *batchBuilder) newObject() *logpipe.Object {
 	return o
 }
 
-// kvs returns n key/value slots carved from the builder's slab, so the
-// fields of many events come from one allocation (see Object.Adopt).
-func (b *batchBuilder) kvs(n int) []logpipe.KV {
-	if len(b.kvSlab) < n {
-		b.kvSlab = make([]logpipe.KV, max(n, 4096))
+// kvs returns n key/value slots, with room for spare more, carved from
+// the builder's slab, so the fields of many events come from one
+// allocation (see Object.Adopt).
+func (b *batchBuilder) kvs(n, spare int) []logpipe.KV {
+	if len(b.kvSlab) < n+spare {
+		b.kvSlab = make([]logpipe.KV, max(n+spare, 8192))
 	}
-	s := b.kvSlab[:n:n]
-	b.kvSlab = b.kvSlab[n:]
+	s := b.kvSlab[:n : n+spare]
+	b.kvSlab = b.kvSlab[n+spare:]
 	return s
 }
+
+// fieldSpare is the room left in each event's top-level fields for the
+// fields filters add (grok's captures, a json target), so that they do not
+// reallocate.
+const fieldSpare = 5
 
 // setNested sets segs under o to v, creating objects from the builder's
 // slab and descending into objects that already exist.
@@ -713,7 +722,7 @@ func (b *batchBuilder) setNested(o *logpipe.Object, segs []string, v logpipe.Val
 func (b *batchBuilder) nested(segs []string, v logpipe.Value) logpipe.KV {
 	for i := len(segs) - 1; i > 0; i-- {
 		o := b.newObject()
-		kv := b.kvs(1)
+		kv := b.kvs(1, 0)
 		kv[0] = logpipe.KV{Key: segs[i], Value: v}
 		o.Adopt(kv)
 		v = logpipe.ObjectValue(o)
@@ -744,7 +753,7 @@ func (f *File) emit(b *batchBuilder, r *tracked, j joined, now time.Time) {
 	if f.pathSegs[0] != f.hostSegs[0] {
 		// Build the top level with its exact size: one allocation for the
 		// keys instead of three growths.
-		kv := b.kvs(3)
+		kv := b.kvs(3, fieldSpare)
 		kv[0] = msg
 		kv[1] = b.nested(f.pathSegs, logpipe.StringValue(r.path))
 		kv[2] = b.nested(f.hostSegs, logpipe.StringValue(f.cfg.Host))
@@ -755,7 +764,7 @@ func (f *File) emit(b *batchBuilder, r *tracked, j joined, now time.Time) {
 		b.setNested(fields, f.pathSegs, logpipe.StringValue(r.path))
 		b.setNested(fields, f.hostSegs, logpipe.StringValue(f.cfg.Host))
 	}
-	meta := b.kvs(3)
+	meta := b.kvs(3, 0)
 	meta[0] = logpipe.KV{Key: MetaFileID, Value: logpipe.StringValue(r.id)}
 	meta[1] = logpipe.KV{Key: MetaOffset, Value: logpipe.IntValue(j.start)}
 	meta[2] = logpipe.KV{Key: MetaID, Value: logpipe.StringValue(b.eventID(r.id, j.start))}

@@ -200,3 +200,33 @@ func TestFileEventFields(t *testing.T) {
 }
 
 func mustPath(s string) logpipe.Path { return logpipe.MustPath(s) }
+
+// TestFileEventIDsStable reads the same file with two inputs that share no
+// saved positions: the event ids must be equal, so that an output using
+// them as document ids (action create) turns a replay into no-ops.
+func TestFileEventIDsStable(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "app.log")
+	var sb strings.Builder
+	for i := range 200 {
+		fmt.Fprintf(&sb, "2024-12-21 10:00:00,%03d - INFO - line %d\n", i%1000, i)
+	}
+	writeFile(t, path, sb.String())
+	ids := func() []string {
+		var out []string
+		for _, e := range drain(t, newFile(t, FileConfig{Paths: []string{path}})) {
+			out = append(out, get(t, e, "[@metadata][id]").Str())
+		}
+		return out
+	}
+	first, second := ids(), ids()
+	if len(first) != 200 || strings.Join(first, ",") != strings.Join(second, ",") {
+		t.Fatalf("ids differ between two reads of the same file:\n%v\n%v", first[:3], second[:3])
+	}
+	seen := map[string]bool{}
+	for _, id := range first {
+		if seen[id] {
+			t.Fatalf("duplicate id %q within one read", id)
+		}
+		seen[id] = true
+	}
+}

@@ -199,7 +199,6 @@ func (f *File) newRec(c *candidate, start int64, now time.Time) *tracked {
 	idb = append(idb, c.fp.Bytes()...)
 	idb = binary.BigEndian.AppendUint64(idb, c.dev)
 	idb = binary.BigEndian.AppendUint64(idb, c.ino)
-	idb = binary.BigEndian.AppendUint64(idb, uint64(now.UnixNano()))
 	r := &tracked{
 		id: fingerprint.SumBytes(idb), fp: c.fp, fpLen: c.fp.Len(), fpSum: c.fp.Sum(),
 		dev: c.dev, ino: c.ino, path: c.path, seen: now,
