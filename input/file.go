@@ -692,7 +692,7 @@ func (b *batchBuilder) kvs(n, spare int) []logpipe.KV {
 	if len(b.kvSlab) < n+spare {
 		b.kvSlab = make([]logpipe.KV, max(n+spare, 8192))
 	}
-	s := b.kvSlab[:n : n+spare]
+	s := b.kvSlab[: n : n+spare]
 	b.kvSlab = b.kvSlab[n+spare:]
 	return s
 }
