@@ -3,10 +3,13 @@ package output_test
 import (
 	"context"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -523,5 +526,42 @@ func TestCancelledContext(t *testing.T) {
 	}
 	if srv.Count() != 0 {
 		t.Errorf("stored %d, want 0", srv.Count())
+	}
+}
+
+func TestTLS(t *testing.T) {
+	srv := fakeES(t, estest.Config{TLS: true})
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	pemBytes := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
+	if err := os.WriteFile(ca, pemBytes, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	notPEM := filepath.Join(t.TempDir(), "bad.pem")
+	os.WriteFile(notPEM, []byte("not a certificate"), 0o600)
+	if _, err := output.NewElasticsearch(output.ElasticsearchConfig{Addresses: []string{srv.URL}, CACertFile: notPEM}); err == nil {
+		t.Error("a CA file without certificates was accepted")
+	}
+	tests := []struct {
+		name string
+		cfg  output.ElasticsearchConfig
+		ok   bool
+	}{
+		{"system roots reject self-signed", output.ElasticsearchConfig{}, false},
+		{"CA file", output.ElasticsearchConfig{CACertFile: ca}, true},
+		{"insecure", output.ElasticsearchConfig{InsecureSkipVerify: true}, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := tc.cfg
+			cfg.Addresses = []string{srv.URL}
+			es := newES(t, cfg)
+			err := es.Write(t.Context(), events(1))
+			if (err == nil) != tc.ok {
+				t.Fatalf("Write = %v, want ok=%v", err, tc.ok)
+			}
+			if err != nil && logpipe.IsPermanent(err) {
+				t.Errorf("TLS failure %v should be retryable", err)
+			}
+		})
 	}
 }

@@ -70,6 +70,9 @@ type Config struct {
 	MaxBodyBytes int
 	// Discard counts documents without keeping them (for benchmarks).
 	Discard bool
+	// TLS serves HTTPS with a self-signed certificate (see
+	// httptest.NewTLSServer; its certificate is s.Certificate()).
+	TLS bool
 }
 
 // Server is a fake Elasticsearch node. Close it when done.
@@ -89,7 +92,11 @@ type Server struct {
 // NewServer starts a fake node; its URL is s.URL.
 func NewServer(cfg Config) *Server {
 	s := &Server{cfg: cfg, ids: make(map[string]int)}
-	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
+	if cfg.TLS {
+		s.Server = httptest.NewTLSServer(http.HandlerFunc(s.serve))
+	} else {
+		s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
+	}
 	return s
 }
 
