@@ -36,9 +36,11 @@ const DefaultIndex = "logpipe-%{+YYYY.MM.dd}"
 // of every field except the connection (Client or Addresses) means the
 // documented default.
 type ElasticsearchConfig struct {
-	// Client is a ready client. When it is set, the connection fields
-	// below (Addresses through Timeout... except Timeout) must be empty.
-	// The caller owns it; Close does not close it.
+	// Client is a ready client. When it is set, Addresses, the
+	// credentials, CACertFile and InsecureSkipVerify must be empty. The
+	// caller owns it; Close does not close it. Leave its
+	// CompressRequestBody off when Compress is set, and prefer
+	// DisableRetry: the pipeline retries per event.
 	Client *elasticsearch.Client
 
 	// Addresses lists the node URLs, e.g. "https://es1:9200", or
