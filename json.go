@@ -260,6 +260,12 @@ var safeASCII = func() (t [utf8.RuneSelf]bool) {
 	return t
 }()
 
+// AppendJSONString appends s to dst as a JSON string literal, quoted and
+// escaped exactly as AppendJSON writes strings: control characters,
+// quotes, backslashes, U+2028 and U+2029 escaped, invalid UTF-8 replaced
+// with U+FFFD. Outputs use it for the metadata they write next to events.
+func AppendJSONString(dst []byte, s string) []byte { return appendString(dst, s) }
+
 // appendString appends s as a JSON string, replacing invalid UTF-8 with
 // U+FFFD.
 func appendString(dst []byte, s string) []byte {

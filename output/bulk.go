@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"unsafe"
 
 	"github.com/logpipe/logpipe"
 	"github.com/valyala/fastjson"
@@ -108,37 +109,10 @@ func (es *Elasticsearch) appendAction(bb *bulkBuffer, e *logpipe.Event) error {
 	return nil
 }
 
-const hexDigits = "0123456789abcdef"
-
-// appendJSONString appends s as a JSON string. Control characters, quotes
-// and backslashes are escaped; invalid UTF-8 is passed through unchanged
-// except for those (index names, ids and routing values come from
-// templates, whose output the server validates).
+// appendJSONString appends the bytes of s as a JSON string. The bytes are
+// viewed as a string without copying; s is not modified during the call.
 func appendJSONString(dst, s []byte) []byte {
-	dst = append(dst, '"')
-	last := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' {
-			continue
-		}
-		dst = append(dst, s[last:i]...)
-		switch c {
-		case '"', '\\':
-			dst = append(dst, '\\', c)
-		case '\n':
-			dst = append(dst, '\\', 'n')
-		case '\r':
-			dst = append(dst, '\\', 'r')
-		case '\t':
-			dst = append(dst, '\\', 't')
-		default:
-			dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-		}
-		last = i + 1
-	}
-	dst = append(dst, s[last:]...)
-	return append(dst, '"')
+	return logpipe.AppendJSONString(dst, unsafe.String(unsafe.SliceData(s), len(s)))
 }
 
 // gzipBody compresses body into bb.zbuf and returns the compressed bytes.
