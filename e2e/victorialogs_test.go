@@ -3,10 +3,9 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"github.com/logpipe/logpipe/internal/testlog"
 	"log/slog"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
@@ -22,18 +21,7 @@ import (
 // file in t.TempDir and returns its path.
 func genLogs(t testing.TB, n int, seed int) string {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "app.log")
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	cmd := exec.Command("python3", "/work/shared/data/genlogs.py", "--lines", strconv.Itoa(n), "--seed", strconv.Itoa(seed))
-	cmd.Stdout = f
-	if err := cmd.Run(); err != nil {
-		t.Skipf("genlogs.py unavailable: %v", err)
-	}
-	return path
+	return testlog.File(t, "--lines", strconv.Itoa(n), "--seed", strconv.Itoa(seed))
 }
 
 // tagRun is a filter that stamps every event with the test run's id.
