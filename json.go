@@ -395,15 +395,19 @@ type builder struct {
 	ctrl  bool   // a string with escapes held a raw control character
 }
 
-// alloc sizes the slabs from the document's length: about one key/value
-// pair per 24 bytes and one object per 150, which fits typical log
-// payloads. A slab that turns out too small grows by append; values
-// already built keep pointing into the old backing array, which stays
-// valid, so this costs an allocation but never correctness.
+// alloc sizes the slabs with two vectorised counts: every key/value pair
+// has a ':' and every object a '{' outside strings, so the counts are upper
+// bounds (colons inside strings, as in times and URLs, only add a little
+// spare room). Array elements are rare in logs and grow by append;
+// values already built keep pointing into an old backing array, which
+// stays valid.
 func (b *builder) alloc() {
-	n := len(b.src)
-	b.objs = make([]Object, 0, n/150+1)
-	b.kvs = make([]KV, 0, n/24+1)
+	if n := strings.Count(b.src, "{"); n > 0 {
+		b.objs = make([]Object, 0, n)
+	}
+	if n := strings.Count(b.src, ":"); n > 0 {
+		b.kvs = make([]KV, 0, n)
+	}
 }
 
 // stringEnd returns the index of the quote closing the string whose
