@@ -186,10 +186,12 @@ const (
 // at least once: after a crash the events acknowledged since the last save
 // are read again, with the same MetaID.
 //
-// # Why not github.com/nxadm/tail
+// # What it takes from github.com/nxadm/tail
 //
-// The File input reads files directly instead of through nxadm/tail,
-// because nxadm/tail cannot give the guarantees above: it follows a file
+// On Windows, files are opened with nxadm/tail's winfile, which adds
+// FILE_SHARE_DELETE so that the writer can still rename or delete a file
+// being read (rotation). The File input does not use nxadm/tail's
+// follower, because it cannot give the guarantees above: it follows a file
 // by name (after a rename-and-create rotation it reopens the new file and
 // loses what was still unread in the old one), it has no notion of file
 // identity or saved position (so copytruncate and restarts cannot be
@@ -197,9 +199,10 @@ const (
 // Follow exits the process (util.Fatal), its default logger writes to
 // stderr, and it hands over every line through an unbuffered channel with
 // one allocation per line, which would cap read-to-end throughput well
-// below this input's. Polling, as OpenTelemetry's filelog receiver does,
-// works the same on every file system, including network ones where
-// inotify does not.
+// below this input's; its inotify watcher also keeps package-level
+// goroutines that no Close ends. Polling, as OpenTelemetry's filelog
+// receiver does, works the same on every file system, including network
+// ones where inotify does not.
 //
 // Read must not be called concurrently with itself or with Close; AckFuncs
 // may be called from any goroutine. File starts no goroutines.

@@ -106,7 +106,7 @@ func (f *File) open(r *tracked) bool {
 	if f.openFiles >= f.cfg.MaxOpenFiles && !f.closeIdle(r) {
 		return false
 	}
-	fh, err := os.Open(r.path)
+	fh, err := openFile(r.path)
 	if err != nil {
 		f.warnOnce(r.path, "open", "cannot open file", err)
 		r.want = false

@@ -249,7 +249,7 @@ func (f *File) candidate(p string, open map[devIno]*tracked) *candidate {
 	if r := open[devIno{dev, ino}]; r != nil && r.f != nil {
 		ra = r.f
 	} else {
-		fh, err := os.Open(p)
+		fh, err := openFile(p)
 		if err != nil {
 			f.unreadable(p, "open", "cannot open file", err)
 			return nil
