@@ -1,6 +1,7 @@
 package filter
 
 import (
+	"github.com/logpipe/logpipe/internal/benchutil"
 	"github.com/logpipe/logpipe/internal/testlog"
 	"os"
 	"runtime"
@@ -47,7 +48,7 @@ func runBench(b *testing.B, f logpipe.Filter, inputs []string, mk func(string) *
 	n := 0
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	cpu0 := cpuTime()
+	cpu0 := benchutil.CPUTime()
 	for b.Loop() {
 		for i := range events {
 			events[i] = mk(inputs[(n+i)%len(inputs)])
@@ -63,7 +64,7 @@ func runBench(b *testing.B, f logpipe.Filter, inputs []string, mk func(string) *
 		}
 		n += batch
 	}
-	cpu := cpuTime() - cpu0
+	cpu := benchutil.CPUTime() - cpu0
 	runtime.ReadMemStats(&after)
 	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "events/s")
 	if cpu > 0 {

@@ -4,14 +4,13 @@ package input
 
 import (
 	"errors"
+	"github.com/logpipe/logpipe/internal/benchutil"
 	"github.com/logpipe/logpipe/internal/testlog"
 	"io"
 	"os"
 	"path/filepath"
 	"runtime"
-	"syscall"
 	"testing"
-	"time"
 )
 
 // genlogs writes shared/data/genlogs.py output for args to path.
@@ -34,7 +33,7 @@ func BenchmarkFileReadToEnd(b *testing.B) {
 	var lines int64
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	cpu0 := cpuTime()
+	cpu0 := benchutil.CPUTime()
 	for b.Loop() {
 		in, err := NewFile(FileConfig{Paths: []string{path}, Logger: discard(), Host: "bench"})
 		if err != nil {
@@ -61,13 +60,7 @@ func BenchmarkFileReadToEnd(b *testing.B) {
 	b.ReportMetric(float64(lines)/b.Elapsed().Seconds(), "lines/s")
 	// CPU time of the whole process (GC included): the figure to compare
 	// when the machine is shared and wall-clock time is noisy.
-	b.ReportMetric(float64(lines)/(cpuTime()-cpu0).Seconds(), "lines/cpu-s")
+	b.ReportMetric(float64(lines)/(benchutil.CPUTime()-cpu0).Seconds(), "lines/cpu-s")
 	runtime.ReadMemStats(&after)
 	b.ReportMetric(float64(after.Mallocs-before.Mallocs)/float64(lines), "allocs/line")
-}
-
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"github.com/logpipe/logpipe/internal/benchutil"
 	"github.com/logpipe/logpipe/internal/testlog"
 	"io"
 	"log/slog"
@@ -164,7 +165,7 @@ func BenchmarkElasticsearchVsBulkIndexer(b *testing.B) {
 			defer es.Close(context.Background())
 			ctx := context.Background()
 			b.ReportAllocs()
-			cpu0 := esCPUTime()
+			cpu0 := benchutil.CPUTime()
 			b.ResetTimer()
 			for sent := 0; sent < b.N; sent += benchBatch {
 				n := min(benchBatch, b.N-sent)
@@ -213,7 +214,7 @@ func benchBulkIndexer(b *testing.B, batch logpipe.Batch, preencoded bool, newCli
 	ctx := context.Background()
 	onFail := func(context.Context, esutil.BulkIndexerItem, esutil.BulkIndexerResponseItem, error) { failed.Add(1) }
 	b.ReportAllocs()
-	cpu0 := esCPUTime()
+	cpu0 := benchutil.CPUTime()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		var body []byte
@@ -249,5 +250,5 @@ func report(b *testing.B, cpu0 time.Duration, d *discardTransport) {
 	if s := b.Elapsed().Seconds(); s > 0 {
 		b.ReportMetric(float64(b.N)/s, "docs/s")
 	}
-	b.ReportMetric(float64(esCPUTime()-cpu0)/float64(b.N), "cpu-ns/doc")
+	b.ReportMetric(float64(benchutil.CPUTime()-cpu0)/float64(b.N), "cpu-ns/doc")
 }

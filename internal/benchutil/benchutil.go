@@ -3,7 +3,10 @@
 // a shared, loaded machine where wall-clock rates do not.
 package benchutil
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 // CPUTimer measures the CPU time a benchmark loop used.
 type CPUTimer struct {
@@ -21,3 +24,7 @@ func (c CPUTimer) Report(b *testing.B, n int, unit string) {
 		b.ReportMetric(float64(n)/(float64(d)/1e9), unit)
 	}
 }
+
+// CPUTime returns the user plus system CPU time the process has used so
+// far, or 0 where the platform does not report it.
+func CPUTime() time.Duration { return time.Duration(cpuNanos()) }
