@@ -14,9 +14,10 @@ type JSONConfig struct {
 	Source string
 	// Target is where the decoded value goes. Empty means the root of the
 	// event: the document must then be an object, whose keys are merged
-	// into the event's fields ("@timestamp", "@metadata" and "tags" keys
-	// set the event's timestamp, metadata and tags). With a target any
-	// JSON value is accepted.
+	// into the event's fields ("@timestamp" and "tags" keys set the
+	// event's timestamp and tags; an "@metadata" object is merged into the
+	// metadata, where keys the event already has, such as the input's
+	// event id, are kept). With a target any JSON value is accepted.
 	Target string
 	// SkipOnInvalidJSON leaves events whose source is not valid JSON
 	// untouched and untagged.
@@ -54,7 +55,6 @@ var _ logpipe.Filter = (*JSON)(nil)
 
 var (
 	pathTags     = logpipe.MustPath("tags")
-	pathMetadata = logpipe.MustPath("@metadata")
 )
 
 // NewJSON validates cfg and returns the filter. Source is required; Source,
@@ -136,8 +136,19 @@ func (j *JSON) apply(e *logpipe.Event) {
 				fields.Set(k, val)
 			}
 		case "@metadata":
-			if val.Kind() != logpipe.KindObject || e.Set(pathMetadata, val) != nil {
+			// Merged key by key, and keys the event already has win: the
+			// payload must not replace what the input put there (the
+			// file offset, the event id outputs use as document id).
+			m := val.Object()
+			if m == nil {
 				fields.Set(k, val)
+				continue
+			}
+			meta := e.Meta()
+			for mk, mv := range m.All() {
+				if !meta.Has(mk) {
+					meta.Set(mk, mv)
+				}
 			}
 		default:
 			fields.Set(k, val)

@@ -240,3 +240,25 @@ func TestNewJSONErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestJSONMetadataMerge: a payload's @metadata is merged into the event's
+// metadata without replacing what the input set there (the event id an
+// output uses as document id).
+func TestJSONMetadataMerge(t *testing.T) {
+	f, err := NewJSON(JSONConfig{Source: "message"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := logpipe.NewEvent(`{"@metadata":{"id":"from-payload","route":"a"},"x":1}`)
+	e.Meta().Set("id", logpipe.StringValue("file-0"))
+	got := applyOne(t, f, e)
+	if id, _ := got.Get(logpipe.MustPath("[@metadata][id]")); id.Str() != "file-0" {
+		t.Errorf("[@metadata][id] = %q, want the input's file-0", id.Str())
+	}
+	if r, _ := got.Get(logpipe.MustPath("[@metadata][route]")); r.Str() != "a" {
+		t.Errorf("[@metadata][route] = %q, want a (merged from the payload)", r.Str())
+	}
+	if x, ok := got.Get(logpipe.MustPath("x")); !ok || x.String() != "1" {
+		t.Errorf("x = %v, %v", x, ok)
+	}
+}

@@ -148,7 +148,9 @@ func lineString(b []byte) string {
 
 // Read returns the lines that are available, at most MaxBatch; it blocks
 // until at least one is. It returns io.EOF once the stream is exhausted,
-// the read error if reading failed, or ctx's error.
+// ctx's error, or, when reading failed, the read error marked with
+// logpipe.Permanent (a stream cannot be re-read, so retrying is useless
+// and the pipeline stops with that error).
 func (rd *Reader) Read(ctx context.Context) (logpipe.Batch, logpipe.AckFunc, error) {
 	for len(rd.pend) == 0 {
 		if rd.done {
@@ -168,7 +170,7 @@ func (rd *Reader) Read(ctx context.Context) (logpipe.Batch, logpipe.AckFunc, err
 				rd.done = true
 				rd.err = c.err
 				if !errors.Is(c.err, io.EOF) {
-					rd.err = fmt.Errorf("input: reader: %w", c.err)
+					rd.err = logpipe.Permanent(fmt.Errorf("input: reader: %w", c.err)) // the stream cannot be read again
 				}
 			}
 		case <-ctx.Done():

@@ -124,8 +124,8 @@ func (f *failingReader) Read(p []byte) (int, error) {
 func TestReaderError(t *testing.T) {
 	in, _ := input.NewReader(&failingReader{}, input.ReaderConfig{})
 	got, err := readAll(t, in)
-	if err == nil || !strings.Contains(err.Error(), "disk on fire") || errors.Is(err, io.EOF) {
-		t.Fatalf("error %v, want the read error", err)
+	if err == nil || !strings.Contains(err.Error(), "disk on fire") || errors.Is(err, io.EOF) || !logpipe.IsPermanent(err) {
+		t.Fatalf("error %v, want the read error, marked permanent", err)
 	}
 	if len(got) != 2 {
 		t.Errorf("got %d events before the error, want 2", len(got))
