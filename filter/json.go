@@ -54,7 +54,7 @@ type JSON struct {
 var _ logpipe.Filter = (*JSON)(nil)
 
 var (
-	pathTags     = logpipe.MustPath("tags")
+	pathTags = logpipe.MustPath("tags")
 )
 
 // NewJSON validates cfg and returns the filter. Source is required; Source,
