@@ -133,9 +133,10 @@ type FileConfig struct {
 // Event metadata set by the File input, under @metadata.
 const (
 	// MetaFileID is "[@metadata][file_id]": the file's stable identity,
-	// a digest of its first bytes (up to FingerprintSize, as seen when the
-	// file was first found), its device and its inode. Reading the same
-	// file again, with or without saved positions, gives the same id.
+	// a digest of its first line (or of its first FingerprintSize bytes
+	// when they hold no newline), its device and its inode. Reading the
+	// same file again, with or without saved positions and however much
+	// it grew, gives the same id.
 	MetaFileID = "file_id"
 	// MetaOffset is "[@metadata][offset]": the byte offset of the event's
 	// first line in its file.

@@ -250,3 +250,28 @@ func TestFileDeletedWhileOpen(t *testing.T) {
 	c.readUntil(t, in, 4, 5*time.Second)
 	c.check(t, 4)
 }
+
+// TestFileRotatedSmallFileStartsLikeNew: a small file is rotated by
+// rename to a name outside Paths, and the new file starts with the same
+// line (a fixed start-up message). The new file must be read from its
+// beginning, not continued at the old file's offset.
+func TestFileRotatedSmallFileStartsLikeNew(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		dir := t.TempDir()
+		path := filepath.Join(dir, "app.log")
+		writeFile(t, path, numbered(0))
+		in := newFile(t, FileConfig{Paths: []string{path}, Follow: true,
+			PollInterval: 10 * time.Millisecond, FlushInterval: 10 * time.Millisecond})
+		defer in.Close(t.Context())
+		c := &collector{seen: map[int]int{}}
+		c.readUntil(t, in, 1, time.Second)
+		if err := os.Rename(path, filepath.Join(dir, "old.1")); err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, path, numbered(0)+numbered(1))
+		c.readUntil(t, in, 2, time.Second)
+		if c.seen[0] != 2 || c.seen[1] != 1 {
+			t.Fatalf("line 0 delivered %d times (want 2: once per file), line 1 %d times (want 1)", c.seen[0], c.seen[1])
+		}
+	})
+}

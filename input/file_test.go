@@ -230,3 +230,25 @@ func TestFileEventIDsStable(t *testing.T) {
 		seen[id] = true
 	}
 }
+
+// TestFileEventIDsStableWhileGrowing: a file read again after it grew
+// keeps the ids of the lines it already had, even when it was shorter than
+// FingerprintSize the first time.
+func TestFileEventIDsStableWhileGrowing(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "app.log")
+	writeFile(t, path, "2024-12-21 10:00:00,000 - INFO - first\n")
+	first := drain(t, newFile(t, FileConfig{Paths: []string{path}}))
+	var more strings.Builder
+	for i := range 40 {
+		fmt.Fprintf(&more, "2024-12-21 10:00:01,%03d - INFO - line %d\n", i, i)
+	}
+	appendFile(t, path, more.String())
+	second := drain(t, newFile(t, FileConfig{Paths: []string{path}}))
+	if len(first) != 1 || len(second) != 41 {
+		t.Fatalf("read %d then %d events, want 1 then 41", len(first), len(second))
+	}
+	a, b := get(t, first[0], "[@metadata][id]").Str(), get(t, second[0], "[@metadata][id]").Str()
+	if a != b {
+		t.Errorf("the first line's id changed when the file grew: %q then %q", a, b)
+	}
+}

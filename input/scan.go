@@ -1,6 +1,7 @@
 package input
 
 import (
+	"bytes"
 	"encoding/binary"
 	"io"
 	"os"
@@ -91,8 +92,18 @@ func (f *File) scan(now time.Time) {
 		if r.bound {
 			continue
 		}
+		// A short fingerprint (a file smaller than FingerprintSize when
+		// last seen) is the file's whole content, which a new file can
+		// start with as well (a fixed start-up line). Follow it to another
+		// inode only while its own inode is still in sight, as with
+		// copytruncate; otherwise a new file would be read from the old
+		// offset and its first lines lost.
+		shortGone := !r.loaded && r.fp.Len() < f.cfg.FingerprintSize && byIno[devIno{r.dev, r.ino}] == nil
 		var best *candidate
 		for _, c := range cands {
+			if shortGone && (c.dev != r.dev || c.ino != r.ino) {
+				continue
+			}
 			if !c.claimed && r.matches(c.fp) && (best == nil || c.path == r.path) {
 				best = c
 			}
@@ -195,8 +206,16 @@ func (f *File) bind(r *tracked, c *candidate, now time.Time) {
 }
 
 func (f *File) newRec(c *candidate, start int64, now time.Time) *tracked {
+	// The id covers the first line only (or the whole fingerprint when it
+	// holds no newline): a complete line never changes in an append-only
+	// file, so reading the file again, however much it has grown, gives
+	// the same id.
+	prefix := c.fp.Bytes()
+	if i := bytes.IndexByte(prefix, '\n'); i >= 0 {
+		prefix = prefix[:i+1]
+	}
 	var idb []byte
-	idb = append(idb, c.fp.Bytes()...)
+	idb = append(idb, prefix...)
 	idb = binary.BigEndian.AppendUint64(idb, c.dev)
 	idb = binary.BigEndian.AppendUint64(idb, c.ino)
 	r := &tracked{
