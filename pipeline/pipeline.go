@@ -372,11 +372,17 @@ func applyFilter(ctx context.Context, f logpipe.Filter, b logpipe.Batch) (out lo
 // the dead-letter output, or stay in the batch tagged "_filtererror". It
 // returns the events to deliver and the number of failed events.
 func (p *Pipeline) splitFailed(ctx context.Context, b logpipe.Batch) (logpipe.Batch, int, error) {
-	nfail := 0
+	nfail, ntagged := 0, 0
 	for _, e := range b {
-		if e.Err() != nil {
+		switch {
+		case e.Err() != nil:
 			nfail++
+		case e.Failed():
+			ntagged++
 		}
+	}
+	if ntagged > 0 {
+		p.stats.tagged.Add(uint64(ntagged))
 	}
 	if nfail == 0 {
 		return b, 0, nil

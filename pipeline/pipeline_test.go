@@ -595,3 +595,22 @@ func TestRunTwice(t *testing.T) {
 }
 
 var _ = io.EOF
+
+func TestTaggedFailuresCounted(t *testing.T) {
+	tagOdd := logpipe.EventFilter(func(_ context.Context, e *logpipe.Event) error {
+		n, _ := strconv.Atoi(strings.TrimPrefix(e.Message(), "line "))
+		if n%2 == 1 {
+			e.TagFailure("_grokparsefailure")
+		}
+		return nil
+	})
+	sink := outputtest.NewSink()
+	p, _ := pipeline.New(pipeline.Config{Inputs: []logpipe.Input{inputtest.Messages(8, messages(40)...)}, Filters: []logpipe.Filter{tagOdd},
+		Outputs: []logpipe.Output{sink}, Logger: quiet})
+	if err := p.Run(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if s := p.Stats(); s.Tagged != 20 || s.Failed != 0 || sink.Len() != 40 {
+		t.Errorf("tagged %d failed %d delivered %d; want 20 0 40", s.Tagged, s.Failed, sink.Len())
+	}
+}

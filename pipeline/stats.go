@@ -11,6 +11,7 @@ type Stats struct {
 	EventsOut       uint64 // events read whose batch was fully handled: delivered to every output or dropped on purpose
 	Dropped         uint64 // events filters removed on purpose
 	Failed          uint64 // events a filter marked with Event.Fail
+	Tagged          uint64 // events that went on with a failure tag (Event.TagFailure: _grokparsefailure, _jsonparsefailure, ...)
 	DeadLettered    uint64 // events written to the dead-letter output
 	Rejected        uint64 // events rejected for good with no dead-letter output (logged)
 	Retries         uint64 // events re-sent to an output, plus input read retries
@@ -33,8 +34,8 @@ type ComponentStats struct {
 }
 
 type counters struct {
-	in, out, dropped, failed, deadLettered, rejected, retries atomic.Uint64
-	inFlight                                                  atomic.Int64
+	in, out, dropped, failed, tagged, deadLettered, rejected, retries atomic.Uint64
+	inFlight                                                          atomic.Int64
 }
 
 type componentCounters struct {
@@ -57,6 +58,7 @@ func (p *Pipeline) Stats() Stats {
 		EventsOut:       p.stats.out.Load(),
 		Dropped:         p.stats.dropped.Load(),
 		Failed:          p.stats.failed.Load(),
+		Tagged:          p.stats.tagged.Load(),
 		DeadLettered:    p.stats.deadLettered.Load(),
 		Rejected:        p.stats.rejected.Load(),
 		Retries:         p.stats.retries.Load(),
