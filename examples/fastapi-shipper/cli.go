@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/logpipe/logpipe/pipeline"
 	"io"
 	"net/url"
 	"os"
@@ -41,7 +42,9 @@ func run(cfg config, stdout io.Writer) error {
 		return err
 	}
 	warnUnmatched(cfg.Paths)
-	if err := p.Run(ctx); err != nil {
+	err = p.Run(ctx)
+	summary(os.Stderr, p.Stats())
+	if err != nil {
 		return err
 	}
 	if cfg.report != nil {
@@ -224,4 +227,12 @@ func warnUnmatched(globs []string) {
 		}
 	}
 	fmt.Fprintf(os.Stderr, "fastapi-shipper: no file matches -path %s (yet)\n", strings.Join(globs, " -path "))
+}
+
+// summary prints what happened to the events, so that nothing is silent:
+// parse failures, dead letters and rejections are counted even when
+// standard output is off.
+func summary(w io.Writer, s pipeline.Stats) {
+	fmt.Fprintf(w, "fastapi-shipper: %d events read, %d delivered, %d with a parse-failure tag, %d dead-lettered, %d rejected without a dead-letter file, %d retries\n",
+		s.EventsIn, s.EventsOut-s.Dropped, s.Tagged, s.DeadLettered, s.Rejected, s.Retries)
 }
