@@ -96,7 +96,7 @@ func (e *Event) Set(p Path, v Value) error {
 			e.Timestamp = v.time()
 			return nil
 		case KindString:
-			t, err := time.Parse(time.RFC3339Nano, v.str)
+			t, err := time.Parse(time.RFC3339Nano, v.s())
 			if err != nil {
 				return fmt.Errorf("logpipe: set @timestamp: %w", err)
 			}
@@ -110,7 +110,7 @@ func (e *Event) Set(p Path, v Value) error {
 			if !ok || v.kind != KindString {
 				return fmt.Errorf("logpipe: set %s: want a string for an existing tag index: %w", p.raw, ErrPathConflict)
 			}
-			e.tags[i] = v.str
+			e.tags[i] = v.s()
 			return nil
 		}
 		tags, ok := stringsOf(v)
@@ -146,7 +146,7 @@ func setIn(o *Object, segs []string, v Value, raw string) error {
 		val := cur.kvs[idx].Value
 		// Walk into arrays by index ([list][0][name]).
 		for val.kind == KindArray && i+1 < last {
-			arr := *val.ptr.(*[]Value)
+			arr := val.arr()
 			j, ok := arrayIndex(segs[i+1], len(arr))
 			if !ok {
 				return fmt.Errorf("logpipe: set %s: no element %q in array %q: %w", raw, segs[i+1], segs[i], ErrPathConflict)
@@ -167,15 +167,15 @@ func setIn(o *Object, segs []string, v Value, raw string) error {
 func stringsOf(v Value) ([]string, bool) {
 	switch v.kind {
 	case KindString:
-		return []string{v.str}, true
+		return []string{v.s()}, true
 	case KindArray:
-		arr := *v.ptr.(*[]Value)
+		arr := v.arr()
 		out := make([]string, 0, len(arr))
 		for _, e := range arr {
 			if e.kind != KindString {
 				return nil, false
 			}
-			out = append(out, e.str)
+			out = append(out, e.s())
 		}
 		return out, true
 	}
@@ -228,7 +228,7 @@ func deleteIn(o *Object, segs []string) bool {
 	}
 	switch v.kind {
 	case KindObject:
-		return v.ptr.(*Object).Delete(segs[last])
+		return v.obj().Delete(segs[last])
 	}
 	return false
 }

@@ -116,7 +116,7 @@ func (e *Event) SetTimestamp(v Value) error {
 		e.Timestamp = v.time()
 		return nil
 	case KindString:
-		t, err := ParseTimestamp(v.str)
+		t, err := ParseTimestamp(v.s())
 		if err != nil {
 			return err
 		}
@@ -178,13 +178,13 @@ func (v Value) AppendJSON(dst []byte) []byte {
 	case KindNull:
 		return append(dst, "null"...)
 	case KindString:
-		return appendString(dst, v.str)
+		return appendString(dst, v.s())
 	case KindInt:
 		return strconv.AppendInt(dst, int64(v.num), 10)
 	case KindFloat:
 		return appendFloat(dst, math.Float64frombits(v.num))
 	case KindNumber:
-		return append(dst, v.str...)
+		return append(dst, v.s()...)
 	case KindBool:
 		if v.num == 1 {
 			return append(dst, "true"...)
@@ -195,10 +195,10 @@ func (v Value) AppendJSON(dst []byte) []byte {
 		dst = appendTimestamp(dst, v.time())
 		return append(dst, '"')
 	case KindObject:
-		return v.ptr.(*Object).AppendJSON(dst)
+		return v.obj().AppendJSON(dst)
 	case KindArray:
 		dst = append(dst, '[')
-		for i, e := range *v.ptr.(*[]Value) {
+		for i, e := range v.arr() {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
@@ -474,7 +474,7 @@ func (b *builder) object(i int) (Value, int) {
 	i = skipSpace(s, i)
 	if s[i] == '}' {
 		b.objs = append(b.objs, Object{kvs: b.kvs[off:off:off]})
-		return Value{kind: KindObject, ptr: &b.objs[len(b.objs)-1]}, i + 1
+		return Value{kind: KindObject, ptr: unsafe.Pointer(&b.objs[len(b.objs)-1])}, i + 1
 	}
 	// Members are appended to the shared slab; nested objects append
 	// after them only once this object's members are complete, so they
@@ -511,7 +511,7 @@ func (b *builder) object(i int) (Value, int) {
 	b.kvs = append(b.kvs, members...)
 	n := len(members)
 	b.objs = append(b.objs, Object{kvs: b.kvs[off : off+n : off+n]})
-	return Value{kind: KindObject, ptr: &b.objs[len(b.objs)-1]}, i
+	return Value{kind: KindObject, ptr: unsafe.Pointer(&b.objs[len(b.objs)-1])}, i
 }
 
 func (b *builder) array(i int) (Value, int) {
@@ -539,7 +539,7 @@ func (b *builder) array(i int) (Value, int) {
 	b.vals = append(b.vals, elems...)
 	n := len(elems)
 	b.arrs = append(b.arrs, b.vals[off:off+n:off+n])
-	return Value{kind: KindArray, ptr: &b.arrs[len(b.arrs)-1]}, i
+	return Value{kind: KindArray, ptr: unsafe.Pointer(&b.arrs[len(b.arrs)-1])}, i
 }
 
 // string returns the string whose content starts at s[i], unescaped, and

@@ -150,12 +150,12 @@ func lookup(o *Object, segs []string) (Value, bool) {
 	for _, seg := range segs[1:] {
 		switch v.kind {
 		case KindObject:
-			v, ok = v.ptr.(*Object).Get(seg)
+			v, ok = v.obj().Get(seg)
 			if !ok {
 				return Value{}, false
 			}
 		case KindArray:
-			arr := *v.ptr.(*[]Value)
+			arr := v.arr()
 			i, ok := arrayIndex(seg, len(arr))
 			if !ok {
 				return Value{}, false

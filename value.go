@@ -4,6 +4,7 @@ import (
 	"math"
 	"strconv"
 	"time"
+	"unsafe"
 )
 
 // Kind is the type of a Value.
@@ -37,17 +38,33 @@ func (k Kind) String() string {
 // Object and array values share their contents: copying a Value does not copy
 // the *Object or the slice it refers to (use Clone for that). Values cannot be
 // compared with ==; use Equal.
+//
+// The representation is 24 bytes, as in slog: a kind, a 64-bit word and
+// one pointer. Strings and number literals keep their data pointer in ptr
+// and their length in num.
 type Value struct {
 	_    [0]func() // disallow ==
 	kind Kind
-	aux  uint32 // time: nanoseconds
-	num  uint64 // int, float bits, bool; time: Unix seconds
-	str  string // string, number literal
-	ptr  any    // *Object, *[]Value, *time.Location
+	aux  uint32         // time: nanoseconds
+	num  uint64         // int, float bits, bool; time: Unix seconds; string, number: length
+	ptr  unsafe.Pointer // string, number: data; *Object; *[]Value; time: *time.Location
+}
+
+// s returns the string of a KindString or KindNumber Value.
+func (v Value) s() string { return unsafe.String((*byte)(v.ptr), int(v.num)) }
+
+// obj returns the *Object of a KindObject Value.
+func (v Value) obj() *Object { return (*Object)(v.ptr) }
+
+// arr returns the elements of a KindArray Value.
+func (v Value) arr() []Value { return *(*[]Value)(v.ptr) }
+
+func strValue(k Kind, s string) Value {
+	return Value{kind: k, ptr: unsafe.Pointer(unsafe.StringData(s)), num: uint64(len(s))}
 }
 
 // StringValue returns a string Value.
-func StringValue(s string) Value { return Value{kind: KindString, str: s} }
+func StringValue(s string) Value { return strValue(KindString, s) }
 
 // IntValue returns an integer Value.
 func IntValue(i int64) Value { return Value{kind: KindInt, num: uint64(i)} }
@@ -58,7 +75,7 @@ func FloatValue(f float64) Value { return Value{kind: KindFloat, num: math.Float
 // NumberValue returns a number Value that keeps its literal text, as decoded
 // from JSON. The caller must pass a valid JSON number; Float and Int parse it
 // on demand.
-func NumberValue(literal string) Value { return Value{kind: KindNumber, str: literal} }
+func NumberValue(literal string) Value { return strValue(KindNumber, literal) }
 
 // BoolValue returns a boolean Value.
 func BoolValue(b bool) Value {
@@ -72,12 +89,12 @@ func BoolValue(b bool) Value {
 // TimeValue returns a time Value. It is encoded in JSON as RFC 3339 in UTC
 // with millisecond digits, as Logstash writes timestamps.
 func TimeValue(t time.Time) Value {
-	return Value{kind: KindTime, num: uint64(t.Unix()), aux: uint32(t.Nanosecond()), ptr: t.Location()}
+	return Value{kind: KindTime, num: uint64(t.Unix()), aux: uint32(t.Nanosecond()), ptr: unsafe.Pointer(t.Location())}
 }
 
 func (v Value) time() time.Time {
 	t := time.Unix(int64(v.num), int64(v.aux))
-	if loc, _ := v.ptr.(*time.Location); loc != nil && loc != time.Local {
+	if loc := (*time.Location)(v.ptr); loc != nil && loc != time.Local {
 		return t.In(loc)
 	}
 	return t
@@ -89,7 +106,7 @@ func ObjectValue(o *Object) Value {
 	if o == nil {
 		o = &Object{}
 	}
-	return Value{kind: KindObject, ptr: o}
+	return Value{kind: KindObject, ptr: unsafe.Pointer(o)}
 }
 
 // ArrayValue returns a Value that refers to vs (not a copy).
@@ -97,7 +114,7 @@ func ArrayValue(vs ...Value) Value {
 	if vs == nil {
 		vs = []Value{}
 	}
-	return Value{kind: KindArray, ptr: &vs}
+	return Value{kind: KindArray, ptr: unsafe.Pointer(&vs)}
 }
 
 // NullValue returns the JSON null Value (the zero Value).
@@ -183,7 +200,7 @@ func (v Value) IsNull() bool { return v.kind == KindNull }
 // Use String for a textual form of any kind.
 func (v Value) Str() string {
 	if v.kind == KindString {
-		return v.str
+		return v.s()
 	}
 	return ""
 }
@@ -204,10 +221,10 @@ func (v Value) Int() (i int64, ok bool) {
 	case KindBool:
 		return int64(v.num), true
 	case KindNumber, KindString:
-		if n, err := strconv.ParseInt(v.str, 10, 64); err == nil {
+		if n, err := strconv.ParseInt(v.s(), 10, 64); err == nil {
 			return n, true
 		}
-		if f, err := strconv.ParseFloat(v.str, 64); err == nil && !math.IsNaN(f) && !math.IsInf(f, 0) {
+		if f, err := strconv.ParseFloat(v.s(), 64); err == nil && !math.IsNaN(f) && !math.IsInf(f, 0) {
 			return int64(f), true
 		}
 	}
@@ -224,7 +241,7 @@ func (v Value) Float() (f float64, ok bool) {
 	case KindBool:
 		return float64(v.num), true
 	case KindNumber, KindString:
-		if f, err := strconv.ParseFloat(v.str, 64); err == nil {
+		if f, err := strconv.ParseFloat(v.s(), 64); err == nil {
 			return f, true
 		}
 	}
@@ -250,7 +267,7 @@ func (v Value) Time() (t time.Time, ok bool) {
 // Object returns the object of a KindObject Value, or nil.
 func (v Value) Object() *Object {
 	if v.kind == KindObject {
-		return v.ptr.(*Object)
+		return v.obj()
 	}
 	return nil
 }
@@ -259,7 +276,7 @@ func (v Value) Object() *Object {
 // shared with v.
 func (v Value) Array() []Value {
 	if v.kind == KindArray {
-		return *v.ptr.(*[]Value)
+		return v.arr()
 	}
 	return nil
 }
@@ -267,7 +284,7 @@ func (v Value) Array() []Value {
 // Number returns the literal text of a KindNumber Value, or "".
 func (v Value) Number() string {
 	if v.kind == KindNumber {
-		return v.str
+		return v.s()
 	}
 	return ""
 }
@@ -277,7 +294,7 @@ func (v Value) Number() string {
 // "null". This is what templates insert.
 func (v Value) String() string {
 	if v.kind == KindString {
-		return v.str
+		return v.s()
 	}
 	return string(v.AppendText(nil))
 }
@@ -286,7 +303,7 @@ func (v Value) String() string {
 func (v Value) AppendText(dst []byte) []byte {
 	switch v.kind {
 	case KindString:
-		return append(dst, v.str...)
+		return append(dst, v.s()...)
 	case KindObject, KindArray:
 		return v.AppendJSON(dst)
 	case KindTime:
@@ -305,30 +322,30 @@ func (v Value) Any() any {
 	case KindNull:
 		return nil
 	case KindString:
-		return v.str
+		return v.s()
 	case KindInt:
 		return int64(v.num)
 	case KindFloat:
 		return math.Float64frombits(v.num)
 	case KindNumber:
-		if i, err := strconv.ParseInt(v.str, 10, 64); err == nil {
+		if i, err := strconv.ParseInt(v.s(), 10, 64); err == nil {
 			return i
 		}
-		f, _ := strconv.ParseFloat(v.str, 64)
+		f, _ := strconv.ParseFloat(v.s(), 64)
 		return f
 	case KindBool:
 		return v.num == 1
 	case KindTime:
 		return v.time()
 	case KindObject:
-		o := v.ptr.(*Object)
+		o := v.obj()
 		m := make(map[string]any, o.Len())
 		for _, kv := range o.kvs {
 			m[kv.Key] = kv.Value.Any()
 		}
 		return m
 	case KindArray:
-		vs := *v.ptr.(*[]Value)
+		vs := v.arr()
 		out := make([]any, len(vs))
 		for i, e := range vs {
 			out[i] = e.Any()
@@ -342,9 +359,9 @@ func (v Value) Any() any {
 func (v Value) Clone() Value {
 	switch v.kind {
 	case KindObject:
-		return ObjectValue(v.ptr.(*Object).Clone())
+		return ObjectValue(v.obj().Clone())
 	case KindArray:
-		vs := *v.ptr.(*[]Value)
+		vs := v.arr()
 		out := make([]Value, len(vs))
 		for i, e := range vs {
 			out[i] = e.Clone()
@@ -359,7 +376,7 @@ func (v Value) Clone() Value {
 // IntValue(1)); objects compare key by key regardless of order.
 func (v Value) Equal(w Value) bool {
 	if v.isNumeric() && w.isNumeric() {
-		if v.kind == KindNumber && w.kind == KindNumber && v.str == w.str {
+		if v.kind == KindNumber && w.kind == KindNumber && v.s() == w.s() {
 			return true
 		}
 		vi, vok := v.exactInt()
@@ -378,15 +395,15 @@ func (v Value) Equal(w Value) bool {
 	case KindNull:
 		return true
 	case KindString:
-		return v.str == w.str
+		return v.s() == w.s()
 	case KindBool:
 		return v.num == w.num
 	case KindTime:
 		return v.time().Equal(w.time())
 	case KindObject:
-		return v.ptr.(*Object).Equal(w.ptr.(*Object))
+		return v.obj().Equal(w.obj())
 	case KindArray:
-		a, b := *v.ptr.(*[]Value), *w.ptr.(*[]Value)
+		a, b := v.arr(), w.arr()
 		if len(a) != len(b) {
 			return false
 		}
@@ -409,7 +426,7 @@ func (v Value) exactInt() (int64, bool) {
 	case KindInt:
 		return int64(v.num), true
 	case KindNumber:
-		i, err := strconv.ParseInt(v.str, 10, 64)
+		i, err := strconv.ParseInt(v.s(), 10, 64)
 		return i, err == nil
 	}
 	return 0, false
