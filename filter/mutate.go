@@ -3,6 +3,7 @@ package filter
 import (
 	"context"
 	"fmt"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -70,8 +71,9 @@ type GsubRule struct {
 	Field string
 	// Pattern is a Go regular expression.
 	Pattern string
-	// Replacement is expanded as in regexp.Regexp.ReplaceAllString
-	// ($1, ${name}); Ruby-style \1 back-references are accepted too.
+	// Replacement follows Logstash (Ruby's gsub): \1 to \9 are
+	// back-references to the pattern's groups; everything else, "$"
+	// included, is literal text.
 	Replacement string
 }
 
@@ -122,6 +124,12 @@ type compiledGsub struct {
 }
 
 var backref = regexp.MustCompile(`\\(\d)`)
+
+// rubyReplacement turns a Ruby gsub replacement into a Go one: "$" is
+// literal text in Ruby, so it is doubled, and \1 becomes ${1}.
+func rubyReplacement(s string) string {
+	return backref.ReplaceAllString(strings.ReplaceAll(s, "$", "$$"), "$${$1}")
+}
 
 // NewMutate validates cfg: every field reference and template must parse,
 // every Gsub pattern must compile and every Convert type must be known.
@@ -213,7 +221,7 @@ func NewMutate(cfg MutateConfig) (*Mutate, error) {
 		if err != nil {
 			return nil, fmt.Errorf("filter: mutate: gsub %q: %w", g.Field, err)
 		}
-		m.gsub = append(m.gsub, compiledGsub{p, re, backref.ReplaceAllString(g.Replacement, "$${$1}")})
+		m.gsub = append(m.gsub, compiledGsub{p, re, rubyReplacement(g.Replacement)})
 	}
 	if m.upper, err = paths("uppercase", cfg.Uppercase); err != nil {
 		return nil, err
@@ -320,7 +328,9 @@ func (m *Mutate) apply(e *logpipe.Event) {
 			if i > 0 {
 				sb.WriteString(j.sep)
 			}
-			sb.WriteString(el.String())
+			if !el.IsNull() { // Ruby's Array#join writes nil as ""
+				sb.WriteString(el.String())
+			}
 		}
 		m.set(e, j.path, logpipe.StringValue(sb.String()))
 	}
@@ -370,7 +380,8 @@ func (m *Mutate) mergeField(e *logpipe.Event, dest, added logpipe.Path) {
 	}
 	if cur.Kind() == logpipe.KindObject || add.Kind() == logpipe.KindObject {
 		if cur.Kind() != logpipe.KindObject || add.Kind() != logpipe.KindObject {
-			m.fail(e) // Logstash cannot merge an object with anything else
+			// Logstash cannot merge an object with anything else; it only
+			// logs that and goes on, without a tag.
 			return
 		}
 		o := cur.Object()
@@ -405,9 +416,12 @@ func capitalize(s string) string {
 
 func splitValue(s, sep string) logpipe.Value {
 	var parts []string
-	if sep == "" {
+	switch sep {
+	case "":
 		parts = strings.Split(s, "")
-	} else {
+	case " ":
+		parts = strings.Fields(s) // Ruby's split(" ") splits on runs of white space
+	default:
 		parts = strings.Split(s, sep)
 	}
 	for len(parts) > 0 && parts[len(parts)-1] == "" {
@@ -483,7 +497,7 @@ func parseLocaleNumber(s string, eu bool) (float64, bool) {
 		return float64(i), true
 	}
 	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || f != f {
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
 		return 0, false
 	}
 	return f, true
