@@ -8,8 +8,8 @@ import (
 
 // Common holds Logstash's common filter options. Every built-in filter
 // embeds it; the options are applied to an event only when the filter
-// succeeded on it, in Logstash's order: add_field, add_tag, remove_field,
-// remove_tag.
+// succeeded on it, in Logstash's order (filter_matched in its
+// filters/base.rb): add_field, remove_field, add_tag, remove_tag.
 type Common struct {
 	// AddField sets fields: keys are field references (which may
 	// themselves be templates, "[tag_%{type}]"), values are sprintf
@@ -131,9 +131,6 @@ func (c *common) apply(e *logpipe.Event) {
 			e.Fail(fmt.Errorf("add_field: %w", err))
 		}
 	}
-	for _, t := range c.addTag {
-		e.AddTag(t.Render(e))
-	}
 	for _, r := range c.removeField {
 		if r.tpl == nil {
 			e.Delete(r.path)
@@ -142,6 +139,9 @@ func (c *common) apply(e *logpipe.Event) {
 		if p, err := logpipe.ParsePath(r.tpl.Render(e)); err == nil {
 			e.Delete(p)
 		}
+	}
+	for _, t := range c.addTag {
+		e.AddTag(t.Render(e))
 	}
 	for _, t := range c.removeTag {
 		e.RemoveTag(t.Render(e))

@@ -28,6 +28,10 @@ func TestCommon(t *testing.T) {
 		wantErr bool
 	}{
 		{name: "zero value does nothing", in: `{"a":1,"tags":["x"]}`, want: `{"a":1,"tags":["x"]}`},
+		{name: "Logstash order: remove_field before add_tag", cfg: Common{AddTag: []string{"from_%{x}"}, RemoveField: []string{"x"}},
+			in: `{"x":"X"}`, want: `{"tags":["from_%{x}"]}`},
+		{name: "Logstash order: remove_field tags, then add_tag", cfg: Common{AddTag: []string{"new"}, RemoveField: []string{"tags"}},
+			in: `{"tags":["old"]}`, want: `{"tags":["new"]}`},
 		{name: "add_field with template", cfg: Common{AddField: map[string]string{"[http][path]": "%{[log_data][path]}", "static": "v"}},
 			in:   `{"log_data":{"path":"/items"}}`,
 			want: `{"log_data":{"path":"/items"},"http":{"path":"/items"},"static":"v"}`},

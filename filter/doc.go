@@ -28,8 +28,8 @@
 // # Common options
 //
 // Every built-in filter embeds Common, Logstash's common options AddField,
-// AddTag, RemoveField and RemoveTag. They are applied to an event only
-// when the filter succeeded on it, in that order. The tutorial's
+// RemoveField, AddTag and RemoveTag. They are applied to an event only
+// when the filter succeeded on it, in that order (Logstash's). The tutorial's
 //
 //	json { source => "json_string" target => "log_data" remove_field => ["message", "json_string"] }
 //
