@@ -48,9 +48,12 @@ type ElasticsearchConfig struct {
 	// prefix is kept). Required unless Client is set. Requests rotate over
 	// the nodes and skip dead ones.
 	Addresses []string
-	// Username and Password enable HTTP basic authentication.
+	// Username and Password enable HTTP basic authentication. Addresses
+	// must not carry credentials themselves.
 	Username, Password string
-	// APIKey is a base64-encoded API key ("Authorization: ApiKey ...").
+	// APIKey is an API key, either as Logstash's api_key takes it
+	// ("id:api_key") or already base64-encoded, as Elasticsearch's create
+	// API key response calls it "encoded" ("Authorization: ApiKey ...").
 	APIKey string
 	// ServiceToken is a service account token or other bearer token
 	// ("Authorization: Bearer ...").

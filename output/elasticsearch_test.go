@@ -78,6 +78,7 @@ func TestNewElasticsearchErrors(t *testing.T) {
 		{"missing CA file", output.ElasticsearchConfig{Addresses: []string{"https://x"}, CACertFile: "/nonexistent/ca.pem"}, "CACertFile"},
 		{"negative flush bytes", output.ElasticsearchConfig{Addresses: []string{"http://x"}, FlushBytes: -1}, "negative"},
 		{"query in address", output.ElasticsearchConfig{Addresses: []string{"http://x/?a=b"}}, "BulkQuery"},
+		{"credentials in address", output.ElasticsearchConfig{Addresses: []string{"http://elastic:s3cret@x"}, APIKey: "k"}, "carries credentials"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -463,6 +464,26 @@ func TestMaxInFlight(t *testing.T) {
 	}
 }
 
+func TestAPIKeyInLogstashForm(t *testing.T) {
+	var auth atomic.Value
+	srv := fakeES(t, estest.Config{Fault: func(r *estest.Request) estest.Plan {
+		auth.Store(r.Header.Get("Authorization"))
+		return estest.Plan{}
+	}})
+	for key, want := range map[string]string{
+		"myid:mykey":       "APIKey bXlpZDpteWtleQ==", // Logstash's api_key => "id:api_key"
+		"bXlpZDpteWtleQ==": "APIKey bXlpZDpteWtleQ==", // already encoded
+	} {
+		es := newES(t, output.ElasticsearchConfig{Addresses: []string{srv.URL}, APIKey: key})
+		if err := es.Write(t.Context(), events(1)); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := auth.Load().(string); got != want {
+			t.Errorf("APIKey %q: Authorization = %q, want %q", key, got, want)
+		}
+	}
+}
+
 func TestCredentialsNeverInErrors(t *testing.T) {
 	var auth atomic.Value
 	srv := fakeES(t, estest.Config{Fault: func(r *estest.Request) estest.Plan {
@@ -481,11 +502,8 @@ func TestCredentialsNeverInErrors(t *testing.T) {
 	// address embeds it.
 	dead := fakeES(t, estest.Config{})
 	dead.Close()
-	deadURL, _ := url.Parse(dead.URL)
-	deadURL.User = url.UserPassword("elastic", "s3cret")
 	for _, cfg := range []output.ElasticsearchConfig{
 		{Addresses: []string{dead.URL}, Username: "elastic", Password: "s3cret"},
-		{Addresses: []string{deadURL.String()}},
 		{Addresses: []string{dead.URL}, APIKey: "s3cret"},
 	} {
 		es := newES(t, cfg)

@@ -3,11 +3,13 @@ package output
 import (
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"os"
+	"strings"
 
 	"github.com/elastic/go-elasticsearch/v8"
 )
@@ -23,6 +25,9 @@ func newESClient(cfg *ElasticsearchConfig, maxInFlight int) (*elasticsearch.Clie
 		u, err := url.Parse(a)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return nil, fmt.Errorf("output: elasticsearch: Addresses[%d] is not an http(s) URL with a host", i)
+		}
+		if u.User != nil {
+			return nil, fmt.Errorf("output: elasticsearch: Addresses[%d] carries credentials; set Username and Password instead", i)
 		}
 		if u.RawQuery != "" || u.Fragment != "" {
 			return nil, fmt.Errorf("output: elasticsearch: Addresses[%d] must not carry a query or fragment; use BulkQuery", i)
@@ -68,7 +73,7 @@ func newESClient(cfg *ElasticsearchConfig, maxInFlight int) (*elasticsearch.Clie
 		Addresses:    cfg.Addresses,
 		Username:     cfg.Username,
 		Password:     cfg.Password,
-		APIKey:       cfg.APIKey,
+		APIKey:       apiKey(cfg.APIKey),
 		ServiceToken: cfg.ServiceToken,
 		Transport:    tr,
 		// The pipeline retries with backoff and jitter, per event; retries
@@ -81,4 +86,13 @@ func newESClient(cfg *ElasticsearchConfig, maxInFlight int) (*elasticsearch.Clie
 		return nil, errors.New("output: elasticsearch: cannot create client from the connection settings")
 	}
 	return c, nil
+}
+
+// apiKey returns the value of an "Authorization: ApiKey" header: keys in
+// Logstash's "id:api_key" form are base64-encoded, encoded keys are kept.
+func apiKey(k string) string {
+	if strings.Contains(k, ":") {
+		return base64.StdEncoding.EncodeToString([]byte(k))
+	}
+	return k
 }

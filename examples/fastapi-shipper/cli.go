@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"github.com/logpipe/logpipe/pipeline"
@@ -101,7 +102,7 @@ func parseFlags(args []string, errOut io.Writer) (config, error) {
 	start := fs.String("start", "beginning", "where to start files with no saved position: beginning or end")
 	sincedb := fs.String("sincedb", "", "`FILE` where read positions are saved (default: none, positions are kept in memory)")
 	once := fs.Bool("once", false, "read every matched file to its end, deliver everything, save positions and exit")
-	fs.Var(es, "es", "Elasticsearch node `URL` (repeatable, nodes of one cluster; user:password@ in the URL enables basic auth, ?query parameters are added to every _bulk request; none: no Elasticsearch output)")
+	fs.Var(es, "es", "Elasticsearch node `URL` (repeatable, nodes of one cluster; user:password@ in the URL enables basic auth, ?query parameters are added to every _bulk request)")
 	index := fs.String("index", "fastapi-logs-%{+YYYY.MM.dd}", "Elasticsearch index `TEMPLATE`")
 	deadLetter := fs.String("dead-letter", "", "`FILE` receiving documents Elasticsearch rejected for good, with the reason")
 	stdout := fs.String("stdout", "rubydebug", "standard output codec: rubydebug, json (one document per line, as sent to Elasticsearch) or none")
@@ -169,8 +170,12 @@ func newElasticsearch(addrs []string, index string) (*output.Elasticsearch, erro
 			return nil, fmt.Errorf("-es %q: want a URL such as http://localhost:9200", addr)
 		}
 		if u.User != nil {
-			cfg.Username = u.User.Username()
-			cfg.Password, _ = u.User.Password()
+			user := u.User.Username()
+			pass, _ := u.User.Password()
+			if cfg.Username != "" && (cfg.Username != user || cfg.Password != pass) {
+				return nil, errors.New("-es: the URLs carry different credentials; one cluster has one")
+			}
+			cfg.Username, cfg.Password = user, pass
 			u.User = nil
 		}
 		if q := u.Query(); len(q) > 0 { // e.g. VictoriaLogs' ?_time_field=@timestamp
