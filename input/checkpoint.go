@@ -13,8 +13,8 @@ import (
 // FilePosition is the saved reading position of one file: the file
 // input's equivalent of a Logstash sincedb line.
 type FilePosition struct {
-	// ID is the file's stable identity: the digest of its first bytes when
-	// it was first seen. Event ids are derived from it.
+	// ID is the file's stable identity, as in MetaFileID: a digest of its
+	// first line, device and inode. Event ids are derived from it.
 	ID string `json:"id"`
 	// FingerprintLen and Fingerprint identify the file's content: the
 	// digest of its first FingerprintLen bytes, which grows with the file

@@ -270,6 +270,9 @@ func NewElasticsearch(cfg ElasticsearchConfig) (*Elasticsearch, error) {
 		return nil, fmt.Errorf("output: elasticsearch: Index: %w", err)
 	}
 	if es.index.IsStatic() {
+		if err := checkIndexName(es.index.String()); err != nil {
+			return nil, fmt.Errorf("output: elasticsearch: Index: %w", err)
+		}
 		es.indexStatic = appendJSONString(nil, []byte(es.index.String()))
 	}
 	if cfg.DocumentID != "" {
@@ -579,4 +582,24 @@ func (es *Elasticsearch) handleItems(bb *bulkBuffer, lo, hi int, resp []byte, ws
 			ws.fail(bb.idx[lo+k], err)
 		}
 	}
+}
+
+// checkIndexName applies Elasticsearch's rules for index names to a static
+// Index, so that a bad name is a constructor error instead of a 400 for
+// every document: lower case, none of \ / * ? " < > | , # : or space, not
+// starting with - _ +, not "." or "..", at most 255 bytes.
+func checkIndexName(name string) error {
+	switch {
+	case name == "." || name == "..":
+		return fmt.Errorf("%q is not a valid index name", name)
+	case len(name) > 255:
+		return fmt.Errorf("index name longer than 255 bytes")
+	case strings.ContainsAny(name[:1], "-_+"):
+		return fmt.Errorf("index name %q starts with %q", name, name[:1])
+	case strings.ContainsAny(name, "\\/*?\"<>|,#: "):
+		return fmt.Errorf("index name %q contains one of \\ / * ? \" < > | , # : or a space", name)
+	case strings.ToLower(name) != name:
+		return fmt.Errorf("index name %q must be lower case", name)
+	}
+	return nil
 }

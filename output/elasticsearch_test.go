@@ -78,6 +78,8 @@ func TestNewElasticsearchErrors(t *testing.T) {
 		{"missing CA file", output.ElasticsearchConfig{Addresses: []string{"https://x"}, CACertFile: "/nonexistent/ca.pem"}, "CACertFile"},
 		{"negative flush bytes", output.ElasticsearchConfig{Addresses: []string{"http://x"}, FlushBytes: -1}, "negative"},
 		{"query in address", output.ElasticsearchConfig{Addresses: []string{"http://x/?a=b"}}, "BulkQuery"},
+		{"upper-case static index", output.ElasticsearchConfig{Addresses: []string{"http://x"}, Index: "Logs"}, "lower case"},
+		{"index with a space", output.ElasticsearchConfig{Addresses: []string{"http://x"}, Index: "my logs"}, "space"},
 		{"credentials in address", output.ElasticsearchConfig{Addresses: []string{"http://elastic:s3cret@x"}, APIKey: "k"}, "carries credentials"},
 	}
 	for _, tc := range tests {

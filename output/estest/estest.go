@@ -195,9 +195,16 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if plan.Status != 0 {
-		typ := "es_rejected_execution_exception"
-		if plan.Status >= 500 {
+		var typ string
+		switch {
+		case plan.Status == http.StatusUnauthorized || plan.Status == http.StatusForbidden:
+			typ = "security_exception"
+		case plan.Status == http.StatusTooManyRequests:
+			typ = "es_rejected_execution_exception"
+		case plan.Status >= 500:
 			typ = "unavailable_shards_exception"
+		default:
+			typ = "illegal_argument_exception"
 		}
 		writeError(w, plan.Status, typ, "injected failure")
 		return
