@@ -7,14 +7,16 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"testing"
 )
 
 // Script returns the path of genlogs.py: the first shared/data/genlogs.py
-// found beside the working directory or one of its parents (the checkout
-// sits next to shared/). When it cannot be found, or python3 is missing,
-// the test is skipped, or fails when the CI environment variable is set,
-// so that CI never skips silently.
+// found beside the working directory or one of its parents (the project's
+// own checkout sits next to shared/), else the copy kept in this package,
+// so that a plain clone runs the same tests. When python3 is missing the
+// test is skipped, or fails when the CI environment variable is set, so
+// that CI never skips silently.
 func Script(tb testing.TB) string {
 	tb.Helper()
 	if _, err := exec.LookPath("python3"); err != nil {
@@ -31,11 +33,23 @@ func Script(tb testing.TB) string {
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			missing(tb, "shared/data/genlogs.py not found beside the checkout")
-			return ""
+			break
 		}
 		dir = parent
 	}
+	_, self, _, ok := runtime.Caller(0)
+	if ok {
+		if p := filepath.Join(filepath.Dir(self), "genlogs.py"); exists(p) {
+			return p
+		}
+	}
+	missing(tb, "genlogs.py not found")
+	return ""
+}
+
+func exists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }
 
 func missing(tb testing.TB, why string) {
