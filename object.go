@@ -8,8 +8,8 @@ import (
 
 // KV is one key and its value in an Object.
 type KV struct {
-	Key   string
-	Value Value
+	Key   string // the field name
+	Value Value  // the field value
 }
 
 // Object is an ordered set of keys and values: the fields of an Event and

@@ -49,6 +49,7 @@ func ParseCodec(name string) (Codec, error) {
 
 // WriterConfig configures a Writer. The zero value writes JSON lines.
 type WriterConfig struct {
+	// Codec selects the encoding. Default: JSONLines.
 	Codec Codec
 	// Metadata includes "@metadata" in the output, as rubydebug's
 	// metadata => true does. Dead-letter files need it: the reason an

@@ -20,7 +20,7 @@ type Stats struct {
 	Inputs     []ComponentStats // in Config order
 	Filters    []ComponentStats // in Config order
 	Outputs    []ComponentStats // in Config order
-	DeadLetter ComponentStats
+	DeadLetter ComponentStats   // the dead-letter output, when configured
 }
 
 // ComponentStats counts the events that passed one component.
@@ -80,8 +80,8 @@ func (p *Pipeline) Stats() Stats {
 // PanicError is a panic recovered from a filter or output, with the stack
 // of the goroutine that panicked.
 type PanicError struct {
-	Value any
-	Stack []byte
+	Value any    // what was passed to panic
+	Stack []byte // the panicking goroutine's stack, from runtime/debug.Stack
 }
 
 func (e *PanicError) Error() string {

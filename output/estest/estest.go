@@ -18,19 +18,19 @@ import (
 // Doc is one document the server received.
 type Doc struct {
 	Action string // index, create, update or delete
-	Index  string
+	Index  string // the _index of the action line
 	ID     string // empty when the client let the server choose
 	Source []byte // the document line (nil for delete)
 }
 
 // Request is one _bulk request as the fault hook sees it.
 type Request struct {
-	Seq    int        // 0 for the first _bulk request, then 1, 2, ...
-	Path   string     // the URL path, e.g. "/_bulk"
-	Query  url.Values // the request's query parameters
-	Header http.Header
-	Docs   []Doc
-	Bytes  int // size of the decoded body
+	Seq    int         // 0 for the first _bulk request, then 1, 2, ...
+	Path   string      // the URL path, e.g. "/_bulk"
+	Query  url.Values  // the request's query parameters
+	Header http.Header // the request's headers (Authorization included)
+	Docs   []Doc       // the documents of the body, in order
+	Bytes  int         // size of the decoded body
 }
 
 // Drop says when the server drops the connection without answering.
