@@ -257,3 +257,30 @@ func ExamplePermanent() {
 	// true false
 	// true
 }
+
+func ExampleNewObject() {
+	o := logpipe.NewObject(
+		logpipe.KV{Key: "path", Value: logpipe.StringValue("/search")},
+		logpipe.KV{Key: "status_code", Value: logpipe.IntValue(200)},
+	)
+	o.Set("process_time_ms", logpipe.FloatValue(25.5))
+	fmt.Println(string(o.AppendJSON(nil)))
+	// Output: {"path":"/search","status_code":200,"process_time_ms":25.5}
+}
+
+func ExampleMustPath() {
+	status := logpipe.MustPath("[log_data][status_code]") // a constant, known to be valid
+	e := logpipe.NewEvent("")
+	_ = e.Set(status, logpipe.IntValue(500))
+	v, _ := e.Get(status)
+	fmt.Println(v)
+	// Output: 500
+}
+
+func ExampleMustTemplate() {
+	index := logpipe.MustTemplate("fastapi-logs-%{+YYYY.MM.dd}")
+	e := logpipe.NewEvent("")
+	e.Timestamp = time.Date(2024, 12, 21, 23, 30, 0, 0, time.FixedZone("CET", 3600))
+	fmt.Println(index.Render(e)) // dates are formatted in UTC, as Logstash does
+	// Output: fastapi-logs-2024.12.21
+}

@@ -117,3 +117,14 @@ func ExampleNewDeadLetterFile() {
 	// Output:
 	// {"@timestamp":"2024-12-21T10:00:00.123Z","@version":"1","message":"GET /api 200","log_data":{"status_code":200,"path":"/api"},"@metadata":{"offset":0,"dead_letter":"400 mapper_parsing_exception"}}
 }
+
+func ExampleParseCodec() {
+	for _, name := range []string{"rubydebug", "json", "xml"} {
+		c, err := output.ParseCodec(name)
+		fmt.Println(c, err)
+	}
+	// Output:
+	// rubydebug <nil>
+	// json_lines <nil>
+	// json_lines output: unknown codec "xml" (want json_lines or rubydebug)
+}
