@@ -93,7 +93,7 @@ func (s *Source) Close(context.Context) error {
 	return nil
 }
 
-// Read reports how many batches have been read.
+// BatchesRead reports how many batches have been read.
 func (s *Source) BatchesRead() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()

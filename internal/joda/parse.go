@@ -503,7 +503,19 @@ func (p *Parser) resolve(f *fields, c *ParseContext) (time.Time, error) {
 	if f.day < 1 || f.day > daysIn(time.Month(f.month), f.year) {
 		return time.Time{}, ErrRange
 	}
-	return time.Date(f.year, time.Month(f.month), f.day, f.hour, f.min, f.sec, f.nsec, loc), nil
+	t := time.Date(f.year, time.Month(f.month), f.day, f.hour, f.min, f.sec, f.nsec, loc)
+	if t.Hour() != f.hour || t.Minute() != f.min {
+		// A wall time skipped by a daylight-saving change (02:30 on the
+		// night clocks go forward) does not exist; Joda refuses it, so
+		// Logstash tags the event rather than shifting it by an hour.
+		return time.Time{}, ErrRange
+	}
+	if e := t.Add(-time.Hour); e.Hour() == f.hour && e.Minute() == f.min && e.Day() == f.day {
+		// A wall time that occurs twice (the night clocks go back): Joda
+		// takes the earlier instant; Go's time.Date may pick the later.
+		t = e
+	}
+	return t, nil
 }
 
 func isLeap(y int) bool { return y%4 == 0 && (y%100 != 0 || y%400 == 0) }

@@ -200,3 +200,28 @@ func BenchmarkTimeParse(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "lines/s")
 }
+
+func TestParseDaylightSaving(t *testing.T) {
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		t.Skip("no time zone database:", err)
+	}
+	p, err := NewParser("yyyy-MM-dd HH:mm:ss", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Parse("2024-03-31 02:30:00", &ParseContext{Location: paris}); err == nil {
+		t.Error("a wall time skipped by the spring change parsed; Joda refuses it")
+	}
+	got, err := p.Parse("2024-10-27 02:30:00", &ParseContext{Location: paris})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := time.Date(2024, 10, 27, 0, 30, 0, 0, time.UTC); !got.Equal(want) {
+		t.Errorf("repeated wall time = %v, want the earlier instant %v", got.UTC(), want)
+	}
+	got, err = p.Parse("2024-07-01 12:00:00", &ParseContext{Location: paris})
+	if err != nil || !got.Equal(time.Date(2024, 7, 1, 10, 0, 0, 0, time.UTC)) {
+		t.Errorf("ordinary summer time = %v, %v", got.UTC(), err)
+	}
+}
