@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/logpipe/logpipe"
+	"github.com/logpipe/logpipe/internal/grok"
 )
 
 // MutateConfig configures a Mutate filter (Logstash's mutate filter).
@@ -32,8 +33,11 @@ type MutateConfig struct {
 	Replace map[string]string
 	// Convert changes a field's type: "integer", "integer_eu", "float",
 	// "float_eu", "boolean" or "string", with Logstash's rules (see
-	// Mutate). Arrays are converted element by element; values that cannot
-	// be converted are left as they are.
+	// Mutate): strings become numbers as Ruby's to_i and to_f read them
+	// after digit-group separators are removed ("1,000" is 1000, "12abc"
+	// is 12, "abc" is 0). Arrays are converted element by element; values
+	// with no such reading (an integer beyond int64, an object) are left as
+	// they are.
 	Convert map[string]string
 	// Gsub replaces every match of a regular expression (Go RE2 syntax)
 	// in a string field, or in each string of an array field.
@@ -461,6 +465,11 @@ func convertValue(v logpipe.Value, kind string) logpipe.Value {
 			if f, ok := parseLocaleNumber(v.Str(), kind == "integer_eu"); ok && f > -9.2e18 && f < 9.2e18 {
 				return logpipe.IntValue(int64(f))
 			}
+			// Otherwise Ruby's String#to_i, as Logstash: "12abc" is 12 and
+			// "abc" is 0. A number too large for int64 is left as it is.
+			if n, _, ok := grok.ToInt(stripGroups(v.Str(), kind == "integer_eu")); ok {
+				return logpipe.IntValue(n)
+			}
 		}
 	case "float", "float_eu":
 		switch v.Kind() {
@@ -474,12 +483,26 @@ func convertValue(v logpipe.Value, kind string) logpipe.Value {
 			if f, ok := parseLocaleNumber(v.Str(), kind == "float_eu"); ok {
 				return logpipe.FloatValue(f)
 			}
+			// Otherwise Ruby's String#to_f, as Logstash: "1.5kg" is 1.5 and
+			// "abc" is 0.0. Infinity has no JSON form, so it is refused.
+			if f := grok.ToFloat(stripGroups(v.Str(), kind == "float_eu")); !math.IsInf(f, 0) && !math.IsNaN(f) {
+				return logpipe.FloatValue(f)
+			}
 		}
 	}
 	return v
 }
 
 // parseLocaleNumber parses "1,000.5" (or "1.000,5" when eu is set).
+// stripGroups removes the digit-group separators Logstash removes before
+// converting ("," in US style; "." in EU style, whose "," becomes ".").
+func stripGroups(s string, eu bool) string {
+	if eu {
+		return strings.Replace(strings.ReplaceAll(s, ".", ""), ",", ".", 1)
+	}
+	return strings.ReplaceAll(s, ",", "")
+}
+
 func parseLocaleNumber(s string, eu bool) (float64, bool) {
 	s = strings.TrimSpace(s)
 	group, dec := ",", "."
