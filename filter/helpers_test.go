@@ -39,3 +39,17 @@ func checkEvent(t *testing.T, got *logpipe.Event, want string) {
 		t.Errorf("event mismatch\n got: %s\nwant: %s", got, w)
 	}
 }
+
+// checkCase runs one table case: the filter built without error, applied
+// to the event in, gives want and is marked failed exactly when wantFailed.
+func checkCase(t *testing.T, f logpipe.Filter, err error, in, want string, wantFailed bool) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := applyOne(t, f, event(t, in))
+	checkEvent(t, got, want)
+	if got.Failed() != wantFailed {
+		t.Errorf("Failed() = %v, want %v", got.Failed(), wantFailed)
+	}
+}

@@ -174,14 +174,7 @@ func TestJSON(t *testing.T) {
 				tc.configure(&cfg)
 			}
 			f, err := NewJSON(cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := applyOne(t, f, event(t, tc.in))
-			checkEvent(t, got, tc.want)
-			if got.Failed() != tc.wantFailed {
-				t.Errorf("Failed() = %v, want %v", got.Failed(), tc.wantFailed)
-			}
+			checkCase(t, f, err, tc.in, tc.want, tc.wantFailed)
 		})
 	}
 }

@@ -82,14 +82,7 @@ func TestMutate(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			f, err := NewMutate(tc.cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := applyOne(t, f, event(t, tc.in))
-			checkEvent(t, got, tc.want)
-			if got.Failed() != tc.wantFailed {
-				t.Errorf("Failed() = %v, want %v", got.Failed(), tc.wantFailed)
-			}
+			checkCase(t, f, err, tc.in, tc.want, tc.wantFailed)
 		})
 	}
 }
