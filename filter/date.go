@@ -274,6 +274,17 @@ func (d *Date) parseValue(v logpipe.Value, loc *time.Location) (time.Time, bool)
 		default:
 			return time.Time{}, false
 		}
+		if err != nil && v.Kind() == logpipe.KindNumber && (f.kind == dateUnix || f.kind == dateUnixMS) {
+			// A JSON number in exponent form (1.7e9): Logstash takes any
+			// double for UNIX and UNIX_MS.
+			if f64, ok := v.Float(); ok {
+				unit := int64(1e9)
+				if f.kind == dateUnixMS {
+					unit = 1e6
+				}
+				t, err = unixFloat(v, f64, unit)
+			}
+		}
 		if err == nil {
 			return t, true
 		}

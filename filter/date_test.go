@@ -106,6 +106,12 @@ func TestDate(t *testing.T) {
 			want:      `{"@timestamp":"2016-11-03T21:10:57.123Z","ts":"1478207457123"}`,
 		},
 		{
+			name:      "UNIX_MS JSON number in exponent form",
+			configure: func(c *DateConfig) { c.Formats = []string{"UNIX_MS"} },
+			in:        `{"ts":1.478207457123e12}`,
+			want:      `{"@timestamp":"2016-11-03T21:10:57.123Z","ts":1.478207457123e12}`,
+		},
+		{
 			name:       "UNIX rejects junk",
 			configure:  func(c *DateConfig) { c.Formats = []string{"UNIX", "UNIX_MS"} },
 			in:         `{"ts":"12ab"}`,
