@@ -211,7 +211,7 @@ func FuzzAppendJSON(f *testing.F) {
 	f.Add("message", "hello", "tag", 1.5, int64(42), int64(1734775200123))
 	f.Add("\xff\x00", "\"\\\n\u2028\xed\xa0\x80", "", math.Inf(1), int64(math.MinInt64), int64(-62135596800001))
 	f.Add("@version", "2", "_grokparsefailure", math.NaN(), int64(0), int64(253402300800000))
-	f.Add("tags", "x", "y", -0.0, int64(-1), int64(0))
+	f.Add("tags", "x", "y", math.Copysign(0, -1), int64(-1), int64(0))
 	f.Fuzz(func(t *testing.T, key, str, tag string, fl float64, n, ms int64) {
 		e := logpipe.NewEvent(str)
 		e.Timestamp = time.UnixMilli(ms)

@@ -103,12 +103,9 @@ func ToFloat(s string) float64 {
 			exp = append(exp, s[j])
 			j++
 		}
-		var k int
 		before := len(exp)
-		exp, k = rubyDigits(exp, s, j)
-		if len(exp) > before {
+		if exp, _ = rubyDigits(exp, s, j); len(exp) > before {
 			num = append(num, exp...)
-			i = k
 		}
 	}
 	f, err := strconv.ParseFloat(string(num), 64)
