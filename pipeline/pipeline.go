@@ -13,6 +13,7 @@ import (
 
 	"github.com/logpipe/logpipe"
 	"github.com/logpipe/logpipe/internal/backoff"
+	"github.com/logpipe/logpipe/internal/safecall"
 )
 
 // Config describes a pipeline. The zero value of every optional field
@@ -358,14 +359,13 @@ func (p *Pipeline) handle(ctx context.Context, b logpipe.Batch, fail func(error)
 	return nil
 }
 
-// applyFilter calls f.Apply and turns a panic into an error with the stack.
+// applyFilter calls f.Apply and turns a panic into a *PanicError.
 func applyFilter(ctx context.Context, f logpipe.Filter, b logpipe.Batch) (out logpipe.Batch, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = &PanicError{Value: r, Stack: stack()}
-		}
-	}()
-	return f.Apply(ctx, b)
+	err = safecall.Call(func() (err error) {
+		out, err = f.Apply(ctx, b)
+		return err
+	})
+	return out, err
 }
 
 // splitFailed handles events a filter marked with Event.Fail: they go to
@@ -483,14 +483,14 @@ func (p *Pipeline) writeOutput(ctx context.Context, i int, b logpipe.Batch) erro
 	}
 }
 
-// writeSafe calls o.Write and turns a panic into a permanent error.
-func writeSafe(ctx context.Context, o logpipe.Output, b logpipe.Batch) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = logpipe.Permanent(&PanicError{Value: r, Stack: stack()})
-		}
-	}()
-	return o.Write(ctx, b)
+// writeSafe calls o.Write and turns a panic into a permanent *PanicError.
+func writeSafe(ctx context.Context, o logpipe.Output, b logpipe.Batch) error {
+	err := safecall.Call(func() error { return o.Write(ctx, b) })
+	var pe *PanicError
+	if errors.As(err, &pe) {
+		return logpipe.Permanent(err)
+	}
+	return err
 }
 
 // reject handles events an output rejected for good: dead letter, or

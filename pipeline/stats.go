@@ -1,7 +1,7 @@
 package pipeline
 
 import (
-	"runtime/debug"
+	"github.com/logpipe/logpipe/internal/safecall"
 	"sync/atomic"
 )
 
@@ -77,15 +77,6 @@ func (p *Pipeline) Stats() Stats {
 	return s
 }
 
-// PanicError is a panic recovered from a filter or output, with the stack
-// of the goroutine that panicked.
-type PanicError struct {
-	Value any    // what was passed to panic
-	Stack []byte // the panicking goroutine's stack, from runtime/debug.Stack
-}
-
-func (e *PanicError) Error() string {
-	return "pipeline: panic: " + sprint(e.Value) + "\n" + string(e.Stack)
-}
-
-func stack() []byte { return debug.Stack() }
+// PanicError is a panic recovered from a filter or output: what was passed
+// to panic (Value) and the stack of the goroutine that panicked (Stack).
+type PanicError = safecall.PanicError

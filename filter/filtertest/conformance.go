@@ -2,8 +2,9 @@ package filtertest
 
 import (
 	"context"
-	"fmt"
-	"runtime/debug"
+	"errors"
+	"github.com/logpipe/logpipe/internal/safecall"
+	"slices"
 	"sync"
 	"testing"
 
@@ -95,7 +96,7 @@ func TestFilter(t *testing.T, newFilter func(t *testing.T) logpipe.Filter, sampl
 			for _, e := range in {
 				inSet[e] = true
 			}
-			out, err := safeApply(t.Context(), f, slicesClone(in))
+			out, err := safeApply(t.Context(), f, slices.Clone(in))
 			if isPanic(err) {
 				t.Fatalf("call %d: %v", call, err)
 			}
@@ -184,35 +185,20 @@ func TestFilter(t *testing.T, newFilter func(t *testing.T) logpipe.Filter, sampl
 	})
 }
 
-type panicError struct {
-	val   any
-	stack []byte
-}
-
-func (p *panicError) Error() string { return fmt.Sprintf("panic: %v\n%s", p.val, p.stack) }
-
 func isPanic(err error) bool {
-	_, ok := err.(*panicError)
-	return ok
+	var p *safecall.PanicError
+	return errors.As(err, &p)
 }
 
-// safeApply calls f.Apply and turns a panic into a *panicError.
+// safeApply calls f.Apply and turns a panic into a *safecall.PanicError.
 func safeApply(ctx context.Context, f logpipe.Filter, b logpipe.Batch) (out logpipe.Batch, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = &panicError{r, debug.Stack()}
-		}
-	}()
-	return f.Apply(ctx, b)
+	err = safecall.Call(func() (err error) {
+		out, err = f.Apply(ctx, b)
+		return err
+	})
+	return out, err
 }
 
-func safeClose(ctx context.Context, c logpipe.Closer) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = &panicError{r, debug.Stack()}
-		}
-	}()
-	return c.Close(ctx)
+func safeClose(ctx context.Context, c logpipe.Closer) error {
+	return safecall.Call(func() error { return c.Close(ctx) })
 }
-
-func slicesClone(b logpipe.Batch) logpipe.Batch { return append(logpipe.Batch(nil), b...) }

@@ -2,8 +2,9 @@ package outputtest
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"runtime/debug"
+	"github.com/logpipe/logpipe/internal/safecall"
 	"slices"
 	"sync"
 	"testing"
@@ -175,32 +176,15 @@ func closeOutput(t *testing.T, o logpipe.Output) {
 	}
 }
 
-type panicError struct {
-	val   any
-	stack []byte
-}
-
-func (p *panicError) Error() string { return fmt.Sprintf("panic: %v\n%s", p.val, p.stack) }
-
 func isPanic(err error) bool {
-	_, ok := err.(*panicError)
-	return ok
+	var p *safecall.PanicError
+	return errors.As(err, &p)
 }
 
-func safeWrite(ctx context.Context, o logpipe.Output, b logpipe.Batch) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = &panicError{r, debug.Stack()}
-		}
-	}()
-	return o.Write(ctx, b)
+func safeWrite(ctx context.Context, o logpipe.Output, b logpipe.Batch) error {
+	return safecall.Call(func() error { return o.Write(ctx, b) })
 }
 
-func safeClose(ctx context.Context, o logpipe.Output) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = &panicError{r, debug.Stack()}
-		}
-	}()
-	return o.Close(ctx)
+func safeClose(ctx context.Context, o logpipe.Output) error {
+	return safecall.Call(func() error { return o.Close(ctx) })
 }
