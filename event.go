@@ -3,6 +3,7 @@ package logpipe
 import (
 	"errors"
 	"fmt"
+	"iter"
 	"slices"
 	"time"
 )
@@ -324,6 +325,36 @@ func (e *Event) Equal(f *Event) bool {
 		}
 	}
 	return true
+}
+
+// Document returns the event as outputs write it, in order: "@timestamp"
+// (when set), "@version" ("1" unless the event has its own), the fields,
+// then "tags" (when there are any). A field named "tags" or "@timestamp" is
+// left out when the tag list or the Timestamp stands for it. Metadata is
+// not part of the document. AppendJSON encodes the same sequence.
+func (e *Event) Document() iter.Seq2[string, Value] {
+	return func(yield func(string, Value) bool) {
+		if !e.Timestamp.IsZero() && !yield("@timestamp", TimeValue(e.Timestamp)) {
+			return
+		}
+		if !e.fields.Has("@version") && !yield("@version", StringValue("1")) {
+			return
+		}
+		for _, kv := range e.fields.kvs {
+			if !e.shadowed(kv.Key) && !yield(kv.Key, kv.Value) {
+				return
+			}
+		}
+		if len(e.tags) > 0 {
+			yield("tags", ValueOf(e.tags))
+		}
+	}
+}
+
+// shadowed reports whether the field key is replaced in the document by
+// the tag list or the Timestamp.
+func (e *Event) shadowed(key string) bool {
+	return key == "tags" && len(e.tags) > 0 || key == "@timestamp" && !e.Timestamp.IsZero()
 }
 
 // String returns the event's JSON encoding.

@@ -284,3 +284,18 @@ func ExampleMustTemplate() {
 	fmt.Println(index.Render(e)) // dates are formatted in UTC, as Logstash does
 	// Output: fastapi-logs-2024.12.21
 }
+
+func ExampleEvent_Document() {
+	e := logpipe.NewEvent("hello")
+	e.Timestamp = time.Date(2024, 12, 21, 10, 0, 0, 123e6, time.UTC)
+	e.AddTag("_grokparsefailure")
+	e.Meta().Set("id", logpipe.StringValue("not written"))
+	for k, v := range e.Document() {
+		fmt.Printf("%s = %s\n", k, v)
+	}
+	// Output:
+	// @timestamp = 2024-12-21T10:00:00.123Z
+	// @version = 1
+	// message = hello
+	// tags = ["_grokparsefailure"]
+}

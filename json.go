@@ -14,8 +14,8 @@ import (
 	"github.com/valyala/fastjson"
 )
 
-// AppendJSON appends the event's JSON document to dst in the shape Logstash
-// writes: "@timestamp" first (RFC 3339 in UTC with millisecond digits; left
+// AppendJSON appends the event's JSON document (see Document) to dst in
+// the shape Logstash writes: "@timestamp" first (RFC 3339 in UTC with millisecond digits; left
 // out when the Timestamp is zero), "@version" ("1" unless the event has its
 // own), the fields in order, then "tags" when there are any. Metadata is
 // never written. Invalid UTF-8 in strings is replaced with U+FFFD, so the
@@ -37,7 +37,7 @@ func (e *Event) AppendJSON(dst []byte) []byte {
 		first = false
 	}
 	for _, kv := range e.fields.kvs {
-		if kv.Key == "tags" && len(e.tags) > 0 || kv.Key == "@timestamp" && !e.Timestamp.IsZero() {
+		if e.shadowed(kv.Key) {
 			continue // the tag list and the Timestamp win over fields of the same name
 		}
 		if !first {

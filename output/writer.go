@@ -135,20 +135,8 @@ func appendJSONLine(dst []byte, e *logpipe.Event, meta bool) []byte {
 // AppendRubyDebug appends e in Logstash's rubydebug look to dst.
 func AppendRubyDebug(dst []byte, e *logpipe.Event, meta bool) []byte {
 	var kvs []logpipe.KV
-	if !e.Timestamp.IsZero() {
-		kvs = append(kvs, logpipe.KV{Key: "@timestamp", Value: logpipe.TimeValue(e.Timestamp)})
-	}
-	if !e.Fields().Has("@version") {
-		kvs = append(kvs, logpipe.KV{Key: "@version", Value: logpipe.StringValue("1")})
-	}
-	for k, v := range e.Fields().All() {
-		if k == "tags" && len(e.Tags()) > 0 || k == "@timestamp" && !e.Timestamp.IsZero() {
-			continue
-		}
+	for k, v := range e.Document() {
 		kvs = append(kvs, logpipe.KV{Key: k, Value: v})
-	}
-	if tags := e.Tags(); len(tags) > 0 {
-		kvs = append(kvs, logpipe.KV{Key: "tags", Value: logpipe.ValueOf(tags)})
 	}
 	if meta && e.Meta().Len() > 0 {
 		kvs = append(kvs, logpipe.KV{Key: "@metadata", Value: logpipe.ObjectValue(e.Meta())})
