@@ -198,7 +198,7 @@ func (o *Object) Equal(p *Object) bool {
 	return true
 }
 
-// setNested walks (creating objects as needed) to the parent of the last
+// walkCreate walks (creating objects as needed) to the parent of the last
 // key. It returns nil when a non-object value is in the way.
 func (o *Object) walkCreate(keys []string) *Object {
 	cur := o

@@ -1,6 +1,7 @@
 package logpipe
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 	"time"
@@ -179,7 +180,7 @@ func ValueOf(x any) Value {
 	case map[string]any:
 		return ObjectValue(objectFromMap(v))
 	default:
-		return StringValue(sprint(v))
+		return StringValue(fmt.Sprint(v))
 	}
 }
 

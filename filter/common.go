@@ -2,6 +2,8 @@ package filter
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/logpipe/logpipe"
 )
@@ -53,7 +55,7 @@ type removeRef struct {
 func (c Common) compile() (common, error) {
 	var out common
 	// Sort keys so that the order fields are added in is deterministic.
-	for _, k := range sortedKeys(c.AddField) {
+	for _, k := range slices.Sorted(maps.Keys(c.AddField)) {
 		kt, err := logpipe.ParseTemplate(k)
 		if err != nil {
 			return out, fmt.Errorf("add_field %q: %w", k, err)

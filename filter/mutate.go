@@ -3,8 +3,10 @@ package filter
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -142,7 +144,7 @@ func NewMutate(cfg MutateConfig) (*Mutate, error) {
 	var err error
 	templates := func(opt string, src map[string]string) ([]compiledAdd, error) {
 		var out []compiledAdd
-		for _, k := range sortedKeys(src) {
+		for _, k := range slices.Sorted(maps.Keys(src)) {
 			p, err := parsePath("mutate", opt, k, true)
 			if err != nil {
 				return nil, err
@@ -157,7 +159,7 @@ func NewMutate(cfg MutateConfig) (*Mutate, error) {
 	}
 	pairs := func(opt string, src map[string]string) ([]pathPair, error) {
 		var out []pathPair
-		for _, k := range sortedKeys(src) {
+		for _, k := range slices.Sorted(maps.Keys(src)) {
 			from, err := parsePath("mutate", opt, k, true)
 			if err != nil {
 				return nil, err
@@ -183,7 +185,7 @@ func NewMutate(cfg MutateConfig) (*Mutate, error) {
 	}
 	seps := func(opt string, src map[string]string) ([]pathSep, error) {
 		var out []pathSep
-		for _, k := range sortedKeys(src) {
+		for _, k := range slices.Sorted(maps.Keys(src)) {
 			p, err := parsePath("mutate", opt, k, true)
 			if err != nil {
 				return nil, err
@@ -204,7 +206,7 @@ func NewMutate(cfg MutateConfig) (*Mutate, error) {
 	if m.replace, err = templates("replace", cfg.Replace); err != nil {
 		return nil, err
 	}
-	for _, k := range sortedKeys(cfg.Convert) {
+	for _, k := range slices.Sorted(maps.Keys(cfg.Convert)) {
 		p, err := parsePath("mutate", "convert", k, true)
 		if err != nil {
 			return nil, err

@@ -3,19 +3,9 @@ package filter
 import (
 	"fmt"
 	"slices"
-	"sort"
 
 	"github.com/logpipe/logpipe"
 )
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
 
 // failureTags resolves a TagOnFailure option: nil means the filter's
 // default tag, an empty non-nil slice means no tag.

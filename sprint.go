@@ -1,5 +1,0 @@
-package logpipe
-
-import "fmt"
-
-func sprint(v any) string { return fmt.Sprint(v) }
