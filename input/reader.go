@@ -40,7 +40,7 @@ type Reader struct {
 	r      io.Reader
 	chunks chan readerChunk
 	stop   chan struct{}
-	wg     sync.WaitGroup
+	exited chan struct{} // closed when the read-ahead goroutine has returned
 	once   sync.Once
 	pend   []string // lines received but not yet returned (batch overflow)
 	ptrunc []bool
@@ -71,8 +71,11 @@ func NewReader(r io.Reader, cfg ReaderConfig) (*Reader, error) {
 	if cfg.MaxLineBytes == 0 {
 		cfg.MaxLineBytes = 1 << 20
 	}
-	rd := &Reader{cfg: cfg, r: r, chunks: make(chan readerChunk, 1), stop: make(chan struct{})}
-	rd.wg.Go(rd.readLoop)
+	rd := &Reader{cfg: cfg, r: r, chunks: make(chan readerChunk, 1), stop: make(chan struct{}), exited: make(chan struct{})}
+	go func() {
+		defer close(rd.exited)
+		rd.readLoop()
+	}()
 	return rd, nil
 }
 
@@ -206,10 +209,8 @@ func (rd *Reader) Close(ctx context.Context) error {
 			err = c.Close()
 		}
 	})
-	done := make(chan struct{})
-	go func() { rd.wg.Wait(); close(done) }()
 	select {
-	case <-done:
+	case <-rd.exited:
 		return err
 	case <-ctx.Done():
 		return fmt.Errorf("input: reader: close: read still blocked: %w", ctx.Err())
