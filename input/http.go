@@ -1,0 +1,481 @@
+package input
+
+import (
+	"bytes"
+	"context"
+	"crypto/subtle"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/logpipe/logpipe"
+)
+
+// HTTPConfig configures an HTTP input. The zero value of every field
+// means the documented default; names follow Logstash's http input.
+type HTTPConfig struct {
+	// Host is the address to listen on. Default: "0.0.0.0".
+	Host string
+	// Port is the port to listen on. Default: 8080. Port -1 picks a free
+	// port (see HTTP.Addr).
+	Port int
+	// Listener, when set, is used instead of Host and Port. The input
+	// closes it.
+	Listener net.Listener
+	// User and Password, when User is set, require HTTP basic
+	// authentication; other requests get 401.
+	User, Password string
+	// TLS enables HTTPS with this configuration (ssl_enabled,
+	// ssl_certificate, ssl_key, ssl_client_authentication through
+	// ClientAuth and ClientCAs).
+	TLS *tls.Config
+	// MaxContentLength is the largest body accepted, in bytes; larger
+	// ones get 413 (max_content_length). Default: 100 MiB.
+	MaxContentLength int64
+	// MaxPendingRequests is the number of requests handed to the
+	// pipeline and waiting for delivery at once; more get 429
+	// (max_pending_requests). Default: 200.
+	MaxPendingRequests int
+	// QueueTimeout is how long a request waits for room in the pipeline
+	// before it gets 429 with Retry-After. Default: 1s.
+	QueueTimeout time.Duration
+	// RetryAfter is the Retry-After sent with 429 and 503, rounded up to
+	// whole seconds. Default: 1s.
+	RetryAfter time.Duration
+	// ResponseHeaders are added to every response (response_headers).
+	// Default: Content-Type: text/plain.
+	ResponseHeaders map[string]string
+	// RemoteHostTargetField receives the client's IP address
+	// (remote_host_target_field). Default: "[host][ip]", as Logstash in
+	// ECS mode.
+	RemoteHostTargetField string
+	// RequestHeadersTargetField receives the request's headers, names in
+	// lower case, plus request_method, request_path and http_version
+	// (request_headers_target_field). Default:
+	// "[@metadata][input][http][request][headers]", as Logstash in ECS
+	// mode.
+	RequestHeadersTargetField string
+	// ReadHeaderTimeout, ReadTimeout and IdleTimeout bound how long a
+	// client may take to send its headers, its whole request, and how
+	// long an idle keep-alive connection is kept (slow clients such as
+	// slowloris are cut off). Defaults: 10s, 60s, 60s.
+	ReadHeaderTimeout, ReadTimeout, IdleTimeout time.Duration
+	// MaxHeaderBytes bounds the request headers. Default: 64 KiB.
+	MaxHeaderBytes int
+	// ID names the input in the pipeline's Stats. Default: "http".
+	ID string
+	// Logger receives server errors. Default: slog.Default().
+	Logger *slog.Logger
+}
+
+// HTTP is Logstash's http input, a logpipe.Source: clients POST (or PUT)
+// events and learn from the status code whether they were delivered.
+//
+// Guarantee: at-least-once. The response is 200 only after every event
+// of the request was acknowledged by the pipeline (every output accepted
+// it, or it was dropped or dead-lettered on purpose). Any other status
+// means the client should send the request again; nothing of a 4xx
+// request was delivered, while a 429 or 503 after the pipeline accepted
+// the request may follow a partial delivery, so a retry can duplicate
+// events. The answers:
+//
+//   - 200 "ok": delivered;
+//   - 400: the body could not be decoded (nothing delivered);
+//   - 401: basic authentication failed; 405: not POST or PUT;
+//   - 413: the body exceeds MaxContentLength;
+//   - 429 with Retry-After: MaxPendingRequests are waiting, or the
+//     pipeline had no room within QueueTimeout;
+//   - 503 with Retry-After: the input is shutting down, or delivery failed.
+//
+// The Content-Type decides the decoding: application/json is one JSON
+// object or an array of objects (one event each, "@timestamp",
+// "@metadata" and "tags" taken as Logstash's json codec does);
+// application/x-ndjson, application/jsonl and application/json-lines are
+// one JSON object per line; anything else, or no type, is text with one
+// event per non-empty line in "message". Each request is one batch and one
+// stream of the pipeline.
+type HTTP struct {
+	cfg        HTTPConfig
+	ln         net.Listener
+	srv        *http.Server
+	log        *slog.Logger
+	hostPath   logpipe.Path
+	headerPath logpipe.Path
+	pending    chan struct{}
+	retryAfter string
+
+	mu       sync.Mutex
+	stopping bool
+	runCtx   context.Context
+	sink     logpipe.Sink
+	sending  sync.WaitGroup
+
+	serveDone chan struct{}
+	closeOnce sync.Once
+	closeErr  error
+
+	conns, open, bytes, requests atomic.Uint64
+}
+
+var _ logpipe.Source = (*HTTP)(nil)
+
+// NewHTTP listens on the configured address and returns the input.
+// Requests are answered 503 until the pipeline calls Run.
+func NewHTTP(cfg HTTPConfig) (*HTTP, error) {
+	if cfg.Host == "" {
+		cfg.Host = "0.0.0.0"
+	}
+	switch {
+	case cfg.Port == 0:
+		cfg.Port = 8080
+	case cfg.Port == -1:
+		cfg.Port = 0
+	case cfg.Port < 0 || cfg.Port > 65535:
+		return nil, fmt.Errorf("http input: port %d out of range", cfg.Port)
+	}
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&cfg.QueueTimeout, time.Second)
+	def(&cfg.RetryAfter, time.Second)
+	def(&cfg.ReadHeaderTimeout, 10*time.Second)
+	def(&cfg.ReadTimeout, 60*time.Second)
+	def(&cfg.IdleTimeout, 60*time.Second)
+	if cfg.MaxContentLength <= 0 {
+		cfg.MaxContentLength = 100 << 20
+	}
+	if cfg.MaxPendingRequests <= 0 {
+		cfg.MaxPendingRequests = 200
+	}
+	if cfg.MaxHeaderBytes <= 0 {
+		cfg.MaxHeaderBytes = 64 << 10
+	}
+	if cfg.RemoteHostTargetField == "" {
+		cfg.RemoteHostTargetField = "[host][ip]"
+	}
+	if cfg.RequestHeadersTargetField == "" {
+		cfg.RequestHeadersTargetField = "[@metadata][input][http][request][headers]"
+	}
+	if cfg.ID == "" {
+		cfg.ID = "http"
+	}
+	h := &HTTP{
+		cfg: cfg, log: cfg.Logger, pending: make(chan struct{}, cfg.MaxPendingRequests),
+		retryAfter: strconv.Itoa(int((cfg.RetryAfter + time.Second - 1) / time.Second)),
+		serveDone:  make(chan struct{}),
+	}
+	if h.log == nil {
+		h.log = slog.Default()
+	}
+	var err error
+	if h.hostPath, err = logpipe.ParsePath(cfg.RemoteHostTargetField); err != nil {
+		return nil, fmt.Errorf("http input: remote_host_target_field: %w", err)
+	}
+	if h.headerPath, err = logpipe.ParsePath(cfg.RequestHeadersTargetField); err != nil {
+		return nil, fmt.Errorf("http input: request_headers_target_field: %w", err)
+	}
+	h.ln = cfg.Listener
+	if h.ln == nil {
+		if h.ln, err = net.Listen("tcp", net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port))); err != nil {
+			return nil, fmt.Errorf("http input: %w", err)
+		}
+	}
+	h.srv = &http.Server{
+		Handler:           h,
+		TLSConfig:         cfg.TLS,
+		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
+		ReadTimeout:       cfg.ReadTimeout,
+		WriteTimeout:      cfg.ReadTimeout + cfg.QueueTimeout + 10*time.Minute, // the wait for delivery is bounded by the pipeline's drain
+		IdleTimeout:       cfg.IdleTimeout,
+		MaxHeaderBytes:    cfg.MaxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(h.log.Handler(), slog.LevelDebug),
+		ConnState: func(_ net.Conn, s http.ConnState) {
+			switch s {
+			case http.StateNew:
+				h.conns.Add(1)
+				h.open.Add(1)
+			case http.StateClosed, http.StateHijacked:
+				h.open.Add(^uint64(0))
+			}
+		},
+	}
+	go func() {
+		defer close(h.serveDone)
+		var err error
+		if cfg.TLS != nil {
+			err = h.srv.ServeTLS(h.ln, "", "")
+		} else {
+			err = h.srv.Serve(h.ln)
+		}
+		if err != nil && !errors.Is(err, http.ErrServerClosed) {
+			h.log.Error("http input: serve", "err", err)
+		}
+	}()
+	return h, nil
+}
+
+// Addr returns the address the input listens on.
+func (h *HTTP) Addr() net.Addr { return h.ln.Addr() }
+
+// ID returns the input's name in the pipeline's Stats.
+func (h *HTTP) ID() string { return h.cfg.ID }
+
+// Connections returns the number of connections accepted so far and the
+// number open now.
+func (h *HTTP) Connections() (total, open uint64) { return h.conns.Load(), h.open.Load() }
+
+// BytesIn returns the number of request body bytes read.
+func (h *HTTP) BytesIn() uint64 { return h.bytes.Load() }
+
+// Run hands requests to s until ctx is done; from then on requests get
+// 503. It returns once no request is being handed over; requests already
+// handed over are answered when delivered.
+func (h *HTTP) Run(ctx context.Context, s logpipe.Sink) error {
+	h.mu.Lock()
+	h.runCtx, h.sink = ctx, s
+	h.mu.Unlock()
+	select {
+	case <-ctx.Done():
+	case <-h.serveDone:
+	}
+	h.mu.Lock()
+	h.stopping = true
+	h.sink = nil
+	h.mu.Unlock()
+	h.sending.Wait()
+	return nil
+}
+
+// Close shuts the server down: it waits for the requests being answered,
+// at most until ctx is done, then closes every connection.
+func (h *HTTP) Close(ctx context.Context) error {
+	h.closeOnce.Do(func() {
+		h.mu.Lock()
+		h.stopping = true
+		h.mu.Unlock()
+		h.srv.SetKeepAlivesEnabled(false)
+		if err := h.srv.Shutdown(ctx); err != nil {
+			h.closeErr = fmt.Errorf("http input: close: %w", err)
+			h.srv.Close()
+		}
+		<-h.serveDone
+	})
+	return h.closeErr
+}
+
+// ServeHTTP implements http.Handler.
+func (h *HTTP) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	for k, v := range h.cfg.ResponseHeaders {
+		w.Header().Set(k, v)
+	}
+	if w.Header().Get("Content-Type") == "" {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	}
+	if h.cfg.User != "" {
+		u, p, ok := r.BasicAuth()
+		if !ok || subtle.ConstantTimeCompare([]byte(u), []byte(h.cfg.User)) != 1 ||
+			subtle.ConstantTimeCompare([]byte(p), []byte(h.cfg.Password)) != 1 {
+			w.Header().Set("WWW-Authenticate", `Basic realm="logpipe"`)
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+	}
+	if r.Method != http.MethodPost && r.Method != http.MethodPut {
+		w.Header().Set("Allow", "POST, PUT")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	if r.ContentLength > h.cfg.MaxContentLength {
+		http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
+		return
+	}
+	select {
+	case h.pending <- struct{}{}:
+		defer func() { <-h.pending }()
+	default:
+		h.busy(w, "too many pending requests")
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.cfg.MaxContentLength))
+	h.bytes.Add(uint64(len(body)))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
+			return
+		}
+		http.Error(w, "reading body: "+err.Error(), http.StatusBadRequest)
+		return
+	}
+	b, err := decodeBody(r.Header.Get("Content-Type"), body)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	if len(b) == 0 {
+		http.Error(w, "no events in body", http.StatusBadRequest)
+		return
+	}
+	h.annotate(b, r)
+
+	h.mu.Lock()
+	if h.stopping || h.sink == nil {
+		h.mu.Unlock()
+		h.unavailable(w, "shutting down")
+		return
+	}
+	h.sending.Add(1)
+	runCtx, sink := h.runCtx, h.sink
+	h.mu.Unlock()
+
+	h.requests.Add(1)
+	done := make(chan error, 1)
+	sendCtx, cancel := context.WithTimeout(runCtx, h.cfg.QueueTimeout)
+	err = sink.NewStream("http "+r.RemoteAddr).Send(sendCtx, b, func(_ context.Context, err error) error {
+		done <- err
+		return nil
+	})
+	timedOut := sendCtx.Err() != nil && runCtx.Err() == nil
+	cancel()
+	h.sending.Done()
+	if err != nil {
+		if timedOut {
+			h.busy(w, "pipeline full")
+		} else {
+			h.unavailable(w, "not accepted: "+err.Error())
+		}
+		return
+	}
+	if err := <-done; err != nil {
+		h.unavailable(w, "not delivered: "+err.Error())
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+	_, _ = io.WriteString(w, "ok")
+}
+
+func (h *HTTP) busy(w http.ResponseWriter, msg string) {
+	w.Header().Set("Retry-After", h.retryAfter)
+	http.Error(w, msg, http.StatusTooManyRequests)
+}
+
+func (h *HTTP) unavailable(w http.ResponseWriter, msg string) {
+	w.Header().Set("Retry-After", h.retryAfter)
+	http.Error(w, msg, http.StatusServiceUnavailable)
+}
+
+// annotate records the client address and the request headers on every
+// event of b.
+func (h *HTTP) annotate(b logpipe.Batch, r *http.Request) {
+	ip := r.RemoteAddr
+	if host, _, err := net.SplitHostPort(ip); err == nil {
+		ip = host
+	}
+	hdr := logpipe.NewObject()
+	for k, vs := range r.Header {
+		if strings.EqualFold(k, "Authorization") {
+			continue // never store credentials in events
+		}
+		hdr.Set(strings.ToLower(k), logpipe.StringValue(strings.Join(vs, ", ")))
+	}
+	if r.Host != "" {
+		hdr.Set("host", logpipe.StringValue(r.Host))
+	}
+	hdr.Set("request_method", logpipe.StringValue(r.Method))
+	hdr.Set("request_path", logpipe.StringValue(r.URL.RequestURI()))
+	hdr.Set("http_version", logpipe.StringValue(r.Proto))
+	for i, e := range b {
+		_ = e.Set(h.hostPath, logpipe.StringValue(ip))
+		if i == 0 {
+			_ = e.Set(h.headerPath, logpipe.ObjectValue(hdr))
+		} else {
+			_ = e.Set(h.headerPath, logpipe.ObjectValue(hdr.Clone()))
+		}
+	}
+}
+
+// decodeBody turns a request body into events by its content type.
+func decodeBody(contentType string, body []byte) (logpipe.Batch, error) {
+	mt, _, _ := mime.ParseMediaType(contentType)
+	now := time.Now()
+	switch mt {
+	case "application/json":
+		v, err := logpipe.ParseJSON(string(body))
+		if err != nil {
+			return nil, fmt.Errorf("decoding JSON body: %w", err)
+		}
+		if arr := v.Array(); v.Kind() == logpipe.KindArray {
+			b := make(logpipe.Batch, 0, len(arr))
+			for i, el := range arr {
+				e, err := jsonEvent(el, now)
+				if err != nil {
+					return nil, fmt.Errorf("array element %d: %w", i, err)
+				}
+				b = append(b, e)
+			}
+			return b, nil
+		}
+		e, err := jsonEvent(v, now)
+		if err != nil {
+			return nil, err
+		}
+		return logpipe.Batch{e}, nil
+	case "application/x-ndjson", "application/jsonl", "application/json-lines", "application/jsonlines":
+		var b logpipe.Batch
+		n := 0
+		for line := range bytes.Lines(body) {
+			n++
+			if len(bytes.TrimSpace(line)) == 0 {
+				continue
+			}
+			e := new(logpipe.Event)
+			if err := e.UnmarshalJSON(line); err != nil {
+				return nil, fmt.Errorf("line %d: %w", n, err)
+			}
+			if e.Timestamp.IsZero() {
+				e.Timestamp = now
+			}
+			b = append(b, e)
+		}
+		return b, nil
+	default:
+		var b logpipe.Batch
+		for line := range bytes.Lines(body) {
+			if s := lineString(line); s != "" {
+				e := logpipe.NewEvent(s)
+				e.Timestamp = now
+				b = append(b, e)
+			}
+		}
+		return b, nil
+	}
+}
+
+// jsonEvent makes an event from a parsed JSON object, as Event.UnmarshalJSON
+// does from text.
+func jsonEvent(v logpipe.Value, now time.Time) (*logpipe.Event, error) {
+	if v.Kind() != logpipe.KindObject {
+		return nil, fmt.Errorf("want a JSON object, got %s", v.Kind())
+	}
+	e := new(logpipe.Event)
+	if err := e.UnmarshalJSON(v.AppendJSON(nil)); err != nil {
+		return nil, err
+	}
+	if e.Timestamp.IsZero() {
+		e.Timestamp = now
+	}
+	return e, nil
+}
+

@@ -1,0 +1,313 @@
+package input_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/logpipe/logpipe"
+	"github.com/logpipe/logpipe/input"
+	"github.com/logpipe/logpipe/internal/leakcheck"
+	"github.com/logpipe/logpipe/output/outputtest"
+	"github.com/logpipe/logpipe/pipeline"
+)
+
+// runHTTP starts a pipeline with h and out; stop cancels it and returns
+// Run's error.
+func runHTTP(t *testing.T, h *input.HTTP, cfg pipeline.Config, out logpipe.Output) (stop func() error) {
+	t.Helper()
+	cfg.Sources = []logpipe.Source{h}
+	cfg.Outputs = []logpipe.Output{out}
+	if cfg.DrainTimeout == 0 {
+		cfg.DrainTimeout = 5 * time.Second
+	}
+	p, err := pipeline.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() { errc <- p.Run(ctx) }()
+	var once sync.Once
+	var rerr error
+	stop = func() error {
+		once.Do(func() { cancel(); rerr = <-errc })
+		return rerr
+	}
+	t.Cleanup(func() { _ = stop() })
+	return stop
+}
+
+func newHTTP(t *testing.T, cfg input.HTTPConfig) (*input.HTTP, string) {
+	t.Helper()
+	cfg.Host, cfg.Port = "127.0.0.1", -1
+	h, err := input.NewHTTP(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h, "http://" + h.Addr().String() + "/"
+}
+
+func post(t *testing.T, url, contentType, body string) (int, http.Header) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode, resp.Header
+}
+
+func TestHTTPWithCurl(t *testing.T) {
+	curl, err := exec.LookPath("curl")
+	if err != nil {
+		t.Skip("curl not installed")
+	}
+	leakcheck.Check(t)
+	h, url := newHTTP(t, input.HTTPConfig{User: "shipper", Password: "s3cret"})
+	sink := outputtest.NewSink()
+	stop := runHTTP(t, h, pipeline.Config{}, sink)
+
+	out, err := exec.Command(curl, "-sS", "-u", "shipper:s3cret", "-H", "X-Request-Id: r-1",
+		"--data-binary", "first line\nsecond line\n", "-w", " %{http_code}", url+"logs?x=1").CombinedOutput()
+	if err != nil || string(out) != "ok 200" {
+		t.Fatalf("curl: %q, %v", out, err)
+	}
+	out, err = exec.Command(curl, "-sS", "-u", "shipper:wrong", "-d", "x", "-o", "/dev/null", "-w", "%{http_code}", url).CombinedOutput()
+	if err != nil || string(out) != "401" {
+		t.Fatalf("curl with a wrong password: %q, %v", out, err)
+	}
+	evs := sink.Events()
+	if len(evs) != 2 || evs[0].Message() != "first line" || evs[1].Message() != "second line" {
+		t.Fatalf("events %v", evs)
+	}
+	for _, c := range []struct{ path, want string }{
+		{"[host][ip]", "127.0.0.1"},
+		{"[@metadata][input][http][request][headers][x-request-id]", "r-1"},
+		{"[@metadata][input][http][request][headers][request_method]", "POST"},
+		{"[@metadata][input][http][request][headers][request_path]", "/logs?x=1"},
+		{"[@metadata][input][http][request][headers][http_version]", "HTTP/1.1"},
+		{"[@metadata][input][http][request][headers][authorization]", ""},
+	} {
+		if v, _ := evs[1].Get(logpipe.MustPath(c.path)); v.Str() != c.want {
+			t.Errorf("%s = %q, want %q", c.path, v.Str(), c.want)
+		}
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestHTTPBodies(t *testing.T) {
+	leakcheck.Check(t)
+	h, url := newHTTP(t, input.HTTPConfig{MaxContentLength: 1 << 10})
+	sink := outputtest.NewSink()
+	stop := runHTTP(t, h, pipeline.Config{}, sink)
+	cases := []struct {
+		name, ctype, body string
+		status            int
+		messages          []string
+	}{
+		{"json object", "application/json", `{"message":"a","n":1}`, 200, []string{"a"}},
+		{"json array", "application/json; charset=utf-8", `[{"message":"b"},{"message":"c","tags":["x"]}]`, 200, []string{"b", "c"}},
+		{"json lines", "application/x-ndjson", "{\"message\":\"d\"}\n\n{\"message\":\"e\"}", 200, []string{"d", "e"}},
+		{"plain with CRLF", "text/plain", "f\r\ng", 200, []string{"f", "g"}},
+		{"no content type", "", "h\n", 200, []string{"h"}},
+		{"bad json", "application/json", `{"message":`, 400, nil},
+		{"json scalar", "application/json", `42`, 400, nil},
+		{"array with a scalar", "application/json", `[{"message":"i"},3]`, 400, nil},
+		{"bad json line", "application/x-ndjson", "{\"message\":\"j\"}\nnope\n", 400, nil},
+		{"empty", "text/plain", "", 400, nil},
+		{"too large", "text/plain", strings.Repeat("x", 2<<10), 413, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			before := sink.Len()
+			status, _ := post(t, url, tc.ctype, tc.body)
+			if status != tc.status {
+				t.Fatalf("status %d, want %d", status, tc.status)
+			}
+			evs := sink.Events()[before:]
+			var got []string
+			for _, e := range evs {
+				got = append(got, e.Message())
+				if e.Timestamp.IsZero() {
+					t.Errorf("event without @timestamp")
+				}
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tc.messages) {
+				t.Errorf("delivered %q, want %q", got, tc.messages)
+			}
+		})
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	if total, _ := h.Connections(); total == 0 || h.BytesIn() == 0 {
+		t.Errorf("connections %d, bytes %d", total, h.BytesIn())
+	}
+}
+
+// holdOutput blocks Write until release is closed.
+type holdOutput struct {
+	got     chan struct{}
+	release chan struct{}
+}
+
+func (o *holdOutput) Write(ctx context.Context, b logpipe.Batch) error {
+	select {
+	case o.got <- struct{}{}:
+	default:
+	}
+	select {
+	case <-o.release:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+func (o *holdOutput) Close(context.Context) error { return nil }
+
+func TestHTTPBackpressureAndShutdown(t *testing.T) {
+	leakcheck.Check(t)
+	h, url := newHTTP(t, input.HTTPConfig{QueueTimeout: 50 * time.Millisecond, MaxPendingRequests: 3})
+	o := &holdOutput{got: make(chan struct{}, 1), release: make(chan struct{})}
+	stop := runHTTP(t, h, pipeline.Config{Workers: 1, QueueSize: 1}, o)
+
+	// 1: held by the output, so not answered before delivery.
+	first := make(chan int, 1)
+	go func() { s, _ := post(t, url, "", "one"); first <- s }()
+	<-o.got
+	// 2: waits in the queue; 3: finds no room within QueueTimeout.
+	second := make(chan int, 1)
+	go func() { s, _ := post(t, url, "", "two"); second <- s }()
+	var status int
+	var hdr http.Header
+	for range 200 { // until request 2 occupies the queue
+		if status, hdr = post(t, url, "", "three"); status == http.StatusTooManyRequests {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if status != http.StatusTooManyRequests || hdr.Get("Retry-After") != "1" {
+		t.Fatalf("saturated pipeline answered %d, Retry-After %q", status, hdr.Get("Retry-After"))
+	}
+	select {
+	case s := <-first:
+		t.Fatalf("answered %d before delivery", s)
+	default:
+	}
+	close(o.release)
+	if s := <-first; s != 200 {
+		t.Fatalf("first: %d", s)
+	}
+	if s := <-second; s != 200 {
+		t.Fatalf("second: %d", s)
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	// Stopped: the pipeline has closed the input; a new input on a
+	// running server that is shutting down answers 503.
+	h2, url2 := newHTTP(t, input.HTTPConfig{})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_ = h2.Run(ctx, nil)
+	if s, hdr := post(t, url2, "", "late"); s != http.StatusServiceUnavailable || hdr.Get("Retry-After") == "" {
+		t.Fatalf("shutting down: %d", s)
+	}
+	if err := h2.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestHTTPTooManyPending(t *testing.T) {
+	leakcheck.Check(t)
+	h, url := newHTTP(t, input.HTTPConfig{MaxPendingRequests: 1})
+	o := &holdOutput{got: make(chan struct{}, 1), release: make(chan struct{})}
+	stop := runHTTP(t, h, pipeline.Config{}, o)
+	first := make(chan int, 1)
+	go func() { s, _ := post(t, url, "", "one"); first <- s }()
+	<-o.got
+	if s, hdr := post(t, url, "", "two"); s != http.StatusTooManyRequests || hdr.Get("Retry-After") == "" {
+		t.Fatalf("second pending request: %d", s)
+	}
+	close(o.release)
+	if s := <-first; s != 200 {
+		t.Fatalf("first: %d", s)
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestHTTPSlowClientsAreCut(t *testing.T) {
+	leakcheck.Check(t)
+	h, url := newHTTP(t, input.HTTPConfig{ReadHeaderTimeout: 200 * time.Millisecond, ReadTimeout: 500 * time.Millisecond})
+	sink := outputtest.NewSink()
+	stop := runHTTP(t, h, pipeline.Config{}, sink)
+	for _, prefix := range []string{
+		"POST / HTTP/1.1\r\nHost: x\r\nX-Slow: ", // slowloris: headers never end
+		"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc", // body never ends
+	} {
+		c, err := net.Dial("tcp", h.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.WriteString(c, prefix); err != nil {
+			t.Fatal(err)
+		}
+		_ = c.SetDeadline(time.Now().Add(30 * time.Second))
+		// Drip a byte now and then; the server must close anyway.
+		var got bytes.Buffer
+		buf := make([]byte, 512)
+		for {
+			n, err := c.Read(buf)
+			got.Write(buf[:n])
+			if err != nil {
+				break
+			}
+		}
+		c.Close()
+		if strings.Contains(got.String(), " 200 ") {
+			t.Errorf("slow client got %q", got.String())
+		}
+	}
+	if s, _ := post(t, url, "", "still serving"); s != 200 || sink.Len() != 1 {
+		t.Fatalf("after slow clients: %d, %d events", s, sink.Len())
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestHTTPMethodNotAllowed(t *testing.T) {
+	leakcheck.Check(t)
+	h, url := newHTTP(t, input.HTTPConfig{})
+	defer h.Close(context.Background())
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusMethodNotAllowed {
+		t.Fatalf("GET: %d", resp.StatusCode)
+	}
+	http.DefaultClient.CloseIdleConnections()
+}
