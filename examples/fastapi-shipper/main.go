@@ -5,7 +5,7 @@ import (
 	"io"
 
 	"github.com/logpipe/logpipe"
-	"github.com/logpipe/logpipe/filter"
+	"github.com/logpipe/logpipe/examples/internal/tutorial"
 	"github.com/logpipe/logpipe/input"
 	"github.com/logpipe/logpipe/output"
 	"github.com/logpipe/logpipe/pipeline"
@@ -27,7 +27,7 @@ func build(cfg config, stdout io.Writer) (*pipeline.Pipeline, error) {
 	}
 	var c pipeline.Config
 	c.Inputs = []logpipe.Input{in}
-	c.Filters, err = filters(cfg.Timezone, cfg.Multiline)
+	c.Filters, err = tutorial.Filters(cfg.Timezone, cfg.Multiline)
 	if err != nil {
 		return nil, err
 	}
@@ -54,36 +54,4 @@ func build(cfg config, stdout io.Writer) (*pipeline.Pipeline, error) {
 		}
 	}
 	return pipeline.New(c)
-}
-
-// filters returns the tutorial's filter section.
-func filters(timezone string, multiline bool) ([]logpipe.Filter, error) {
-	grok, err := filter.NewGrok(filter.GrokConfig{Match: []filter.GrokMatch{{Source: "message", Patterns: []string{
-		`%{TIMESTAMP_ISO8601:log_timestamp} - %{LOGLEVEL:log_level} - %{DATA:event_type}: %{GREEDYDATA:json_string}`,
-	}}}})
-	if err != nil {
-		return nil, err
-	}
-	fs := []logpipe.Filter{grok}
-	if multiline { // a traceback joined to an entry follows its JSON: move it to [traceback]
-		traceback, err := filter.NewGrok(filter.GrokConfig{
-			Match:     []filter.GrokMatch{{Source: "json_string", Patterns: []string{`^(?<json_string>[^\n]*)\n(?<traceback>.*)$`}}},
-			Overwrite: []string{"json_string"},
-		})
-		if err != nil {
-			return nil, err
-		}
-		fs = append(fs, filter.When(func(e *logpipe.Event) bool { return e.HasTag(input.TagMultiline) }, traceback))
-	}
-	json, err := filter.NewJSON(filter.JSONConfig{Source: "json_string", Target: "log_data",
-		Common: filter.Common{RemoveField: []string{"message", "json_string"}}})
-	if err != nil {
-		return nil, err
-	}
-	date, err := filter.NewDate(filter.DateConfig{Source: "log_timestamp", Formats: []string{"yyyy-MM-dd HH:mm:ss,SSS"},
-		Timezone: timezone, Common: filter.Common{RemoveField: []string{"log_timestamp"}}})
-	if err != nil {
-		return nil, err
-	}
-	return append(fs, json, date), nil
 }
