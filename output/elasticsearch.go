@@ -163,11 +163,6 @@ func (e *ItemError) DeadLetterFields() *logpipe.Object {
 	return o
 }
 
-// Temporary reports whether retrying the document can help (429 and 5xx).
-func (e *ItemError) Temporary() bool {
-	return e.Status == http.StatusTooManyRequests || e.Status >= 500
-}
-
 // ElasticsearchStats are the output's counters since construction.
 type ElasticsearchStats struct {
 	Indexed      uint64 // documents accepted, including Duplicates
@@ -211,6 +206,38 @@ type Elasticsearch struct {
 	actionPrefix []byte
 
 	indexed, duplicates, retried, failed, requests, splits, bytesSent atomic.Uint64
+
+	deadLetters, badAnswers rateLog // Warn lines, at most one per warnEvery each
+}
+
+// warnEvery is the shortest interval between two warnings of one kind.
+const warnEvery = 10 * time.Second
+
+// rateLog logs at Warn at most once per warnEvery: the first call always
+// logs; later calls within the interval are only counted, and the count
+// is added to the next line as "suppressed".
+type rateLog struct {
+	mu         sync.Mutex
+	last       time.Time
+	suppressed int
+}
+
+func (r *rateLog) log(ctx context.Context, l *slog.Logger, msg string, attrs ...slog.Attr) {
+	r.mu.Lock()
+	now := time.Now()
+	if !r.last.IsZero() && now.Sub(r.last) < warnEvery {
+		r.suppressed++
+		r.mu.Unlock()
+		return
+	}
+	r.last = now
+	n := r.suppressed
+	r.suppressed = 0
+	r.mu.Unlock()
+	if n > 0 {
+		attrs = append(attrs, slog.Int("suppressed", n))
+	}
+	l.LogAttrs(ctx, slog.LevelWarn, msg, attrs...)
 }
 
 var _ logpipe.Output = (*Elasticsearch)(nil)
@@ -358,6 +385,17 @@ type writeState struct {
 	whole     error // first whole-request retryable error
 	wholeFrom int   // batch index from which nothing was delivered after whole
 	stop      error // Permanent whole-batch error
+	dead      int   // documents refused for good
+	firstDead error // the first of them, for the warning
+}
+
+// deadLetter records that batch event i is refused for good.
+func (ws *writeState) deadLetter(i int, err error) {
+	if ws.firstDead == nil {
+		ws.firstDead = err
+	}
+	ws.dead++
+	ws.fail(i, logpipe.Permanent(err))
 }
 
 func (ws *writeState) fail(i int, err error) {
@@ -404,7 +442,7 @@ func (es *Elasticsearch) Write(ctx context.Context, b logpipe.Batch) error {
 		mark := len(bb.body)
 		if err := es.appendAction(bb, e); err != nil {
 			es.failed.Add(1)
-			ws.fail(i, logpipe.Permanent(err))
+			ws.deadLetter(i, err)
 			continue
 		}
 		// Send the chunk before this document would overflow it.
@@ -426,6 +464,10 @@ func (es *Elasticsearch) Write(ctx context.Context, b logpipe.Batch) error {
 		es.sendSpan(ctx, bb, 0, bb.docs(), &ws)
 	}
 
+	if ws.dead > 0 {
+		es.deadLetters.log(ctx, es.log, "elasticsearch refused documents for good; the pipeline dead-letters them",
+			slog.Int("refused", ws.dead), slog.Int("batch", len(b)), slog.String("first_reason", ws.firstDead.Error()))
+	}
 	switch {
 	case ws.stop != nil:
 		return ws.stop
@@ -458,7 +500,7 @@ func (es *Elasticsearch) sendSpan(ctx context.Context, bb *bulkBuffer, lo, hi in
 	}
 	switch {
 	case status >= 200 && status < 300:
-		es.handleItems(bb, lo, hi, resp, ws)
+		es.handleItems(ctx, bb, lo, hi, resp, ws)
 	case status == http.StatusRequestEntityTooLarge || status == http.StatusBadRequest:
 		if hi-lo == 1 {
 			p := es.parsers.Get()
@@ -468,7 +510,7 @@ func (es *Elasticsearch) sendSpan(ctx context.Context, bb *bulkBuffer, lo, hi in
 				ie.Type = "request_entity_too_large"
 			}
 			es.failed.Add(1)
-			ws.fail(bb.idx[lo], logpipe.Permanent(ie))
+			ws.deadLetter(bb.idx[lo], ie)
 			return
 		}
 		es.splits.Add(1)
@@ -479,7 +521,7 @@ func (es *Elasticsearch) sendSpan(ctx context.Context, bb *bulkBuffer, lo, hi in
 		if !ws.done() {
 			es.sendSpan(ctx, bb, mid, hi, ws)
 		}
-	case status == http.StatusTooManyRequests || status >= 500:
+	case status == http.StatusTooManyRequests || (status >= 500 && status != http.StatusNotImplemented):
 		p := es.parsers.Get()
 		err := fmt.Errorf("output: elasticsearch: bulk request: status %d: %s", status, wholeRequestReason(p, resp))
 		es.parsers.Put(p)
@@ -537,51 +579,90 @@ func (es *Elasticsearch) do(ctx context.Context, bb *bulkBuffer, body []byte) (i
 	return res.StatusCode, bb.resp, nil
 }
 
-// handleItems records the per-item outcome of a successful _bulk response
-// for documents [lo, hi) of the current chunk.
-func (es *Elasticsearch) handleItems(bb *bulkBuffer, lo, hi int, resp []byte, ws *writeState) {
+// handleItems records the per-item outcome of a 2xx _bulk answer for
+// documents [lo, hi) of the current chunk (see itemOutcome). An answer
+// that is not complete and item for item (cut short, fewer or more items,
+// not JSON) acknowledges nothing: the chunk is a retryable failure.
+func (es *Elasticsearch) handleItems(ctx context.Context, bb *bulkBuffer, lo, hi int, resp []byte, ws *writeState) {
 	n := hi - lo
-	if errs, known := bulkErrorsFlag(resp); known && !errs {
+	if bulkAllDelivered(resp, n) {
 		es.indexed.Add(uint64(n))
 		ws.delivered += n
 		return
 	}
 	p := es.parsers.Get()
 	defer es.parsers.Put(p)
-	count, err := parseBulkItems(p, resp, func(k int, it *itemResult) {
-		if k >= n {
-			return
-		}
+	err := decodeBulkItems(p, resp, n, func(k int, it *itemResult) {
 		i := bb.idx[lo+k]
-		switch {
-		case it.status >= 200 && it.status < 300:
+		switch itemOutcome(it.status, es.action) {
+		case outcomeDelivered:
 			es.indexed.Add(1)
-			ws.delivered++
-		case it.status == http.StatusConflict && es.action == ActionCreate && es.docID != nil:
-			es.indexed.Add(1)
-			es.duplicates.Add(1)
-			ws.delivered++
-		default:
-			ie := &ItemError{Status: it.status, Type: it.errTyp, Reason: it.reason,
-				Action: es.action, Index: it.index, DocumentID: it.id}
-			if ie.Temporary() {
-				es.retried.Add(1)
-				ws.fail(i, ie)
-			} else {
-				es.failed.Add(1)
-				ws.fail(i, logpipe.Permanent(ie))
+			if it.status == http.StatusConflict {
+				es.duplicates.Add(1)
 			}
+			ws.delivered++
+		case outcomeRetry:
+			es.retried.Add(1)
+			ws.fail(i, &ItemError{Status: it.status, Type: it.errTyp, Reason: it.reason,
+				Action: es.action, Index: it.index, DocumentID: it.id})
+		default:
+			es.failed.Add(1)
+			ws.deadLetter(i, &ItemError{Status: it.status, Type: it.errTyp, Reason: it.reason,
+				Action: es.action, Index: it.index, DocumentID: it.id})
 		}
 	})
-	if err == nil && count < n {
-		err = fmt.Errorf("output: elasticsearch: bulk response has %d items for %d documents", count, n)
-	}
 	if err != nil {
-		for k := count; k < n; k++ {
-			es.retried.Add(1)
-			ws.fail(bb.idx[lo+k], err)
-		}
+		err = fmt.Errorf("%w (status 2xx, %d bytes); nothing of it is acknowledged", err, len(resp))
+		es.badAnswers.log(ctx, es.log, "elasticsearch bulk answer is not usable; retrying",
+			slog.Int("docs", n), slog.String("error", err.Error()))
+		ws.whole, ws.wholeFrom = err, bb.idx[lo]
 	}
+}
+
+// Outcomes of a bulk answer's item.
+const (
+	outcomeDelivered = iota
+	outcomeRetry
+	outcomeDeadLetter
+)
+
+// itemOutcome maps the status of one item of a 2xx bulk answer to what
+// happens to its document. It follows Logstash's elasticsearch output:
+//
+//	item status                            outcome
+//	200-299                                delivered
+//	409 with action create                 delivered (the id exists: a replay), counted in Duplicates
+//	400, 404                               Permanent *ItemError: dead letter
+//	409 with index, update or delete       Permanent *ItemError: dead letter (a version conflict
+//	                                       does not resolve itself; Logstash drops it)
+//	anything else: 429, 5xx, 401, 403,     retryable *ItemError: the document is sent again
+//	  other 4xx, 1xx, 3xx, no status,
+//	  a status that is not an integer
+//
+// The whole request's status is handled before any item is looked at:
+//
+//	request status                         outcome
+//	2xx with a complete answer             the items decide, as above
+//	2xx with an answer that is cut short,  every document of the request is retried;
+//	  not JSON, or has fewer or more         nothing is acknowledged (logged at Warn)
+//	  items than documents sent
+//	413, 400                               the request is split in halves and resent; a single
+//	                                       document refused this way is a Permanent *ItemError
+//	429, 5xx except 501                    every document of the request is retried
+//	501 and any other status (401, 403,    Permanent error for the whole batch: the pipeline
+//	  404, 405, 1xx, 3xx, ...)               stops (the address is not a bulk endpoint, or the
+//	                                         credentials are refused)
+//	connection error, timeout              every document of the request is retried
+func itemOutcome(status int, action string) int {
+	switch {
+	case status >= 200 && status < 300:
+		return outcomeDelivered
+	case status == http.StatusConflict && action == ActionCreate:
+		return outcomeDelivered
+	case status == http.StatusBadRequest || status == http.StatusNotFound || status == http.StatusConflict:
+		return outcomeDeadLetter
+	}
+	return outcomeRetry
 }
 
 // checkIndexName applies Elasticsearch's rules for index names to a static

@@ -297,13 +297,6 @@ func TestCreateConflictCountsAsDelivered(t *testing.T) {
 			t.Errorf("id-%d stored %d times", i, n)
 		}
 	}
-
-	// Without a document id a 409 is not a replay: it is a rejection.
-	srv2 := fakeES(t, estest.Config{Fault: func(*estest.Request) estest.Plan { return estest.Plan{Items: []int{409}} }})
-	es2 := newES(t, output.ElasticsearchConfig{Addresses: []string{srv2.URL}, Action: "create"})
-	if err := es2.Write(t.Context(), events(1)); !logpipe.IsPermanent(err) {
-		t.Errorf("409 without id: err = %v, want a permanent item error", err)
-	}
 }
 
 func TestWholeRequestFailures(t *testing.T) {

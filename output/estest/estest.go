@@ -58,6 +58,11 @@ type Plan struct {
 	// es_rejected_execution_exception, 400 mapper_parsing_exception,
 	// others a generic type) without storing it.
 	Items []int
+	// Answer, when set, replaces the body of the normal 200 answer
+	// (given as its argument, after the documents were stored) with what
+	// it returns: a proxy that cuts bodies, a server that answers with
+	// fewer items or with items the client cannot read.
+	Answer func(answer []byte) []byte
 }
 
 // Config configures a Server. The zero value stores everything.
@@ -267,6 +272,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		Errors bool                  `json:"errors"`
 		Items  []map[string]itemBody `json:"items"`
 	}{1, anyErr, items})
+	if plan.Answer != nil {
+		out = plan.Answer(out)
+	}
 	w.Write(out)
 }
 
