@@ -18,6 +18,7 @@ import (
 
 	"github.com/logpipe/logpipe/input"
 	"github.com/logpipe/logpipe/output"
+	"github.com/logpipe/logpipe/output/elasticsearch"
 )
 
 func main() {
@@ -158,10 +159,10 @@ func parseFlags(args []string, errOut io.Writer) (config, error) {
 // document id, so that events read again after a crash are not stored twice.
 // A user:password in a URL is taken out of it and used for basic auth, and
 // its query parameters are sent with every _bulk request.
-func newElasticsearch(addrs []string, index string) (*output.Elasticsearch, error) {
-	cfg := output.ElasticsearchConfig{
+func newElasticsearch(addrs []string, index string) (*elasticsearch.Output, error) {
+	cfg := elasticsearch.Config{
 		Index:      index,
-		Action:     output.ActionCreate,
+		Action:     elasticsearch.ActionCreate,
 		DocumentID: "%{[@metadata][" + input.MetaID + "]}",
 	}
 	for _, addr := range addrs {
@@ -189,7 +190,7 @@ func newElasticsearch(addrs []string, index string) (*output.Elasticsearch, erro
 		}
 		cfg.Addresses = append(cfg.Addresses, u.String())
 	}
-	return output.NewElasticsearch(cfg)
+	return elasticsearch.New(cfg)
 }
 
 // startProfile starts a CPU profile into path, when set, and returns the

@@ -22,7 +22,7 @@ import (
 	"github.com/logpipe/logpipe/examples/httplog"
 	"github.com/logpipe/logpipe/internal/testlog"
 	"github.com/logpipe/logpipe/output"
-	"github.com/logpipe/logpipe/output/estest"
+	"github.com/logpipe/logpipe/output/elasticsearch/estest"
 )
 
 // TestMain lets the tests run the real command: the test binary, started

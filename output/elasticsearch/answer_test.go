@@ -1,4 +1,4 @@
-package output_test
+package elasticsearch_test
 
 import (
 	"bytes"
@@ -11,8 +11,8 @@ import (
 	"testing"
 
 	"github.com/logpipe/logpipe"
-	"github.com/logpipe/logpipe/output"
-	"github.com/logpipe/logpipe/output/estest"
+	"github.com/logpipe/logpipe/output/elasticsearch"
+	"github.com/logpipe/logpipe/output/elasticsearch/estest"
 )
 
 // bulkAnswer builds a bulk answer with the given item bodies (the inside
@@ -101,8 +101,8 @@ func TestIncompleteAnswerAcknowledgesNothing(t *testing.T) {
 				return estest.Plan{}
 			}})
 			h := &recordingHandler{}
-			es := newES(t, output.ElasticsearchConfig{Addresses: []string{srv.URL}, Index: "idx",
-				Action: output.ActionCreate, DocumentID: "%{[@metadata][id]}", Logger: slog.New(h)})
+			es := newES(t, elasticsearch.Config{Addresses: []string{srv.URL}, Index: "idx",
+				Action: elasticsearch.ActionCreate, DocumentID: "%{[@metadata][id]}", Logger: slog.New(h)})
 			err := es.Write(t.Context(), events(n))
 			if err == nil {
 				t.Fatal("Write acknowledged every document of an incomplete answer")
@@ -139,31 +139,31 @@ func TestItemStatusTable(t *testing.T) {
 		outcome   string // delivered, retry, dead
 		wantState int    // ItemError.Status for failures
 	}{
-		{`{"status":200}`, output.ActionIndex, "delivered", 0},
-		{`{"status":201}`, output.ActionCreate, "delivered", 0},
-		{`{"status":409,"error":{"type":"version_conflict_engine_exception","reason":"exists"}}`, output.ActionCreate, "delivered", 0},
-		{`{"status":409,"error":{"type":"version_conflict_engine_exception","reason":"conflict"}}`, output.ActionIndex, "dead", 409},
-		{`{"status":400,"error":{"type":"mapper_parsing_exception","reason":"bad"}}`, output.ActionCreate, "dead", 400},
-		{`{"status":404,"error":{"type":"index_not_found_exception","reason":"no"}}`, output.ActionIndex, "dead", 404},
-		{`{"status":429,"error":{"type":"es_rejected_execution_exception","reason":"busy"}}`, output.ActionCreate, "retry", 429},
-		{`{"status":500,"error":"boom"}`, output.ActionCreate, "retry", 500},
-		{`{"status":503}`, output.ActionCreate, "retry", 503},
-		{`{"status":401}`, output.ActionCreate, "retry", 401},
-		{`{"status":403}`, output.ActionCreate, "retry", 403},
-		{`{"status":413}`, output.ActionCreate, "retry", 413},
-		{`{"status":301}`, output.ActionCreate, "retry", 301},
-		{`{"status":100}`, output.ActionCreate, "retry", 100},
-		{`{"_index":"idx"}`, output.ActionCreate, "retry", 0},
-		{`{"status":"201"}`, output.ActionCreate, "retry", 0},
-		{`{"status":201.5}`, output.ActionCreate, "retry", 0},
-		{`{"status":null}`, output.ActionCreate, "retry", 0},
+		{`{"status":200}`, elasticsearch.ActionIndex, "delivered", 0},
+		{`{"status":201}`, elasticsearch.ActionCreate, "delivered", 0},
+		{`{"status":409,"error":{"type":"version_conflict_engine_exception","reason":"exists"}}`, elasticsearch.ActionCreate, "delivered", 0},
+		{`{"status":409,"error":{"type":"version_conflict_engine_exception","reason":"conflict"}}`, elasticsearch.ActionIndex, "dead", 409},
+		{`{"status":400,"error":{"type":"mapper_parsing_exception","reason":"bad"}}`, elasticsearch.ActionCreate, "dead", 400},
+		{`{"status":404,"error":{"type":"index_not_found_exception","reason":"no"}}`, elasticsearch.ActionIndex, "dead", 404},
+		{`{"status":429,"error":{"type":"es_rejected_execution_exception","reason":"busy"}}`, elasticsearch.ActionCreate, "retry", 429},
+		{`{"status":500,"error":"boom"}`, elasticsearch.ActionCreate, "retry", 500},
+		{`{"status":503}`, elasticsearch.ActionCreate, "retry", 503},
+		{`{"status":401}`, elasticsearch.ActionCreate, "retry", 401},
+		{`{"status":403}`, elasticsearch.ActionCreate, "retry", 403},
+		{`{"status":413}`, elasticsearch.ActionCreate, "retry", 413},
+		{`{"status":301}`, elasticsearch.ActionCreate, "retry", 301},
+		{`{"status":100}`, elasticsearch.ActionCreate, "retry", 100},
+		{`{"_index":"idx"}`, elasticsearch.ActionCreate, "retry", 0},
+		{`{"status":"201"}`, elasticsearch.ActionCreate, "retry", 0},
+		{`{"status":201.5}`, elasticsearch.ActionCreate, "retry", 0},
+		{`{"status":null}`, elasticsearch.ActionCreate, "retry", 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.action+" "+tc.item, func(t *testing.T) {
 			srv := fakeES(t, estest.Config{Fault: func(r *estest.Request) estest.Plan {
 				return estest.Plan{Answer: func([]byte) []byte { return bulkAnswer(true, tc.item, `{"status":201}`) }}
 			}})
-			es := newES(t, output.ElasticsearchConfig{Addresses: []string{srv.URL}, Index: "idx",
+			es := newES(t, elasticsearch.Config{Addresses: []string{srv.URL}, Index: "idx",
 				Action: tc.action, DocumentID: "%{[@metadata][id]}"})
 			err := es.Write(t.Context(), events(2))
 			if tc.outcome == "delivered" {
@@ -179,7 +179,7 @@ func TestItemStatusTable(t *testing.T) {
 			if got := logpipe.IsPermanent(be.Err(0)); got != (tc.outcome == "dead") {
 				t.Errorf("permanent = %v, want outcome %s (%v)", got, tc.outcome, be.Err(0))
 			}
-			var ie *output.ItemError
+			var ie *elasticsearch.ItemError
 			if !errors.As(be.Err(0), &ie) || ie.Status != tc.wantState {
 				t.Errorf("item error = %#v, want status %d", ie, tc.wantState)
 			}
@@ -191,7 +191,7 @@ func TestItemStatusTable(t *testing.T) {
 func TestNotABulkEndpoint(t *testing.T) {
 	for _, status := range []int{404, 405, 501} {
 		srv := fakeES(t, estest.Config{Fault: func(*estest.Request) estest.Plan { return estest.Plan{Status: status} }})
-		es := newES(t, output.ElasticsearchConfig{Addresses: []string{srv.URL}})
+		es := newES(t, elasticsearch.Config{Addresses: []string{srv.URL}})
 		if err := es.Write(t.Context(), events(2)); !logpipe.IsPermanent(err) {
 			t.Errorf("status %d: err = %v, want a permanent error", status, err)
 		}
@@ -203,7 +203,7 @@ func TestNotABulkEndpoint(t *testing.T) {
 func TestDeadLetterWarning(t *testing.T) {
 	srv := fakeES(t, estest.Config{Fault: func(*estest.Request) estest.Plan { return estest.Plan{Items: []int{400, 0, 400}} }})
 	h := &recordingHandler{}
-	es := newES(t, output.ElasticsearchConfig{Addresses: []string{srv.URL}, Index: "idx", Logger: slog.New(h)})
+	es := newES(t, elasticsearch.Config{Addresses: []string{srv.URL}, Index: "idx", Logger: slog.New(h)})
 	for range 3 {
 		if err := es.Write(t.Context(), events(3)); err == nil {
 			t.Fatal("Write succeeded, want two refused documents")

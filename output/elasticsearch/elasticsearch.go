@@ -1,4 +1,4 @@
-package output
+package elasticsearch
 
 import (
 	"bytes"
@@ -14,13 +14,13 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/elastic/go-elasticsearch/v8"
+	"github.com/elastic/elastic-transport-go/v8/elastictransport"
 	"github.com/elastic/go-elasticsearch/v8/esapi"
 	"github.com/logpipe/logpipe"
 	"github.com/valyala/fastjson"
 )
 
-// Bulk actions accepted in ElasticsearchConfig.Action.
+// Bulk actions accepted in Config.Action.
 const (
 	ActionIndex  = "index"  // add or replace the document (the default)
 	ActionCreate = "create" // add the document; a 409 for an existing id counts as delivered
@@ -28,25 +28,29 @@ const (
 	ActionDelete = "delete" // delete by id; needs DocumentID; the event body is not sent
 )
 
-// DefaultIndex is the index template used when ElasticsearchConfig.Index is
+// DefaultIndex is the index template used when Config.Index is
 // empty.
 const DefaultIndex = "logpipe-%{+YYYY.MM.dd}"
 
-// ElasticsearchConfig configures an Elasticsearch output. The zero value
+// Config configures an Elasticsearch output. The zero value
 // of every field except the connection (Client or Addresses) means the
 // documented default.
-type ElasticsearchConfig struct {
-	// Client is a ready client. When it is set, Addresses, the
-	// credentials, CACertFile and InsecureSkipVerify must be empty. The
-	// caller owns it; Close does not close it. Leave its
-	// CompressRequestBody off when Compress is set, and prefer
-	// DisableRetry: the pipeline retries per event.
-	Client *elasticsearch.Client
+type Config struct {
+	// Transport, when set, sends the requests instead of a transport built
+	// from the connection fields below, which must then be empty: a
+	// configured *elastictransport.Client (your own connection pool,
+	// node discovery, instrumentation) or the official client
+	// *elasticsearch.Client. The caller owns it; Close does not close it.
+	// Leave its request compression off when Compress is set, and prefer
+	// disabling its retries: the pipeline retries per event.
+	Transport Transport
 
 	// Addresses lists the node URLs, e.g. "https://es1:9200", or
 	// "http://127.0.0.1:9428/insert/elasticsearch" for VictoriaLogs (a path
-	// prefix is kept). Required unless Client is set. Requests rotate over
-	// the nodes and skip dead ones.
+	// prefix is kept). Required unless Transport is set; each must be an
+	// http(s) URL with a host, a port from 1 to 65535 when one is given,
+	// and no credentials, query or fragment. Requests rotate over the
+	// nodes and skip dead ones (elastictransport's connection pool).
 	Addresses []string
 	// Username and Password enable HTTP basic authentication. Addresses
 	// must not carry credentials themselves.
@@ -110,10 +114,11 @@ type ElasticsearchConfig struct {
 	Logger *slog.Logger
 }
 
-// ItemError is the error of one document that Elasticsearch rejected: an
-// item of a bulk response with a non-2xx status, or a document alone in a
-// request that was refused as too large (Status 413). Rejections that
-// cannot succeed on retry are wrapped with logpipe.Permanent.
+// ItemError is the error of one document that Elasticsearch did not
+// accept: an item of a bulk answer that is not delivered (see the table at
+// Output.Write), or a document alone in a request that was refused as too
+// large (Status 413) or bad (400). Rejections that cannot succeed on retry
+// are wrapped with logpipe.Permanent; the others are retried.
 type ItemError struct {
 	Status     int    // HTTP status of the item
 	Type       string // error type, e.g. "mapper_parsing_exception"
@@ -126,14 +131,18 @@ type ItemError struct {
 // Error describes the rejection.
 func (e *ItemError) Error() string {
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "output: elasticsearch: %s", e.Action)
+	sb.WriteString(e.Action)
 	if e.Index != "" {
 		fmt.Fprintf(&sb, " into %q", e.Index)
 	}
 	if e.DocumentID != "" {
 		fmt.Fprintf(&sb, " id %q", e.DocumentID)
 	}
-	fmt.Fprintf(&sb, ": status %d", e.Status)
+	if e.Status == 0 {
+		sb.WriteString(": no status")
+	} else {
+		fmt.Fprintf(&sb, ": status %d", e.Status)
+	}
 	if e.Type != "" {
 		sb.WriteString(": ")
 		sb.WriteString(e.Type)
@@ -163,8 +172,8 @@ func (e *ItemError) DeadLetterFields() *logpipe.Object {
 	return o
 }
 
-// ElasticsearchStats are the output's counters since construction.
-type ElasticsearchStats struct {
+// Stats are the output's counters since construction.
+type Stats struct {
 	Indexed      uint64 // documents accepted, including Duplicates
 	Duplicates   uint64 // create with an existing id (409), counted as delivered
 	Retried      uint64 // documents reported back as retryable failures
@@ -174,17 +183,20 @@ type ElasticsearchStats struct {
 	BytesSent    uint64 // request body bytes sent (after compression)
 }
 
-// Elasticsearch is an Output that delivers events with the _bulk API of
+// Output is a logpipe.Output that delivers events with the _bulk API of
 // Elasticsearch and of servers that speak it (OpenSearch, VictoriaLogs).
+// It does not ask the server what it is: any server that answers _bulk
+// requests item for item is accepted, with or without the
+// X-Elastic-Product header, and an answer that does not match the request
+// acknowledges nothing.
 // Each Write sends one _bulk request per FlushBytes-sized chunk of the
 // batch and returns only when every chunk has been answered: nil when all
 // documents were accepted, a *logpipe.BatchError naming the documents that
 // were not, or a plain error when the whole batch can be retried. It is
 // safe for concurrent use.
-type Elasticsearch struct {
-	client      *elasticsearch.Client
-	ownClient   bool
-	transport   esapi.Transport
+type Output struct {
+	own         *elastictransport.Client // nil when the caller gave the Transport
+	transport   Transport
 	action      string
 	index       *logpipe.Template
 	indexStatic []byte // JSON-quoted index when the template is static
@@ -240,14 +252,23 @@ func (r *rateLog) log(ctx context.Context, l *slog.Logger, msg string, attrs ...
 	l.LogAttrs(ctx, slog.LevelWarn, msg, attrs...)
 }
 
-var _ logpipe.Output = (*Elasticsearch)(nil)
+var _ logpipe.Output = (*Output)(nil)
 
-// NewElasticsearch validates cfg, compiles its templates and returns the
+// New validates cfg, compiles its templates and returns the
 // output. It does not contact the server: connection problems show up as
-// retryable Write errors. A missing address, an invalid template, an
-// unknown action, or update/delete without DocumentID is an error.
-func NewElasticsearch(cfg ElasticsearchConfig) (*Elasticsearch, error) {
-	es := &Elasticsearch{
+// retryable Write errors. A missing or invalid address (port included), an
+// invalid template, an unknown action, or update/delete without DocumentID
+// is an error; no error quotes an address or a credential.
+func New(cfg Config) (*Output, error) {
+	es, err := newOutput(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("elasticsearch: %w", err)
+	}
+	return es, nil
+}
+
+func newOutput(cfg Config) (*Output, error) {
+	es := &Output{
 		action:      cfg.Action,
 		docAsUpsert: cfg.DocAsUpsert,
 		pipeline:    cfg.Pipeline,
@@ -262,13 +283,13 @@ func NewElasticsearch(cfg ElasticsearchConfig) (*Elasticsearch, error) {
 		es.action = ActionIndex
 	case ActionIndex, ActionCreate, ActionUpdate, ActionDelete:
 	default:
-		return nil, fmt.Errorf("output: elasticsearch: unknown Action %q (want index, create, update or delete)", cfg.Action)
+		return nil, fmt.Errorf("unknown Action %q (want index, create, update or delete)", cfg.Action)
 	}
 	if (es.action == ActionUpdate || es.action == ActionDelete) && cfg.DocumentID == "" {
-		return nil, fmt.Errorf("output: elasticsearch: Action %q needs a DocumentID", es.action)
+		return nil, fmt.Errorf("Action %q needs a DocumentID", es.action)
 	}
 	if cfg.DocAsUpsert && es.action != ActionUpdate {
-		return nil, errors.New("output: elasticsearch: DocAsUpsert needs Action update")
+		return nil, errors.New("DocAsUpsert needs Action update")
 	}
 	if es.timeout == 0 {
 		es.timeout = 60 * time.Second
@@ -277,7 +298,7 @@ func NewElasticsearch(cfg ElasticsearchConfig) (*Elasticsearch, error) {
 		es.flushBytes = 5 << 20
 	}
 	if es.flushBytes < 0 || es.maxEvents < 0 || cfg.MaxInFlight < 0 {
-		return nil, errors.New("output: elasticsearch: FlushBytes, MaxBatchEvents and MaxInFlight must not be negative")
+		return nil, errors.New("FlushBytes, MaxBatchEvents and MaxInFlight must not be negative")
 	}
 	inflight := cfg.MaxInFlight
 	if inflight == 0 {
@@ -294,41 +315,40 @@ func NewElasticsearch(cfg ElasticsearchConfig) (*Elasticsearch, error) {
 	}
 	var err error
 	if es.index, err = logpipe.ParseTemplate(indexTpl); err != nil {
-		return nil, fmt.Errorf("output: elasticsearch: Index: %w", err)
+		return nil, fmt.Errorf("Index: %w", err)
 	}
 	if es.index.IsStatic() {
 		if err := checkIndexName(es.index.String()); err != nil {
-			return nil, fmt.Errorf("output: elasticsearch: Index: %w", err)
+			return nil, fmt.Errorf("Index: %w", err)
 		}
 		es.indexStatic = appendJSONString(nil, []byte(es.index.String()))
 	}
 	if cfg.DocumentID != "" {
 		if es.docID, err = logpipe.ParseTemplate(cfg.DocumentID); err != nil {
-			return nil, fmt.Errorf("output: elasticsearch: DocumentID: %w", err)
+			return nil, fmt.Errorf("DocumentID: %w", err)
 		}
 	}
 	if cfg.Routing != "" {
 		if es.routing, err = logpipe.ParseTemplate(cfg.Routing); err != nil {
-			return nil, fmt.Errorf("output: elasticsearch: Routing: %w", err)
+			return nil, fmt.Errorf("Routing: %w", err)
 		}
 	}
 	es.actionPrefix = []byte(`{"` + es.action + `":{"_index":`)
 
-	if cfg.Client != nil {
+	if cfg.Transport != nil {
 		if len(cfg.Addresses) > 0 || cfg.Username != "" || cfg.Password != "" || cfg.APIKey != "" ||
 			cfg.ServiceToken != "" || cfg.CACertFile != "" || cfg.InsecureSkipVerify {
-			return nil, errors.New("output: elasticsearch: set either Client or the connection fields, not both")
+			return nil, errors.New("set either Transport or the connection fields, not both")
 		}
-		es.client = cfg.Client
+		es.transport = cfg.Transport
 	} else {
-		if es.client, err = newESClient(&cfg, inflight); err != nil {
+		if es.own, err = newTransport(&cfg, inflight); err != nil {
 			return nil, err
 		}
-		es.ownClient = true
+		es.transport = es.own
 	}
-	es.transport = es.client
 	if len(cfg.BulkQuery) > 0 {
-		es.transport = queryTransport{t: es.client, query: cfg.BulkQuery.Encode()}
+		es.transport = queryTransport{t: es.transport, query: cfg.BulkQuery.Encode()}
 	}
 	es.bufs.New = func() any { return new(bulkBuffer) }
 	return es, nil
@@ -336,7 +356,7 @@ func NewElasticsearch(cfg ElasticsearchConfig) (*Elasticsearch, error) {
 
 // queryTransport adds extra query parameters to every request.
 type queryTransport struct {
-	t     esapi.Transport
+	t     Transport
 	query string
 }
 
@@ -350,8 +370,8 @@ func (q queryTransport) Perform(req *http.Request) (*http.Response, error) {
 }
 
 // Stats returns a snapshot of the counters.
-func (es *Elasticsearch) Stats() ElasticsearchStats {
-	return ElasticsearchStats{
+func (es *Output) Stats() Stats {
+	return Stats{
 		Indexed:      es.indexed.Load(),
 		Duplicates:   es.duplicates.Load(),
 		Retried:      es.retried.Load(),
@@ -363,15 +383,15 @@ func (es *Elasticsearch) Stats() ElasticsearchStats {
 }
 
 // Close stops accepting writes; later Writes return logpipe.ErrClosed.
-// Writes in progress finish. When the output built its own client, its
-// idle connections are closed. Close is idempotent.
-func (es *Elasticsearch) Close(ctx context.Context) error {
+// Writes in progress finish. When the output built its own transport, its
+// connections are closed. Close is idempotent.
+func (es *Output) Close(ctx context.Context) error {
 	if !es.closed.CompareAndSwap(false, true) {
 		return nil
 	}
-	if es.ownClient {
-		if err := es.client.Close(ctx); err != nil && !errors.Is(err, elasticsearch.ErrAlreadyClosed) {
-			return fmt.Errorf("output: elasticsearch: close: %w", err)
+	if es.own != nil {
+		if err := es.own.Close(ctx); err != nil {
+			return fmt.Errorf("elasticsearch: close: %w", err)
 		}
 	}
 	return nil
@@ -410,7 +430,7 @@ func (ws *writeState) failed(i int) bool { return ws.be != nil && ws.be.Err(i) !
 func (ws *writeState) done() bool { return ws.stop != nil || ws.whole != nil }
 
 // Write sends b with one _bulk request per chunk and reports the outcome
-// per event (see Elasticsearch). Errors:
+// per event (see Output). Errors:
 //
 //   - nil: every event was accepted (a 409 on create with an id counts).
 //   - *logpipe.BatchError: the failed events only; each error is an
@@ -426,7 +446,7 @@ func (ws *writeState) done() bool { return ws.stop != nil || ws.whole != nil }
 // Write does not modify b or keep it. A chunk refused with 413 (or a
 // whole-request 400) is split in halves and resent, down to single
 // documents, so one bad document does not hold back the others.
-func (es *Elasticsearch) Write(ctx context.Context, b logpipe.Batch) error {
+func (es *Output) Write(ctx context.Context, b logpipe.Batch) error {
 	if es.closed.Load() {
 		return logpipe.ErrClosed
 	}
@@ -490,7 +510,7 @@ func (es *Elasticsearch) Write(ctx context.Context, b logpipe.Batch) error {
 
 // sendSpan sends documents [lo, hi) of the current chunk and records
 // their outcome in ws.
-func (es *Elasticsearch) sendSpan(ctx context.Context, bb *bulkBuffer, lo, hi int, ws *writeState) {
+func (es *Output) sendSpan(ctx context.Context, bb *bulkBuffer, lo, hi int, ws *writeState) {
 	status, resp, err := es.do(ctx, bb, bb.span(lo, hi))
 	if err != nil {
 		es.log.LogAttrs(ctx, slog.LevelWarn, "elasticsearch bulk request failed",
@@ -523,14 +543,14 @@ func (es *Elasticsearch) sendSpan(ctx context.Context, bb *bulkBuffer, lo, hi in
 		}
 	case status == http.StatusTooManyRequests || (status >= 500 && status != http.StatusNotImplemented):
 		p := es.parsers.Get()
-		err := fmt.Errorf("output: elasticsearch: bulk request: status %d: %s", status, wholeRequestReason(p, resp))
+		err := fmt.Errorf("bulk request failed: status %d: %s", status, wholeRequestReason(p, resp))
 		es.parsers.Put(p)
 		es.log.LogAttrs(ctx, slog.LevelWarn, "elasticsearch bulk request failed",
 			slog.Int("docs", hi-lo), slog.Int("status", status))
 		ws.whole, ws.wholeFrom = err, bb.idx[lo]
 	default:
 		p := es.parsers.Get()
-		err := fmt.Errorf("output: elasticsearch: bulk request refused: status %d: %s", status, wholeRequestReason(p, resp))
+		err := fmt.Errorf("bulk request refused: status %d: %s", status, wholeRequestReason(p, resp))
 		es.parsers.Put(p)
 		es.log.LogAttrs(ctx, slog.LevelError, "elasticsearch bulk request refused",
 			slog.Int("docs", hi-lo), slog.Int("status", status))
@@ -543,11 +563,11 @@ var gzipHeader = http.Header{"Content-Encoding": {"gzip"}}
 // do sends one _bulk request with body and returns the status and the
 // response body (valid until bb is reused). err is a transport error or
 // a response that could not be read, both retryable.
-func (es *Elasticsearch) do(ctx context.Context, bb *bulkBuffer, body []byte) (int, []byte, error) {
+func (es *Output) do(ctx context.Context, bb *bulkBuffer, body []byte) (int, []byte, error) {
 	select {
 	case es.sem <- struct{}{}:
 	case <-ctx.Done():
-		return 0, nil, fmt.Errorf("output: elasticsearch: %w", context.Cause(ctx))
+		return 0, nil, fmt.Errorf("bulk request not sent: %w", context.Cause(ctx))
 	}
 	defer func() { <-es.sem }()
 	if es.timeout > 0 {
@@ -560,7 +580,7 @@ func (es *Elasticsearch) do(ctx context.Context, bb *bulkBuffer, body []byte) (i
 	if es.compress {
 		var err error
 		if send, err = bb.gzipBody(body); err != nil {
-			return 0, nil, fmt.Errorf("output: elasticsearch: gzip: %w", err)
+			return 0, nil, fmt.Errorf("gzip bulk request: %w", err)
 		}
 		hdr = gzipHeader
 	}
@@ -569,12 +589,12 @@ func (es *Elasticsearch) do(ctx context.Context, bb *bulkBuffer, body []byte) (i
 	req := esapi.BulkRequest{Body: bytes.NewReader(send), Pipeline: es.pipeline, Header: hdr}
 	res, err := req.Do(ctx, es.transport)
 	if err != nil {
-		return 0, nil, fmt.Errorf("output: elasticsearch: bulk request: %w", err)
+		return 0, nil, fmt.Errorf("bulk request: %w", err)
 	}
 	defer res.Body.Close()
 	bb.resp, err = readAll(bb.resp, res.Body, 64<<20)
 	if err != nil {
-		return 0, nil, fmt.Errorf("output: elasticsearch: read bulk response (status %d): %w", res.StatusCode, err)
+		return 0, nil, fmt.Errorf("read bulk answer (status %d): %w", res.StatusCode, err)
 	}
 	return res.StatusCode, bb.resp, nil
 }
@@ -583,7 +603,7 @@ func (es *Elasticsearch) do(ctx context.Context, bb *bulkBuffer, body []byte) (i
 // documents [lo, hi) of the current chunk (see itemOutcome). An answer
 // that is not complete and item for item (cut short, fewer or more items,
 // not JSON) acknowledges nothing: the chunk is a retryable failure.
-func (es *Elasticsearch) handleItems(ctx context.Context, bb *bulkBuffer, lo, hi int, resp []byte, ws *writeState) {
+func (es *Output) handleItems(ctx context.Context, bb *bulkBuffer, lo, hi int, resp []byte, ws *writeState) {
 	n := hi - lo
 	if bulkAllDelivered(resp, n) {
 		es.indexed.Add(uint64(n))

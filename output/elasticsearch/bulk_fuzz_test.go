@@ -1,4 +1,4 @@
-package output
+package elasticsearch
 
 import (
 	"encoding/json"

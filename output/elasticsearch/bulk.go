@@ -1,4 +1,4 @@
-package output
+package elasticsearch
 
 import (
 	"bytes"
@@ -52,12 +52,12 @@ func (bb *bulkBuffer) span(lo, hi int) []byte {
 // ErrUnresolvedTemplate is wrapped (as a Permanent per-event error) when the
 // index, document id or routing template of an event refers to a field the
 // event does not have, or to @timestamp when it is zero.
-var ErrUnresolvedTemplate = errors.New("output: elasticsearch: template reference did not resolve")
+var ErrUnresolvedTemplate = errors.New("template reference did not resolve")
 
 // appendAction appends the action line and, for every action but delete,
 // the document line of e to bb.body. It returns false, leaving bb.body
 // unchanged, with an error when a template does not resolve.
-func (es *Elasticsearch) appendAction(bb *bulkBuffer, e *logpipe.Event) error {
+func (es *Output) appendAction(bb *bulkBuffer, e *logpipe.Event) error {
 	start := len(bb.body)
 	dst := append(bb.body, es.actionPrefix...)
 	if es.indexStatic != nil {
