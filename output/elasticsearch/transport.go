@@ -128,3 +128,33 @@ func apiKey(k string) string {
 	}
 	return k
 }
+
+// Environment variables read by Config.CredentialsFromEnv, as Beats and
+// Logstash keystore users name them.
+const (
+	EnvUsername = "ES_USERNAME"
+	EnvPassword = "ES_PASSWORD"
+	EnvAPIKey   = "ES_API_KEY"
+)
+
+// CredentialsFromEnv fills the credentials of c from the environment, read
+// with getenv (os.Getenv in a program, a map in a test), when c has none
+// (no Username, Password, APIKey or ServiceToken) and no Transport:
+// EnvUsername and EnvPassword for basic authentication, or EnvAPIKey. It
+// keeps secrets off the command line, where other users of the machine
+// can read them. Setting both a user and an API key in the environment
+// is an error, which never quotes a value.
+func (c *Config) CredentialsFromEnv(getenv func(string) string) error {
+	if c.Transport != nil || c.Username != "" || c.Password != "" || c.APIKey != "" || c.ServiceToken != "" {
+		return nil
+	}
+	user, pass, key := getenv(EnvUsername), getenv(EnvPassword), getenv(EnvAPIKey)
+	switch {
+	case key != "" && (user != "" || pass != ""):
+		return fmt.Errorf("elasticsearch: set either %s/%s or %s in the environment, not both", EnvUsername, EnvPassword, EnvAPIKey)
+	case pass != "" && user == "":
+		return fmt.Errorf("elasticsearch: %s set without %s", EnvPassword, EnvUsername)
+	}
+	c.Username, c.Password, c.APIKey = user, pass, key
+	return nil
+}
