@@ -1,6 +1,6 @@
 module github.com/logpipe/logpipe
 
-go 1.25.0
+go 1.26.5
 
 require (
 	github.com/elastic/go-elasticsearch/v8 v8.19.7

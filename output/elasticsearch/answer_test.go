@@ -219,3 +219,17 @@ func TestDeadLetterWarning(t *testing.T) {
 		}
 	}
 }
+
+// TestNoProductHeader: a server that answers the bulk protocol without
+// the X-Elastic-Product header (OpenSearch, a proxy that strips headers)
+// gets the documents; there is no product check to fail.
+func TestNoProductHeader(t *testing.T) {
+	srv := fakeES(t, estest.Config{NoProductHeader: true})
+	es := newES(t, elasticsearch.Config{Addresses: []string{srv.URL}, Index: "idx"})
+	if err := es.Write(t.Context(), events(3)); err != nil {
+		t.Fatal(err)
+	}
+	if got := srv.Count(); got != 3 {
+		t.Errorf("stored %d, want 3", got)
+	}
+}

@@ -219,7 +219,7 @@ type Output struct {
 
 	indexed, duplicates, retried, failed, requests, splits, bytesSent atomic.Uint64
 
-	deadLetters, badAnswers rateLog // Warn lines, at most one per warnEvery each
+	deadLetters, badAnswers, failures rateLog // Warn lines, at most one per warnEvery each
 }
 
 // warnEvery is the shortest interval between two warnings of one kind.
@@ -513,7 +513,7 @@ func (es *Output) Write(ctx context.Context, b logpipe.Batch) error {
 func (es *Output) sendSpan(ctx context.Context, bb *bulkBuffer, lo, hi int, ws *writeState) {
 	status, resp, err := es.do(ctx, bb, bb.span(lo, hi))
 	if err != nil {
-		es.log.LogAttrs(ctx, slog.LevelWarn, "elasticsearch bulk request failed",
+		es.failures.log(ctx, es.log, "elasticsearch bulk request failed; retrying",
 			slog.Int("docs", hi-lo), slog.String("error", err.Error()))
 		ws.whole, ws.wholeFrom = err, bb.idx[lo]
 		return
@@ -545,8 +545,8 @@ func (es *Output) sendSpan(ctx context.Context, bb *bulkBuffer, lo, hi int, ws *
 		p := es.parsers.Get()
 		err := fmt.Errorf("bulk request failed: status %d: %s", status, wholeRequestReason(p, resp))
 		es.parsers.Put(p)
-		es.log.LogAttrs(ctx, slog.LevelWarn, "elasticsearch bulk request failed",
-			slog.Int("docs", hi-lo), slog.Int("status", status))
+		es.failures.log(ctx, es.log, "elasticsearch bulk request failed; retrying",
+			slog.Int("docs", hi-lo), slog.String("error", err.Error()))
 		ws.whole, ws.wholeFrom = err, bb.idx[lo]
 	default:
 		p := es.parsers.Get()

@@ -78,6 +78,9 @@ type Config struct {
 	// TLS serves HTTPS with a self-signed certificate (see
 	// httptest.NewTLSServer; its certificate is s.Certificate()).
 	TLS bool
+	// NoProductHeader leaves out the "X-Elastic-Product: Elasticsearch"
+	// header, as OpenSearch and some proxies do.
+	NoProductHeader bool
 }
 
 // Server is a fake Elasticsearch node. Close it when done.
@@ -151,7 +154,9 @@ type itemBody struct {
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("X-Elastic-Product", "Elasticsearch")
+	if !s.cfg.NoProductHeader {
+		w.Header().Set("X-Elastic-Product", "Elasticsearch")
+	}
 	w.Header().Set("Content-Type", "application/json")
 	if r.Method == http.MethodGet && !strings.HasSuffix(r.URL.Path, "/_bulk") {
 		io.WriteString(w, `{"version":{"number":"8.19.0"},"tagline":"You Know, for Search"}`)
