@@ -1,8 +1,9 @@
 module github.com/logpipe/logpipe
 
-go 1.25.0
+go 1.26.5
 
 require (
+	github.com/elastic/elastic-transport-go/v8 v8.9.0
 	github.com/elastic/go-elasticsearch/v8 v8.19.7
 	github.com/medama-io/go-useragent v1.2.5
 	github.com/nxadm/tail v1.4.11
@@ -12,7 +13,6 @@ require (
 
 require (
 	github.com/boyter/go-string v1.0.5 // indirect
-	github.com/elastic/elastic-transport-go/v8 v8.9.0 // indirect
 	github.com/go-logr/logr v1.4.3 // indirect
 	github.com/go-logr/stdr v1.2.2 // indirect
 	go.opentelemetry.io/otel v1.29.0 // indirect
