@@ -21,8 +21,8 @@ type FilePosition struct {
 	// up to FileConfig.FingerprintSize.
 	FingerprintLen int    `json:"fingerprint_len"`
 	Fingerprint    string `json:"fingerprint"`
-	// Device and Inode are where the file was last seen; they break ties
-	// between files whose first bytes are equal.
+	// Device and Inode are where the file was last seen: with the
+	// fingerprint they identify the file after a restart.
 	Device uint64 `json:"device,omitempty"`
 	Inode  uint64 `json:"inode,omitempty"`
 	// Path is the absolute path the file was last seen under. It is

@@ -96,9 +96,10 @@ type FileConfig struct {
 	// Default: 200ms.
 	FlushInterval time.Duration
 
-	// FingerprintSize is how many leading bytes identify a file. Files
-	// whose first FingerprintSize bytes are equal are told apart only by
-	// device and inode. Default: 1000; minimum 16.
+	// FingerprintSize is how many leading bytes of a file are checked to
+	// tell a file that grew from one that was truncated or replaced. Files
+	// are told apart by device and inode, so files that begin alike are
+	// all read (see "Identity and rotation"). Default: 1000; minimum 16.
 	FingerprintSize int
 	// MaxLineBytes is the longest line kept whole. A longer line becomes
 	// one event holding its first MaxLineBytes bytes, tagged
@@ -157,25 +158,49 @@ const (
 //
 // # Identity and rotation
 //
-// A file is identified by its first FingerprintSize bytes (see package
-// internal/fingerprint), with device and inode breaking ties, never by its
-// name alone. So a file renamed by rotation keeps its position and is read
-// to its end (whether or not the new name still matches Paths, as long as
-// the input still holds it open), the new file created under the old name
-// is read from its beginning, a file truncated in place (copytruncate) is
-// noticed because its first bytes change and is read again from offset 0,
-// and the copy copytruncate makes, when Paths match it, is recognised by
-// its first bytes and read on from where the original was. A different
-// file put in place under the same name is a new file, even if the file
-// system reuses the inode. A file deleted while open is read to its end
-// before it is closed. Empty files are identified once they hold a byte.
+// A file is the same file as long as it keeps its device and inode (its
+// path where the platform reports neither) and its first bytes still start
+// with the bytes it was identified by (up to FingerprintSize, see package
+// internal/fingerprint). Its name does not matter. A new file, with an
+// inode the input does not know, is read from its start, even when it
+// begins exactly like another file: it is taken for a copy of a known file
+// only when that file was truncated, which is what copytruncate does. Each
+// scan applies these rules, in this order:
 //
-// Limits, shared with every fingerprinting tailer: two files whose first
-// FingerprintSize bytes are equal and that are both new are told apart by
-// inode, but a new file whose first bytes equal those of a file being read
-// is taken for a copy of it and skipped while that file is still there;
-// a file truncated and refilled past its old position between two polls
-// with an identical first FingerprintSize bytes is not seen as truncated.
+//	case                                   what a scan sees                                   result
+//	1 renamed (rotation), grown            known inode, same first bytes, not shorter         same file, read on from its position
+//	2 truncated in place (copytruncate),   known inode, other first bytes or shorter than     the file is new: read from offset 0;
+//	  deleted and recreated on a reused    the position                                       its old data may be in a copy (4)
+//	  inode
+//	3 a new file that ends with the same   new inode, first bytes related to a file being     not read yet (logged at Info); read from
+//	  bytes, at the same offsets, as a     read, not longer, its last 512 bytes equal that    its start once it has not changed for
+//	  file being read (a copy in progress) file's bytes at the same offsets                   max(3 polls, 1s) without that file being
+//	                                                                                          truncated; a copy (4) if it is
+//	4 copytruncate's copy                  new inode (or a file waiting per 3), its first     read on from where the truncated file
+//	                                       bytes start like a file truncated in this scan,    was read to (logged at Info, counted in
+//	                                       and it holds that file's last read bytes at the    Moved and Skipped)
+//	                                       same offset (when it is long enough for them)
+//	5 two files that begin alike, a file   new inode, none of the above                       a new file, read from offset 0 (from its
+//	  replaced by one with the same first                                                     end with StartEnd, first scan only)
+//	  line, any other new file
+//	6 renamed out of Paths, deleted        known inode not found                              read to its end through the open
+//	                                                                                          descriptor, then closed; forgotten after
+//	                                                                                          ForgetAfter
+//
+// After a restart, saved positions are matched by rules 1 and 2 by device
+// and inode; rule 4 applies to a saved file found truncated, with a copy
+// that reaches the saved offset. A saved position whose inode is not found
+// is not given to a file that merely begins alike: that file is read from
+// its start.
+//
+// Limits: a file truncated and refilled past its old position with
+// identical first FingerprintSize bytes between two polls (or while the
+// input was stopped, on the same inode) looks grown, not replaced; in a
+// copytruncate where the original was read past the copy's end, the copy
+// is recognised by its first bytes and the timing alone, so a different
+// file beginning alike that appears in the very poll the original is
+// truncated, and is shorter than what was read of the original, would be
+// taken for the copy. Empty files are identified once they hold a byte.
 //
 // # Positions and acknowledgements
 //
@@ -230,6 +255,8 @@ type File struct {
 	fpBuf     []byte
 	openFiles int
 	firstScan bool
+	stat      map[string]statEntry     // what the last scan saw at each path
+	pending   map[fileKey]*pendingCopy // new files that may be copies
 
 	mu       sync.Mutex // guards recs (the slice) and the fields marked "mu" in tracked
 	recs     []*tracked
@@ -254,6 +281,7 @@ type FileStats struct {
 	FilesOpen      int64 // descriptors held now
 	Truncations    int64 // files found truncated or replaced in place
 	Moved          int64 // files whose data was found under another inode (a copytruncate copy)
+	Skipped        int64 // files not read, or read only in part, on purpose; each is logged at Info with the reason
 	Unreadable     int64 // paths skipped: not regular files, or failed to open or read
 	Acked          int64 // batches acknowledged with a nil error
 	Nacked         int64 // batches acknowledged with an error
@@ -264,7 +292,7 @@ type FileStats struct {
 
 type fileStats struct {
 	lines, events, bytes, truncated, opened, open, truncations, unreadable atomic.Int64
-	acked, nacked, saves, saveErrors, corrupt, moved                       atomic.Int64
+	acked, nacked, saves, saveErrors, corrupt, moved, skipped              atomic.Int64
 }
 
 // Stats returns a snapshot of the input's counters. It is safe to call
@@ -276,7 +304,7 @@ func (f *File) Stats() FileStats {
 		LinesTruncated: s.truncated.Load(), FilesOpened: s.opened.Load(), FilesOpen: s.open.Load(),
 		Truncations: s.truncations.Load(), Moved: s.moved.Load(), Unreadable: s.unreadable.Load(),
 		Acked: s.acked.Load(), Nacked: s.nacked.Load(), Saves: s.saves.Load(),
-		SaveErrors: s.saveErrors.Load(), CorruptResets: s.corrupt.Load(),
+		SaveErrors: s.saveErrors.Load(), CorruptResets: s.corrupt.Load(), Skipped: s.skipped.Load(),
 	}
 }
 
@@ -286,7 +314,8 @@ func NewFile(cfg FileConfig) (*File, error) {
 	if len(cfg.Paths) == 0 {
 		return nil, errors.New("input: file: Paths is empty")
 	}
-	f := &File{cfg: cfg, warned: make(map[string]bool), firstScan: true}
+	f := &File{cfg: cfg, warned: make(map[string]bool), firstScan: true,
+		stat: make(map[string]statEntry), pending: make(map[fileKey]*pendingCopy)}
 	for _, p := range cfg.Paths {
 		abs, err := absGlob(p)
 		if err != nil {

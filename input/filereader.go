@@ -40,6 +40,14 @@ type tracked struct {
 	emitted int64 // end of the last event emitted
 	atEOF   bool
 	grown   time.Time // when a read last returned data
+	size    int64     // size at the latest scan
+
+	// The last bytes read (up to len(tail)), ending at offset readEnd:
+	// they tell the copy copytruncate made of this file from another file
+	// that only begins alike.
+	tail    [64]byte
+	tailLen int
+	readEnd int64
 
 	skipping   bool    // discarding the rest of an over-long line
 	long       rawLine // the kept part of that line, emitted at its end
@@ -199,6 +207,8 @@ func (f *File) readRec(b *batchBuilder, r *tracked, now time.Time) {
 				return
 			}
 			r.w += n
+			r.tailLen = copy(r.tail[:], r.buf[max(0, r.w-len(r.tail)):r.w])
+			r.readEnd = r.pos + int64(r.w-r.r)
 			r.atEOF = false
 			r.grown = now
 			f.stats.bytes.Add(int64(n))
@@ -430,5 +440,9 @@ func (f *File) warnOnce(path, what, msg string, err error) {
 		return
 	}
 	f.warned[key] = true
+	if err == nil {
+		f.log.Warn(msg, "path", path)
+		return
+	}
 	f.log.Warn(msg, "path", path, "err", err)
 }
