@@ -15,6 +15,8 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/bmatcuk/doublestar/v4"
+
 	"github.com/logpipe/logpipe"
 	"github.com/logpipe/logpipe/internal/fingerprint"
 )
@@ -40,14 +42,19 @@ const TagLineTruncated = "_linetruncated"
 // FileConfig configures a File input. The zero value of every field except
 // Paths means the documented default.
 type FileConfig struct {
-	// Paths are the files to read, as filepath.Match globs ("logs/*.log").
+	// Paths are the files to read, as globs: "*", "?" and "[a-z]" as in
+	// filepath.Match, "**" for any number of directories
+	// ("logs/**/*.log", as in Logstash and Filebeat) and "{a,b}" for
+	// alternatives (github.com/bmatcuk/doublestar/v4). Globs match files,
+	// not directories.
 	// Relative paths are resolved against the working directory when
 	// NewFile is called; events always carry absolute paths. In follow mode
 	// the globs are scanned again every PollInterval to find new files.
 	// Required.
 	Paths []string
-	// Exclude holds globs of files not to read. Each is matched against a
-	// file's absolute path and against its base name ("*.gz").
+	// Exclude holds globs (the same syntax as Paths) of files not to read.
+	// Each is matched against a file's absolute path and against its base
+	// name ("*.gz").
 	Exclude []string
 
 	// StartAt is where a file with no saved position is read from. It
@@ -308,8 +315,11 @@ func (f *File) Stats() FileStats {
 	}
 }
 
-// NewFile validates cfg and returns a File input. It does not touch the
-// files or the checkpoint yet: the first Read does.
+// NewFile validates cfg and returns a File input. It does not read the
+// files or the checkpoint yet (the first Read does), but with SincedbPath
+// it creates the sincedb's directory when missing and checks that it is
+// writable (see NewJSONFileCheckpoint), so a wrong location is an error
+// before anything is read.
 func NewFile(cfg FileConfig) (*File, error) {
 	if len(cfg.Paths) == 0 {
 		return nil, errors.New("input: file: Paths is empty")
@@ -324,8 +334,8 @@ func NewFile(cfg FileConfig) (*File, error) {
 		f.patterns = append(f.patterns, abs)
 	}
 	for _, p := range cfg.Exclude {
-		if _, err := filepath.Match(p, ""); err != nil {
-			return nil, fmt.Errorf("input: file: exclude %q: %w", p, err)
+		if !doublestar.ValidatePathPattern(p) {
+			return nil, fmt.Errorf("input: file: exclude %q: %w", p, filepath.ErrBadPattern)
 		}
 		f.excludes = append(f.excludes, p)
 	}
@@ -413,8 +423,8 @@ func absGlob(p string) (string, error) {
 	if p == "" {
 		return "", errors.New("input: file: empty path")
 	}
-	if _, err := filepath.Match(p, ""); err != nil {
-		return "", fmt.Errorf("input: file: path %q: %w", p, err)
+	if !doublestar.ValidatePathPattern(p) {
+		return "", fmt.Errorf("input: file: path %q: %w", p, filepath.ErrBadPattern)
 	}
 	abs, err := filepath.Abs(p)
 	if err != nil {

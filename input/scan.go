@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bmatcuk/doublestar/v4"
+
 	"github.com/logpipe/logpipe/internal/fingerprint"
 )
 
@@ -417,18 +419,21 @@ func (f *File) unreadable(p, what, msg string, err error) {
 	f.warnOnce(p, what, msg, err)
 }
 
+// glob lists the files matching pat, which may hold "**" (any number of
+// directories) and "{a,b}" alternatives. Unreadable directories are
+// skipped, as filepath.Glob does.
 func (f *File) glob(pat string) []string {
-	matches, _ := filepath.Glob(pat) // the only error is ErrBadPattern, checked by NewFile
+	matches, _ := doublestar.FilepathGlob(pat, doublestar.WithFilesOnly()) // patterns are validated by NewFile
 	return matches
 }
 
 func (f *File) excluded(p string) bool {
 	base := filepath.Base(p)
 	for _, ex := range f.excludes {
-		if ok, _ := filepath.Match(ex, p); ok {
+		if doublestar.PathMatchUnvalidated(ex, p) {
 			return true
 		}
-		if ok, _ := filepath.Match(ex, base); ok {
+		if doublestar.PathMatchUnvalidated(ex, base) {
 			return true
 		}
 	}
