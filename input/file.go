@@ -91,6 +91,47 @@ type FileConfig struct {
 	// scan has been read to its end; a last line without a newline is
 	// then emitted too.
 	Follow bool
+	// NoExitAfterRead is Logstash's exit_after_read => false: in
+	// read-to-end mode (Follow false), keep scanning Paths every
+	// PollInterval for new files, reading each one to its end once, until
+	// the context passed to Read is cancelled, instead of returning io.EOF
+	// after the files found by the first scan.
+	NoExitAfterRead bool
+	// FileCompletedAction is what is done with a file once it has been
+	// read to its end in read-to-end mode and every event from it has been
+	// acknowledged (Logstash's file_completed_action): CompletedLog
+	// appends its absolute path to FileCompletedLogPath, CompletedDelete
+	// removes it, CompletedLogAndDelete does both. Default: "", nothing
+	// (Logstash's default is delete; a library deletes nothing unasked).
+	// A file that could not be read to its end (a truncated .gz) is not
+	// completed.
+	FileCompletedAction CompletedAction
+	// FileCompletedLogPath is the file the paths of completed files are
+	// appended to, one per line. Required with CompletedLog and
+	// CompletedLogAndDelete.
+	FileCompletedLogPath string
+	// IgnoreOlder skips files last modified longer ago than this when
+	// they are found without a saved position (Logstash's ignore_older):
+	// in follow mode they are tracked from their end, so only what is
+	// appended later is read; in read-to-end mode they are not read. Each
+	// is logged at Info and counted in Stats().Skipped. Default: 0, no
+	// file is ignored.
+	IgnoreOlder time.Duration
+	// CloseOlder closes, in follow mode, the descriptor of a file at its
+	// end that has not grown for this long (Logstash's close_older); the
+	// file is opened again when a scan sees it grow. Default: 1h.
+	CloseOlder time.Duration
+	// FileSortBy and FileSortDirection order files found by the same scan,
+	// which are read in that order in read-to-end mode (Logstash's
+	// file_sort_by and file_sort_direction). Defaults: SortByLastModified,
+	// SortAscending (oldest first), as in Logstash.
+	FileSortBy        SortBy
+	FileSortDirection SortDirection
+	// Delimiter separates lines (Logstash's delimiter). With the default
+	// "\n" a "\r" before it is removed too; another delimiter is removed
+	// exactly. Default: "\n".
+	Delimiter string
+
 	// PollInterval is how often, in follow mode, files are checked for new
 	// data and the globs are scanned for new, rotated and truncated files.
 	// Default: 200ms.
@@ -137,6 +178,35 @@ type FileConfig struct {
 	// logged per line above Debug level.
 	Logger *slog.Logger
 }
+
+// CompletedAction is FileConfig.FileCompletedAction: what is done with a
+// file read to its end in read-to-end mode. The values are Logstash's.
+type CompletedAction string
+
+// The values of CompletedAction.
+const (
+	CompletedLog          CompletedAction = "log"
+	CompletedDelete       CompletedAction = "delete"
+	CompletedLogAndDelete CompletedAction = "log_and_delete"
+)
+
+// SortBy is FileConfig.FileSortBy. The values are Logstash's.
+type SortBy string
+
+// The values of SortBy.
+const (
+	SortByLastModified SortBy = "last_modified"
+	SortByPath         SortBy = "path"
+)
+
+// SortDirection is FileConfig.FileSortDirection. The values are Logstash's.
+type SortDirection string
+
+// The values of SortDirection.
+const (
+	SortAscending  SortDirection = "asc"
+	SortDescending SortDirection = "desc"
+)
 
 // Event metadata set by the File input, under @metadata.
 const (
@@ -251,6 +321,10 @@ type File struct {
 	readSize  int
 	bufLimit  int
 	ckptEvery time.Duration
+	delim     []byte
+	crlf      bool // the delimiter is "\n": a "\r" before it is removed too
+	// exitAfterRead: Read returns io.EOF once the first scan's files are read.
+	exitAfterRead bool
 
 	// State owned by the goroutine calling Read.
 	started   bool
@@ -272,8 +346,9 @@ type File struct {
 	lastSave time.Time
 	closed   bool
 
-	saveMu sync.Mutex
-	stats  fileStats
+	saveMu     sync.Mutex
+	completeMu sync.Mutex // serialises FileCompletedAction
+	stats      fileStats
 }
 
 var _ logpipe.Input = (*File)(nil)
@@ -289,6 +364,8 @@ type FileStats struct {
 	Truncations    int64 // files found truncated or replaced in place
 	Moved          int64 // files whose data was found under another inode (a copytruncate copy)
 	Skipped        int64 // files not read, or read only in part, on purpose; each is logged at Info with the reason
+	Completed      int64 // files whose FileCompletedAction ran
+	CompleteErrors int64 // files whose FileCompletedAction failed (logged at Error)
 	Unreadable     int64 // paths skipped: not regular files, or failed to open or read
 	Acked          int64 // batches acknowledged with a nil error
 	Nacked         int64 // batches acknowledged with an error
@@ -298,8 +375,8 @@ type FileStats struct {
 }
 
 type fileStats struct {
-	lines, events, bytes, truncated, opened, open, truncations, unreadable atomic.Int64
-	acked, nacked, saves, saveErrors, corrupt, moved, skipped              atomic.Int64
+	lines, events, bytes, truncated, opened, open, truncations, unreadable               atomic.Int64
+	acked, nacked, saves, saveErrors, corrupt, moved, skipped, completed, completeErrors atomic.Int64
 }
 
 // Stats returns a snapshot of the input's counters. It is safe to call
@@ -312,6 +389,7 @@ func (f *File) Stats() FileStats {
 		Truncations: s.truncations.Load(), Moved: s.moved.Load(), Unreadable: s.unreadable.Load(),
 		Acked: s.acked.Load(), Nacked: s.nacked.Load(), Saves: s.saves.Load(),
 		SaveErrors: s.saveErrors.Load(), CorruptResets: s.corrupt.Load(), Skipped: s.skipped.Load(),
+		Completed: s.completed.Load(), CompleteErrors: s.completeErrors.Load(),
 	}
 }
 
@@ -350,6 +428,7 @@ func NewFile(cfg FileConfig) (*File, error) {
 		{"PollInterval", &f.cfg.PollInterval, 200 * time.Millisecond},
 		{"FlushInterval", &f.cfg.FlushInterval, 200 * time.Millisecond},
 		{"ForgetAfter", &f.cfg.ForgetAfter, 24 * time.Hour},
+		{"CloseOlder", &f.cfg.CloseOlder, time.Hour},
 	} {
 		if *d.v < 0 {
 			return nil, fmt.Errorf("input: file: %s %v is negative", d.name, *d.v)
@@ -357,6 +436,41 @@ func NewFile(cfg FileConfig) (*File, error) {
 		if *d.v == 0 {
 			*d.v = d.def
 		}
+	}
+	switch cfg.FileCompletedAction {
+	case "", CompletedDelete:
+	case CompletedLog, CompletedLogAndDelete:
+		if cfg.FileCompletedLogPath == "" {
+			return nil, fmt.Errorf("input: file: FileCompletedAction %q needs FileCompletedLogPath", cfg.FileCompletedAction)
+		}
+	default:
+		return nil, fmt.Errorf("input: file: unknown FileCompletedAction %q (want log, delete or log_and_delete)", cfg.FileCompletedAction)
+	}
+	if cfg.FileCompletedAction != "" && cfg.Follow {
+		return nil, errors.New("input: file: FileCompletedAction applies to read-to-end mode only (Follow is true)")
+	}
+	switch cfg.FileSortBy {
+	case "":
+		f.cfg.FileSortBy = SortByLastModified
+	case SortByLastModified, SortByPath:
+	default:
+		return nil, fmt.Errorf("input: file: unknown FileSortBy %q (want last_modified or path)", cfg.FileSortBy)
+	}
+	switch cfg.FileSortDirection {
+	case "":
+		f.cfg.FileSortDirection = SortAscending
+	case SortAscending, SortDescending:
+	default:
+		return nil, fmt.Errorf("input: file: unknown FileSortDirection %q (want asc or desc)", cfg.FileSortDirection)
+	}
+	if f.cfg.Delimiter == "" {
+		f.cfg.Delimiter = "\n"
+	}
+	f.delim = []byte(f.cfg.Delimiter)
+	f.crlf = f.cfg.Delimiter == "\n"
+	f.exitAfterRead = !cfg.Follow && !cfg.NoExitAfterRead
+	if cfg.IgnoreOlder < 0 {
+		return nil, fmt.Errorf("input: file: IgnoreOlder %v is negative", cfg.IgnoreOlder)
 	}
 	f.ckptEvery = cfg.CheckpointInterval
 	if f.ckptEvery == 0 {
@@ -487,7 +601,8 @@ func (f *File) Read(ctx context.Context) (logpipe.Batch, logpipe.AckFunc, error)
 		if b.len() >= f.cfg.MaxBatch {
 			return f.finish(b)
 		}
-		if !f.cfg.Follow {
+		f.complete(ctx)
+		if f.exitAfterRead {
 			if b.len() > 0 {
 				return f.finish(b)
 			}
@@ -497,6 +612,9 @@ func (f *File) Read(ctx context.Context) (logpipe.Batch, logpipe.AckFunc, error)
 			return nil, nil, io.EOF
 		}
 		f.flushTimedOut(b, now)
+		if !f.cfg.Follow && b.len() > 0 {
+			return f.finish(b)
+		}
 		if b.len() > 0 && (b.len() >= f.cfg.MaxBatch || !now.Before(b.first.Add(f.cfg.FlushInterval))) {
 			return f.finish(b)
 		}
@@ -587,9 +705,9 @@ func (f *File) finish(b *batchBuilder) (logpipe.Batch, logpipe.AckFunc, error) {
 	return batch, ack, nil
 }
 
-func (f *File) ack(ctx context.Context, ends []recEnd, err error) error {
+func (f *File) ack(ctx context.Context, ends []recEnd, ackErr error) error {
 	f.mu.Lock()
-	if err != nil {
+	if err := ackErr; err != nil {
 		if !f.nacked {
 			f.log.Warn("batch not delivered; saved positions are frozen until restart", "err", err)
 		}
@@ -611,10 +729,12 @@ func (f *File) ack(ctx context.Context, ends []recEnd, err error) error {
 	f.dirty = true
 	due := f.ckptEvery < 0 || time.Since(f.lastSave) >= f.ckptEvery
 	f.mu.Unlock()
+	var err error
 	if due {
-		return f.save(ctx)
+		err = f.save(ctx)
 	}
-	return nil
+	f.complete(ctx)
+	return err
 }
 
 func (f *File) saveIfDue(ctx context.Context, now time.Time) {
@@ -676,7 +796,9 @@ func (f *File) Close(ctx context.Context) error {
 	f.closed = true
 	f.mu.Unlock()
 	f.closeAll()
-	return f.saveIfDirty(ctx)
+	err := f.saveIfDirty(ctx)
+	f.complete(ctx)
+	return err
 }
 
 func (f *File) closeAll() {

@@ -2,6 +2,7 @@ package input
 
 import (
 	"bytes"
+	"compress/gzip"
 	"errors"
 	"io"
 	"os"
@@ -33,14 +34,23 @@ type tracked struct {
 	want    bool                    // the latest scan saw data beyond pos
 	gone    bool                    // not found by the latest scan
 	stale   bool                    // its content changed under an open descriptor
-	f       *os.File
-	buf     []byte
-	r, w    int
-	pos     int64 // offset of buf[r]: the next line starts here
-	emitted int64 // end of the last event emitted
-	atEOF   bool
-	grown   time.Time // when a read last returned data
-	size    int64     // size at the latest scan
+	corrupt bool                    // could not be read to its end (a damaged .gz)
+
+	// Read-to-end mode, written with File.mu held: the offset the file was
+	// read to (doneEnd, once doneOK), and whether FileCompletedAction ran.
+	doneEnd   int64
+	doneOK    bool
+	completed bool
+	f         *os.File
+	src       io.Reader // f, or a gzip reader over it
+	gz        bool      // read through gzip (a .gz file in read-to-end mode)
+	buf       []byte
+	r, w      int
+	pos       int64 // offset of buf[r]: the next line starts here
+	emitted   int64 // end of the last event emitted
+	atEOF     bool
+	grown     time.Time // when a read last returned data
+	size      int64     // size at the latest scan
 
 	// The last bytes read (up to len(tail)), ending at offset readEnd:
 	// they tell the copy copytruncate made of this file from another file
@@ -67,7 +77,7 @@ func (r *tracked) dropBuffer() {
 func (f *File) closeRec(r *tracked) {
 	if r.f != nil {
 		r.f.Close()
-		r.f = nil
+		r.f, r.src = nil, nil
 		f.openFiles--
 		f.stats.open.Add(-1)
 	}
@@ -100,7 +110,7 @@ func (f *File) readable(r *tracked) bool {
 	if r.loaded || r.done || r.stale {
 		return false
 	}
-	if !f.cfg.Follow && !r.start {
+	if f.exitAfterRead && !r.start {
 		return false
 	}
 	if r.f != nil {
@@ -126,7 +136,20 @@ func (f *File) open(r *tracked) bool {
 			err = errors.New("file replaced since the last scan")
 		}
 	}
-	if err == nil {
+	var src io.Reader = fh
+	if err == nil && r.gz {
+		var zr *gzip.Reader
+		if zr, err = gzip.NewReader(fh); err == nil {
+			// Offsets of a .gz file are offsets in its decompressed data.
+			_, err = io.CopyN(io.Discard, zr, r.pos)
+			src = zr
+		}
+		if err != nil {
+			fh.Close()
+			f.corruptGzip(r, err)
+			return false
+		}
+	} else if err == nil {
 		_, err = fh.Seek(r.pos, io.SeekStart)
 	}
 	if err != nil {
@@ -134,7 +157,8 @@ func (f *File) open(r *tracked) bool {
 		r.want = false // the next scan sorts it out
 		return false
 	}
-	r.f = fh
+	r.f, r.src = fh, src
+	r.grown = time.Now()
 	r.dropBuffer()
 	f.openFiles++
 	f.stats.opened.Add(1)
@@ -192,7 +216,7 @@ func (f *File) readRec(b *batchBuilder, r *tracked, now time.Time) {
 				return
 			}
 		}
-		n, err := r.f.Read(r.buf[r.w:])
+		n, err := r.src.Read(r.buf[r.w:])
 		if n > 0 {
 			if !f.samePrefix(r) {
 				// The file was truncated (and maybe refilled) under us: what
@@ -213,6 +237,13 @@ func (f *File) readRec(b *batchBuilder, r *tracked, now time.Time) {
 			r.grown = now
 			f.stats.bytes.Add(int64(n))
 			continue
+		}
+		if err != nil && !errors.Is(err, io.EOF) && r.gz {
+			// What was decompressed is read; the rest of the file is lost
+			// and said so.
+			f.corruptGzip(r, err)
+			f.finishRec(b, r, now)
+			return
 		}
 		if err != nil && !errors.Is(err, io.EOF) {
 			f.warnOnce(r.path, "read", "read failed", err)
@@ -268,15 +299,18 @@ func (f *File) nextLine(b *batchBuilder, r *tracked, now time.Time) bool {
 	if len(data) == 0 {
 		return false
 	}
-	i := bytes.IndexByte(data, '\n')
+	dl := len(f.delim)
+	i := f.index(data)
 	if r.skipping {
 		if i < 0 {
-			r.pos += int64(len(data))
-			r.r = r.w
+			// Keep what may be the start of a delimiter cut by the read.
+			n := max(len(data)-(dl-1), 0)
+			r.pos += int64(n)
+			r.r += n
 			return false
 		}
-		r.pos += int64(i + 1)
-		r.r += i + 1
+		r.pos += int64(i + dl)
+		r.r += i + dl
 		r.skipping = false
 		l := r.long
 		l.end = r.pos
@@ -286,30 +320,39 @@ func (f *File) nextLine(b *batchBuilder, r *tracked, now time.Time) bool {
 	}
 	max := f.cfg.MaxLineBytes
 	if i < 0 {
-		if len(data) <= max {
+		if len(data) <= max+dl-1 {
 			return false
 		}
 		// Over-long line without its end in sight: keep the first max
 		// bytes, skip the rest as it arrives.
-		r.long = rawLine{text: toText(data[:max], true), start: r.pos, truncated: true}
+		r.long = rawLine{text: f.toText(data[:max], true), start: r.pos, truncated: true}
 		f.noteLong(r)
-		r.pos += int64(len(data))
-		r.r = r.w
+		n := len(data) - (dl - 1)
+		r.pos += int64(n)
+		r.r += n
 		r.skipping = true
 		return true
 	}
-	l := rawLine{start: r.pos, end: r.pos + int64(i) + 1}
+	l := rawLine{start: r.pos, end: r.pos + int64(i+dl)}
 	if i > max {
-		l.text = toText(data[:max], true)
+		l.text = f.toText(data[:max], true)
 		l.truncated = true
 		f.noteLong(r)
 	} else {
-		l.text = r.text(r.r, r.r+i)
+		l.text = f.text(r, r.r, r.r+i)
 	}
-	r.r += i + 1
+	r.r += i + dl
 	r.pos = l.end
 	f.line(b, r, l, now)
 	return true
+}
+
+// index returns the index of the first delimiter in data, or -1.
+func (f *File) index(data []byte) int {
+	if len(f.delim) == 1 {
+		return bytes.IndexByte(data, f.delim[0])
+	}
+	return bytes.Index(data, f.delim)
 }
 
 func (f *File) noteLong(r *tracked) {
@@ -321,20 +364,21 @@ func (f *File) noteLong(r *tracked) {
 	}
 }
 
-// text returns buf[a:b] as a string without a trailing "\r", sharing one
-// string allocation among the lines of each read.
-func (r *tracked) text(a, b int) string {
+// text returns buf[a:b] as a string without a trailing "\r" (with the
+// "\n" delimiter), sharing one string allocation among the lines of each
+// read.
+func (f *File) text(r *tracked, a, b int) string {
 	if a < r.chunkAt || b > r.chunkAt+len(r.chunk) {
 		end := r.w
-		if j := bytes.LastIndexByte(r.buf[a:r.w], '\n'); j >= 0 {
-			end = a + j + 1
+		if j := bytes.LastIndex(r.buf[a:r.w], f.delim); j >= 0 {
+			end = a + j + len(f.delim)
 		}
 		r.chunk = string(r.buf[a:end])
 		r.chunkAt = a
 		r.chunkBad = !utf8.ValidString(r.chunk)
 	}
 	s := r.chunk[a-r.chunkAt : b-r.chunkAt]
-	if n := len(s); n > 0 && s[n-1] == '\r' {
+	if n := len(s); f.crlf && n > 0 && s[n-1] == '\r' {
 		s = s[:n-1]
 	}
 	if r.chunkBad && !utf8.ValidString(s) {
@@ -346,8 +390,8 @@ func (r *tracked) text(a, b int) string {
 // toText copies b into a valid UTF-8 string without a trailing "\r".
 // A cut line may end in the middle of a character; that character becomes
 // U+FFFD.
-func toText(b []byte, cut bool) string {
-	if !cut {
+func (f *File) toText(b []byte, cut bool) string {
+	if !cut && f.crlf {
 		b = bytes.TrimSuffix(b, []byte{'\r'})
 	}
 	if utf8.Valid(b) {
@@ -383,7 +427,7 @@ func (f *File) finishRec(b *batchBuilder, r *tracked, now time.Time) {
 		f.line(b, r, l, now)
 	}
 	if data := r.buf[r.r:r.w]; len(data) > 0 {
-		l := rawLine{text: toText(data, false), start: r.pos, end: r.pos + int64(len(data))}
+		l := rawLine{text: f.toText(data, false), start: r.pos, end: r.pos + int64(len(data))}
 		r.pos = l.end
 		r.r = r.w
 		f.line(b, r, l, now)
@@ -393,6 +437,9 @@ func (f *File) finishRec(b *batchBuilder, r *tracked, now time.Time) {
 	}
 	if !f.cfg.Follow {
 		r.done = true
+		f.mu.Lock()
+		r.doneEnd, r.doneOK = r.pos, !r.corrupt
+		f.mu.Unlock()
 		f.closeRec(r)
 	} else if r.gone {
 		f.closeRec(r)

@@ -110,7 +110,7 @@ func (f *File) scan(now time.Time) {
 		if c == nil || c.claimed {
 			continue
 		}
-		if r.holds(c.fp) && c.size >= r.pos {
+		if r.holds(c.fp) && (c.size >= r.pos || f.isGzip(c.path)) {
 			f.bind(r, c, now)
 			continue
 		}
@@ -161,13 +161,24 @@ func (f *File) scan(now time.Time) {
 		if f.firstScan && f.cfg.StartAt == StartEnd && !replaced[c.key] {
 			start = c.size
 		}
-		added = append(added, f.newRec(c, start, now))
+		if f.cfg.IgnoreOlder > 0 && now.Sub(c.mtime) > f.cfg.IgnoreOlder && !replaced[c.key] {
+			start = c.size
+			f.stats.skipped.Add(1)
+			f.log.Info("file older than IgnoreOlder; only what is appended to it is read",
+				"path", c.path, "modified", c.mtime, "ignore_older", f.cfg.IgnoreOlder)
+		}
+		nr := f.newRec(c, start, now)
+		if nr.gz && start > 0 {
+			nr.want, nr.done = false, true
+		}
+		added = append(added, nr)
 	}
 	for k := range f.pending {
 		if byKey[k] == nil {
 			delete(f.pending, k)
 		}
 	}
+	f.closeOlder(now)
 	// Rule 6: tracked files not found read what their open descriptor
 	// still gives (renamed away or deleted), then are forgotten in time.
 	keep := recs[:0]
@@ -186,6 +197,7 @@ func (f *File) scan(now time.Time) {
 		}
 		keep = append(keep, r)
 	}
+	f.sortNew(added, byKey)
 	f.mu.Lock()
 	f.recs = append(keep, added...)
 	if changed {
@@ -304,7 +316,8 @@ func (f *File) bind(r *tracked, c *candidate, now time.Time) {
 	f.mu.Unlock()
 	r.loaded, r.bound, r.gone, r.stale = false, true, false, false
 	r.size = c.size
-	r.want = c.size > r.pos
+	r.gz = f.isGzip(c.path)
+	r.want = c.size > r.pos || r.gz && !r.done
 	if f.firstScan {
 		r.start = true
 	}
@@ -328,8 +341,9 @@ func (f *File) newRec(c *candidate, start int64, now time.Time) *tracked {
 		id: fingerprint.SumBytes(idb), fp: c.fp, fpLen: c.fp.Len(), fpSum: c.fp.Sum(),
 		dev: c.key.dev, ino: c.key.ino, path: c.path, seen: now, size: c.size,
 		pos: start, emitted: start, committed: start,
-		bound: true, start: f.firstScan, want: c.size > start,
+		bound: true, start: f.firstScan, want: c.size > start, gz: f.isGzip(c.path),
 	}
+	r.want = r.want || r.gz
 	c.claimed = true
 	if start > 0 {
 		f.log.Debug("new file; existing content skipped (StartAt is StartEnd)", "path", c.path, "offset", start)
