@@ -65,7 +65,7 @@ func (f *File) closeOlder(now time.Time) {
 	recs := f.recs
 	f.mu.Unlock()
 	for _, r := range recs {
-		if r.f != nil && r.atEOF && r.r == r.w && now.Sub(r.grown) >= f.cfg.CloseOlder {
+		if r.f != nil && r.atEOF && r.lines.Buffered() == 0 && now.Sub(r.grown) >= f.cfg.CloseOlder {
 			f.log.Debug("closing a file that has not grown for CloseOlder", "path", r.path)
 			f.closeRec(r)
 		}

@@ -18,6 +18,7 @@ import (
 	"github.com/bmatcuk/doublestar/v4"
 
 	"github.com/logpipe/logpipe"
+	"github.com/logpipe/logpipe/codec"
 	"github.com/logpipe/logpipe/internal/fingerprint"
 )
 
@@ -34,10 +35,10 @@ const (
 	StartEnd
 )
 
-// TagLineTruncated is the tag the File input adds to an event whose line
-// was longer than FileConfig.MaxLineBytes and was cut there. It is the same
-// tag the Reader input uses.
-const TagLineTruncated = "_linetruncated"
+// TagLineTruncated is the tag the File and Reader inputs add to an event
+// whose line was longer than their MaxLineBytes and was cut there
+// (codec.TagLineTruncated).
+const TagLineTruncated = codec.TagLineTruncated
 
 // FileConfig configures a File input. The zero value of every field except
 // Paths means the documented default.
@@ -163,6 +164,19 @@ type FileConfig struct {
 	// Multiline joins lines into events (for example a traceback and the
 	// line it belongs to). Default: nil, one event per line.
 	Multiline *MultilineConfig
+	// Charset is the character set of the files, converted to UTF-8
+	// (Logstash's codec => plain { charset => ... }): an IANA name such as
+	// "ISO-8859-1", "Windows-1252" or "Shift_JIS" (see codec.NewCharset).
+	// It must be ASCII-compatible (not UTF-16 or UTF-32), so that lines
+	// and offsets are found in the file's own bytes. Default: UTF-8, with
+	// invalid bytes replaced by U+FFFD.
+	Charset string
+	// Codec turns each line (or multiline event) into an event:
+	// codec.Plain puts it in "message", codec.JSONLines decodes it as a
+	// JSON object. The input then adds PathField, HostField and its
+	// metadata, and the Timestamp when the codec set none.
+	// Default: codec.Plain.
+	Codec codec.Decoder
 
 	// PathField is where the file's absolute path goes: "[log][file][path]"
 	// (ECS, Logstash 8; the default) or "path" (Logstash 7). It must be a
@@ -312,7 +326,7 @@ const (
 type File struct {
 	cfg       FileConfig
 	log       *slog.Logger
-	ml        *multiline
+	ml        *codec.Multiline
 	cp        Checkpointer
 	pathSegs  []string
 	hostSegs  []string
@@ -321,8 +335,9 @@ type File struct {
 	readSize  int
 	bufLimit  int
 	ckptEvery time.Duration
-	delim     []byte
-	crlf      bool // the delimiter is "\n": a "\r" before it is removed too
+	line      *codec.Line
+	dec       codec.Decoder
+	plain     bool // dec is codec.Plain: events are built without it
 	// exitAfterRead: Read returns io.EOF once the first scan's files are read.
 	exitAfterRead bool
 
@@ -466,8 +481,6 @@ func NewFile(cfg FileConfig) (*File, error) {
 	if f.cfg.Delimiter == "" {
 		f.cfg.Delimiter = "\n"
 	}
-	f.delim = []byte(f.cfg.Delimiter)
-	f.crlf = f.cfg.Delimiter == "\n"
 	f.exitAfterRead = !cfg.Follow && !cfg.NoExitAfterRead
 	if cfg.IgnoreOlder < 0 {
 		return nil, fmt.Errorf("input: file: IgnoreOlder %v is negative", cfg.IgnoreOlder)
@@ -509,10 +522,22 @@ func NewFile(cfg FileConfig) (*File, error) {
 		}
 	}
 	if cfg.Multiline != nil {
-		if f.ml, err = newMultiline(cfg.Multiline); err != nil {
-			return nil, err
+		if f.ml, err = codec.NewMultiline(*cfg.Multiline); err != nil {
+			return nil, fmt.Errorf("input: file: %w", err)
 		}
 	}
+	cs, err := codec.NewCharset(cfg.Charset)
+	if err != nil {
+		return nil, fmt.Errorf("input: file: %w", err)
+	}
+	if f.line, err = codec.NewLine(codec.LineConfig{Delimiter: f.cfg.Delimiter, MaxBytes: f.cfg.MaxLineBytes, Charset: cs}); err != nil {
+		return nil, fmt.Errorf("input: file: %w", err)
+	}
+	f.dec = cfg.Codec
+	if f.dec == nil {
+		f.dec = codec.Plain{}
+	}
+	_, f.plain = f.dec.(codec.Plain)
 	f.log = cfg.Logger
 	if f.log == nil {
 		f.log = slog.Default()
@@ -676,9 +701,9 @@ func (f *File) start(ctx context.Context) error {
 	f.mu.Lock()
 	for _, p := range positions {
 		f.recs = append(f.recs, &tracked{
-			id: p.ID, fpLen: p.FingerprintLen, fpSum: p.Fingerprint, dev: p.Device, ino: p.Inode,
-			path: p.Path, pos: p.Offset, emitted: p.Offset, committed: p.Offset, seen: p.Seen,
-			loaded: true,
+			recShared: recShared{id: p.ID, fpLen: p.FingerprintLen, fpSum: p.Fingerprint, dev: p.Device, ino: p.Inode,
+				path: p.Path, committed: p.Offset},
+			pos: p.Offset, emitted: p.Offset, seen: p.Seen, loaded: true,
 		})
 	}
 	f.lastSave = time.Now()
@@ -910,11 +935,41 @@ func (b *batchBuilder) eventID(id string, off int64) string {
 	return unsafe.String(&b.ids[start], len(b.ids)-start)
 }
 
-// emit adds one event built from j, read from rec, to the batch.
-func (f *File) emit(b *batchBuilder, r *tracked, j joined, now time.Time) {
+// emit adds one event built from fr, read from r, to the batch.
+func (f *File) emit(b *batchBuilder, r *tracked, fr codec.Frame, now time.Time) {
 	e := b.newEvent()
-	e.Timestamp = now
-	msg := logpipe.KV{Key: "message", Value: logpipe.StringValue(j.text)}
+	if f.plain {
+		f.buildPlain(b, e, r, fr)
+	} else {
+		f.dec.Decode(e, fr)
+		fields := e.Fields()
+		b.setNested(fields, f.pathSegs, logpipe.StringValue(r.path))
+		b.setNested(fields, f.hostSegs, logpipe.StringValue(f.cfg.Host))
+		meta := e.Meta()
+		meta.Set(MetaFileID, logpipe.StringValue(r.id))
+		meta.Set(MetaOffset, logpipe.IntValue(fr.Start))
+		meta.Set(MetaID, logpipe.StringValue(b.eventID(r.id, fr.Start)))
+	}
+	if e.Timestamp.IsZero() {
+		e.Timestamp = now
+	}
+	codec.Tag(e, fr)
+	if len(b.events) == 0 {
+		b.first = now
+	}
+	b.events = append(b.events, e)
+	if n := len(b.ends); n > 0 && b.ends[n-1].rec == r {
+		b.ends[n-1].off = fr.End
+	} else {
+		b.ends = append(b.ends, recEnd{r, fr.End})
+	}
+	r.emitted = fr.End
+}
+
+// buildPlain builds the event of codec.Plain with fields carved from the
+// batch's slabs: the fast path.
+func (f *File) buildPlain(b *batchBuilder, e *logpipe.Event, r *tracked, fr codec.Frame) {
+	msg := logpipe.KV{Key: "message", Value: logpipe.StringValue(fr.Text)}
 	if f.pathSegs[0] != f.hostSegs[0] {
 		// Build the top level with its exact size: one allocation for the
 		// keys instead of three growths.
@@ -931,26 +986,7 @@ func (f *File) emit(b *batchBuilder, r *tracked, j joined, now time.Time) {
 	}
 	meta := b.kvs(3, 0)
 	meta[0] = logpipe.KV{Key: MetaFileID, Value: logpipe.StringValue(r.id)}
-	meta[1] = logpipe.KV{Key: MetaOffset, Value: logpipe.IntValue(j.start)}
-	meta[2] = logpipe.KV{Key: MetaID, Value: logpipe.StringValue(b.eventID(r.id, j.start))}
+	meta[1] = logpipe.KV{Key: MetaOffset, Value: logpipe.IntValue(fr.Start)}
+	meta[2] = logpipe.KV{Key: MetaID, Value: logpipe.StringValue(b.eventID(r.id, fr.Start))}
 	e.Meta().Adopt(meta)
-	if j.truncated {
-		e.TagFailure(TagLineTruncated)
-	}
-	if j.lines > 1 {
-		e.AddTag(TagMultiline)
-	}
-	if j.limitTag != "" {
-		e.AddTag(j.limitTag)
-	}
-	if len(b.events) == 0 {
-		b.first = now
-	}
-	b.events = append(b.events, e)
-	if n := len(b.ends); n > 0 && b.ends[n-1].rec == r {
-		b.ends[n-1].off = j.end
-	} else {
-		b.ends = append(b.ends, recEnd{r, j.end})
-	}
-	r.emitted = j.end
 }

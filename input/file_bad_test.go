@@ -287,7 +287,7 @@ func TestNewFileErrors(t *testing.T) {
 		{"same fields", FileConfig{Paths: []string{"x"}, PathField: "h", HostField: "h"}},
 		{"multiline no pattern", FileConfig{Paths: []string{"x"}, Multiline: &MultilineConfig{}}},
 		{"multiline bad pattern", FileConfig{Paths: []string{"x"}, Multiline: &MultilineConfig{Pattern: "(?<=x)"}}},
-		{"multiline bad what", FileConfig{Paths: []string{"x"}, Multiline: &MultilineConfig{Pattern: "x", What: 9}}},
+		{"multiline bad what", FileConfig{Paths: []string{"x"}, Multiline: &MultilineConfig{Pattern: "x", What: "sideways"}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

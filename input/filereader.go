@@ -6,26 +6,20 @@ import (
 	"errors"
 	"io"
 	"os"
-	"strings"
 	"time"
-	"unicode/utf8"
 
+	"github.com/logpipe/logpipe/codec"
 	"github.com/logpipe/logpipe/internal/fingerprint"
 )
 
 // tracked is one file the input knows: found by a scan, or loaded from the
-// checkpoint. Fields marked "mu" are written with File.mu held (they are
-// read by save from other goroutines); the others belong to the goroutine
-// calling Read.
+// checkpoint. The fields of its recShared are written with File.mu held
+// (save and the AckFuncs read them from other goroutines); the others
+// belong to the goroutine calling Read.
 type tracked struct {
-	id        string // mu: stable identity
-	fpLen     int    // mu: length of the fingerprint fpSum covers
-	fpSum     string // mu
-	dev, ino  uint64 // mu
-	path      string // mu
-	seen      time.Time
-	committed int64 // mu: end of the last acknowledged event
+	recShared
 
+	seen    time.Time
 	fp      fingerprint.Fingerprint // first bytes; empty for a loaded, unmatched position
 	loaded  bool                    // from the checkpoint, not yet matched by a scan
 	bound   bool                    // found by the latest scan
@@ -36,21 +30,15 @@ type tracked struct {
 	stale   bool                    // its content changed under an open descriptor
 	corrupt bool                    // could not be read to its end (a damaged .gz)
 
-	// Read-to-end mode, written with File.mu held: the offset the file was
-	// read to (doneEnd, once doneOK), and whether FileCompletedAction ran.
-	doneEnd   int64
-	doneOK    bool
-	completed bool
-	f         *os.File
-	src       io.Reader // f, or a gzip reader over it
-	gz        bool      // read through gzip (a .gz file in read-to-end mode)
-	buf       []byte
-	r, w      int
-	pos       int64 // offset of buf[r]: the next line starts here
-	emitted   int64 // end of the last event emitted
-	atEOF     bool
-	grown     time.Time // when a read last returned data
-	size      int64     // size at the latest scan
+	f       *os.File
+	src     io.Reader // f, or a gzip reader over it
+	gz      bool      // read through gzip (a .gz file in read-to-end mode)
+	lines   *codec.Lines
+	pos     int64 // the next line starts here
+	emitted int64 // end of the last event emitted
+	atEOF   bool
+	grown   time.Time // when a read last returned data (or the file was opened)
+	size    int64     // size at the latest scan
 
 	// The last bytes read (up to len(tail)), ending at offset readEnd:
 	// they tell the copy copytruncate made of this file from another file
@@ -59,18 +47,30 @@ type tracked struct {
 	tailLen int
 	readEnd int64
 
-	skipping   bool    // discarding the rest of an over-long line
-	long       rawLine // the kept part of that line, emitted at its end
 	warnedLong bool
-	chunk      string // a string copy of buf[chunkAt:chunkAt+len(chunk)]
-	chunkAt    int
-	chunkBad   bool // chunk holds invalid UTF-8
-	ml         mlBuffer
+	ml         codec.MultilineState
+}
+
+// recShared is the part of a tracked file that is guarded by File.mu.
+type recShared struct {
+	id        string // stable identity
+	fpLen     int    // length of the fingerprint fpSum covers
+	fpSum     string
+	dev, ino  uint64
+	path      string
+	committed int64 // end of the last acknowledged event
+
+	// Read-to-end mode: the offset the file was read to (doneEnd, once
+	// doneOK), and whether FileCompletedAction ran.
+	doneEnd   int64
+	doneOK    bool
+	completed bool
 }
 
 func (r *tracked) dropBuffer() {
-	r.r, r.w = 0, 0
-	r.chunk = ""
+	if r.lines != nil {
+		r.lines.Drop()
+	}
 	r.atEOF = false
 }
 
@@ -159,6 +159,9 @@ func (f *File) open(r *tracked) bool {
 	}
 	r.f, r.src = fh, src
 	r.grown = time.Now()
+	if r.lines == nil || r.lines.Pos() != r.pos {
+		r.lines = f.line.NewLines(r.pos)
+	}
 	r.dropBuffer()
 	f.openFiles++
 	f.stats.opened.Add(1)
@@ -174,7 +177,7 @@ func (f *File) closeIdle(keep *tracked) bool {
 	f.mu.Unlock()
 	var victim *tracked
 	for _, r := range recs {
-		if r == keep || r.f == nil || !r.atEOF || r.r != r.w {
+		if r == keep || r.f == nil || !r.atEOF || r.lines.Buffered() != 0 {
 			continue
 		}
 		if victim == nil || r.grown.Before(victim.grown) {
@@ -194,33 +197,28 @@ func (f *File) readRec(b *batchBuilder, r *tracked, now time.Time) {
 		return
 	}
 	for b.len() < f.cfg.MaxBatch {
-		if f.nextLine(b, r, now) {
+		if fr, ok := r.lines.Next(); ok {
+			r.pos = fr.End
+			f.frame(b, r, fr, now)
 			continue
 		}
+		r.pos = r.lines.Pos()
 		// Need more data.
-		if r.r > 0 {
-			// What is left is part of one line: cheap to move.
-			copy(r.buf, r.buf[r.r:r.w])
-			r.w -= r.r
-			r.r = 0
-			r.chunk = ""
+		n, err := r.lines.Fill(r.src)
+		if errors.Is(err, codec.ErrLineBuffer) {
+			// Not expected: lines are cut at MaxLineBytes before the
+			// buffer fills. Give up on the file rather than grow.
+			f.log.Error("line buffer full; file skipped", "path", r.path)
+			f.stats.unreadable.Add(1)
+			f.closeRec(r)
+			r.stale = true
+			return
 		}
-		if r.w == len(r.buf) {
-			if !r.grow(f.readSize, f.bufLimit) {
-				// Not expected: nextLine cuts lines at MaxLineBytes before
-				// the buffer fills. Give up on the file rather than grow.
-				f.log.Error("line buffer full; file skipped", "path", r.path)
-				f.stats.unreadable.Add(1)
-				f.closeRec(r)
-				r.stale = true
-				return
-			}
-		}
-		n, err := r.src.Read(r.buf[r.w:])
 		if n > 0 {
 			if !f.samePrefix(r) {
 				// The file was truncated (and maybe refilled) under us: what
 				// was just read may be new content at an old offset.
+				r.lines.Unread(n)
 				f.stats.truncations.Add(1)
 				f.log.Warn("file truncated while reading; rescanning", "path", r.path)
 				r.stale = true
@@ -230,13 +228,14 @@ func (f *File) readRec(b *batchBuilder, r *tracked, now time.Time) {
 				}
 				return
 			}
-			r.w += n
-			r.tailLen = copy(r.tail[:], r.buf[max(0, r.w-len(r.tail)):r.w])
-			r.readEnd = r.pos + int64(r.w-r.r)
+			r.tailLen = copy(r.tail[:], r.lines.Last(len(r.tail)))
+			r.readEnd = r.lines.ReadEnd()
 			r.atEOF = false
 			r.grown = now
 			f.stats.bytes.Add(int64(n))
-			continue
+			if err == nil {
+				continue
+			}
 		}
 		if err != nil && !errors.Is(err, io.EOF) && r.gz {
 			// What was decompressed is read; the rest of the file is lost
@@ -255,27 +254,15 @@ func (f *File) readRec(b *batchBuilder, r *tracked, now time.Time) {
 			}
 			return
 		}
+		if n > 0 {
+			continue // data and io.EOF together: frame the data first
+		}
 		r.atEOF = true
 		if !f.cfg.Follow || r.gone {
 			f.finishRec(b, r, now)
 		}
 		return
 	}
-}
-
-func (r *tracked) grow(readSize, limit int) bool {
-	if len(r.buf) >= limit {
-		return false
-	}
-	n := max(readSize, 2*len(r.buf))
-	n = min(n, limit)
-	nb := make([]byte, n)
-	copy(nb, r.buf[r.r:r.w])
-	r.w -= r.r
-	r.r = 0
-	r.buf = nb
-	r.chunk = ""
-	return true
 }
 
 // samePrefix reports whether r's open file still starts with the bytes it
@@ -292,69 +279,6 @@ func (f *File) samePrefix(r *tracked) bool {
 	return got == n && (err == nil || errors.Is(err, io.EOF)) && bytes.Equal(f.fpBuf[:n], r.fp.Bytes())
 }
 
-// nextLine consumes one line from r's buffer, if a whole one is there, and
-// reports whether it did.
-func (f *File) nextLine(b *batchBuilder, r *tracked, now time.Time) bool {
-	data := r.buf[r.r:r.w]
-	if len(data) == 0 {
-		return false
-	}
-	dl := len(f.delim)
-	i := f.index(data)
-	if r.skipping {
-		if i < 0 {
-			// Keep what may be the start of a delimiter cut by the read.
-			n := max(len(data)-(dl-1), 0)
-			r.pos += int64(n)
-			r.r += n
-			return false
-		}
-		r.pos += int64(i + dl)
-		r.r += i + dl
-		r.skipping = false
-		l := r.long
-		l.end = r.pos
-		r.long = rawLine{}
-		f.line(b, r, l, now)
-		return true
-	}
-	max := f.cfg.MaxLineBytes
-	if i < 0 {
-		if len(data) <= max+dl-1 {
-			return false
-		}
-		// Over-long line without its end in sight: keep the first max
-		// bytes, skip the rest as it arrives.
-		r.long = rawLine{text: f.toText(data[:max], true), start: r.pos, truncated: true}
-		f.noteLong(r)
-		n := len(data) - (dl - 1)
-		r.pos += int64(n)
-		r.r += n
-		r.skipping = true
-		return true
-	}
-	l := rawLine{start: r.pos, end: r.pos + int64(i+dl)}
-	if i > max {
-		l.text = f.toText(data[:max], true)
-		l.truncated = true
-		f.noteLong(r)
-	} else {
-		l.text = f.text(r, r.r, r.r+i)
-	}
-	r.r += i + dl
-	r.pos = l.end
-	f.line(b, r, l, now)
-	return true
-}
-
-// index returns the index of the first delimiter in data, or -1.
-func (f *File) index(data []byte) int {
-	if len(f.delim) == 1 {
-		return bytes.IndexByte(data, f.delim[0])
-	}
-	return bytes.Index(data, f.delim)
-}
-
 func (f *File) noteLong(r *tracked) {
 	f.stats.truncated.Add(1)
 	if !r.warnedLong {
@@ -364,51 +288,18 @@ func (f *File) noteLong(r *tracked) {
 	}
 }
 
-// text returns buf[a:b] as a string without a trailing "\r" (with the
-// "\n" delimiter), sharing one string allocation among the lines of each
-// read.
-func (f *File) text(r *tracked, a, b int) string {
-	if a < r.chunkAt || b > r.chunkAt+len(r.chunk) {
-		end := r.w
-		if j := bytes.LastIndex(r.buf[a:r.w], f.delim); j >= 0 {
-			end = a + j + len(f.delim)
-		}
-		r.chunk = string(r.buf[a:end])
-		r.chunkAt = a
-		r.chunkBad = !utf8.ValidString(r.chunk)
-	}
-	s := r.chunk[a-r.chunkAt : b-r.chunkAt]
-	if n := len(s); f.crlf && n > 0 && s[n-1] == '\r' {
-		s = s[:n-1]
-	}
-	if r.chunkBad && !utf8.ValidString(s) {
-		s = strings.ToValidUTF8(s, "\uFFFD")
-	}
-	return s
-}
-
-// toText copies b into a valid UTF-8 string without a trailing "\r".
-// A cut line may end in the middle of a character; that character becomes
-// U+FFFD.
-func (f *File) toText(b []byte, cut bool) string {
-	if !cut && f.crlf {
-		b = bytes.TrimSuffix(b, []byte{'\r'})
-	}
-	if utf8.Valid(b) {
-		return string(b)
-	}
-	return strings.ToValidUTF8(string(b), "\uFFFD")
-}
-
-// line passes one physical line through multiline joining (if configured)
-// and emits the events it completes.
-func (f *File) line(b *batchBuilder, r *tracked, l rawLine, now time.Time) {
+// frame passes one physical line through multiline joining (if
+// configured) and emits the events it completes.
+func (f *File) frame(b *batchBuilder, r *tracked, fr codec.Frame, now time.Time) {
 	b.lines++
+	if fr.Truncated {
+		f.noteLong(r)
+	}
 	if f.ml == nil {
-		f.emit(b, r, joined{text: l.text, start: l.start, end: l.end, lines: 1, truncated: l.truncated}, now)
+		f.emit(b, r, fr, now)
 		return
 	}
-	out, n := f.ml.push(&r.ml, l, now)
+	out, n := f.ml.Push(&r.ml, fr, now)
 	for k := range n {
 		f.emit(b, r, out[k], now)
 	}
@@ -419,21 +310,18 @@ func (f *File) line(b *batchBuilder, r *tracked, l rawLine, now time.Time) {
 // multiline event. It is used in read-to-end mode and for files that are
 // gone. In read-to-end mode it marks r done.
 func (f *File) finishRec(b *batchBuilder, r *tracked, now time.Time) {
-	if r.skipping {
-		r.skipping = false
-		l := r.long
-		l.end = r.pos
-		r.long = rawLine{}
-		f.line(b, r, l, now)
+	if r.lines != nil {
+		for {
+			fr, ok := r.lines.Flush()
+			if !ok {
+				break
+			}
+			r.pos = fr.End
+			f.frame(b, r, fr, now)
+		}
 	}
-	if data := r.buf[r.r:r.w]; len(data) > 0 {
-		l := rawLine{text: f.toText(data, false), start: r.pos, end: r.pos + int64(len(data))}
-		r.pos = l.end
-		r.r = r.w
-		f.line(b, r, l, now)
-	}
-	if f.ml != nil && !r.ml.empty() {
-		f.emit(b, r, r.ml.flush(""), now)
+	if f.ml != nil && r.ml.Pending() {
+		f.emit(b, r, r.ml.Flush(), now)
 	}
 	if !f.cfg.Follow {
 		r.done = true
@@ -455,8 +343,8 @@ func (f *File) flushTimedOut(b *batchBuilder, now time.Time) {
 	recs := f.recs
 	f.mu.Unlock()
 	for _, r := range recs {
-		if !r.ml.empty() && !now.Before(r.ml.last.Add(f.ml.timeout)) {
-			f.emit(b, r, r.ml.flush(""), now)
+		if r.ml.Pending() && !now.Before(r.ml.Deadline(f.ml)) {
+			f.emit(b, r, r.ml.Flush(), now)
 		}
 	}
 }
@@ -471,8 +359,8 @@ func (f *File) multilineDeadline() (time.Time, bool) {
 	recs := f.recs
 	f.mu.Unlock()
 	for _, r := range recs {
-		if !r.ml.empty() {
-			t := r.ml.last.Add(f.ml.timeout)
+		if r.ml.Pending() {
+			t := r.ml.Deadline(f.ml)
 			if !found || t.Before(d) {
 				d, found = t, true
 			}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/bmatcuk/doublestar/v4"
 
+	"github.com/logpipe/logpipe/codec"
 	"github.com/logpipe/logpipe/internal/fingerprint"
 )
 
@@ -295,9 +296,8 @@ func (f *File) moveTo(r *tracked, c *candidate, now time.Time) {
 	}
 	f.mu.Unlock()
 	r.pos, r.emitted = pos, min(r.emitted, pos)
-	r.ml = mlBuffer{}
+	r.ml = codec.MultilineState{}
 	r.dropBuffer()
-	r.skipping = false
 	r.stale = false
 	f.bind(r, c, now)
 }
@@ -338,9 +338,9 @@ func (f *File) newRec(c *candidate, start int64, now time.Time) *tracked {
 	idb = binary.BigEndian.AppendUint64(idb, c.key.dev)
 	idb = binary.BigEndian.AppendUint64(idb, c.key.ino)
 	r := &tracked{
-		id: fingerprint.SumBytes(idb), fp: c.fp, fpLen: c.fp.Len(), fpSum: c.fp.Sum(),
-		dev: c.key.dev, ino: c.key.ino, path: c.path, seen: now, size: c.size,
-		pos: start, emitted: start, committed: start,
+		recShared: recShared{id: fingerprint.SumBytes(idb), fpLen: c.fp.Len(), fpSum: c.fp.Sum(),
+			dev: c.key.dev, ino: c.key.ino, path: c.path, committed: start},
+		fp: c.fp, seen: now, size: c.size, pos: start, emitted: start,
 		bound: true, start: f.firstScan, want: c.size > start, gz: f.isGzip(c.path),
 	}
 	r.want = r.want || r.gz
