@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/logpipe/logpipe/codec"
 )
 
 func mkdirWrite(t *testing.T, path, data string) {
@@ -313,5 +315,40 @@ func TestFileNoExitAfterRead(t *testing.T) {
 	defer cancel()
 	if _, _, err := in.Read(ctx); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("Read after all files: err = %v, want the context's error (no io.EOF)", err)
+	}
+}
+
+func TestFileCharsetAndCodec(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "latin1.log")
+	writeFile(t, p, "caf\xe9 cr\xe8me\n\xa3 5\n")
+	evs := drain(t, newFile(t, FileConfig{Paths: []string{p}, Charset: "ISO-8859-1"}))
+	if got := messages(evs); !slices.Equal(got, []string{"café crème", "£ 5"}) {
+		t.Fatalf("read %q", got)
+	}
+	if off, _ := get(t, evs[1], "[@metadata][offset]").Int(); off != 11 {
+		t.Fatalf("offset of line 2 = %v, want 11 (bytes of the file, not of the UTF-8 text)", off)
+	}
+	if _, err := NewFile(FileConfig{Paths: []string{p}, Charset: "UTF-16LE"}); err == nil {
+		t.Fatal("UTF-16 accepted for files")
+	}
+	if _, err := NewFile(FileConfig{Paths: []string{p}, Charset: "no-such"}); err == nil {
+		t.Fatal("unknown charset accepted")
+	}
+
+	j := filepath.Join(dir, "events.json")
+	writeFile(t, j, `{"level":"warn","@timestamp":"2024-05-06T07:08:09Z"}`+"\nnot json\n")
+	evs = drain(t, newFile(t, FileConfig{Paths: []string{j}, Codec: codec.JSONLines{}}))
+	if len(evs) != 2 {
+		t.Fatalf("%d events", len(evs))
+	}
+	if lvl := get(t, evs[0], "level"); lvl.Str() != "warn" || evs[0].Timestamp.Year() != 2024 {
+		t.Fatalf("decoded event %s", evs[0])
+	}
+	if path := get(t, evs[0], "[log][file][path]"); path.Str() != j {
+		t.Fatalf("path %v", path)
+	}
+	if id := get(t, evs[1], "[@metadata][id]"); id.Str() == "" || !evs[1].HasTag(codec.TagJSONParseFailure) || evs[1].Message() != "not json" {
+		t.Fatalf("undecodable line: %s", evs[1])
 	}
 }
