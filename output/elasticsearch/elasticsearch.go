@@ -260,13 +260,10 @@ var _ logpipe.Output = (*Output)(nil)
 // invalid template, an unknown action, or update/delete without DocumentID
 // is an error; no error quotes an address or a credential.
 func New(cfg Config) (*Output, error) {
-	es, err := newOutput(cfg)
-	if err != nil {
-		return nil, fmt.Errorf("elasticsearch: %w", err)
-	}
-	return es, nil
+	return newOutput(cfg)
 }
 
+// newOutput is New; every error it returns starts with "elasticsearch: ".
 func newOutput(cfg Config) (*Output, error) {
 	es := &Output{
 		action:      cfg.Action,
@@ -283,13 +280,13 @@ func newOutput(cfg Config) (*Output, error) {
 		es.action = ActionIndex
 	case ActionIndex, ActionCreate, ActionUpdate, ActionDelete:
 	default:
-		return nil, fmt.Errorf("unknown Action %q (want index, create, update or delete)", cfg.Action)
+		return nil, fmt.Errorf("elasticsearch: unknown Action %q (want index, create, update or delete)", cfg.Action)
 	}
 	if (es.action == ActionUpdate || es.action == ActionDelete) && cfg.DocumentID == "" {
-		return nil, fmt.Errorf("Action %q needs a DocumentID", es.action)
+		return nil, fmt.Errorf("elasticsearch: Action %q needs a DocumentID", es.action)
 	}
 	if cfg.DocAsUpsert && es.action != ActionUpdate {
-		return nil, errors.New("DocAsUpsert needs Action update")
+		return nil, errors.New("elasticsearch: DocAsUpsert needs Action update")
 	}
 	if es.timeout == 0 {
 		es.timeout = 60 * time.Second
@@ -298,7 +295,7 @@ func newOutput(cfg Config) (*Output, error) {
 		es.flushBytes = 5 << 20
 	}
 	if es.flushBytes < 0 || es.maxEvents < 0 || cfg.MaxInFlight < 0 {
-		return nil, errors.New("FlushBytes, MaxBatchEvents and MaxInFlight must not be negative")
+		return nil, errors.New("elasticsearch: FlushBytes, MaxBatchEvents and MaxInFlight must not be negative")
 	}
 	inflight := cfg.MaxInFlight
 	if inflight == 0 {
@@ -315,22 +312,22 @@ func newOutput(cfg Config) (*Output, error) {
 	}
 	var err error
 	if es.index, err = logpipe.ParseTemplate(indexTpl); err != nil {
-		return nil, fmt.Errorf("Index: %w", err)
+		return nil, fmt.Errorf("elasticsearch: Index: %w", err)
 	}
 	if es.index.IsStatic() {
 		if err := checkIndexName(es.index.String()); err != nil {
-			return nil, fmt.Errorf("Index: %w", err)
+			return nil, fmt.Errorf("elasticsearch: Index: %w", err)
 		}
 		es.indexStatic = appendJSONString(nil, []byte(es.index.String()))
 	}
 	if cfg.DocumentID != "" {
 		if es.docID, err = logpipe.ParseTemplate(cfg.DocumentID); err != nil {
-			return nil, fmt.Errorf("DocumentID: %w", err)
+			return nil, fmt.Errorf("elasticsearch: DocumentID: %w", err)
 		}
 	}
 	if cfg.Routing != "" {
 		if es.routing, err = logpipe.ParseTemplate(cfg.Routing); err != nil {
-			return nil, fmt.Errorf("Routing: %w", err)
+			return nil, fmt.Errorf("elasticsearch: Routing: %w", err)
 		}
 	}
 	es.actionPrefix = []byte(`{"` + es.action + `":{"_index":`)
@@ -338,7 +335,7 @@ func newOutput(cfg Config) (*Output, error) {
 	if cfg.Transport != nil {
 		if len(cfg.Addresses) > 0 || cfg.Username != "" || cfg.Password != "" || cfg.APIKey != "" ||
 			cfg.ServiceToken != "" || cfg.CACertFile != "" || cfg.InsecureSkipVerify {
-			return nil, errors.New("set either Transport or the connection fields, not both")
+			return nil, errors.New("elasticsearch: set either Transport or the connection fields, not both")
 		}
 		es.transport = cfg.Transport
 	} else {
