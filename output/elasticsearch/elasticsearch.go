@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/elastic/elastic-transport-go/v8/elastictransport"
-	"github.com/elastic/go-elasticsearch/v8/esapi"
 	"github.com/logpipe/logpipe"
 	"github.com/valyala/fastjson"
 )
@@ -203,7 +202,7 @@ type Output struct {
 	docID       *logpipe.Template
 	routing     *logpipe.Template
 	docAsUpsert bool
-	pipeline    string
+	bulkURL     string // "/_bulk", with ?pipeline= when Pipeline is set
 	timeout     time.Duration
 	flushBytes  int
 	maxEvents   int
@@ -268,7 +267,7 @@ func newOutput(cfg Config) (*Output, error) {
 	es := &Output{
 		action:      cfg.Action,
 		docAsUpsert: cfg.DocAsUpsert,
-		pipeline:    cfg.Pipeline,
+		bulkURL:     "/_bulk",
 		timeout:     cfg.Timeout,
 		flushBytes:  cfg.FlushBytes,
 		maxEvents:   cfg.MaxBatchEvents,
@@ -329,6 +328,9 @@ func newOutput(cfg Config) (*Output, error) {
 		if es.routing, err = logpipe.ParseTemplate(cfg.Routing); err != nil {
 			return nil, fmt.Errorf("elasticsearch: Routing: %w", err)
 		}
+	}
+	if cfg.Pipeline != "" {
+		es.bulkURL += "?" + url.Values{"pipeline": {cfg.Pipeline}}.Encode()
 	}
 	es.actionPrefix = []byte(`{"` + es.action + `":{"_index":`)
 
@@ -555,7 +557,6 @@ func (es *Output) sendSpan(ctx context.Context, bb *bulkBuffer, lo, hi int, ws *
 	}
 }
 
-var gzipHeader = http.Header{"Content-Encoding": {"gzip"}}
 
 // do sends one _bulk request with body and returns the status and the
 // response body (valid until bb is reused). err is a transport error or
@@ -573,18 +574,26 @@ func (es *Output) do(ctx context.Context, bb *bulkBuffer, body []byte) (int, []b
 		defer cancel()
 	}
 	send := body
-	var hdr http.Header
 	if es.compress {
 		var err error
 		if send, err = bb.gzipBody(body); err != nil {
 			return 0, nil, fmt.Errorf("gzip bulk request: %w", err)
 		}
-		hdr = gzipHeader
 	}
 	es.requests.Add(1)
 	es.bytesSent.Add(uint64(len(send)))
-	req := esapi.BulkRequest{Body: bytes.NewReader(send), Pipeline: es.pipeline, Header: hdr}
-	res, err := req.Do(ctx, es.transport)
+	// The transport fills in the node's scheme, host and path prefix,
+	// and the credentials.
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, es.bulkURL, bytes.NewReader(send))
+	if err != nil {
+		return 0, nil, fmt.Errorf("bulk request: %w", err)
+	}
+	req.Header.Set("Content-Type", "application/x-ndjson")
+	req.Header.Set("Accept", "application/json")
+	if es.compress {
+		req.Header.Set("Content-Encoding", "gzip")
+	}
+	res, err := es.transport.Perform(req)
 	if err != nil {
 		return 0, nil, fmt.Errorf("bulk request: %w", err)
 	}
