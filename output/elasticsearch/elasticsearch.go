@@ -557,7 +557,6 @@ func (es *Output) sendSpan(ctx context.Context, bb *bulkBuffer, lo, hi int, ws *
 	}
 }
 
-
 // do sends one _bulk request with body and returns the status and the
 // response body (valid until bb is reused). err is a transport error or
 // a response that could not be read, both retryable.
