@@ -429,22 +429,50 @@ func (ws *writeState) failed(i int) bool { return ws.be != nil && ws.be.Err(i) !
 func (ws *writeState) done() bool { return ws.stop != nil || ws.whole != nil }
 
 // Write sends b with one _bulk request per chunk and reports the outcome
-// per event (see Output). Errors:
+// per event. Errors:
 //
-//   - nil: every event was accepted (a 409 on create with an id counts).
+//   - nil: every event was delivered.
 //   - *logpipe.BatchError: the failed events only; each error is an
 //     *ItemError or an unresolved template (ErrUnresolvedTemplate),
-//     wrapped with logpipe.Permanent unless retrying can help (item 429
-//     and 5xx, or a request-level failure after other events of the batch
-//     were delivered).
+//     wrapped with logpipe.Permanent when retrying cannot help.
 //   - a plain error: nothing was delivered and the whole batch may be
-//     retried (connection error, whole-request 429 or 5xx).
-//   - a Permanent error: the server refused the request itself (401, 403,
-//     a missing endpoint); retrying cannot help.
+//     retried.
+//   - a Permanent error: the server refused the request itself; retrying
+//     cannot help and the pipeline stops.
 //
-// Write does not modify b or keep it. A chunk refused with 413 (or a
-// whole-request 400) is split in halves and resent, down to single
-// documents, so one bad document does not hold back the others.
+// This is the one table of outcomes, following Logstash's elasticsearch
+// output. The request's status is looked at first:
+//
+//	request status                         outcome
+//	2xx with a complete answer             each item decides, see below
+//	2xx with an answer that is cut short,  every document of the request is retried;
+//	  not JSON, or has fewer or more         nothing is acknowledged (Warn, rate-limited)
+//	  items than documents sent
+//	413, 400                               the request is split in halves and resent; a single
+//	                                       document refused this way is a Permanent *ItemError
+//	429, 5xx except 501                    every document of the request is retried
+//	connection error, timeout              every document of the request is retried
+//	501 and any other status (401, 403,    Permanent error for the whole batch: the address is
+//	  404, 405, 1xx, 3xx, ...)               not a bulk endpoint, or the credentials are refused
+//
+// Then each item of a complete answer, in request order:
+//
+//	item status                            outcome
+//	200-299                                delivered
+//	409 with action create                 delivered (the id exists: a replay), counted in Duplicates
+//	400, 404                               Permanent *ItemError: dead letter
+//	409 with index, update or delete       Permanent *ItemError: dead letter (a version conflict
+//	                                         does not resolve itself; Logstash drops it)
+//	anything else: 429, 5xx, 401, 403,     retryable *ItemError: the document is sent again
+//	  413, other 4xx, 1xx, 3xx, no status,
+//	  a status that is not an integer
+//
+// When a request is retried after other chunks of the batch were
+// delivered, its documents and the later ones are reported as retryable
+// in a *logpipe.BatchError. Each Write with refused documents logs one
+// Warn line with their count and the first reason (at most one per 10 s).
+//
+// Write does not modify b or keep it.
 func (es *Output) Write(ctx context.Context, b logpipe.Batch) error {
 	if es.closed.Load() {
 		return logpipe.ErrClosed
@@ -652,32 +680,7 @@ const (
 )
 
 // itemOutcome maps the status of one item of a 2xx bulk answer to what
-// happens to its document. It follows Logstash's elasticsearch output:
-//
-//	item status                            outcome
-//	200-299                                delivered
-//	409 with action create                 delivered (the id exists: a replay), counted in Duplicates
-//	400, 404                               Permanent *ItemError: dead letter
-//	409 with index, update or delete       Permanent *ItemError: dead letter (a version conflict
-//	                                       does not resolve itself; Logstash drops it)
-//	anything else: 429, 5xx, 401, 403,     retryable *ItemError: the document is sent again
-//	  other 4xx, 1xx, 3xx, no status,
-//	  a status that is not an integer
-//
-// The whole request's status is handled before any item is looked at:
-//
-//	request status                         outcome
-//	2xx with a complete answer             the items decide, as above
-//	2xx with an answer that is cut short,  every document of the request is retried;
-//	  not JSON, or has fewer or more         nothing is acknowledged (logged at Warn)
-//	  items than documents sent
-//	413, 400                               the request is split in halves and resent; a single
-//	                                       document refused this way is a Permanent *ItemError
-//	429, 5xx except 501                    every document of the request is retried
-//	501 and any other status (401, 403,    Permanent error for the whole batch: the pipeline
-//	  404, 405, 1xx, 3xx, ...)               stops (the address is not a bulk endpoint, or the
-//	                                         credentials are refused)
-//	connection error, timeout              every document of the request is retried
+// happens to its document: the item table documented at Output.Write.
 func itemOutcome(status int, action string) int {
 	switch {
 	case status >= 200 && status < 300:
