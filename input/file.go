@@ -133,6 +133,20 @@ type FileConfig struct {
 	// exactly. Default: "\n".
 	Delimiter string
 
+	// NoNotify turns off change notifications (inotify on Linux, through
+	// github.com/fsnotify/fsnotify): files are then only polled, every
+	// PollInterval. With notifications (the default where the platform
+	// has them, in follow mode and with NoExitAfterRead), data written to
+	// a file is read as soon as it is reported, and a new, renamed or
+	// removed file brings the next scan forward; polling goes on, every
+	// NotifyPollInterval, for what notifications miss (network file
+	// systems, directories created under "**"). Use NoNotify on file
+	// systems that do not report changes if NotifyPollInterval is too slow.
+	NoNotify bool
+	// NotifyPollInterval is how often files are polled when notifications
+	// are on. Default: 5s.
+	NotifyPollInterval time.Duration
+
 	// PollInterval is how often, in follow mode, files are checked for new
 	// data and the globs are scanned for new, rotated and truncated files.
 	// Default: 200ms.
@@ -332,8 +346,6 @@ type File struct {
 	hostSegs  []string
 	patterns  []string
 	excludes  []string
-	readSize  int
-	bufLimit  int
 	ckptEvery time.Duration
 	line      *codec.Line
 	dec       codec.Decoder
@@ -353,6 +365,10 @@ type File struct {
 	firstScan bool
 	stat      map[string]statEntry     // what the last scan saw at each path
 	pending   map[fileKey]*pendingCopy // new files that may be copies
+	byPath    map[string]*tracked      // files found by the last scan
+	notify    *notifier                // nil: polling only
+	pollEvery time.Duration            // PollInterval, or NotifyPollInterval with notifications
+	lastScan  time.Time
 
 	mu       sync.Mutex // guards recs (the slice) and the fields marked "mu" in tracked
 	recs     []*tracked
@@ -379,6 +395,7 @@ type FileStats struct {
 	Truncations    int64 // files found truncated or replaced in place
 	Moved          int64 // files whose data was found under another inode (a copytruncate copy)
 	Skipped        int64 // files not read, or read only in part, on purpose; each is logged at Info with the reason
+	Notifications  int64 // change notifications received
 	Completed      int64 // files whose FileCompletedAction ran
 	CompleteErrors int64 // files whose FileCompletedAction failed (logged at Error)
 	Unreadable     int64 // paths skipped: not regular files, or failed to open or read
@@ -391,7 +408,7 @@ type FileStats struct {
 
 type fileStats struct {
 	lines, events, bytes, truncated, opened, open, truncations, unreadable               atomic.Int64
-	acked, nacked, saves, saveErrors, corrupt, moved, skipped, completed, completeErrors atomic.Int64
+	acked, nacked, saves, saveErrors, corrupt, moved, skipped, completed, completeErrors, notifications atomic.Int64
 }
 
 // Stats returns a snapshot of the input's counters. It is safe to call
@@ -404,7 +421,7 @@ func (f *File) Stats() FileStats {
 		Truncations: s.truncations.Load(), Moved: s.moved.Load(), Unreadable: s.unreadable.Load(),
 		Acked: s.acked.Load(), Nacked: s.nacked.Load(), Saves: s.saves.Load(),
 		SaveErrors: s.saveErrors.Load(), CorruptResets: s.corrupt.Load(), Skipped: s.skipped.Load(),
-		Completed: s.completed.Load(), CompleteErrors: s.completeErrors.Load(),
+		Completed: s.completed.Load(), CompleteErrors: s.completeErrors.Load(), Notifications: s.notifications.Load(),
 	}
 }
 
@@ -418,7 +435,7 @@ func NewFile(cfg FileConfig) (*File, error) {
 		return nil, errors.New("input: file: Paths is empty")
 	}
 	f := &File{cfg: cfg, warned: make(map[string]bool), firstScan: true,
-		stat: make(map[string]statEntry), pending: make(map[fileKey]*pendingCopy)}
+		stat: make(map[string]statEntry), pending: make(map[fileKey]*pendingCopy), byPath: make(map[string]*tracked)}
 	for _, p := range cfg.Paths {
 		abs, err := absGlob(p)
 		if err != nil {
@@ -444,6 +461,7 @@ func NewFile(cfg FileConfig) (*File, error) {
 		{"FlushInterval", &f.cfg.FlushInterval, 200 * time.Millisecond},
 		{"ForgetAfter", &f.cfg.ForgetAfter, 24 * time.Hour},
 		{"CloseOlder", &f.cfg.CloseOlder, time.Hour},
+		{"NotifyPollInterval", &f.cfg.NotifyPollInterval, 5 * time.Second},
 	} {
 		if *d.v < 0 {
 			return nil, fmt.Errorf("input: file: %s %v is negative", d.name, *d.v)
@@ -553,8 +571,7 @@ func NewFile(cfg FileConfig) (*File, error) {
 	default:
 		f.cp = &memoryCheckpoint{}
 	}
-	f.readSize = 128 << 10
-	f.bufLimit = f.cfg.MaxLineBytes + f.readSize
+	f.pollEvery = f.cfg.PollInterval
 	return f, nil
 }
 
@@ -661,6 +678,13 @@ func (f *File) Read(ctx context.Context) (logpipe.Batch, logpipe.AckFunc, error)
 				}
 				return nil, nil, ctx.Err()
 			case <-t.C:
+			case ev := <-f.notifyEvents():
+				t.Stop()
+				f.onEvent(ev, time.Now())
+			case err := <-f.notifyErrors():
+				t.Stop()
+				f.log.Debug("change notification error; scanning", "err", err)
+				f.scanSoon(time.Now())
 			}
 		}
 		if !time.Now().Before(f.nextScan) {
@@ -709,6 +733,7 @@ func (f *File) start(ctx context.Context) error {
 	f.lastSave = time.Now()
 	f.mu.Unlock()
 	f.started = true
+	f.startNotify()
 	f.scan(time.Now())
 	f.firstScan = false
 	return nil
@@ -820,6 +845,7 @@ func (f *File) Close(ctx context.Context) error {
 	f.mu.Lock()
 	f.closed = true
 	f.mu.Unlock()
+	f.closeNotify()
 	f.closeAll()
 	err := f.saveIfDirty(ctx)
 	f.complete(ctx)

@@ -221,6 +221,7 @@ func (f *File) readRec(b *batchBuilder, r *tracked, now time.Time) {
 				r.lines.Unread(n)
 				f.stats.truncations.Add(1)
 				f.log.Warn("file truncated while reading; rescanning", "path", r.path)
+				f.scanSoon(now)
 				r.stale = true
 				f.closeRec(r)
 				if !f.cfg.Follow {
@@ -258,6 +259,7 @@ func (f *File) readRec(b *batchBuilder, r *tracked, now time.Time) {
 			continue // data and io.EOF together: frame the data first
 		}
 		r.atEOF = true
+		r.want = false // until a scan or a notification sees it grow
 		if !f.cfg.Follow || r.gone {
 			f.finishRec(b, r, now)
 		}
