@@ -53,3 +53,14 @@ func TestDecoders(t *testing.T) {
 		})
 	}
 }
+
+func TestParseDecoder(t *testing.T) {
+	for name, want := range map[string]Decoder{"": Plain{}, "plain": Plain{}, "line": Plain{}, "json_lines": JSONLines{}, "json": JSONLines{}} {
+		if got, err := ParseDecoder(name); err != nil || got != want {
+			t.Errorf("ParseDecoder(%q) = %T, %v", name, got, err)
+		}
+	}
+	if _, err := ParseDecoder("rubydebug"); err == nil {
+		t.Error("rubydebug accepted as a decoder")
+	}
+}

@@ -22,19 +22,6 @@ import (
 	"github.com/logpipe/logpipe/internal/fingerprint"
 )
 
-// StartPosition says where the File input starts reading a file that has no
-// saved position.
-type StartPosition int
-
-const (
-	// StartBeginning reads files without a saved position from their first
-	// byte (Logstash's start_position => "beginning").
-	StartBeginning StartPosition = iota
-	// StartEnd skips what files without a saved position already hold when
-	// the input first finds them and reads only what is appended later.
-	StartEnd
-)
-
 // TagLineTruncated is the tag the File and Reader inputs add to an event
 // whose line was longer than their MaxLineBytes and was cut there
 // (codec.TagLineTruncated).
@@ -83,7 +70,7 @@ type FileConfig struct {
 	// synced write per batch. Default: 1s.
 	CheckpointInterval time.Duration
 	// ForgetAfter drops the saved position of a file that no scan has found
-	// for this long. Default: 24h.
+	// for this long. Default: 24h; negative: never.
 	ForgetAfter time.Duration
 
 	// Follow keeps reading files as they grow and finds new files, until
@@ -115,12 +102,13 @@ type FileConfig struct {
 	// they are found without a saved position (Logstash's ignore_older):
 	// in follow mode they are tracked from their end, so only what is
 	// appended later is read; in read-to-end mode they are not read. Each
-	// is logged at Info and counted in Stats().Skipped. Default: 0, no
-	// file is ignored.
+	// is logged at Info and counted in Stats().Skipped. Default (zero or
+	// negative): off, no file is ignored.
 	IgnoreOlder time.Duration
 	// CloseOlder closes, in follow mode, the descriptor of a file at its
 	// end that has not grown for this long (Logstash's close_older); the
-	// file is opened again when a scan sees it grow. Default: 1h.
+	// file is opened again when a scan sees it grow. Default: 1h;
+	// negative: never.
 	CloseOlder time.Duration
 	// FileSortBy and FileSortDirection order files found by the same scan,
 	// which are read in that order in read-to-end mode (Logstash's
@@ -144,7 +132,7 @@ type FileConfig struct {
 	// systems that do not report changes if NotifyPollInterval is too slow.
 	NoNotify bool
 	// NotifyPollInterval is how often files are polled when notifications
-	// are on. Default: 5s.
+	// are on. Default: 5s; negative: never (notifications alone).
 	NotifyPollInterval time.Duration
 
 	// PollInterval is how often, in follow mode, files are checked for new
@@ -206,35 +194,6 @@ type FileConfig struct {
 	// logged per line above Debug level.
 	Logger *slog.Logger
 }
-
-// CompletedAction is FileConfig.FileCompletedAction: what is done with a
-// file read to its end in read-to-end mode. The values are Logstash's.
-type CompletedAction string
-
-// The values of CompletedAction.
-const (
-	CompletedLog          CompletedAction = "log"
-	CompletedDelete       CompletedAction = "delete"
-	CompletedLogAndDelete CompletedAction = "log_and_delete"
-)
-
-// SortBy is FileConfig.FileSortBy. The values are Logstash's.
-type SortBy string
-
-// The values of SortBy.
-const (
-	SortByLastModified SortBy = "last_modified"
-	SortByPath         SortBy = "path"
-)
-
-// SortDirection is FileConfig.FileSortDirection. The values are Logstash's.
-type SortDirection string
-
-// The values of SortDirection.
-const (
-	SortAscending  SortDirection = "asc"
-	SortDescending SortDirection = "desc"
-)
 
 // Event metadata set by the File input, under @metadata.
 const (
@@ -407,7 +366,7 @@ type FileStats struct {
 }
 
 type fileStats struct {
-	lines, events, bytes, truncated, opened, open, truncations, unreadable               atomic.Int64
+	lines, events, bytes, truncated, opened, open, truncations, unreadable                              atomic.Int64
 	acked, nacked, saves, saveErrors, corrupt, moved, skipped, completed, completeErrors, notifications atomic.Int64
 }
 
@@ -453,56 +412,48 @@ func NewFile(cfg FileConfig) (*File, error) {
 		return nil, fmt.Errorf("input: file: unknown StartAt %d", cfg.StartAt)
 	}
 	for _, d := range []struct {
-		name string
-		v    *time.Duration
-		def  time.Duration
+		name  string
+		v     *time.Duration
+		def   time.Duration
+		offOK bool // a negative value turns the timer off
 	}{
-		{"PollInterval", &f.cfg.PollInterval, 200 * time.Millisecond},
-		{"FlushInterval", &f.cfg.FlushInterval, 200 * time.Millisecond},
-		{"ForgetAfter", &f.cfg.ForgetAfter, 24 * time.Hour},
-		{"CloseOlder", &f.cfg.CloseOlder, time.Hour},
-		{"NotifyPollInterval", &f.cfg.NotifyPollInterval, 5 * time.Second},
+		{"PollInterval", &f.cfg.PollInterval, 200 * time.Millisecond, false},
+		{"FlushInterval", &f.cfg.FlushInterval, 200 * time.Millisecond, false},
+		{"ForgetAfter", &f.cfg.ForgetAfter, 24 * time.Hour, true},
+		{"CloseOlder", &f.cfg.CloseOlder, time.Hour, true},
+		{"NotifyPollInterval", &f.cfg.NotifyPollInterval, 5 * time.Second, true},
 	} {
-		if *d.v < 0 {
+		if *d.v < 0 && !d.offOK {
 			return nil, fmt.Errorf("input: file: %s %v is negative", d.name, *d.v)
 		}
 		if *d.v == 0 {
 			*d.v = d.def
 		}
 	}
+	for _, err := range []error{cfg.FileCompletedAction.check(), cfg.FileSortBy.check(), cfg.FileSortDirection.check()} {
+		if err != nil {
+			return nil, err
+		}
+	}
 	switch cfg.FileCompletedAction {
-	case "", CompletedDelete:
 	case CompletedLog, CompletedLogAndDelete:
 		if cfg.FileCompletedLogPath == "" {
-			return nil, fmt.Errorf("input: file: FileCompletedAction %q needs FileCompletedLogPath", cfg.FileCompletedAction)
+			return nil, fmt.Errorf("input: file: file_completed_action %q needs FileCompletedLogPath", cfg.FileCompletedAction)
 		}
-	default:
-		return nil, fmt.Errorf("input: file: unknown FileCompletedAction %q (want log, delete or log_and_delete)", cfg.FileCompletedAction)
 	}
 	if cfg.FileCompletedAction != "" && cfg.Follow {
 		return nil, errors.New("input: file: FileCompletedAction applies to read-to-end mode only (Follow is true)")
 	}
-	switch cfg.FileSortBy {
-	case "":
+	if f.cfg.FileSortBy == "" {
 		f.cfg.FileSortBy = SortByLastModified
-	case SortByLastModified, SortByPath:
-	default:
-		return nil, fmt.Errorf("input: file: unknown FileSortBy %q (want last_modified or path)", cfg.FileSortBy)
 	}
-	switch cfg.FileSortDirection {
-	case "":
+	if f.cfg.FileSortDirection == "" {
 		f.cfg.FileSortDirection = SortAscending
-	case SortAscending, SortDescending:
-	default:
-		return nil, fmt.Errorf("input: file: unknown FileSortDirection %q (want asc or desc)", cfg.FileSortDirection)
 	}
 	if f.cfg.Delimiter == "" {
 		f.cfg.Delimiter = "\n"
 	}
 	f.exitAfterRead = !cfg.Follow && !cfg.NoExitAfterRead
-	if cfg.IgnoreOlder < 0 {
-		return nil, fmt.Errorf("input: file: IgnoreOlder %v is negative", cfg.IgnoreOlder)
-	}
 	f.ckptEvery = cfg.CheckpointInterval
 	if f.ckptEvery == 0 {
 		f.ckptEvery = time.Second

@@ -32,6 +32,9 @@ func (f *File) startNotify() {
 	}
 	f.notify = &notifier{w: w, dirs: make(map[string]bool)}
 	f.pollEvery = f.cfg.NotifyPollInterval
+	if f.pollEvery < 0 {
+		f.pollEvery = 100 * 365 * 24 * time.Hour // off
+	}
 }
 
 // watch makes the watched directories those of the files found by the

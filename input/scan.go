@@ -193,7 +193,7 @@ func (f *File) scan(now time.Time) {
 			r.gone = true
 			r.want = false
 		}
-		if !r.bound && r.f == nil && now.Sub(r.seen) > f.cfg.ForgetAfter {
+		if !r.bound && r.f == nil && f.cfg.ForgetAfter >= 0 && now.Sub(r.seen) > f.cfg.ForgetAfter {
 			changed = true
 			continue
 		}
