@@ -159,3 +159,35 @@ func BenchmarkFileFollowIdle(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkFileFollowOneEvent reads one-event batches in follow mode: B/op
+// is what one such batch costs (its slabs, mostly).
+func BenchmarkFileFollowOneEvent(b *testing.B) {
+	p := filepath.Join(b.TempDir(), "app.log")
+	writeFile(b, p, "start\n")
+	in, err := NewFile(FileConfig{Paths: []string{p}, Follow: true, FlushInterval: time.Millisecond,
+		Logger: discard(), Host: "bench"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer in.Close(b.Context())
+	fh, err := os.OpenFile(p, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer fh.Close()
+	if _, ack, err := in.Read(b.Context()); err != nil { // "start"
+		b.Fatal(err)
+	} else {
+		ack(b.Context(), nil)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		fh.WriteString("2024-01-01 12:00:00 INFO one line of a quiet log\n")
+		batch, ack, err := in.Read(b.Context())
+		if err != nil || len(batch) != 1 {
+			b.Fatalf("Read: %d events, %v", len(batch), err)
+		}
+		ack(b.Context(), nil)
+	}
+}
