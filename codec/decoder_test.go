@@ -64,3 +64,19 @@ func TestParseDecoder(t *testing.T) {
 		t.Error("rubydebug accepted as a decoder")
 	}
 }
+
+// FuzzJSONLines: any frame gives an event, never a panic; a frame that
+// does not decode keeps its text in "message" and is tagged.
+func FuzzJSONLines(f *testing.F) {
+	for _, s := range []string{`{"a":1}`, `{"@timestamp":"x","tags":"y"}`, `[`, `{"a":{"b":[1,2,{"c":null}]}}`, "\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var e logpipe.Event
+		JSONLines{}.Decode(&e, Frame{Text: s, Lines: 1})
+		if e.HasTag(TagJSONParseFailure) && e.Message() != s {
+			t.Fatalf("undecodable frame lost its text: %q", e.Message())
+		}
+		_ = e.AppendJSON(nil)
+	})
+}
