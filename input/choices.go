@@ -75,14 +75,7 @@ const (
 func (a CompletedAction) MarshalText() ([]byte, error) { return []byte(a), a.check() }
 
 // UnmarshalText sets a from a Logstash name: log, delete or log_and_delete.
-func (a *CompletedAction) UnmarshalText(b []byte) error {
-	v := CompletedAction(b)
-	if err := v.check(); err != nil {
-		return err
-	}
-	*a = v
-	return nil
-}
+func (a *CompletedAction) UnmarshalText(b []byte) error { return setChoice(a, b) }
 
 func (a CompletedAction) check() error {
 	switch a {
@@ -96,14 +89,7 @@ func (a CompletedAction) check() error {
 func (s SortBy) MarshalText() ([]byte, error) { return []byte(s), s.check() }
 
 // UnmarshalText sets s from a Logstash name: last_modified or path.
-func (s *SortBy) UnmarshalText(b []byte) error {
-	v := SortBy(b)
-	if err := v.check(); err != nil {
-		return err
-	}
-	*s = v
-	return nil
-}
+func (s *SortBy) UnmarshalText(b []byte) error { return setChoice(s, b) }
 
 func (s SortBy) check() error {
 	switch s {
@@ -117,14 +103,7 @@ func (s SortBy) check() error {
 func (d SortDirection) MarshalText() ([]byte, error) { return []byte(d), d.check() }
 
 // UnmarshalText sets d from a Logstash name: asc or desc.
-func (d *SortDirection) UnmarshalText(b []byte) error {
-	v := SortDirection(b)
-	if err := v.check(); err != nil {
-		return err
-	}
-	*d = v
-	return nil
-}
+func (d *SortDirection) UnmarshalText(b []byte) error { return setChoice(d, b) }
 
 func (d SortDirection) check() error {
 	switch d {
@@ -132,4 +111,17 @@ func (d SortDirection) check() error {
 		return nil
 	}
 	return fmt.Errorf("input: file_sort_direction %q: want asc or desc", string(d))
+}
+
+// setChoice sets *dst to the choice named b, if it is one.
+func setChoice[T interface {
+	~string
+	check() error
+}](dst *T, b []byte) error {
+	v := T(b)
+	if err := v.check(); err != nil {
+		return err
+	}
+	*dst = v
+	return nil
 }
