@@ -66,7 +66,7 @@ func TestExitCodes(t *testing.T) {
 		{"bad flag value", []string{"-stdout", "xml"}, exitUsage, "-stdout"},
 		{"unknown flag", []string{"-verbose"}, exitUsage, "verbose"},
 		{"stray argument", []string{"app.log"}, exitUsage, "unexpected arguments"},
-		{"bad drain timeout", []string{"-drain-timeout", "0s"}, exitUsage, "-drain-timeout"},
+		{"bad duration", []string{"-drain-timeout", "soon"}, exitUsage, "-drain-timeout"},
 		{"once", []string{"-once", "-stdout", "none", "-report", "-path", "testdata/app.log"}, exitOK, "delivered"},
 		{"once, no file matches", []string{"-once", "-stdout", "json", "-path", "testdata/nothing-*.log"}, exitError, "no file matches -path testdata/nothing-*.log"},
 		{"invalid port", []string{"-once", "-stdout", "none", "-es", "http://127.0.0.1:99999", "-path", "testdata/app.log"}, exitError, "port"},
