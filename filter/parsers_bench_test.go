@@ -51,3 +51,14 @@ func BenchmarkDissectTutorialFilterOnly(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkKV parses a firewall-style key=value line (eleven pairs, two
+// of them quoted).
+func BenchmarkKV(b *testing.B) {
+	f, err := NewKV(KVConfig{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	line := `date=2024-12-21 time=10:00:00 devname="fw-01" action=accept srcip=203.0.113.7 srcport=51234 dstip=10.0.1.66 dstport=443 proto=6 service="HTTPS" sentbyte=1200`
+	runBench(b, f, []string{line}, messageEvent)
+}
