@@ -335,7 +335,8 @@ func (k *KV) apply(e *logpipe.Event) {
 	if !ok || src.IsNull() {
 		return
 	}
-	st := kvState{}
+	var buf [16]logpipe.KV // most lines have fewer pairs: no allocation
+	st := kvState{pairs: buf[:0]}
 	for _, t := range k.include {
 		st.include = append(st.include, t.Render(e))
 	}
