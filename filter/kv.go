@@ -85,7 +85,7 @@ type KVConfig struct {
 }
 
 // KV parses key=value text, as Logstash's kv filter: "a=1 b=2" sets a
-// and b. Values may be quoted with "", '' and, unless ExcludeBrackets,
+// and b. Values may be quoted with "", ” and, unless ExcludeBrackets,
 // (), [] and <>; a quoted value ends at its closing quote only when a
 // field separator or the end follows, else it is read as an unquoted
 // value. A backslash escapes the next character in keys and values (it

@@ -62,3 +62,17 @@ func BenchmarkKV(b *testing.B) {
 	line := `date=2024-12-21 time=10:00:00 devname="fw-01" action=accept srcip=203.0.113.7 srcport=51234 dstip=10.0.1.66 dstport=443 proto=6 service="HTTPS" sentbyte=1200`
 	runBench(b, f, []string{line}, messageEvent)
 }
+
+// BenchmarkCSV parses a line of eight columns, one of them quoted, with
+// names and two conversions.
+func BenchmarkCSV(b *testing.B) {
+	f, err := NewCSV(CSVConfig{
+		Columns: []string{"time", "client_ip", "method", "path", "status", "bytes", "agent", "ms"},
+		Convert: map[string]string{"status": "integer", "ms": "float"},
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	line := `2024-12-21T10:00:00Z,10.0.1.66,GET,/items,200,5120,"Mozilla/5.0 (X11, Linux)",0.31`
+	runBench(b, f, []string{line}, messageEvent)
+}
