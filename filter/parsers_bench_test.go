@@ -76,3 +76,30 @@ func BenchmarkCSV(b *testing.B) {
 	line := `2024-12-21T10:00:00Z,10.0.1.66,GET,/items,200,5120,"Mozilla/5.0 (X11, Linux)",0.31`
 	runBench(b, f, []string{line}, messageEvent)
 }
+
+// BenchmarkFingerprint computes the SHA1 of the message into metadata, the
+// usual dedupe document id.
+func BenchmarkFingerprint(b *testing.B) {
+	f, err := NewFingerprint(FingerprintConfig{Target: "[@metadata][fingerprint]"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	runBench(b, f, benchLines(b), messageEvent)
+}
+
+// BenchmarkFingerprintConcatenateAll hashes the whole event as Logstash
+// serialises it (SHA256 over "|key|value|..." of a dozen fields).
+func BenchmarkFingerprintConcatenateAll(b *testing.B) {
+	f, err := NewFingerprint(FingerprintConfig{Method: "SHA256", ConcatenateAllFields: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	doc := `{"a":"x","b":1,"c":2.5,"d":{"y":1,"x":[1,2]},"e":"long text with spaces","f":true,"g":null,"h":"h","i":"i","j":"j"}`
+	runBench(b, f, []string{doc}, func(s string) *logpipe.Event {
+		e := &logpipe.Event{}
+		if err := e.UnmarshalJSON([]byte(s)); err != nil {
+			b.Fatal(err)
+		}
+		return e
+	})
+}
