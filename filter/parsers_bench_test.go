@@ -103,3 +103,20 @@ func BenchmarkFingerprintConcatenateAll(b *testing.B) {
 		return e
 	})
 }
+
+// BenchmarkSplit splits events holding an array of four objects (an id in
+// metadata, as input.File sets it): four events out per event in.
+func BenchmarkSplit(b *testing.B) {
+	f, err := NewSplit(SplitConfig{Field: "items"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	runBench(b, f, []string{`{"host":"a","items":[{"n":1},{"n":2},{"n":3},{"n":4}]}`}, func(s string) *logpipe.Event {
+		e := &logpipe.Event{}
+		if err := e.UnmarshalJSON([]byte(s)); err != nil {
+			b.Fatal(err)
+		}
+		e.Meta().Set("id", logpipe.StringValue("f1-100"))
+		return e
+	})
+}
