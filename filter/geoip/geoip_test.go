@@ -9,6 +9,7 @@ import (
 
 	"github.com/logpipe/logpipe"
 	"github.com/logpipe/logpipe/filter"
+	"github.com/logpipe/logpipe/filter/filtertest"
 	"github.com/logpipe/logpipe/filter/geoip/geoiptest"
 )
 
@@ -233,3 +234,15 @@ func BenchmarkGeoIP(b *testing.B) {
 	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "events/s")
 }
 
+
+// TestGeoIPConformance runs filtertest's conformance suite on the filter.
+func TestGeoIPConformance(t *testing.T) {
+	city, _ := databases(t)
+	filtertest.TestFilter(t, func(t *testing.T) logpipe.Filter {
+		f, err := New(Config{Source: "[source][ip]", Database: city})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}, `{"source":{"ip":"203.0.113.7"}}`, `{"source":{"ip":"10.0.0.1"}}`, `{"source":{"ip":["2001:db8::1"]}}`, `{"source":"x"}`, `{}`)
+}
