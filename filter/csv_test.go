@@ -176,4 +176,3 @@ func FuzzCSV(f *testing.F) {
 		}
 	})
 }
-

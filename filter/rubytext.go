@@ -212,13 +212,13 @@ func appendLogstashTimestamp(dst []byte, t time.Time) []byte {
 	case ns == 0:
 	case ns%1_000_000 == 0:
 		dst = append(dst, '.')
-		dst = append(dst, strconv.Itoa(ns/1_000_000+1000)[1:]...)
+		dst = append(dst, strconv.Itoa(ns/1_000_000 + 1000)[1:]...)
 	case ns%1000 == 0:
 		dst = append(dst, '.')
-		dst = append(dst, strconv.Itoa(ns/1000+1_000_000)[1:]...)
+		dst = append(dst, strconv.Itoa(ns/1000 + 1_000_000)[1:]...)
 	default:
 		dst = append(dst, '.')
-		dst = append(dst, strconv.Itoa(ns+1_000_000_000)[1:]...)
+		dst = append(dst, strconv.Itoa(ns + 1_000_000_000)[1:]...)
 	}
 	return append(dst, 'Z')
 }

@@ -234,7 +234,6 @@ func BenchmarkGeoIP(b *testing.B) {
 	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "events/s")
 }
 
-
 // TestGeoIPConformance runs filtertest's conformance suite on the filter.
 func TestGeoIPConformance(t *testing.T) {
 	city, _ := databases(t)

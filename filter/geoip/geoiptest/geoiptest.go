@@ -15,7 +15,7 @@ import (
 
 // City records, by network.
 var cityRecords = map[string]mmdbtype.Map{
-	"203.0.113.0/24": city("London", "GB", "United Kingdom", "EU", "Europe", "ENG", "England", "EC1A", "Europe/London", 51.5142, -0.0931),
+	"203.0.113.0/24":  city("London", "GB", "United Kingdom", "EU", "Europe", "ENG", "England", "EC1A", "Europe/London", 51.5142, -0.0931),
 	"198.51.100.0/24": city("Seattle", "US", "United States", "NA", "North America", "WA", "Washington", "98106", "America/Los_Angeles", 47.6062, -122.3321),
 	"2001:db8::/32":   city("Sydney", "AU", "Australia", "OC", "Oceania", "NSW", "New South Wales", "2000", "Australia/Sydney", -33.8688, 151.2093),
 	// A network known only to its country: no location.
