@@ -23,7 +23,10 @@ type Event struct {
 	meta     Object
 	tags     []string
 	err      error
-	failures int
+	failTags []string // tags added by TagFailure
+	// failedUntagged is set by TagFailure without tags (a filter whose
+	// TagOnFailure is empty): the failure has no tag to remove.
+	failedUntagged bool
 }
 
 // NewEvent returns an event whose "message" is message and whose Timestamp
@@ -266,7 +269,14 @@ func (e *Event) Tags() []string { return e.tags }
 // parse filters do.
 func (e *Event) TagFailure(tags ...string) {
 	e.AddTag(tags...)
-	e.failures++
+	if len(tags) == 0 {
+		e.failedUntagged = true
+	}
+	for _, t := range tags {
+		if !slices.Contains(e.failTags, t) {
+			e.failTags = append(e.failTags, t)
+		}
+	}
 }
 
 // Fail records err on the event. The event is not dropped: the pipeline
@@ -282,7 +292,6 @@ func (e *Event) Fail(err error) {
 	} else {
 		e.err = errors.Join(e.err, err)
 	}
-	e.failures++
 }
 
 // Err returns the errors recorded with Fail, or nil.
@@ -291,17 +300,30 @@ func (e *Event) Err() error { return e.err }
 // ClearErr removes the errors recorded with Fail.
 func (e *Event) ClearErr() { e.err = nil }
 
-// Failed reports whether any filter recorded a failure on the event, through
-// Fail or TagFailure.
-func (e *Event) Failed() bool { return e.failures > 0 }
+// Failed reports whether the event carries a failure: an error recorded
+// with Fail and not cleared, or a tag added with TagFailure that is still
+// present (a later filter that removes "_grokparsefailure" clears that
+// failure), or a TagFailure call without tags.
+func (e *Event) Failed() bool {
+	if e.err != nil || e.failedUntagged {
+		return true
+	}
+	for _, t := range e.failTags {
+		if slices.Contains(e.tags, t) {
+			return true
+		}
+	}
+	return false
+}
 
 // Clone returns a deep copy of e.
 func (e *Event) Clone() *Event {
 	c := &Event{
-		Timestamp: e.Timestamp,
-		err:       e.err,
-		failures:  e.failures,
-		tags:      slices.Clone(e.tags),
+		Timestamp:      e.Timestamp,
+		err:            e.err,
+		failTags:       slices.Clone(e.failTags),
+		failedUntagged: e.failedUntagged,
+		tags:           slices.Clone(e.tags),
 	}
 	c.fields = *e.fields.Clone()
 	if e.meta.Len() > 0 {

@@ -140,7 +140,7 @@ func TestFaultServerThroughPipeline(t *testing.T) {
 	total, dropped := srv.Requests()
 	ost, pst := es.Stats(), p.Stats()
 	t.Logf("server: %d requests, %d dropped; output: %+v; pipeline: in %d out %d dead %d retries %d",
-		total, dropped, ost, pst.EventsIn, pst.EventsOut, pst.DeadLettered, pst.Retries)
+		total, dropped, ost, pst.EventsIn, pst.Delivered, pst.DeadLettered, pst.Retries)
 	if dropped == 0 || ost.Duplicates == 0 || ost.Retried == 0 {
 		t.Errorf("the fault plan did not exercise drops, duplicates and retries: %+v", ost)
 	}

@@ -91,7 +91,7 @@ func Test100kEventsStoredExactlyOnce(t *testing.T) {
 	if got != n {
 		t.Errorf("%s stored %d documents, want %d", srv.name(), got, n)
 	}
-	if st := p.Stats(); st.EventsIn != n || st.EventsOut != n || st.DeadLettered != 0 || st.Rejected != 0 {
+	if st := p.Stats(); st.EventsIn != n || st.Delivered != n || st.DeadLettered != 0 || st.Rejected != 0 {
 		t.Errorf("pipeline stats = %+v", st)
 	}
 	if st := es.Stats(); st.Indexed != n || st.Failed != 0 {

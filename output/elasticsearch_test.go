@@ -301,7 +301,8 @@ func TestCreateConflictCountsAsDelivered(t *testing.T) {
 	// Without a document id a 409 is not a replay: it is a rejection.
 	srv2 := fakeES(t, estest.Config{Fault: func(*estest.Request) estest.Plan { return estest.Plan{Items: []int{409}} }})
 	es2 := newES(t, output.ElasticsearchConfig{Addresses: []string{srv2.URL}, Action: "create"})
-	if err := es2.Write(t.Context(), events(1)); !logpipe.IsPermanent(err) {
+	var be *logpipe.BatchError
+	if err := es2.Write(t.Context(), events(1)); !errors.As(err, &be) || !logpipe.IsPermanent(be.Err(0)) {
 		t.Errorf("409 without id: err = %v, want a permanent item error", err)
 	}
 }

@@ -238,6 +238,6 @@ func warnUnmatched(globs []string) {
 // parse failures, dead letters and rejections are counted even when
 // standard output is off.
 func summary(w io.Writer, s pipeline.Stats) {
-	fmt.Fprintf(w, "fastapi-shipper: %d events read, %d delivered, %d with a parse-failure tag, %d dead-lettered, %d rejected without a dead-letter file, %d retries\n",
-		s.EventsIn, s.EventsOut-s.Dropped, s.Tagged, s.DeadLettered, s.Rejected, s.Retries)
+	fmt.Fprintf(w, "fastapi-shipper: %d events read, %d delivered (%d of them with a parse-failure tag), %d dropped, %d dead-lettered, %d rejected without a dead-letter file, %d not delivered (read again on restart), %d retries\n",
+		s.EventsIn, s.Delivered, s.Tagged, s.Dropped, s.DeadLettered, s.Rejected, s.Undelivered, s.Retries)
 }
