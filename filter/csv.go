@@ -48,7 +48,7 @@ type CSVConfig struct {
 	// "date" (yyyy-MM-dd, local midnight) or "date_time" (RFC 3339 or
 	// "yyyy-MM-dd HH:mm:ss", UTC when no offset is given). A value that
 	// does not convert keeps its text, as in Logstash.
-	Convert map[string]string
+	Convert Pairs
 	// MaxColumns bounds the columns of a line; a line with more is a
 	// failure. Zero means 1000.
 	MaxColumns int
@@ -135,14 +135,15 @@ func NewCSV(cfg CSVConfig) (*CSV, error) {
 			return nil, fmt.Errorf("filter: csv: quote_char %q is part of the separator %q", q, c.sep)
 		}
 	}
-	for k, typ := range cfg.Convert {
-		switch typ {
+	c.convert = make(map[string]string, len(cfg.Convert))
+	for _, kv := range cfg.Convert {
+		switch kv.Value {
 		case "integer", "float", "boolean", "date", "date_time":
 		default:
-			return nil, fmt.Errorf("filter: csv: convert %q: type %q is not integer, float, boolean, date or date_time", k, typ)
+			return nil, fmt.Errorf("filter: csv: convert %q: type %q is not integer, float, boolean, date or date_time", kv.Key, kv.Value)
 		}
+		c.convert[kv.Key] = kv.Value
 	}
-	c.convert = cfg.Convert
 	if c.common, err = cfg.Common.compile(); err != nil {
 		return nil, fmt.Errorf("filter: csv: %w", err)
 	}

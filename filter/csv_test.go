@@ -33,13 +33,13 @@ func TestCSVSpec(t *testing.T) {
 		{name: "target and source", cfg: CSVConfig{Source: "datain", Target: "data"}, in: `{"datain":"big,bird,sesame street"}`, want: `{"datain":"big,bird,sesame street","data":{"column1":"big","column2":"bird","column3":"sesame street"}}`},
 		{
 			name: "field conversion",
-			cfg:  CSVConfig{Convert: map[string]string{"column1": "integer", "column3": "boolean", "column4": "float", "column6": "date_time", "column7": "date", "column8": "date_time"}},
+			cfg:  CSVConfig{Convert: Pairs{{"column1", "integer"}, {"column3", "boolean"}, {"column4", "float"}, {"column6", "date_time"}, {"column7", "date"}, {"column8", "date_time"}}},
 			in:   `{"message":"1234,bird,false,3.14159265359,2017-06-01,2001-02-03 04:05:06,invalid_date,invalid_date_time"}`,
 			want: `{"message":"1234,bird,false,3.14159265359,2017-06-01,2001-02-03 04:05:06,invalid_date,invalid_date_time","column1":1234,"column2":"bird","column3":false,"column4":3.14159265359,"column5":"2017-06-01","column6":"2001-02-03T04:05:06.000Z","column7":"invalid_date","column8":"invalid_date_time"}`,
 		},
 		{
 			name: "conversion with column names",
-			cfg:  CSVConfig{Convert: map[string]string{"custom1": "integer", "custom3": "boolean"}, Columns: []string{"custom1", "custom2", "custom3"}},
+			cfg:  CSVConfig{Convert: Pairs{{"custom1", "integer"}, {"custom3", "boolean"}}, Columns: []string{"custom1", "custom2", "custom3"}},
 			in:   `{"message":"1234,bird,false"}`,
 			want: `{"message":"1234,bird,false","custom1":1234,"custom2":"bird","custom3":false}`,
 		},
@@ -51,12 +51,12 @@ func TestCSVSpec(t *testing.T) {
 		})
 	}
 	t.Run("invalid data types", func(t *testing.T) {
-		if _, err := NewCSV(CSVConfig{Convert: map[string]string{"custom1": "integer", "custom3": "wrong_type"}}); err == nil {
+		if _, err := NewCSV(CSVConfig{Convert: Pairs{{"custom1", "integer"}, {"custom3", "wrong_type"}}}); err == nil {
 			t.Fatal("want a configuration error")
 		}
 	})
 	t.Run("date converts to local midnight", func(t *testing.T) {
-		f, err := NewCSV(CSVConfig{Convert: map[string]string{"column1": "date"}})
+		f, err := NewCSV(CSVConfig{Convert: Pairs{{"column1", "date"}}})
 		if err != nil {
 			t.Fatal(err)
 		}

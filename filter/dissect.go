@@ -3,7 +3,6 @@ package filter
 import (
 	"context"
 	"fmt"
-	"maps"
 	"slices"
 	"sort"
 	"strconv"
@@ -27,12 +26,12 @@ type DissectConfig struct {
 	// dissect a field an earlier one produced. (Logstash's mapping is a
 	// hash in config order; a slice keeps that order in Go.)
 	Mapping []DissectMapping
-	// ConvertDatatype converts fields after all mappings: keys are field
-	// references, values "int" or "float". A field that is missing gets
+	// ConvertDatatype converts fields after all mappings, in the order
+	// written: keys are field references, values "int" or "float". A field that is missing gets
 	// the tag "_dataconversionnullvalue_<field>_<type>", one whose text is
 	// not a number "_dataconversionuncoercible_<field>_<type>", as in
 	// Logstash; neither counts as a failure of the event.
-	ConvertDatatype map[string]string
+	ConvertDatatype Pairs
 	// TagOnFailure is added when a dissection fails (a delimiter is not
 	// found, the source is missing or not a string). nil means
 	// "_dissectfailure"; an empty non-nil slice means no tag (the event
@@ -107,8 +106,8 @@ func NewDissect(cfg DissectConfig) (*Dissect, error) {
 		}
 		d.mappings = append(d.mappings, dissectMapping{source: p, d: ds})
 	}
-	for _, k := range slices.Sorted(maps.Keys(cfg.ConvertDatatype)) {
-		typ := cfg.ConvertDatatype[k]
+	for _, kv := range cfg.ConvertDatatype {
+		k, typ := kv.Key, kv.Value
 		if typ != "int" && typ != "float" {
 			return nil, fmt.Errorf("filter: dissect: convert_datatype %q: type %q is not supported (int or float)", k, typ)
 		}

@@ -54,7 +54,7 @@ func TestDissectSpec(t *testing.T) {
 			name: "datatype conversion",
 			cfg: DissectConfig{
 				Mapping:         []DissectMapping{{Pattern: "[%{occurred_at}] %{code} %{service} %{?ic}=%{&ic}% %{svc_message}"}},
-				ConvertDatatype: map[string]string{"cpu": "float", "code": "int"},
+				ConvertDatatype: Pairs{{"cpu", "float"}, {"code", "int"}},
 			},
 			in:   `{"message":"[25/05/16 09:10:38:425 BST] 00000001 SystemOut cpu=95.43% java.lang:type=MemoryPool,name=class storage"}`,
 			want: `{"message":"[25/05/16 09:10:38:425 BST] 00000001 SystemOut cpu=95.43% java.lang:type=MemoryPool,name=class storage","occurred_at":"25/05/16 09:10:38:425 BST","code":1,"service":"SystemOut","svc_message":"java.lang:type=MemoryPool,name=class storage","cpu":95.43}`,
@@ -63,7 +63,7 @@ func TestDissectSpec(t *testing.T) {
 			name: "multibyte delimiters",
 			cfg: DissectConfig{
 				Mapping:         []DissectMapping{{Pattern: "[%{occurred_at}]྿྿྿%{code}྿%{service}྿྿྿྿%{?ic}=%{&ic}%྿྿%{svc_message}"}},
-				ConvertDatatype: map[string]string{"cpu": "float", "code": "int"},
+				ConvertDatatype: Pairs{{"cpu", "float"}, {"code", "int"}},
 			},
 			in:   `{"message":"[25/05/16 09:10:38:425 BST]྿྿྿00000001྿SystemOut྿྿྿྿cpu=95.43%྿྿java.lang:type=MemoryPool,name=class storage"}`,
 			want: `{"message":"[25/05/16 09:10:38:425 BST]྿྿྿00000001྿SystemOut྿྿྿྿cpu=95.43%྿྿java.lang:type=MemoryPool,name=class storage","occurred_at":"25/05/16 09:10:38:425 BST","code":1,"service":"SystemOut","svc_message":"java.lang:type=MemoryPool,name=class storage","cpu":95.43}`,
@@ -72,7 +72,7 @@ func TestDissectSpec(t *testing.T) {
 			name: "failing datatype conversion tags",
 			cfg: DissectConfig{
 				Mapping:         []DissectMapping{{Pattern: "[%{occurred_at}] %{code} %{service} %{?ic}=%{&ic}% %{svc_message}"}},
-				ConvertDatatype: map[string]string{"ccu": "float", "other": "int"},
+				ConvertDatatype: Pairs{{"ccu", "float"}, {"other", "int"}},
 			},
 			in:   `{"message":"[x] 00000001 S cpu=95.43% m","other":{}}`,
 			want: `{"message":"[x] 00000001 S cpu=95.43% m","other":{},"occurred_at":"x","code":"00000001","service":"S","svc_message":"m","cpu":"95.43","tags":["_dataconversionnullvalue_ccu_float","_dataconversionuncoercible_other_int"]}`,
@@ -81,7 +81,7 @@ func TestDissectSpec(t *testing.T) {
 			name: "skip and append with add_field",
 			cfg: DissectConfig{
 				Mapping: []DissectMapping{{Pattern: "%{timestamp} %{+timestamp} %{+timestamp} %{logsource} %{} %{program}[%{pid}]: %{msg}"}},
-				Common:  Common{AddField: map[string]string{"favorite_filter": "why, dissect of course"}},
+				Common:  Common{AddField: Pairs{{"favorite_filter", "why, dissect of course"}}},
 			},
 			in:   `{"message":"Mar 16 00:01:25 evita skip-this postfix/smtpd[1713]: connect from camomile.cloud9.net[168.100.1.3]"}`,
 			want: `{"message":"Mar 16 00:01:25 evita skip-this postfix/smtpd[1713]: connect from camomile.cloud9.net[168.100.1.3]","timestamp":"Mar 16 00:01:25","logsource":"evita","program":"postfix/smtpd","pid":"1713","msg":"connect from camomile.cloud9.net[168.100.1.3]","favorite_filter":"why, dissect of course"}`,
@@ -177,7 +177,7 @@ func TestDissect(t *testing.T) {
 		},
 		{
 			name: "convert float to int truncates numbers already converted",
-			cfg:  DissectConfig{ConvertDatatype: map[string]string{"n": "int", "f": "float"}},
+			cfg:  DissectConfig{ConvertDatatype: Pairs{{"n", "int"}, {"f", "float"}}},
 			in:   `{"n":"-12","f":"1e3"}`,
 			want: `{"n":-12,"f":1000.0}`,
 		},
@@ -210,7 +210,7 @@ func TestDissectConfigErrors(t *testing.T) {
 		{"adjacent fields", dissectMsg("%{a}%{b}"), "need a delimiter"},
 		{"bad ordinal", dissectMsg("%{+a/x}"), "bad ordinal"},
 		{"bad reference", dissectMsg("%{[a}"), "field reference"},
-		{"bad type", DissectConfig{ConvertDatatype: map[string]string{"a": "integer"}}, "not supported"},
+		{"bad type", DissectConfig{ConvertDatatype: Pairs{{"a", "integer"}}}, "not supported"},
 		{"too many fields", dissectMsg(strings.Repeat("%{a} ", maxDissectFields+1)), "more than"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -80,7 +80,7 @@ func TestFingerprintSpec(t *testing.T) {
 		})
 	}
 	t.Run("common options after fingerprinting", func(t *testing.T) {
-		f, err := NewFingerprint(FingerprintConfig{Method: "PUNCTUATION", Source: []string{"field1"}, Common: Common{AddField: map[string]string{"myfield": "myvalue"}, AddTag: []string{"mytag"}}})
+		f, err := NewFingerprint(FingerprintConfig{Method: "PUNCTUATION", Source: []string{"field1"}, Common: Common{AddField: Pairs{{"myfield", "myvalue"}}, AddTag: []string{"mytag"}}})
 		checkCase(t, f, err, `{"field1":"Hello, World!"}`, `{"field1":"Hello, World!","fingerprint":",!","myfield":"myvalue","tags":["mytag"]}`, false)
 	})
 	t.Run("tolerance to hash order", func(t *testing.T) {

@@ -3,7 +3,6 @@ package filter
 import (
 	"context"
 	"fmt"
-	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -44,8 +43,9 @@ type KVConfig struct {
 	IncludeKeys []string
 	// ExcludeKeys drops these keys (sprintf templates).
 	ExcludeKeys []string
-	// DefaultKeys are added when the text does not have them.
-	DefaultKeys map[string]string
+	// DefaultKeys are added when the text does not have them, in the
+	// order written, before the parsed keys.
+	DefaultKeys Pairs
 	// TrimKey and TrimValue are characters removed from both ends of keys
 	// and values.
 	TrimKey, TrimValue string
@@ -193,8 +193,12 @@ func NewKV(cfg KVConfig) (*KV, error) {
 		}
 		k.exclude = append(k.exclude, t)
 	}
-	for _, key := range slices.Sorted(maps.Keys(cfg.DefaultKeys)) {
-		k.defaults = append(k.defaults, logpipe.KV{Key: key, Value: logpipe.StringValue(cfg.DefaultKeys[key])})
+	for _, kv := range cfg.DefaultKeys {
+		if i := kvIndex(k.defaults, kv.Key); i >= 0 {
+			k.defaults[i].Value = logpipe.StringValue(kv.Value) // a later entry wins, as in a hash
+			continue
+		}
+		k.defaults = append(k.defaults, logpipe.KV{Key: kv.Key, Value: logpipe.StringValue(kv.Value)})
 	}
 	if cfg.Prefix != "" {
 		if k.prefix, err = logpipe.ParseTemplate(cfg.Prefix); err != nil {

@@ -135,7 +135,7 @@ func TestKVSpec(t *testing.T) {
 		},
 		{
 			name: "add_field on success",
-			cfg:  KVConfig{Common: Common{AddField: map[string]string{"whoa": "fancypants"}}},
+			cfg:  KVConfig{Common: Common{AddField: Pairs{{"whoa", "fancypants"}}}},
 			in:   `{"message":"hello=world"}`,
 			want: `{"message":"hello=world","hello":"world","whoa":"fancypants"}`,
 		},
@@ -225,7 +225,7 @@ func TestKVSpec(t *testing.T) {
 		},
 		{
 			name: "default_keys",
-			cfg:  KVConfig{DefaultKeys: map[string]string{"foo": "xxx", "goo": "yyy"}},
+			cfg:  KVConfig{DefaultKeys: Pairs{{"foo", "xxx"}, {"goo", "yyy"}}},
 			in:   `{"message":"` + kvSpecMsg + `"}`,
 			want: `{"message":"` + kvSpecMsg + `","foo":"bar","goo":"yyy","hello":"world","baz":"fizz","doublequoted":"hello world","singlequoted":"hello world"}`,
 		},

@@ -68,7 +68,7 @@ func BenchmarkKV(b *testing.B) {
 func BenchmarkCSV(b *testing.B) {
 	f, err := NewCSV(CSVConfig{
 		Columns: []string{"time", "client_ip", "method", "path", "status", "bytes", "agent", "ms"},
-		Convert: map[string]string{"status": "integer", "ms": "float"},
+		Convert: Pairs{{"status", "integer"}, {"ms", "float"}},
 	})
 	if err != nil {
 		b.Fatal(err)

@@ -41,7 +41,7 @@ func TestParsersConformance(t *testing.T) {
 			return must(filter.NewFingerprint(filter.FingerprintConfig{ConcatenateAllFields: true}))(t)
 		}},
 		{"translate", func(t *testing.T) logpipe.Filter {
-			return must(filter.NewTranslate(filter.TranslateConfig{Source: "message", Dictionary: map[string]string{"a": "b"}}))(t)
+			return must(filter.NewTranslate(filter.TranslateConfig{Source: "message", Dictionary: filter.Pairs{{"a", "b"}}}))(t)
 		}},
 		{"split", func(t *testing.T) logpipe.Filter { return must(filter.NewSplit(filter.SplitConfig{}))(t) }},
 	} {

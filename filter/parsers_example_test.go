@@ -48,7 +48,7 @@ func ExampleNewKV() {
 func ExampleNewCSV() {
 	f, err := filter.NewCSV(filter.CSVConfig{
 		Columns: []string{"time", "user", "comment", "bytes"},
-		Convert: map[string]string{"bytes": "integer"},
+		Convert: filter.Pairs{{"bytes", "integer"}},
 		Common:  filter.Common{RemoveField: []string{"message"}},
 	})
 	if err != nil {
@@ -84,7 +84,7 @@ func ExampleNewTranslate() {
 	f, err := filter.NewTranslate(filter.TranslateConfig{
 		Source:     "status",
 		Target:     "status_text",
-		Dictionary: map[string]string{"200": "OK", "404": "Not Found", "500": "Server Error"},
+		Dictionary: filter.Pairs{{"200", "OK"}, {"404", "Not Found"}, {"500", "Server Error"}},
 		Fallback:   "other",
 	})
 	if err != nil {

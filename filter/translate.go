@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -32,8 +31,9 @@ type TranslateConfig struct {
 	Source string
 	// Target is where the translation goes. Empty means "translation".
 	Target string
-	// Dictionary is the inline dictionary: key to translation.
-	Dictionary map[string]string
+	// Dictionary is the inline dictionary: key to translation, in the
+	// order written (the order regular-expression keys are tried in).
+	Dictionary Pairs
 	// DictionaryPath is a dictionary file: YAML (.yml, .yaml), JSON
 	// (.json) or CSV (.csv, "key,value" lines), holding key to value.
 	// Its entries take precedence over Dictionary's.
@@ -53,7 +53,7 @@ type TranslateConfig struct {
 	// whole text must be a key.
 	Substring bool
 	// Regex makes the keys regular expressions (RE2 syntax). With exact
-	// matching the first key (in file order; for Dictionary, sorted) that
+	// matching the first key (in the order written) that
 	// matches anywhere in the text gives the translation.
 	Regex bool
 	// Fallback is the translation when no key matches (a sprintf
@@ -164,8 +164,8 @@ func NewTranslate(cfg TranslateConfig) (*Translate, error) {
 	if len(cfg.Dictionary) == 0 && cfg.DictionaryPath == "" {
 		return nil, fmt.Errorf("filter: translate: dictionary or dictionary_path is required")
 	}
-	for _, k := range slices.Sorted(maps.Keys(cfg.Dictionary)) {
-		t.inline = append(t.inline, translateEntry{k, logpipe.StringValue(cfg.Dictionary[k])})
+	for _, kv := range cfg.Dictionary {
+		t.inline = mergeEntries(t.inline, []translateEntry{{kv.Key, logpipe.StringValue(kv.Value)}})
 	}
 	entries := t.inline
 	var stamp fileStamp

@@ -12,7 +12,7 @@ import (
 	"github.com/logpipe/logpipe"
 )
 
-var statusDict = map[string]string{"200": "OK", "300": "Redirect", "400": "Client Error", "500": "Server Error"}
+var statusDict = Pairs{{"200", "OK"}, {"300", "Redirect"}, {"400", "Client Error"}, {"500", "Server Error"}}
 
 func writeDict(t *testing.T, name, content string) string {
 	t.Helper()
@@ -38,9 +38,9 @@ func TestTranslateSpec(t *testing.T) {
 	}{
 		{"exact translation", TranslateConfig{Source: "status", Target: "translation", Dictionary: statusDict}, `{"status":200}`, `{"status":200,"translation":"OK"}`},
 		{"multi translation", TranslateConfig{Source: "status", Dictionary: statusDict, Substring: true}, `{"status":"200 & 500"}`, `{"status":"200 & 500","translation":"OK & Server Error"}`},
-		{"regex translation", TranslateConfig{Source: "status", Regex: true, Dictionary: map[string]string{"^2[0-9][0-9]$": "OK", "^3[0-9][0-9]$": "Redirect", "^4[0-9][0-9]$": "Client Error", "^5[0-9][0-9]$": "Server Error"}}, `{"status":"200"}`, `{"status":"200","translation":"OK"}`},
-		{"static fallback", TranslateConfig{Source: "status", Dictionary: map[string]string{"x": "y"}, Fallback: "no match"}, `{"status":"200"}`, `{"status":"200","translation":"no match"}`},
-		{"sprintf fallback", TranslateConfig{Source: "status", Dictionary: map[string]string{"x": "y"}, Fallback: "%{missing_translation}"}, `{"status":"200","missing_translation":"missing no match"}`, `{"status":"200","missing_translation":"missing no match","translation":"missing no match"}`},
+		{"regex translation", TranslateConfig{Source: "status", Regex: true, Dictionary: Pairs{{"^2[0-9][0-9]$", "OK"}, {"^3[0-9][0-9]$", "Redirect"}, {"^4[0-9][0-9]$", "Client Error"}, {"^5[0-9][0-9]$", "Server Error"}}}, `{"status":"200"}`, `{"status":"200","translation":"OK"}`},
+		{"static fallback", TranslateConfig{Source: "status", Dictionary: Pairs{{"x", "y"}}, Fallback: "no match"}, `{"status":"200"}`, `{"status":"200","translation":"no match"}`},
+		{"sprintf fallback", TranslateConfig{Source: "status", Dictionary: Pairs{{"x", "y"}}, Fallback: "%{missing_translation}"}, `{"status":"200","missing_translation":"missing no match"}`, `{"status":"200","missing_translation":"missing no match","translation":"missing no match"}`},
 		{"yml file", TranslateConfig{Source: "status", DictionaryPath: yml}, `{"status":"a"}`, `{"status":"a","translation":1}`},
 		{"json file", TranslateConfig{Source: "ip", Target: "geo", DictionaryPath: jsn}, `{"ip":"10.2.10.3"}`, `{"ip":"10.2.10.3","geo":{"ip":"10.2.10.3","lat":-1.234,"lng":12.345,"loc":[12.345,-1.234],"name":"app-svr-103"}}`},
 		{"csv file", TranslateConfig{Source: "status", DictionaryPath: csv}, `{"status":"c"}`, `{"status":"c","translation":"300"}`},
@@ -51,7 +51,7 @@ func TestTranslateSpec(t *testing.T) {
 		{"first element of an array", TranslateConfig{Source: "status", Dictionary: statusDict}, `{"status":["300","200"]}`, `{"status":["300","200"],"translation":"Redirect"}`},
 		{"iterate_on the source", TranslateConfig{Source: "codes", IterateOn: "codes", Target: "texts", Dictionary: statusDict, Fallback: "?"}, `{"codes":["200","404"]}`, `{"codes":["200","404"],"texts":["OK","?"]}`},
 		{"iterate_on objects", TranslateConfig{Source: "code", IterateOn: "calls", Target: "text", Dictionary: statusDict}, `{"calls":[{"code":"500"},{"code":"404"},{"code":200}]}`, `{"calls":[{"code":"500","text":"Server Error"},{"code":"404"},{"code":200,"text":"OK"}]}`},
-		{"regex substring", TranslateConfig{Source: "m", Regex: true, Substring: true, Dictionary: map[string]string{`\d+ms`: "TIME", `user=\w+`: "user=*"}}, `{"m":"user=bob took 12ms"}`, `{"m":"user=bob took 12ms","translation":"user=* took TIME"}`},
+		{"regex substring", TranslateConfig{Source: "m", Regex: true, Substring: true, Dictionary: Pairs{{`\d+ms`, "TIME"}, {`user=\w+`, "user=*"}}}, `{"m":"user=bob took 12ms"}`, `{"m":"user=bob took 12ms","translation":"user=* took TIME"}`},
 		{"common options on success", TranslateConfig{Source: "status", Dictionary: statusDict, Common: Common{AddTag: []string{"translated"}}}, `{"status":"400"}`, `{"status":"400","translation":"Client Error","tags":["translated"]}`},
 	}
 	for _, tc := range tests {
@@ -82,7 +82,7 @@ func TestTranslateSpec(t *testing.T) {
 		for _, cfg := range []TranslateConfig{
 			{Dictionary: statusDict},
 			{Source: "s"},
-			{Source: "s", Dictionary: map[string]string{"(": "x"}, Regex: true},
+			{Source: "s", Dictionary: Pairs{{"(", "x"}}, Regex: true},
 			{Source: "s", Dictionary: statusDict, RefreshBehaviour: "append"},
 		} {
 			if _, err := NewTranslate(cfg); err == nil {

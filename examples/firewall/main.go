@@ -92,7 +92,7 @@ func newFilters(geoipDB string) ([]logpipe.Filter, func(), error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	copySrc, err := filter.NewMutate(filter.MutateConfig{Copy: map[string]string{"[fortigate][srcip]": "[source][ip]"}})
+	copySrc, err := filter.NewMutate(filter.MutateConfig{Copy: filter.Pairs{{Key: "[fortigate][srcip]", Value: "[source][ip]"}}})
 	if err != nil {
 		return nil, nil, err
 	}
