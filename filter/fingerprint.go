@@ -33,9 +33,9 @@ type FingerprintConfig struct {
 	// of the document, for use as a document id
 	// (ElasticsearchConfig.DocumentID "%{[@metadata][fingerprint]}").
 	Target string
-	// Method is SHA1 (the default), SHA256, SHA384, SHA512, MD5,
-	// MURMUR3, MURMUR3_128, IPV4_NETWORK, UUID or PUNCTUATION.
-	Method string
+	// Method is FingerprintSHA1 (the default), SHA256, SHA384, SHA512,
+	// MD5, MURMUR3, MURMUR3_128, IPV4_NETWORK, UUID or PUNCTUATION.
+	Method FingerprintMethod
 	// Key is the HMAC key for the SHA and MD5 methods, or the prefix
 	// length for IPV4_NETWORK (required there).
 	Key string
@@ -71,7 +71,7 @@ type Fingerprint struct {
 	names    []string // sources as written, for concatenation
 	sorted   []int    // indexes of sources by name
 	target   logpipe.Path
-	method   string
+	method   FingerprintMethod
 	newHash  func() hash.Hash
 	key      []byte
 	prefix   int
@@ -115,7 +115,7 @@ func NewFingerprint(cfg FingerprintConfig) (*Fingerprint, error) {
 		}
 		f.prefix = n
 	default:
-		return nil, fmt.Errorf("filter: fingerprint: unknown method %q", cfg.Method)
+		return nil, fmt.Errorf("filter: fingerprint: %w", checkChoice("method", cfg.Method, fpMethods))
 	}
 	if cfg.Key != "" && f.newHash != nil {
 		f.key = []byte(cfg.Key)

@@ -170,3 +170,35 @@ func TestRubyText(t *testing.T) {
 		t.Error("invalid UTF-8 not escaped")
 	}
 }
+
+func TestChoicesText(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		in   string
+		into interface {
+			UnmarshalText([]byte) error
+		}
+		ok bool
+	}{
+		{"whitespace", "strict", new(KVWhitespace), true},
+		{"whitespace bad", "loose", new(KVWhitespace), false},
+		{"transform", "capitalize", new(KVTransform), true},
+		{"transform bad", "title", new(KVTransform), false},
+		{"method", "IPV4_NETWORK", new(FingerprintMethod), true},
+		{"method lower case", "sha1", new(FingerprintMethod), false},
+		{"refresh", "replace", new(TranslateRefresh), true},
+		{"refresh bad", "append", new(TranslateRefresh), false},
+		{"empty is the default", "", new(TranslateRefresh), true},
+	} {
+		err := tc.into.UnmarshalText([]byte(tc.in))
+		if (err == nil) != tc.ok {
+			t.Errorf("%s: %q: err = %v", tc.name, tc.in, err)
+		}
+	}
+	if b, err := KVStrict.MarshalText(); err != nil || string(b) != "strict" {
+		t.Errorf("MarshalText = %q, %v", b, err)
+	}
+	if _, err := FingerprintMethod("SHA3").MarshalText(); err == nil {
+		t.Error("an unknown method marshals")
+	}
+}

@@ -52,9 +52,9 @@ type KVConfig struct {
 	// RemoveCharKey and RemoveCharValue are characters removed anywhere
 	// in keys and values.
 	RemoveCharKey, RemoveCharValue string
-	// TransformKey and TransformValue are "lowercase", "uppercase",
-	// "capitalize" or empty.
-	TransformKey, TransformValue string
+	// TransformKey and TransformValue change the case of keys and
+	// values (KVLowercase, KVUppercase, KVCapitalize); empty: unchanged.
+	TransformKey, TransformValue KVTransform
 	// Prefix is put before every key (a sprintf template).
 	Prefix string
 	// Recursive parses values that themselves hold pairs into objects.
@@ -69,9 +69,9 @@ type KVConfig struct {
 	ExcludeBrackets bool
 	// AllowEmptyValues keeps pairs whose value is empty ("a=" or a="").
 	AllowEmptyValues bool
-	// Whitespace is "lenient" (the default: spaces around the value
-	// separator are ignored) or "strict".
-	Whitespace string
+	// Whitespace is KVLenient (the default: spaces around the value
+	// separator are ignored) or KVStrict.
+	Whitespace KVWhitespace
 	// MaxKeys bounds the pairs stored per event (repeated keys count once
 	// per value). Zero means 1000. Pairs beyond it are dropped and the
 	// event is tagged with TagOnFailure.
@@ -107,7 +107,7 @@ type KV struct {
 	trimKey        kvCharset
 	trimValue      kvCharset
 	rmKey, rmValue kvCharset
-	tKey, tValue   string
+	tKey, tValue   KVTransform
 	prefix         *logpipe.Template
 	recursive      bool
 	noDup          bool
@@ -147,13 +147,10 @@ func NewKV(cfg KVConfig) (*KV, error) {
 		return nil, err
 	}
 	k.hasTarget = cfg.Target != ""
-	switch cfg.Whitespace {
-	case "", "lenient":
-		k.lenient = true
-	case "strict":
-	default:
-		return nil, fmt.Errorf("filter: kv: whitespace %q: want lenient or strict", cfg.Whitespace)
+	if err := checkChoice("whitespace", cfg.Whitespace, kvWhitespaces); err != nil {
+		return nil, fmt.Errorf("filter: kv: %w", err)
 	}
+	k.lenient = cfg.Whitespace != KVStrict
 	fs, vs := cfg.FieldSplit, cfg.ValueSplit
 	if fs == "" {
 		fs = " "
@@ -171,12 +168,11 @@ func NewKV(cfg KVConfig) (*KV, error) {
 	k.trimValue = newKVCharset(cfg.TrimValue)
 	k.rmKey = newKVCharset(cfg.RemoveCharKey)
 	k.rmValue = newKVCharset(cfg.RemoveCharValue)
-	for _, t := range []struct{ name, v string }{{"transform_key", cfg.TransformKey}, {"transform_value", cfg.TransformValue}} {
-		switch t.v {
-		case "", "lowercase", "uppercase", "capitalize":
-		default:
-			return nil, fmt.Errorf("filter: kv: %s %q: want lowercase, uppercase or capitalize", t.name, t.v)
-		}
+	if err := checkChoice("transform_key", cfg.TransformKey, kvTransforms); err != nil {
+		return nil, fmt.Errorf("filter: kv: %w", err)
+	}
+	if err := checkChoice("transform_value", cfg.TransformValue, kvTransforms); err != nil {
+		return nil, fmt.Errorf("filter: kv: %w", err)
 	}
 	k.tKey, k.tValue = cfg.TransformKey, cfg.TransformValue
 	for _, s := range cfg.IncludeKeys {
@@ -734,13 +730,13 @@ func kvHolds(v logpipe.Value, s string) bool {
 }
 
 // kvTransform applies transform_key / transform_value.
-func kvTransform(s, how string) string {
+func kvTransform(s string, how KVTransform) string {
 	switch how {
-	case "lowercase":
+	case KVLowercase:
 		return strings.ToLower(s)
-	case "uppercase":
+	case KVUppercase:
 		return strings.ToUpper(s)
-	case "capitalize":
+	case KVCapitalize:
 		// Ruby's capitalize: the first character upper case, the rest lower.
 		if s == "" {
 			return s

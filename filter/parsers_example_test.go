@@ -122,3 +122,14 @@ func ExampleNewSplit() {
 	// {"@version":"1","order":"A1","items":"apple"} f00d-120.0
 	// {"@version":"1","order":"A1","items":"pear"} f00d-120.1
 }
+
+// The choice options read from text with Logstash's names, so a
+// configuration file can hold them; unknown names are errors.
+func ExampleFingerprintMethod_UnmarshalText() {
+	var m filter.FingerprintMethod
+	fmt.Println(m.UnmarshalText([]byte("MURMUR3_128")), m == filter.FingerprintMurmur3_128)
+	fmt.Println(m.UnmarshalText([]byte("SHA3")))
+	// Output:
+	// <nil> true
+	// filter: fingerprint method "SHA3": want one of SHA1, SHA256, SHA384, SHA512, MD5, MURMUR3, MURMUR3_128, IPV4_NETWORK, UUID, PUNCTUATION
+}

@@ -44,10 +44,11 @@ type TranslateConfig struct {
 	// parsed keeps the dictionary in use and is logged. Zero means 300s,
 	// negative means never.
 	RefreshInterval time.Duration
-	// RefreshBehaviour is "merge" (the default: a reloaded file's entries
-	// are added to and replace the entries in use) or "replace" (the
-	// dictionary becomes Dictionary plus the reloaded file).
-	RefreshBehaviour string
+	// RefreshBehaviour is TranslateMerge (the default: a reloaded file's
+	// entries are added to and replace the entries in use) or
+	// TranslateReplace (the dictionary becomes Dictionary plus the
+	// reloaded file).
+	RefreshBehaviour TranslateRefresh
 	// Substring replaces every occurrence of a key inside the source text
 	// by its translation, as Logstash's exact => false. By default the
 	// whole text must be a key.
@@ -154,13 +155,10 @@ func NewTranslate(cfg TranslateConfig) (*Translate, error) {
 		t.hasIterate = true
 		t.iterateSource = cfg.IterateOn == cfg.Source
 	}
-	switch cfg.RefreshBehaviour {
-	case "", "merge":
-	case "replace":
-		t.replace = true
-	default:
-		return nil, fmt.Errorf("filter: translate: refresh_behaviour %q: want merge or replace", cfg.RefreshBehaviour)
+	if err := checkChoice("refresh_behaviour", cfg.RefreshBehaviour, translateRefreshes); err != nil {
+		return nil, fmt.Errorf("filter: translate: %w", err)
 	}
+	t.replace = cfg.RefreshBehaviour == TranslateReplace
 	if len(cfg.Dictionary) == 0 && cfg.DictionaryPath == "" {
 		return nil, fmt.Errorf("filter: translate: dictionary or dictionary_path is required")
 	}

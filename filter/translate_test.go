@@ -100,7 +100,7 @@ func TestTranslateRefresh(t *testing.T) {
 		t.Run(behaviour, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				path := writeDict(t, "d.yml", "a: one\nb: two\n")
-				f, err := NewTranslate(TranslateConfig{Source: "k", DictionaryPath: path, RefreshInterval: time.Minute, RefreshBehaviour: behaviour, Logger: discardLogger()})
+				f, err := NewTranslate(TranslateConfig{Source: "k", DictionaryPath: path, RefreshInterval: time.Minute, RefreshBehaviour: TranslateRefresh(behaviour), Logger: discardLogger()})
 				if err != nil {
 					t.Fatal(err)
 				}

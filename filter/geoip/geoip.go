@@ -36,15 +36,14 @@ type Config struct {
 	Target string
 	// Database is the path of the MaxMind database (.mmdb). Required.
 	Database string
-	// DefaultDatabaseType is "City" (the default) or "ASN": the layout
-	// used for a database whose type name says neither City, Country nor
-	// ASN.
-	DefaultDatabaseType string
-	// ECSCompatibility is "v8" or "v1" (the default: ECS field names such
-	// as [source][geo][country_iso_code], [source][as][number]) or
-	// "disabled" (Logstash's legacy names: [geoip][country_code2],
+	// DefaultDatabaseType is City (the default) or ASN: the layout used
+	// for a database whose type name says neither City, Country nor ASN.
+	DefaultDatabaseType DatabaseType
+	// ECSCompatibility is ECSv8 or ECSv1 (the default: ECS field names
+	// such as [source][geo][country_iso_code], [source][as][number]) or
+	// ECSDisabled (Logstash's legacy names: [geoip][country_code2],
 	// [geoip][asn], ...).
-	ECSCompatibility string
+	ECSCompatibility ECS
 	// Fields limits the fields set to these database field names
 	// (Logstash's names: "ip", "city_name", "country_name",
 	// "continent_code", "continent_name", "country_code2",
@@ -112,13 +111,10 @@ func New(cfg Config) (*Filter, error) {
 	if f.source, err = logpipe.ParsePath(cfg.Source); err != nil {
 		return nil, fmt.Errorf("geoip: source: %w", err)
 	}
-	switch cfg.ECSCompatibility {
-	case "", "v1", "v8":
-		f.ecs = true
-	case "disabled":
-	default:
-		return nil, fmt.Errorf("geoip: ecs_compatibility %q: want disabled, v1 or v8", cfg.ECSCompatibility)
+	if err := checkChoice("ecs_compatibility", cfg.ECSCompatibility, ecsModes); err != nil {
+		return nil, err
 	}
+	f.ecs = cfg.ECSCompatibility != ECSDisabled
 	target := cfg.Target
 	if target == "" {
 		if !f.ecs {
@@ -132,14 +128,12 @@ func New(cfg Config) (*Filter, error) {
 	if f.target, err = logpipe.ParsePath(target); err != nil {
 		return nil, fmt.Errorf("geoip: target: %w", err)
 	}
-	var def dbKind
-	switch cfg.DefaultDatabaseType {
-	case "", "City":
-		def = dbCity
-	case "ASN":
+	if err := checkChoice("default_database_type", cfg.DefaultDatabaseType, dbTypes); err != nil {
+		return nil, err
+	}
+	def := dbCity
+	if cfg.DefaultDatabaseType == ASN {
 		def = dbASN
-	default:
-		return nil, fmt.Errorf("geoip: default_database_type %q: want City or ASN", cfg.DefaultDatabaseType)
 	}
 	if len(cfg.Fields) > 0 {
 		f.fields = map[string]bool{}

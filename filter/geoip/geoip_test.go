@@ -245,3 +245,23 @@ func TestGeoIPConformance(t *testing.T) {
 		return f
 	}, `{"source":{"ip":"203.0.113.7"}}`, `{"source":{"ip":"10.0.0.1"}}`, `{"source":{"ip":["2001:db8::1"]}}`, `{"source":"x"}`, `{}`)
 }
+
+func TestChoicesText(t *testing.T) {
+	var e ECS
+	if err := e.UnmarshalText([]byte("disabled")); err != nil || e != ECSDisabled {
+		t.Errorf("ECS: %q, %v", e, err)
+	}
+	if err := e.UnmarshalText([]byte("v2")); err == nil {
+		t.Error("ECS v2 accepted")
+	}
+	var d DatabaseType
+	if err := d.UnmarshalText([]byte("ASN")); err != nil || d != ASN {
+		t.Errorf("DatabaseType: %q, %v", d, err)
+	}
+	if err := d.UnmarshalText([]byte("ISP")); err == nil {
+		t.Error("DatabaseType ISP accepted")
+	}
+	if b, err := City.MarshalText(); err != nil || string(b) != "City" {
+		t.Errorf("MarshalText = %q, %v", b, err)
+	}
+}
