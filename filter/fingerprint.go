@@ -174,18 +174,17 @@ func (f *Fingerprint) apply(e *logpipe.Event, buf []byte) []byte {
 		}
 	case f.concat || f.allField:
 		if f.allField {
-			keys := make([]string, 0, 8)
-			vals := map[string]logpipe.Value{}
+			var stack [32]logpipe.KV
+			doc := stack[:0]
 			for k, v := range e.Document() {
-				keys = append(keys, k)
-				vals[k] = v
+				doc = append(doc, logpipe.KV{Key: k, Value: v})
 			}
-			slices.Sort(keys)
-			for _, k := range keys {
+			slices.SortFunc(doc, func(a, b logpipe.KV) int { return strings.Compare(a.Key, b.Key) })
+			for _, kv := range doc {
 				buf = append(buf, '|')
-				buf = append(buf, k...)
+				buf = append(buf, kv.Key...)
 				buf = append(buf, '|')
-				buf = appendRubyToS(buf, vals[k])
+				buf = appendRubyToS(buf, kv.Value)
 			}
 		} else {
 			for _, i := range f.sorted {
