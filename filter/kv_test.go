@@ -302,6 +302,54 @@ func TestKVSpec(t *testing.T) {
 			want: `{"message":"foo=bar!!!!!baz=\"quoted stuff\" and more unquoted!!!!!msg=\"fully-quoted with a part! of the separator\"!!!!!blip=\"this!!!!!is it\"!!!!!empty=\"\"!!!!!non-empty=\"foo\"","foo":"bar","baz":"\"quoted stuff\" and more unquoted","msg":"fully-quoted with a part! of the separator","blip":"this!!!!!is it","non-empty":"foo"}`,
 		},
 		{
+			name: "field and value split multi",
+			cfg:  KVConfig{FieldSplitPattern: "__", ValueSplitPattern: "::"},
+			in:   `{"message":"hello::world__foo::bar__baz::fizz__doublequoted::\"hello world\"__singlequoted::'hello world'__bracketsone::(hello world)__bracketstwo::[hello world]__bracketsthree::<hello world>"}`,
+			want: `{"message":"hello::world__foo::bar__baz::fizz__doublequoted::\"hello world\"__singlequoted::'hello world'__bracketsone::(hello world)__bracketstwo::[hello world]__bracketsthree::<hello world>","hello":"world","foo":"bar","baz":"fizz","doublequoted":"hello world","singlequoted":"hello world","bracketsone":"hello world","bracketstwo":"hello world","bracketsthree":"hello world"}`,
+		},
+		{
+			name: "field and value split multi with regex",
+			cfg:  KVConfig{FieldSplitPattern: "_+", ValueSplitPattern: ":+"},
+			in:   `{"message":"hello:world_foo::bar__baz:::fizz___doublequoted:::\"hello world\"____singlequoted:::::'hello world'____bracketsone:::(hello world)__bracketstwo:[hello world]_bracketsthree::::::<hello world>"}`,
+			want: `{"message":"hello:world_foo::bar__baz:::fizz___doublequoted:::\"hello world\"____singlequoted:::::'hello world'____bracketsone:::(hello world)__bracketstwo:[hello world]_bracketsthree::::::<hello world>","hello":"world","foo":"bar","baz":"fizz","doublequoted":"hello world","singlequoted":"hello world","bracketsone":"hello world","bracketstwo":"hello world","bracketsthree":"hello world"}`,
+		},
+		{
+			name: "field and value split multi using single char",
+			cfg:  KVConfig{FieldSplitPattern: " ", ValueSplitPattern: ":"},
+			in:   `{"message":"hello:world foo:bar baz:fizz doublequoted:\"hello world\" singlequoted:'hello world' bracketsone:(hello world) bracketstwo:[hello world] bracketsthree:<hello world>"}`,
+			want: `{"message":"hello:world foo:bar baz:fizz doublequoted:\"hello world\" singlequoted:'hello world' bracketsone:(hello world) bracketstwo:[hello world] bracketsthree:<hello world>","hello":"world","foo":"bar","baz":"fizz","doublequoted":"hello world","singlequoted":"hello world","bracketsone":"hello world","bracketstwo":"hello world","bracketsthree":"hello world"}`,
+		},
+		{
+			name: "field and value split multi using escaping",
+			cfg:  KVConfig{FieldSplitPattern: `\?\?`, ValueSplitPattern: `\+\+`},
+			in:   `{"message":"hello++world??foo++bar??baz++fizz??doublequoted++\"hello world\"??singlequoted++'hello world'??bracketsone++(hello world)??bracketstwo++[hello world]??bracketsthree++<hello world>"}`,
+			want: `{"message":"hello++world??foo++bar??baz++fizz??doublequoted++\"hello world\"??singlequoted++'hello world'??bracketsone++(hello world)??bracketstwo++[hello world]??bracketsthree++<hello world>","hello":"world","foo":"bar","baz":"fizz","doublequoted":"hello world","singlequoted":"hello world","bracketsone":"hello world","bracketstwo":"hello world","bracketsthree":"hello world"}`,
+		},
+		{
+			name: "empty values, char class splitters",
+			cfg:  KVConfig{FieldSplit: "|", ValueSplit: "="},
+			in:   `{"message":"a=1|b=|c=3"}`,
+			want: `{"message":"a=1|b=|c=3","a":"1","c":"3"}`,
+		},
+		{
+			name: "empty values, pattern splitters",
+			cfg:  KVConfig{FieldSplitPattern: `\|`, ValueSplitPattern: "="},
+			in:   `{"message":"a=1|b=|c=3"}`,
+			want: `{"message":"a=1|b=|c=3","a":"1","c":"3"}`,
+		},
+		{
+			name: "non-pathological input to a pathological pattern",
+			cfg:  KVConfig{ValueSplitPattern: "(?:=+=+)+:"},
+			in:   `{"message":"foo==:bar baz==:bingo"}`,
+			want: `{"message":"foo==:bar baz==:bingo","foo":"bar","baz":"bingo"}`,
+		},
+		{
+			name: "pathological input finishes (RE2 runs in linear time, no timeout needed)",
+			cfg:  KVConfig{ValueSplitPattern: "(?:=+=+)+:"},
+			in:   `{"message":"foo========:bar baz================================================================bingo"}`,
+			want: `{"message":"foo========:bar baz================================================================bingo","foo":"bar"}`,
+		},
+		{
 			name: "standard field split, value quoted then unquoted",
 			in:   `{"message":"foo=bar baz=\"quoted stuff\" and more unquoted msg=\"some fully-quoted message \" empty=\"\" non-empty=\"foo\""}`,
 			want: `{"message":"foo=bar baz=\"quoted stuff\" and more unquoted msg=\"some fully-quoted message \" empty=\"\" non-empty=\"foo\"","foo":"bar","baz":"quoted stuff","msg":"some fully-quoted message ","non-empty":"foo"}`,
@@ -373,6 +421,9 @@ func TestKVConfigErrors(t *testing.T) {
 	}{
 		{"empty value_split_pattern matches empty", KVConfig{ValueSplitPattern: "x*"}, "empty string"},
 		{"bad field_split_pattern", KVConfig{FieldSplitPattern: "("}, "field_split_pattern"},
+		// Logstash's spec example from #15 uses a lookahead, which RE2 lacks:
+		// the pattern is rejected when the filter is built, never at run time.
+		{"lookahead", KVConfig{FieldSplitPattern: `;\s*(?=key.+?:)|;$`, ValueSplitPattern: `:\s+`}, "field_split_pattern"},
 		{"bad whitespace", KVConfig{Whitespace: "loose"}, "whitespace"},
 		{"bad transform", KVConfig{TransformKey: "title"}, "transform_key"},
 		{"bad source", KVConfig{Source: "[a"}, "source"},
