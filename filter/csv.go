@@ -41,8 +41,8 @@ type CSVConfig struct {
 	SkipHeader bool
 	// SkipEmptyColumns leaves out empty values.
 	SkipEmptyColumns bool
-	// SkipEmptyRows drops empty lines (tagged "_csvskippedemptyfield").
-	// By default an empty line is a parse failure.
+	// SkipEmptyRows drops empty lines from the batch, on purpose, as
+	// Logstash cancels them. By default an empty line is a parse failure.
 	SkipEmptyRows bool
 	// Convert converts columns by name: "integer", "float", "boolean",
 	// "date" (yyyy-MM-dd, local midnight) or "date_time" (RFC 3339 or
