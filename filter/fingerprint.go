@@ -31,7 +31,7 @@ type FingerprintConfig struct {
 	// Target is where the fingerprint goes; any value there is replaced.
 	// Empty means "fingerprint". "[@metadata][fingerprint]" keeps it out
 	// of the document, for use as a document id
-	// (ElasticsearchConfig.DocumentID "%{[@metadata][fingerprint]}").
+	// (elasticsearch.Config.DocumentID "%{[@metadata][fingerprint]}").
 	Target string
 	// Method is FingerprintSHA1 (the default), SHA256, SHA384, SHA512,
 	// MD5, MURMUR3, MURMUR3_128, IPV4_NETWORK, UUID or PUNCTUATION.
