@@ -11,13 +11,7 @@ import (
 
 // TestCSVSpec holds the cases of Logstash's csv spec (spec/filters/csv_spec.rb).
 func TestCSVSpec(t *testing.T) {
-	tests := []struct {
-		name       string
-		cfg        CSVConfig
-		in         string
-		want       string
-		wantFailed bool
-	}{
+	tests := []filterCase[CSVConfig]{
 		{name: "all defaults", in: `{"message":"big,bird,sesame street"}`, want: `{"message":"big,bird,sesame street","column1":"big","column2":"bird","column3":"sesame street"}`},
 		{name: "custom separator", cfg: CSVConfig{Separator: ";"}, in: `{"message":"big,bird;sesame street"}`, want: `{"message":"big,bird;sesame street","column1":"big,bird","column2":"sesame street"}`},
 		{name: "quote char", cfg: CSVConfig{QuoteChar: "'"}, in: `{"message":"big,bird,'sesame street'"}`, want: `{"message":"big,bird,'sesame street'","column1":"big","column2":"bird","column3":"sesame street"}`},
@@ -44,12 +38,7 @@ func TestCSVSpec(t *testing.T) {
 			want: `{"message":"1234,bird,false","custom1":1234,"custom2":"bird","custom3":false}`,
 		},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			f, err := NewCSV(tc.cfg)
-			checkCase(t, f, err, tc.in, tc.want, tc.wantFailed)
-		})
-	}
+	runCases(t, NewCSV, tests)
 	t.Run("invalid data types", func(t *testing.T) {
 		if _, err := NewCSV(CSVConfig{Convert: Pairs{{"custom1", "integer"}, {"custom3", "wrong_type"}}}); err == nil {
 			t.Fatal("want a configuration error")
@@ -81,13 +70,7 @@ func TestCSVSpec(t *testing.T) {
 }
 
 func TestCSV(t *testing.T) {
-	tests := []struct {
-		name       string
-		cfg        CSVConfig
-		in         string
-		want       string
-		wantFailed bool
-	}{
+	tests := []filterCase[CSVConfig]{
 		{name: "doubled quotes", in: `{"message":"a,\"say \"\"hi\"\"\",c"}`, want: `{"message":"a,\"say \"\"hi\"\"\",c","column1":"a","column2":"say \"hi\"","column3":"c"}`},
 		{name: "quoted newline and separator", in: `{"message":"\"x\ny,z\",2"}`, want: `{"message":"\"x\ny,z\",2","column1":"x\ny,z","column2":"2"}`},
 		{name: "empty unquoted is null, empty quoted is text", in: `{"message":"a,,\"\","}`, want: `{"message":"a,,\"\",","column1":"a","column2":null,"column3":"","column4":null}`},
@@ -104,12 +87,7 @@ func TestCSV(t *testing.T) {
 		{name: "missing source does nothing", in: `{"other":"a"}`, want: `{"other":"a"}`},
 		{name: "common options on success", cfg: CSVConfig{Columns: []string{"a"}, Common: Common{RemoveField: []string{"message"}}}, in: `{"message":"1"}`, want: `{"a":"1"}`},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			f, err := NewCSV(tc.cfg)
-			checkCase(t, f, err, tc.in, tc.want, tc.wantFailed)
-		})
-	}
+	runCases(t, NewCSV, tests)
 	t.Run("skip header and empty rows", func(t *testing.T) {
 		f, err := NewCSV(CSVConfig{Columns: []string{"a", "b"}, SkipHeader: true, SkipEmptyRows: true})
 		if err != nil {

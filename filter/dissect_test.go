@@ -12,13 +12,7 @@ import (
 // rewritten as input, pattern and expected fields.
 func TestDissectSpec(t *testing.T) {
 	stack := "Error parsing HTTP request header\\n Note: further occurrences\\n    at org.apache.coyote.http11.Http11InputBuffer.parseRequestLine(Http11InputBuffer.java:426)"
-	tests := []struct {
-		name       string
-		cfg        DissectConfig
-		in         string
-		want       string
-		wantFailed bool
-	}{
+	tests := []filterCase[DissectConfig]{
 		{
 			name: "complex stack trace",
 			cfg:  dissectMsg("%{day}-%{month}-%{year} %{hour} %{severity} [%{thread_id}] %{origin} %{message}"),
@@ -103,12 +97,7 @@ func TestDissectSpec(t *testing.T) {
 			want: `{"message":"\"a\" \"b\" \"c d e\"","field1":"a","field2":"b","description":"c d e","field3":"c","field4":"d","field5":"e"}`,
 		},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			f, err := NewDissect(tc.cfg)
-			checkCase(t, f, err, tc.in, tc.want, tc.wantFailed)
-		})
-	}
+	runCases(t, NewDissect, tests)
 }
 
 func dissectMsg(p string) DissectConfig {
@@ -116,13 +105,7 @@ func dissectMsg(p string) DissectConfig {
 }
 
 func TestDissect(t *testing.T) {
-	tests := []struct {
-		name       string
-		cfg        DissectConfig
-		in         string
-		want       string
-		wantFailed bool
-	}{
+	tests := []filterCase[DissectConfig]{
 		{
 			name: "tutorial line",
 			cfg:  dissectMsg("%{timestamp} - %{level} - %{event_type}: %{rest}"),
@@ -188,12 +171,7 @@ func TestDissect(t *testing.T) {
 			want: `{"a":"1","b":"2","tags":["ok"]}`,
 		},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			f, err := NewDissect(tc.cfg)
-			checkCase(t, f, err, tc.in, tc.want, tc.wantFailed)
-		})
-	}
+	runCases(t, NewDissect, tests)
 }
 
 func TestDissectConfigErrors(t *testing.T) {

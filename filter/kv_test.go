@@ -14,13 +14,7 @@ const kvSpecMsg = `hello=world foo=bar baz=fizz doublequoted=\"hello world\" sin
 // as input, configuration and the expected event.
 func TestKVSpec(t *testing.T) {
 	const five = `"hello":"world","foo":"bar","baz":"fizz","doublequoted":"hello world","singlequoted":"hello world"`
-	tests := []struct {
-		name       string
-		cfg        KVConfig
-		in         string
-		want       string
-		wantFailed bool
-	}{
+	tests := []filterCase[KVConfig]{
 		{
 			name: "defaults",
 			in:   `{"message":"hello=world foo=bar baz=fizz doublequoted=\"hello world\" singlequoted='hello world' bracketsone=(hello world) bracketstwo=[hello world] bracketsthree=<hello world>"}`,
@@ -355,22 +349,11 @@ func TestKVSpec(t *testing.T) {
 			want: `{"message":"foo=bar baz=\"quoted stuff\" and more unquoted msg=\"some fully-quoted message \" empty=\"\" non-empty=\"foo\"","foo":"bar","baz":"quoted stuff","msg":"some fully-quoted message ","non-empty":"foo"}`,
 		},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			f, err := NewKV(tc.cfg)
-			checkCase(t, f, err, tc.in, tc.want, tc.wantFailed)
-		})
-	}
+	runCases(t, NewKV, tests)
 }
 
 func TestKV(t *testing.T) {
-	tests := []struct {
-		name       string
-		cfg        KVConfig
-		in         string
-		want       string
-		wantFailed bool
-	}{
+	tests := []filterCase[KVConfig]{
 		{
 			name: "lenient whitespace takes the next pair as value",
 			in:   `{"message":"IN=eth0 OUT= MAC=0f"}`,
@@ -405,12 +388,7 @@ func TestKV(t *testing.T) {
 			want: `{"message":"a=\"b c=d","a":"\"b","c":"d"}`,
 		},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			f, err := NewKV(tc.cfg)
-			checkCase(t, f, err, tc.in, tc.want, tc.wantFailed)
-		})
-	}
+	runCases(t, NewKV, tests)
 }
 
 func TestKVConfigErrors(t *testing.T) {
