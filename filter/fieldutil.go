@@ -4,19 +4,24 @@ import (
 	"github.com/logpipe/logpipe"
 )
 
-// setKey stores v under a literal key (a name found in the data, not a
-// field reference) in obj, or at the event's root when obj is nil. At the
-// root the names Logstash gives a special meaning ("@timestamp", "tags",
-// "@metadata") go through Event.Set, so that "tags" stays the tag list;
-// every other name, brackets and dots included, is one top-level key.
+// setKey stores v under a key found in the data (a kv key, a csv column
+// name, a dissect indirect name) in obj, or at the event's root when obj
+// is nil. At the root it does what Logstash's event.set does with such a
+// name: a bracketed field reference ("[a][b]") sets a nested field, and
+// "@timestamp", "tags" and "@metadata" keep their meaning; any other name,
+// dots included, is one top-level key.
 func setKey(e *logpipe.Event, obj *logpipe.Object, key string, v logpipe.Value) error {
 	if obj != nil {
 		obj.Set(key, v)
 		return nil
 	}
-	switch key {
-	case "@timestamp", "tags", "@metadata":
+	switch {
+	case key == "@timestamp" || key == "tags" || key == "@metadata":
 		return e.Set(logpipe.MustPath(key), v)
+	case len(key) > 2 && key[0] == '[':
+		if p, err := logpipe.ParsePath(key); err == nil {
+			return e.Set(p, v)
+		}
 	}
 	e.Fields().Set(key, v)
 	return nil

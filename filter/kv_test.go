@@ -383,6 +383,11 @@ func TestKV(t *testing.T) {
 			want: `{"message":"tags=x","tags":["x"]}`,
 		},
 		{
+			name: "a bracketed key is a field reference, as event.set does",
+			in:   `{"message":"[http][status]=200 a.b=1"}`,
+			want: `{"message":"[http][status]=200 a.b=1","http":{"status":"200"},"a.b":"1"}`,
+		},
+		{
 			name: "unclosed quote is read unquoted",
 			in:   `{"message":"a=\"b c=d"}`,
 			want: `{"message":"a=\"b c=d","a":"\"b","c":"d"}`,
