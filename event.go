@@ -86,28 +86,16 @@ var ErrPathConflict = errors.New("logpipe: field is not an object")
 
 // Set sets the value at p, creating intermediate objects as needed. It
 // returns an error wrapping ErrPathConflict when an existing non-object
-// value is in the way. Setting `@timestamp` requires a KindTime Value (or a
-// string in RFC 3339); setting `tags` requires a string or an array of
-// strings.
+// value is in the way. Setting `@timestamp` takes what SetTimestamp takes
+// (a KindTime Value or an ISO 8601 string); setting `tags` requires a
+// string or an array of strings.
 func (e *Event) Set(p Path, v Value) error {
 	switch p.root {
 	case rootTimestamp:
 		if len(p.segs) > 0 {
 			return fmt.Errorf("logpipe: set %s: @timestamp holds a time, not fields: %w", p.raw, ErrPathConflict)
 		}
-		switch v.kind {
-		case KindTime:
-			e.Timestamp = v.time()
-			return nil
-		case KindString:
-			t, err := time.Parse(time.RFC3339Nano, v.s())
-			if err != nil {
-				return fmt.Errorf("logpipe: set @timestamp: %w", err)
-			}
-			e.Timestamp = t
-			return nil
-		}
-		return fmt.Errorf("logpipe: set @timestamp: want a time, got %s", v.kind)
+		return e.SetTimestamp(v)
 	case rootTags:
 		if len(p.segs) == 1 {
 			i, ok := arrayIndex(p.segs[0], len(e.tags))
@@ -356,21 +344,30 @@ func (e *Event) Equal(f *Event) bool {
 // not part of the document. AppendJSON encodes the same sequence.
 func (e *Event) Document() iter.Seq2[string, Value] {
 	return func(yield func(string, Value) bool) {
-		if !e.Timestamp.IsZero() && !yield("@timestamp", TimeValue(e.Timestamp)) {
-			return
-		}
-		if !e.fields.Has("@version") && !yield("@version", StringValue("1")) {
-			return
-		}
-		for _, kv := range e.fields.kvs {
-			if !e.shadowed(kv.Key) && !yield(kv.Key, kv.Value) {
-				return
-			}
-		}
-		if len(e.tags) > 0 {
+		if e.documentFields(yield) && len(e.tags) > 0 {
 			yield("tags", ValueOf(e.tags))
 		}
 	}
+}
+
+// documentFields is the one statement of the document's shape, shared by
+// Document and AppendJSON: it yields "@timestamp", "@version" and the
+// fields, and reports whether yield asked to go on. The "tags" member
+// follows when the event has tags; each caller writes it its own way (as
+// a Value, or straight from the tag list without allocating).
+func (e *Event) documentFields(yield func(string, Value) bool) bool {
+	if !e.Timestamp.IsZero() && !yield("@timestamp", TimeValue(e.Timestamp)) {
+		return false
+	}
+	if !e.fields.Has("@version") && !yield("@version", StringValue("1")) {
+		return false
+	}
+	for _, kv := range e.fields.kvs {
+		if !e.shadowed(kv.Key) && !yield(kv.Key, kv.Value) {
+			return false
+		}
+	}
+	return true
 }
 
 // shadowed reports whether the field key is replaced in the document by

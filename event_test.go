@@ -89,7 +89,7 @@ func TestEventSet(t *testing.T) {
 		{name: "timestamp from string", start: `{}`, path: "@timestamp", value: logpipe.StringValue("2024-01-02T03:04:05.5+01:00"),
 			wantJSON: `{"@timestamp":"2024-01-02T02:04:05.500Z"}`},
 		{name: "timestamp bad string", start: `{}`, path: "@timestamp", value: logpipe.StringValue("yesterday"), errText: "@timestamp"},
-		{name: "timestamp from int", start: `{}`, path: "@timestamp", value: logpipe.IntValue(1), errText: "want a time, got int"},
+		{name: "timestamp from int", start: `{}`, path: "@timestamp", value: logpipe.IntValue(1), errText: "want a time or a string, got int"},
 		{name: "tags from string", start: `{"tags":["old"]}`, path: "tags", value: logpipe.StringValue("t"), wantJSON: `{"tags":["t"]}`},
 		{name: "tags from array", start: `{}`, path: "tags", value: logpipe.ValueOf([]string{"a", "b", "a"}), wantJSON: `{"tags":["a","b"]}`},
 		{name: "tags from mixed array", start: `{}`, path: "tags", value: logpipe.ValueOf([]any{"a", 1}), errText: "want strings"},

@@ -17,6 +17,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/logpipe/logpipe"
 )
@@ -453,7 +454,7 @@ func decodeBody(contentType string, body []byte) (logpipe.Batch, error) {
 	default:
 		var b logpipe.Batch
 		for line := range bytes.Lines(body) {
-			if s := lineString(line); s != "" {
+			if s := bodyLine(line); s != "" {
 				e := logpipe.NewEvent(s)
 				e.Timestamp = now
 				b = append(b, e)
@@ -479,3 +480,14 @@ func jsonEvent(v logpipe.Value, now time.Time) (*logpipe.Event, error) {
 	return e, nil
 }
 
+
+// bodyLine converts a line of a text body to a string without its line
+// ending, replacing invalid UTF-8 as Logstash's plain codec does.
+func bodyLine(b []byte) string {
+	b = bytes.TrimSuffix(b, []byte{'\n'})
+	b = bytes.TrimSuffix(b, []byte{'\r'})
+	if utf8.Valid(b) {
+		return string(b)
+	}
+	return strings.ToValidUTF8(string(b), "\uFFFD")
+}

@@ -24,6 +24,7 @@ import (
 	"github.com/logpipe/logpipe/input/beats"
 	"github.com/logpipe/logpipe/metrics"
 	"github.com/logpipe/logpipe/output"
+	"github.com/logpipe/logpipe/output/elasticsearch"
 	"github.com/logpipe/logpipe/pipeline"
 )
 
@@ -267,7 +268,7 @@ func build(cfg config, stdout io.Writer, log *slog.Logger) (*pipeline.Pipeline, 
 // create, with [@metadata][id] as document id when an event has one (see
 // idWhenPresent).
 func newElasticsearch(addrs []string, index string) (logpipe.Output, error) {
-	base := output.ElasticsearchConfig{Index: index, Action: output.ActionCreate}
+	base := elasticsearch.Config{Index: index, Action: elasticsearch.ActionCreate}
 	for _, addr := range addrs {
 		u, err := url.Parse(addr)
 		if err != nil || u.Scheme == "" || u.Host == "" {
@@ -285,11 +286,11 @@ func newElasticsearch(addrs []string, index string) (logpipe.Output, error) {
 	}
 	withID := base
 	withID.DocumentID = "%{[@metadata][id]}"
-	a, err := output.NewElasticsearch(withID)
+	a, err := elasticsearch.New(withID)
 	if err != nil {
 		return nil, err
 	}
-	b, err := output.NewElasticsearch(base)
+	b, err := elasticsearch.New(base)
 	if err != nil {
 		_ = a.Close(context.Background())
 		return nil, err

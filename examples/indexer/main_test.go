@@ -20,7 +20,7 @@ import (
 	lumber "github.com/elastic/go-lumber/client/v2"
 
 	"github.com/logpipe/logpipe/output"
-	"github.com/logpipe/logpipe/output/estest"
+	"github.com/logpipe/logpipe/output/elasticsearch/estest"
 )
 
 func TestParseFlags(t *testing.T) {
