@@ -284,6 +284,13 @@ func (h *HTTP) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if w.Header().Get("Content-Type") == "" {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	}
+	h.mu.Lock()
+	running := !h.stopping && h.sink != nil
+	h.mu.Unlock()
+	if !running {
+		h.unavailable(w, "not running or shutting down")
+		return
+	}
 	if h.cfg.User != "" {
 		u, p, ok := r.BasicAuth()
 		if !ok || subtle.ConstantTimeCompare([]byte(u), []byte(h.cfg.User)) != 1 ||

@@ -43,7 +43,19 @@ func runHTTP(t *testing.T, h *input.HTTP, cfg pipeline.Config, out logpipe.Outpu
 		return rerr
 	}
 	t.Cleanup(func() { _ = stop() })
-	return stop
+	// Requests get 503 until the pipeline has called Run; a GET gets 405
+	// (or 401) from then on, and delivers nothing.
+	for {
+		resp, err := http.Get("http://" + h.Addr().String() + "/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusServiceUnavailable {
+			return stop
+		}
+		time.Sleep(time.Millisecond)
+	}
 }
 
 func newHTTP(t *testing.T, cfg input.HTTPConfig) (*input.HTTP, string) {
@@ -60,14 +72,16 @@ func post(t *testing.T, url, contentType, body string) (int, http.Header) {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
 	if err != nil {
-		t.Fatal(err)
+		t.Error(err)
+		return -1, nil
 	}
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		t.Fatal(err)
+		t.Error(err) // not Fatal: post runs in goroutines too
+		return -1, nil
 	}
 	io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
@@ -194,19 +208,31 @@ func TestHTTPBackpressureAndShutdown(t *testing.T) {
 	first := make(chan int, 1)
 	go func() { s, _ := post(t, url, "", "one"); first <- s }()
 	<-o.got
-	// 2: waits in the queue; 3: finds no room within QueueTimeout.
-	second := make(chan int, 1)
-	go func() { s, _ := post(t, url, "", "two"); second <- s }()
-	var status int
-	var hdr http.Header
-	for range 200 { // until request 2 occupies the queue
-		if status, hdr = post(t, url, "", "three"); status == http.StatusTooManyRequests {
-			break
-		}
-		time.Sleep(10 * time.Millisecond)
+	// More requests fill the pipeline's queue and stream windows (each
+	// waits for delivery); at some point one finds no room within
+	// QueueTimeout and gets 429 at once.
+	type result struct {
+		status int
+		hdr    http.Header
 	}
-	if status != http.StatusTooManyRequests || hdr.Get("Retry-After") != "1" {
-		t.Fatalf("saturated pipeline answered %d, Retry-After %q", status, hdr.Get("Retry-After"))
+	results := make(chan result, 64)
+	waiting := 0
+	var got429 *result
+	for got429 == nil && waiting < 60 {
+		waiting++
+		go func() { s, h := post(t, url, "", "more"); results <- result{s, h} }()
+		select {
+		case r := <-results:
+			waiting--
+			if r.status != http.StatusTooManyRequests {
+				t.Fatalf("answered %d while the output holds every batch", r.status)
+			}
+			got429 = &r
+		case <-time.After(200 * time.Millisecond): // accepted: it waits for delivery
+		}
+	}
+	if got429 == nil || got429.hdr.Get("Retry-After") != "1" {
+		t.Fatalf("no 429 with Retry-After after %d requests", waiting)
 	}
 	select {
 	case s := <-first:
@@ -217,8 +243,10 @@ func TestHTTPBackpressureAndShutdown(t *testing.T) {
 	if s := <-first; s != 200 {
 		t.Fatalf("first: %d", s)
 	}
-	if s := <-second; s != 200 {
-		t.Fatalf("second: %d", s)
+	for range waiting {
+		if r := <-results; r.status != 200 {
+			t.Fatalf("accepted request answered %d after delivery", r.status)
+		}
 	}
 	if err := stop(); err != nil {
 		t.Fatal(err)
@@ -300,7 +328,7 @@ func TestHTTPSlowClientsAreCut(t *testing.T) {
 func TestHTTPMethodNotAllowed(t *testing.T) {
 	leakcheck.Check(t)
 	h, url := newHTTP(t, input.HTTPConfig{})
-	defer h.Close(context.Background())
+	runHTTP(t, h, pipeline.Config{}, outputtest.NewSink())
 	resp, err := http.Get(url)
 	if err != nil {
 		t.Fatal(err)
