@@ -487,7 +487,6 @@ func jsonEvent(v logpipe.Value, now time.Time) (*logpipe.Event, error) {
 	return e, nil
 }
 
-
 // bodyLine converts a line of a text body to a string without its line
 // ending, replacing invalid UTF-8 as Logstash's plain codec does.
 func bodyLine(b []byte) string {

@@ -291,7 +291,7 @@ func TestHTTPSlowClientsAreCut(t *testing.T) {
 	sink := outputtest.NewSink()
 	stop := runHTTP(t, h, pipeline.Config{}, sink)
 	for _, prefix := range []string{
-		"POST / HTTP/1.1\r\nHost: x\r\nX-Slow: ", // slowloris: headers never end
+		"POST / HTTP/1.1\r\nHost: x\r\nX-Slow: ",                       // slowloris: headers never end
 		"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc", // body never ends
 	} {
 		c, err := net.Dial("tcp", h.Addr().String())

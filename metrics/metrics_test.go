@@ -20,9 +20,9 @@ import (
 
 type netIn struct{}
 
-func (netIn) ID() string                   { return "beats" }
+func (netIn) ID() string                    { return "beats" }
 func (netIn) Connections() (uint64, uint64) { return 7, 2 }
-func (netIn) BytesIn() uint64              { return 4096 }
+func (netIn) BytesIn() uint64               { return 4096 }
 
 // runPipeline runs a pipeline that drops one of three events in a filter.
 func runPipeline(t *testing.T) *pipeline.Pipeline {
@@ -46,7 +46,6 @@ func runPipeline(t *testing.T) *pipeline.Pipeline {
 	}
 	return p
 }
-
 
 func get(t *testing.T, url string) string {
 	t.Helper()
@@ -94,7 +93,7 @@ func TestPrometheusAndJSON(t *testing.T) {
 
 	var ns struct {
 		Pipelines map[string]struct {
-			Events struct{ In, Filtered, Out uint64 }
+			Events  struct{ In, Filtered, Out uint64 }
 			Plugins struct {
 				Inputs []struct {
 					ID     string

@@ -3,7 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-		"fmt"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -368,4 +368,3 @@ func TestHTTPSigterm(t *testing.T) {
 		}
 	}
 }
-

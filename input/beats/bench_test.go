@@ -1,10 +1,10 @@
 package beats_test
 
 import (
-	"context"
-	"fmt"
 	"bytes"
+	"context"
 	"encoding/binary"
+	"fmt"
 	"io"
 	"net"
 	"testing"
