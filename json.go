@@ -85,7 +85,7 @@ func (e *Event) UnmarshalJSON(data []byte) error {
 //     input put there (the event id outputs use as document id);
 //   - every other member sets the field of that name, replacing it.
 func (e *Event) MergeObject(o *Object) {
-	for _, kv := range o.kvs {
+	for _, kv := range o.list() {
 		switch kv.Key {
 		case "@timestamp":
 			if err := e.SetTimestamp(kv.Value); err != nil {
@@ -98,7 +98,7 @@ func (e *Event) MergeObject(o *Object) {
 				e.fields.Set(kv.Key, kv.Value)
 				continue
 			}
-			for _, mkv := range m.kvs {
+			for _, mkv := range m.list() {
 				if !e.meta.Has(mkv.Key) {
 					e.meta.Set(mkv.Key, mkv.Value)
 				}
@@ -223,9 +223,12 @@ func (v Value) MarshalJSON() ([]byte, error) { return v.AppendJSON(nil), nil }
 
 // AppendJSON appends o as a JSON object, keys in order.
 func (o *Object) AppendJSON(dst []byte) []byte {
+	if o != nil && o.lz != nil && !o.lz.done.Load() {
+		return append(dst, o.lz.raw...)
+	}
 	dst = append(dst, '{')
 	if o != nil {
-		for i, kv := range o.kvs {
+		for i, kv := range o.list() {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
@@ -275,12 +278,45 @@ var safeASCII = func() (t [utf8.RuneSelf]bool) {
 // with U+FFFD. Outputs use it for the metadata they write next to events.
 func AppendJSONString(dst []byte, s string) []byte { return appendString(dst, s) }
 
+const (
+	lsb = 0x0101010101010101
+	msb = 0x8080808080808080
+)
+
+// load64 returns the eight bytes of s at i as a little-endian word (the
+// compiler makes this one load).
+func load64(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// needsEscape reports whether any of the eight bytes in x is a control
+// character, '"', '\\' or not ASCII: the bytes appendString and
+// canonicalString must look at one by one.
+func needsEscape(x uint64) bool {
+	ctl := x - lsb*0x20 // borrows into the high bit of bytes < 0x20
+	q := x ^ (lsb * '"')
+	bs := x ^ (lsb * '\\')
+	// A zero byte of q or bs borrows into its high bit; x's own high
+	// bits mark non-ASCII bytes (and make the borrow tests unreliable,
+	// which does not matter: the answer is already yes).
+	return (ctl|(q-lsb)|(bs-lsb)|x)&msb != 0
+}
+
 // appendString appends s as a JSON string, replacing invalid UTF-8 with
 // U+FFFD.
 func appendString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		// Skip bytes that need no escaping eight at a time.
+		for i+8 <= len(s) && !needsEscape(load64(s, i)) {
+			i += 8
+		}
+		if i >= len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if safeASCII[c] {
@@ -336,13 +372,19 @@ var ErrInvalidJSON = errors.New("logpipe: invalid JSON")
 // numbers keep their literal text (KindNumber), so 0.0 stays 0.0 and
 // 12345678901234567890 keeps every digit.
 //
-// Validation is fastjson's (github.com/valyala/fastjson). The tree is then
-// built from the validated text by a small builder that takes strings
-// without escapes and number literals as substrings of s (so the result
-// shares memory with s) and allocates objects, key/value pairs and array
-// elements from one slab each, sized by a counting scan. Objects and
-// arrays keep their exact capacity, so growing one later reallocates it
-// instead of touching a neighbour.
+// Validation is fastjson's (github.com/valyala/fastjson). An object whose
+// text is already exactly what AppendJSON writes for it (compact,
+// escapes as AppendJSON writes them, valid UTF-8, no repeated key; see
+// canonicalObject) is kept as that text: its members are built on first
+// use (Get, All, Len, Set...; safe for concurrent readers) and, until
+// then, encoding copies the text. The result is indistinguishable
+// through the API from the tree built eagerly, which is what happens to
+// any other document: a small builder takes strings without escapes
+// and number literals as substrings of s (so the result shares memory
+// with s) and allocates objects, key/value pairs and array elements
+// from one slab each, sized by a counting scan. Objects and arrays keep
+// their exact capacity, so growing one later reallocates it instead of
+// touching a neighbour.
 func ParseJSON(s string) (Value, error) {
 	if !depthOK(s) {
 		return Value{}, fmt.Errorf("%w: nested deeper than %d levels", ErrInvalidJSON, maxDepth)
@@ -350,16 +392,159 @@ func ParseJSON(s string) (Value, error) {
 	if err := fastjson.Validate(s); err != nil {
 		return Value{}, fmt.Errorf("%w: %v", ErrInvalidJSON, err)
 	}
-	var b builder
-	b.src = s
-	b.alloc()
-	v, _ := b.value(skipSpace(s, 0))
-	if b.ctrl {
+	start := skipSpace(s, 0)
+	if s[start] == '{' {
+		if end, ok := canonicalObject(s, start); ok {
+			lz := &lazyObject{raw: s[start:end]}
+			return Value{kind: KindObject, ptr: unsafe.Pointer(&Object{lz: lz})}, nil
+		}
+	}
+	v, ok := buildValidated(s)
+	if !ok {
 		// fastjson's validator stops checking a string for raw control
 		// characters at its first escape; RFC 8259 forbids them anywhere.
 		return Value{}, fmt.Errorf("%w: raw control character in a string", ErrInvalidJSON)
 	}
 	return v, nil
+}
+
+// buildValidated builds the tree of validated JSON text; ok is false
+// when a string holds a raw control character.
+func buildValidated(s string) (v Value, ok bool) {
+	var b builder
+	b.src = s
+	b.alloc()
+	v, _ = b.value(skipSpace(s, 0))
+	return v, !b.ctrl
+}
+
+// canonicalObject reports whether the validated JSON object starting at
+// s[i] is written exactly as AppendJSON would write the tree built from
+// it, and returns the index after it. It refuses whitespace between
+// tokens, escapes AppendJSON does not write (\/, \b, \f, \u other than
+// control characters in lower-case hex and U+2028/U+2029), raw control
+// characters, invalid UTF-8, raw U+2028/U+2029 and repeated keys (which
+// the tree collapses). Numbers are kept as literals, so any is canonical.
+func canonicalObject(s string, i int) (int, bool) {
+	// keys holds the keys of the open objects; marks[d] is where the
+	// keys of the object at depth d start.
+	var keyStack [32]string
+	var markStack [16]int
+	var inObj [16]bool
+	keys, marks, objs := keyStack[:0], markStack[:0], inObj[:0]
+	expectKey := false
+	for i < len(s) {
+		c := s[i]
+		switch {
+		case c == '{':
+			marks = append(marks, len(keys))
+			objs = append(objs, true)
+			expectKey = true
+			i++
+			if i < len(s) && s[i] == '}' {
+				expectKey = false
+			}
+			continue
+		case c == '[':
+			marks = append(marks, len(keys))
+			objs = append(objs, false)
+			i++
+			continue
+		case c == '}' || c == ']':
+			d := len(marks) - 1
+			keys = keys[:marks[d]]
+			marks, objs = marks[:d], objs[:d]
+			i++
+			if d == 0 {
+				return i, i == len(s) || skipSpace(s, i) == len(s)
+			}
+			continue
+		case c == ',':
+			expectKey = objs[len(objs)-1]
+			i++
+			continue
+		case c == ':':
+			i++
+			continue
+		case c == '"':
+			end, ok := canonicalString(s, i+1)
+			if !ok {
+				return 0, false
+			}
+			if expectKey {
+				k := s[i+1 : end]
+				for _, seen := range keys[marks[len(marks)-1]:] {
+					if seen == k {
+						return 0, false
+					}
+				}
+				keys = append(keys, k)
+				expectKey = false
+			}
+			i = end + 1
+			continue
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			return 0, false
+		default: // a number or a literal
+			i++
+		}
+	}
+	return 0, false
+}
+
+// canonicalString reports whether the string whose content starts at
+// s[i] is written as appendString would write its unescaped value, and
+// returns the index of its closing quote.
+func canonicalString(s string, i int) (int, bool) {
+	for i < len(s) {
+		// Skip plain ASCII eight bytes at a time.
+		for i+8 <= len(s) && !needsEscape(load64(s, i)) {
+			i += 8
+		}
+		c := s[i]
+		switch {
+		case c == '"':
+			return i, true
+		case c == '\\':
+			if i+1 >= len(s) {
+				return 0, false
+			}
+			switch s[i+1] {
+			case '"', '\\', 'n', 'r', 't':
+				i += 2
+				continue
+			case 'u':
+				if i+6 > len(s) {
+					return 0, false
+				}
+				h := s[i+2 : i+6]
+				if h == "2028" || h == "2029" {
+					i += 6
+					continue
+				}
+				if h[0] != '0' || h[1] != '0' || (h[2] != '0' && h[2] != '1') || !(h[3] >= '0' && h[3] <= '9' || h[3] >= 'a' && h[3] <= 'f') {
+					return 0, false
+				}
+				if h == "000a" || h == "000d" || h == "0009" {
+					return 0, false
+				}
+				i += 6
+				continue
+			}
+			return 0, false
+		case c < 0x20:
+			return 0, false
+		case c < utf8.RuneSelf:
+			i++
+		default:
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && size == 1 || r == '\u2028' || r == '\u2029' {
+				return 0, false
+			}
+			i += size
+		}
+	}
+	return 0, false
 }
 
 // maxDepth bounds the nesting of objects and arrays. fastjson's validator
