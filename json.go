@@ -372,7 +372,8 @@ var ErrInvalidJSON = errors.New("logpipe: invalid JSON")
 // numbers keep their literal text (KindNumber), so 0.0 stays 0.0 and
 // 12345678901234567890 keeps every digit.
 //
-// Validation is fastjson's (github.com/valyala/fastjson). An object whose
+// Validation is fastjson's (github.com/valyala/fastjson), except for the
+// common case, checked in one pass of our own: an object whose
 // text is already exactly what AppendJSON writes for it (compact,
 // escapes as AppendJSON writes them, valid UTF-8, no repeated key; see
 // canonicalObject) is kept as that text: its members are built on first
@@ -386,18 +387,18 @@ var ErrInvalidJSON = errors.New("logpipe: invalid JSON")
 // their exact capacity, so growing one later reallocates it instead of
 // touching a neighbour.
 func ParseJSON(s string) (Value, error) {
+	// One pass validates the common case, a canonical object.
+	if start := skipSpace(s, 0); start < len(s) && s[start] == '{' {
+		if end, ok := canonicalObject(s, start); ok {
+			lz := &lazyObject{raw: s[start:end]}
+			return Value{kind: KindObject, ptr: unsafe.Pointer(&Object{lz: lz})}, nil
+		}
+	}
 	if !depthOK(s) {
 		return Value{}, fmt.Errorf("%w: nested deeper than %d levels", ErrInvalidJSON, maxDepth)
 	}
 	if err := fastjson.Validate(s); err != nil {
 		return Value{}, fmt.Errorf("%w: %v", ErrInvalidJSON, err)
-	}
-	start := skipSpace(s, 0)
-	if s[start] == '{' {
-		if end, ok := canonicalObject(s, start); ok {
-			lz := &lazyObject{raw: s[start:end]}
-			return Value{kind: KindObject, ptr: unsafe.Pointer(&Object{lz: lz})}, nil
-		}
 	}
 	v, ok := buildValidated(s)
 	if !ok {
@@ -418,78 +419,163 @@ func buildValidated(s string) (v Value, ok bool) {
 	return v, !b.ctrl
 }
 
-// canonicalObject reports whether the validated JSON object starting at
-// s[i] is written exactly as AppendJSON would write the tree built from
-// it, and returns the index after it. It refuses whitespace between
-// tokens, escapes AppendJSON does not write (\/, \b, \f, \u other than
-// control characters in lower-case hex and U+2028/U+2029), raw control
-// characters, invalid UTF-8, raw U+2028/U+2029 and repeated keys (which
-// the tree collapses). Numbers are kept as literals, so any is canonical.
+// canonicalObject validates the JSON object starting at s[i] and reports
+// whether it is written exactly as AppendJSON would write the tree built
+// from it; it returns the index after it. It is strict (RFC 8259) and
+// conservative: anything it does not recognise, valid or not, is "no",
+// and ParseJSON then takes the general path, whose errors are the ones
+// callers see. Besides invalid text it refuses whitespace inside the
+// object, escapes AppendJSON does not write (\/, \b, \f, \u other than
+// control characters in lower-case hex and U+2028/U+2029), invalid UTF-8,
+// raw U+2028/U+2029, repeated keys (which the tree collapses) and
+// nesting deeper than maxDepth. Numbers are kept as literals, so any
+// valid one is canonical.
 func canonicalObject(s string, i int) (int, bool) {
-	// keys holds the keys of the open objects; marks[d] is where the
-	// keys of the object at depth d start.
 	var keyStack [32]string
-	var markStack [16]int
-	var inObj [16]bool
-	keys, marks, objs := keyStack[:0], markStack[:0], inObj[:0]
-	expectKey := false
-	for i < len(s) {
-		c := s[i]
-		switch {
-		case c == '{':
+	var markStack, openStack [16]int
+	// keys holds the keys of the open objects; marks[d] is where the
+	// keys of the container at depth d start; open[d] is its bracket.
+	keys, marks, open := keyStack[:0], markStack[:0], openStack[:0]
+	ok := true
+	for {
+		// A value starts at i.
+		if i >= len(s) {
+			return 0, false
+		}
+		switch c := s[i]; c {
+		case '{', '[':
+			if len(open) >= maxDepth {
+				return 0, false
+			}
+			open = append(open, int(c))
 			marks = append(marks, len(keys))
-			objs = append(objs, true)
-			expectKey = true
 			i++
-			if i < len(s) && s[i] == '}' {
-				expectKey = false
+			if i < len(s) && s[i] == c+2 { // '}' and ']' follow '{' and '[' by two
+				i++
+				open, marks = open[:len(open)-1], marks[:len(marks)-1]
+				break
+			}
+			if c == '{' {
+				if i, keys, ok = member(s, i, keys, marks[len(marks)-1]); !ok {
+					return 0, false
+				}
 			}
 			continue
-		case c == '[':
-			marks = append(marks, len(keys))
-			objs = append(objs, false)
-			i++
-			continue
-		case c == '}' || c == ']':
-			d := len(marks) - 1
-			keys = keys[:marks[d]]
-			marks, objs = marks[:d], objs[:d]
-			i++
-			if d == 0 {
-				return i, i == len(s) || skipSpace(s, i) == len(s)
-			}
-			continue
-		case c == ',':
-			expectKey = objs[len(objs)-1]
-			i++
-			continue
-		case c == ':':
-			i++
-			continue
-		case c == '"':
+		case '"':
 			end, ok := canonicalString(s, i+1)
 			if !ok {
 				return 0, false
 			}
-			if expectKey {
-				k := s[i+1 : end]
-				for _, seen := range keys[marks[len(marks)-1]:] {
-					if seen == k {
-						return 0, false
-					}
-				}
-				keys = append(keys, k)
-				expectKey = false
-			}
 			i = end + 1
-			continue
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
-			return 0, false
-		default: // a number or a literal
+		case 't':
+			if !strings.HasPrefix(s[i:], "true") {
+				return 0, false
+			}
+			i += 4
+		case 'f':
+			if !strings.HasPrefix(s[i:], "false") {
+				return 0, false
+			}
+			i += 5
+		case 'n':
+			if !strings.HasPrefix(s[i:], "null") {
+				return 0, false
+			}
+			i += 4
+		default:
+			if i, ok = numberEnd(s, i); !ok {
+				return 0, false
+			}
+		}
+		// After a value: close containers, or go on after a comma.
+		for {
+			d := len(open) - 1
+			if d < 0 {
+				return i, skipSpace(s, i) == len(s)
+			}
+			if i >= len(s) {
+				return 0, false
+			}
+			if int(s[i]) == open[d]+2 {
+				i++
+				keys = keys[:marks[d]]
+				open, marks = open[:d], marks[:d]
+				continue
+			}
+			if s[i] != ',' {
+				return 0, false
+			}
 			i++
+			if open[d] == '{' {
+				if i, keys, ok = member(s, i, keys, marks[d]); !ok {
+					return 0, false
+				}
+			}
+			break
 		}
 	}
-	return 0, false
+}
+
+// member checks the key at s[i] and the colon after it, refusing a key
+// already among keys[mark:], and returns the index of the value.
+func member(s string, i int, keys []string, mark int) (int, []string, bool) {
+	if i >= len(s) || s[i] != '"' {
+		return 0, keys, false
+	}
+	end, ok := canonicalString(s, i+1)
+	if !ok || end+1 >= len(s) || s[end+1] != ':' {
+		return 0, keys, false
+	}
+	k := s[i+1 : end]
+	for _, seen := range keys[mark:] {
+		if seen == k {
+			return 0, keys, false
+		}
+	}
+	return end + 2, append(keys, k), true
+}
+
+// numberEnd returns the index after the JSON number at s[i].
+func numberEnd(s string, i int) (int, bool) {
+	if i < len(s) && s[i] == '-' {
+		i++
+	}
+	switch {
+	case i >= len(s):
+		return 0, false
+	case s[i] == '0':
+		i++
+	case s[i] >= '1' && s[i] <= '9':
+		i = digitsEnd(s, i+1)
+	default:
+		return 0, false
+	}
+	if i < len(s) && s[i] == '.' {
+		j := digitsEnd(s, i+1)
+		if j == i+1 {
+			return 0, false
+		}
+		i = j
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		j := digitsEnd(s, i)
+		if j == i {
+			return 0, false
+		}
+		i = j
+	}
+	return i, true
+}
+
+func digitsEnd(s string, i int) int {
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	return i
 }
 
 // canonicalString reports whether the string whose content starts at
@@ -500,6 +586,9 @@ func canonicalString(s string, i int) (int, bool) {
 		// Skip plain ASCII eight bytes at a time.
 		for i+8 <= len(s) && !needsEscape(load64(s, i)) {
 			i += 8
+		}
+		if i >= len(s) {
+			break
 		}
 		c := s[i]
 		switch {
