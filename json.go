@@ -291,6 +291,22 @@ func load64(s string, i int) uint64 {
 		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
+// printableASCII reports whether s holds only bytes 0x20 to 0x7f.
+func printableASCII(s string) bool {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		if x := load64(s, i); (x-lsb*0x20|x)&msb != 0 {
+			return false
+		}
+	}
+	for ; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
 // needsEscape reports whether any of the eight bytes in x is a control
 // character, '"', '\\' or not ASCII: the bytes appendString and
 // canonicalString must look at one by one.
@@ -390,8 +406,13 @@ func ParseJSON(s string) (Value, error) {
 	// One pass validates the common case, a canonical object.
 	if start := skipSpace(s, 0); start < len(s) && s[start] == '{' {
 		if end, ok := canonicalObject(s, start); ok {
-			lz := &lazyObject{raw: s[start:end]}
-			return Value{kind: KindObject, ptr: unsafe.Pointer(&Object{lz: lz})}, nil
+			// One allocation holds the Object and its text.
+			box := &struct {
+				o  Object
+				lz lazyObject
+			}{lz: lazyObject{raw: s[start:end]}}
+			box.o.lz = &box.lz
+			return Value{kind: KindObject, ptr: unsafe.Pointer(&box.o)}, nil
 		}
 	}
 	if !depthOK(s) {
@@ -582,6 +603,13 @@ func digitsEnd(s string, i int) int {
 // s[i] is written as appendString would write its unescaped value, and
 // returns the index of its closing quote.
 func canonicalString(s string, i int) (int, bool) {
+	// Fast path: printable ASCII up to the next quote, no backslash.
+	if q := strings.IndexByte(s[i:], '"'); q >= 0 {
+		seg := s[i : i+q]
+		if strings.IndexByte(seg, '\\') < 0 && printableASCII(seg) {
+			return i + q, true
+		}
+	}
 	for i < len(s) {
 		// Skip plain ASCII eight bytes at a time.
 		for i+8 <= len(s) && !needsEscape(load64(s, i)) {
