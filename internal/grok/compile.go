@@ -286,13 +286,13 @@ var constructs = []struct{ text, what string }{
 
 // unsupportedEscapes are Oniguruma escapes that RE2 rejects.
 var unsupportedEscapes = map[byte]string{
-	'h': `the escape "\\h" (a hex digit in Oniguruma; write [0-9a-fA-F])`,
-	'H': `the escape "\\H" (a non-hex digit in Oniguruma; write [^0-9a-fA-F])`,
-	'Z': `the anchor "\\Z" (write \\n?\\z)`,
-	'G': `the anchor "\\G"`,
-	'R': `the escape "\\R"`,
-	'X': `the escape "\\X"`,
-	'K': `the escape "\\K"`,
+	'h': `the escape "\h" (a hex digit in Oniguruma; write [0-9a-fA-F])`,
+	'H': `the escape "\H" (a non-hex digit in Oniguruma; write [^0-9a-fA-F])`,
+	'Z': `the anchor "\Z" (write \n?\z)`,
+	'G': `the anchor "\G"`,
+	'R': `the escape "\R"`,
+	'X': `the escape "\X"`,
+	'K': `the escape "\K"`,
 }
 
 // unsupported finds the first unsupported construct in expr or in one of
