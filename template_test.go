@@ -1,6 +1,7 @@
 package logpipe_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -9,7 +10,7 @@ import (
 )
 
 func TestTemplateRender(t *testing.T) {
-	e := event(t, `{"@timestamp":"2024-12-21T23:30:00.123-02:00","message":"hello","type":"app","log_data":{"path":"/api","status_code":200,"obj":{"a":1},"list":["x","y"]},"n":0.0,"f":null,"tags":["t1","t2"],"@metadata":{"id":"abc"}}`)
+	e := event(t, `{"@timestamp":"2024-12-21T23:30:00.123-02:00","message":"hello","type":"app","log_data":{"path":"/api","status_code":200,"obj":{"a":1},"list":["x","y"],"mixed":["a",null,"b",1,{"c":2}]},"n":0.0,"f":null,"tags":["t1","t2"],"@metadata":{"id":"abc"}}`)
 	tests := []struct {
 		tpl    string
 		want   string
@@ -21,11 +22,12 @@ func TestTemplateRender(t *testing.T) {
 		{"%{[message]}", "hello", true},
 		{"%{[log_data][path]} -> %{[log_data][status_code]}", "/api -> 200", true},
 		{"%{[log_data][obj]}", `{"a":1}`, true},
-		{"%{[log_data][list]}", `["x","y"]`, true},
+		{"%{[log_data][list]}", `x,y`, true},
+		{"%{[log_data][mixed]}", `a,,b,1,{"c":2}`, true},
 		{"%{[log_data][list][1]}", "y", true},
 		{"%{n}", "0.0", true},
 		{"%{f}", "null", true},
-		{"%{tags}", `["t1","t2"]`, true},
+		{"%{tags}", `t1,t2`, true},
 		{"%{[@metadata][id]}", "abc", true},
 		{"%{@timestamp}", "2024-12-22T01:30:00.123Z", true},
 		{"fastapi-logs-%{+YYYY.MM.dd}", "fastapi-logs-2024.12.22", true},
@@ -36,19 +38,18 @@ func TestTemplateRender(t *testing.T) {
 		{"a %{[log_data][nope]} b %{type}", "a %{[log_data][nope]} b app", false},
 		{"%{[message][x]}", "%{[message][x]}", false},
 		{"100%", "100%", true},
-		{"%{message", "", false}, // unterminated: see TestTemplateErrors
+		{"%{message", "%{message", true}, // unterminated: literal, as in Logstash
+		{"a %{type} %{", "a app %{", true},
+		{"%{{yyyy-MM-dd'T'HH:mm:ss.SSSX}}", "2024-12-22T01:30:00.123Z", true},
+		{"w%{{YYYY-'W'ww}}.%{{EEE, d MMM uuuu HH:mm:ss Z}}", "w2024-W51.Sun, 22 Dec 2024 01:30:00 +0000", true},
+		{"%{{yy}}%{type}", "24app", true},
+		{"%{{yyyy", "%{{yyyy", true},
 		{"{%{type}}", "{app}", true},
 		{"%%{type}", "%app", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.tpl, func(t *testing.T) {
 			tpl, err := logpipe.ParseTemplate(tt.tpl)
-			if strings.Contains(tt.tpl, "%{") && !strings.Contains(tt.tpl[strings.LastIndex(tt.tpl, "%{"):], "}") {
-				if err == nil {
-					t.Errorf("ParseTemplate(%q) = nil error", tt.tpl)
-				}
-				return
-			}
 			if err != nil {
 				t.Fatalf("ParseTemplate: %v", err)
 			}
@@ -62,7 +63,7 @@ func TestTemplateRender(t *testing.T) {
 			if tpl.String() != tt.tpl {
 				t.Errorf("String() = %q", tpl.String())
 			}
-			if static := !strings.Contains(tt.tpl, "%{"); tpl.IsStatic() != static {
+			if static := !strings.Contains(strings.TrimSuffix(tt.tpl, "%{"), "%{") || tt.tpl == "%{message" || tt.tpl == "%{{yyyy"; tpl.IsStatic() != static {
 				t.Errorf("IsStatic() = %v, want %v", tpl.IsStatic(), static)
 			}
 		})
@@ -101,8 +102,12 @@ func TestTemplateErrors(t *testing.T) {
 		tpl  string
 		want []string
 	}{
-		{"%{message", []string{"unterminated", "offset 0"}},
-		{"abc %{ok} %{", []string{"unterminated", "offset 10"}},
+		{"%{{qq}}", []string{"unsupported letter", "'q'"}},
+		{"x %{{VV}}", []string{"unsupported letter", "offset 2"}},
+		{"%{{ZZZZ}}", []string{"not supported"}},
+		{"%{{'x}}", []string{"unterminated quote"}},
+		{"%{{}}", []string{"empty java.time pattern"}},
+		{"%{{yyyy[MM]}}", []string{"not supported"}},
 		{"%{}", []string{"empty reference", "offset 0"}},
 		{"x%{[a}", []string{"field reference", `"[a"`}},
 		{"%{[a]b}", []string{"field reference", "expected '['"}},
@@ -132,7 +137,26 @@ func TestTemplateErrors(t *testing.T) {
 			t.Error("MustTemplate of a bad template did not panic")
 		}
 	}()
-	logpipe.MustTemplate("%{")
+	logpipe.MustTemplate("%{}")
+}
+
+func TestTemplateExecute(t *testing.T) {
+	e := new(logpipe.Event)
+	e.Fields().Set("type", logpipe.StringValue("app"))
+	for _, tpl := range []string{"idx-%{+YYYY.MM.dd}", "%{+%s}", "%{{yyyy}}"} {
+		if _, err := logpipe.MustTemplate(tpl).Execute(nil, e); !errors.Is(err, logpipe.ErrNoTimestamp) {
+			t.Errorf("Execute(%s) without @timestamp = %v, want ErrNoTimestamp", tpl, err)
+		}
+	}
+	got, err := logpipe.MustTemplate("%{type}-%{missing}").Execute([]byte("x:"), e)
+	if err != nil || string(got) != "x:app-%{missing}" {
+		t.Errorf("Execute = %q, %v", got, err)
+	}
+	e.Timestamp = time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)
+	got, err = logpipe.MustTemplate("%{type}-%{+YYYY}").Execute(nil, e)
+	if err != nil || string(got) != "app-2024" {
+		t.Errorf("Execute = %q, %v", got, err)
+	}
 }
 
 func TestTemplateConcurrent(t *testing.T) {

@@ -23,11 +23,11 @@ func TestGrokSpecJava(t *testing.T) {
 			"\tCaused by: java.net.BindException: Address already in use\n" +
 			"\t\tat sun.nio.ch.Net.bind0(Native Method)\n" +
 			"\t\t... 13 more\n"
-		tc80     = "31-Jul-2020 16:40:38.451 INFO [localhost-startStop-1] org.apache.catalina.core.ApplicationContext.log ContextListener: attributeAdded('StockTicker', 'async.Stockticker@42dd551d')"
-		tc70     = "Jul 31, 2020 4:40:20 PM org.apache.catalina.core.ApplicationContext log\nINFO: SessionListener: contextDestroyed()"
-		tcTrace  = "Oct 30, 2013 11:10:05 AM org.apache.catalina.core.StandardWrapperValve invoke\nSEVERE: Servlet.service() for servlet [jsp] in context with path [] threw exception [java.lang.ClassCastException: org.apache.jasper.runtime.ELContextImpl cannot be cast to org.apache.jasper.el.ELContextImpl] with root cause\njava.lang.ClassCastException: org.apache.jasper.runtime.ELContextImpl cannot be cast to org.apache.jasper.el.ELContextImpl\n    at org.apache.jasper.runtime.PageContextImpl.proprietaryEvaluate(PageContextImpl.java:1023)\n    at java.lang.Thread.run(Thread.java:724)\n"
-		weird    = `2014-01-09 20:03:28,269 -0800 | ERROR | com.example.service.ExampleService - something compeletely unexpected happened...`
-		weirdM   = `something compeletely unexpected happened...`
+		tc80    = "31-Jul-2020 16:40:38.451 INFO [localhost-startStop-1] org.apache.catalina.core.ApplicationContext.log ContextListener: attributeAdded('StockTicker', 'async.Stockticker@42dd551d')"
+		tc70    = "Jul 31, 2020 4:40:20 PM org.apache.catalina.core.ApplicationContext log\nINFO: SessionListener: contextDestroyed()"
+		tcTrace = "Oct 30, 2013 11:10:05 AM org.apache.catalina.core.StandardWrapperValve invoke\nSEVERE: Servlet.service() for servlet [jsp] in context with path [] threw exception [java.lang.ClassCastException: org.apache.jasper.runtime.ELContextImpl cannot be cast to org.apache.jasper.el.ELContextImpl] with root cause\njava.lang.ClassCastException: org.apache.jasper.runtime.ELContextImpl cannot be cast to org.apache.jasper.el.ELContextImpl\n    at org.apache.jasper.runtime.PageContextImpl.proprietaryEvaluate(PageContextImpl.java:1023)\n    at java.lang.Thread.run(Thread.java:724)\n"
+		weird   = `2014-01-09 20:03:28,269 -0800 | ERROR | com.example.service.ExampleService - something compeletely unexpected happened...`
+		weirdM  = `something compeletely unexpected happened...`
 	)
 	messageParts := func(first, sub string) func(*testing.T, *logpipe.Event) {
 		return func(t *testing.T, e *logpipe.Event) {
