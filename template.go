@@ -23,7 +23,8 @@ import (
 //     the ISO week-based year). The letters y u Y M L d D H h K k m s S a
 //     E w, X (which prints "Z") and Z (which prints "+0000") are
 //     supported; any other letter is a construction error.
-//   - "%{" without a closing "}" is literal text, as in Logstash.
+//   - "%{" without a closing "}" is a construction error (Logstash keeps
+//     it as text).
 //
 // Logstash raises an error for a date reference on an event without
 // @timestamp; Append reports it (ok false) and Execute returns
@@ -56,8 +57,8 @@ type tplPart struct {
 var ErrNoTimestamp = errors.New("logpipe: template: date reference on an event without @timestamp")
 
 // ParseTemplate compiles a sprintf format. An empty reference, an invalid
-// field reference or an invalid Joda or java.time pattern is an error
-// that names the offending part; an unterminated "%{" is literal text.
+// field reference, an unterminated "%{" or an invalid Joda or java.time
+// pattern is an error that names the offending part.
 func ParseTemplate(s string) (*Template, error) {
 	t := &Template{raw: s}
 	rest := s
@@ -89,9 +90,9 @@ func ParseTemplate(s string) (*Template, error) {
 		}
 		end := strings.IndexByte(rest[i:], '}')
 		if end < 0 {
-			// Logstash keeps an unterminated reference as text.
-			t.parts = append(t.parts, tplPart{kind: tplLiteral, lit: rest[i:]})
-			return t, nil
+			// Logstash keeps an unterminated reference as text; logpipe
+			// reports it, as callers (and their tests) rely on that.
+			return nil, fmt.Errorf("logpipe: template %q: unterminated %%{ at offset %d", s, off+i)
 		}
 		end += i
 		ref := rest[i+2 : end]
