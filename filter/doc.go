@@ -9,8 +9,8 @@
 //     and the literal text of numbers.
 //   - Date (NewDate) parses a date field with Joda-Time patterns (or
 //     ISO8601, UNIX, UNIX_MS, TAI64N) into @timestamp.
-//   - UserAgent (NewUserAgent) turns a User-Agent header into browser,
-//     version, operating system and device fields.
+//   - The useragent filter lives in package filter/useragent, so that
+//     programs without it do not compile ua-parser's rules.
 //
 // Edit filters:
 //
