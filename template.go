@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/logpipe/logpipe/internal/joda"
 )
@@ -23,6 +24,7 @@ import (
 //     the ISO week-based year). The letters y u Y M L d D H h K k m s S a
 //     E w, X (which prints "Z") and Z (which prints "+0000") are
 //     supported; any other letter is a construction error.
+//     %{{TIME_NOW}} is the current time (not @timestamp) in ISO 8601, UTC.
 //   - "%{" without a closing "}" is a construction error (Logstash keeps
 //     it as text).
 //
@@ -43,6 +45,7 @@ const (
 	tplField
 	tplTime
 	tplEpoch
+	tplNow // %{{TIME_NOW}}
 )
 
 type tplPart struct {
@@ -77,11 +80,17 @@ func ParseTemplate(s string) (*Template, error) {
 		if strings.HasPrefix(rest[i:], "%{{") {
 			if end := strings.Index(rest[i+3:], "}}"); end >= 0 {
 				pat := rest[i+3 : i+3+end]
+				whole := rest[i : i+3+end+2]
+				if pat == "TIME_NOW" {
+					t.parts = append(t.parts, tplPart{kind: tplNow, lit: whole})
+					off += i + len(whole)
+					rest = rest[i+len(whole):]
+					continue
+				}
 				l, err := javaTimeLayout(pat)
 				if err != nil {
 					return nil, fmt.Errorf("logpipe: template %q: %%{{%s}} at offset %d: %w", s, pat, off+i, err)
 				}
-				whole := rest[i : i+3+end+2]
 				t.parts = append(t.parts, tplPart{kind: tplTime, lit: whole, layout: l})
 				off += i + len(whole)
 				rest = rest[i+len(whole):]
@@ -176,6 +185,8 @@ func (t *Template) Append(dst []byte, e *Event) ([]byte, bool) {
 				continue
 			}
 			dst = strconv.AppendInt(dst, e.Timestamp.Unix(), 10)
+		case tplNow:
+			dst = time.Now().UTC().AppendFormat(dst, "2006-01-02T15:04:05.000Z")
 		}
 	}
 	return dst, ok

@@ -184,3 +184,87 @@ func TestTemplateConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// TestTemplateSpec: Logstash's StringInterpolationTest.java and the
+// #sprintf examples of logstash-core's event_spec.rb.
+//
+// Not carried over: testUnclosedTag ("%{+YYY/web" stays literal in
+// Logstash; ParseTemplate reports it, see TemplateErrors), sprintf(2) (a
+// non-string format: Go templates are strings), the Ruby object-identity
+// and string-encoding checks.
+func TestTemplateSpec(t *testing.T) {
+	interp := event(t, `{"bar":"foo","awesome":"logstash","j":{"k1":"v"},"@timestamp":"2015-10-01T00:00:00.000Z"}`)
+	ev := event(t, `{"@timestamp":"2013-01-01T00:00:00.000Z","type":"sprintf","message":"hello world","tags":["tag1"],"source":"/home/foo","a":"b","c":{"d":"f","e":{"f":"g"}},"f":{"g":{"h":"i"}},"j":{"k1":"v","k2":["w","x"],"k3":{"4":"m"},"5":6,"6":null},"@metadata":{"fancy":"pants","have-to-go":{"deeper":"inception"}}}`)
+	arrays := func(js string) *logpipe.Event { return event(t, `{"@timestamp":"2013-01-01T00:00:00.000Z","foo":`+js+`}`) }
+	tests := []struct {
+		name, tpl string
+		e         *logpipe.Event
+		want      string
+	}{
+		{"static", "/full/path/awesome", interp, "/full/path/awesome"},
+		{"one level field", "/full/%{bar}/awesome", interp, "/full/foo/awesome"},
+		{"multiple fields", "/full/%{bar}/%{awesome}", interp, "/full/foo/logstash"},
+		{"missing key", "/full/%{do-not-exist}", interp, "/full/%{do-not-exist}"},
+		{"date formatter", "/full/%{+YYYY}", interp, "/full/2015"},
+		{"date and fields", "/full/%{+YYYY}/weeee/%{bar}", interp, "/full/2015/weeee/foo"},
+		{"java date and fields", "/full/%{{YYYY-DDD}}/weeee/%{bar}", interp, "/full/2015-274/weeee/foo"},
+		{"one date tag", "%{+YYYY}", interp, "2015"},
+		{"java date tag", "%{{YYYY-'W'ww}}", interp, "2015-W40"},
+		{"field ref", "%{[j][k1]}", interp, "v"},
+		{"epoch seconds is Joda text", "%{+%ss}", interp, "%00"},
+		{"epoch", "%{+%s}", interp, "1443657600"},
+		{"array", "%{message}", event(t, `{"message":["Hello","world"]}`), "Hello,world"},
+		{"hash", "%{j}", interp, `{"k1":"v"}`},
+		{"unix timestamp", "%{+%s}", ev, "1356998400"},
+		{"no fieldref", "bonjour", ev, "bonjour"},
+		{"+YYYY", "%{+YYYY}", ev, "2013"},
+		{"+MM", "%{+MM}", ev, "01"},
+		{"+HH", "%{+HH}", ev, "00"},
+		{"mixed string", "foo %{+YYYY-MM-dd} %{type}", ev, "foo 2013-01-01 sprintf"},
+		{"field", "%{type}", ev, "sprintf"},
+		{"message", "%{message}", ev, "hello world"},
+		{"deep field", "%{[j][k1]}", ev, "v"},
+		{"deep array element", "%{[j][k2][0]}", ev, "w"},
+		{"metadata", "super-%{[@metadata][fancy]}", ev, "super-pants"},
+		{"nested metadata", "%{[@metadata][have-to-go][deeper]}", ev, "inception"},
+		{"hash as JSON", "%{[j][k3]}", ev, `{"4":"m"}`},
+		{"last character kept", "%{type}%{message}|", ev, "sprintfhello world|"},
+		{"leading nil", "%{[foo]}", arrays(`[null,"baz"]`), ",baz"},
+		{"middle nil", "%{[foo]}", arrays(`["bar",null,"baz"]`), "bar,,baz"},
+		{"trailing nil", "%{[foo]}", arrays(`["bar",null]`), "bar,"},
+		{"deep array with nil", "%{[foo]}", arrays(`[[12,null],56]`), "12,,56"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tpl, err := logpipe.ParseTemplate(tt.tpl)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := tpl.Render(tt.e); got != tt.want {
+				t.Errorf("Render(%q) = %q, want %q", tt.tpl, got, tt.want)
+			}
+		})
+	}
+	t.Run("TIME_NOW", func(t *testing.T) {
+		before := time.Now().Add(-time.Millisecond)
+		got := logpipe.MustTemplate("%{{TIME_NOW}}").Render(interp)
+		ts, err := time.Parse(time.RFC3339Nano, got)
+		if err != nil || ts.Before(before.Truncate(time.Millisecond)) || ts.After(time.Now()) {
+			t.Errorf("TIME_NOW = %q (%v), want the current time", got, err)
+		}
+	})
+	t.Run("BAD_TIME_NOW", func(t *testing.T) {
+		if _, err := logpipe.ParseTemplate("%{{BAD_TIME_NOW}}"); err == nil {
+			t.Error("%{{BAD_TIME_NOW}} compiled")
+		}
+	})
+	for _, tpl := range []string{"hello-%{+%s}", "logstash-%{+YYYY}"} {
+		t.Run("no @timestamp "+tpl, func(t *testing.T) {
+			e := ev.Clone()
+			e.Timestamp = time.Time{}
+			if _, err := logpipe.MustTemplate(tpl).Execute(nil, e); !errors.Is(err, logpipe.ErrNoTimestamp) {
+				t.Errorf("Execute = %v, want ErrNoTimestamp", err)
+			}
+		})
+	}
+}
