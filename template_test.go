@@ -195,7 +195,9 @@ func TestTemplateConcurrent(t *testing.T) {
 func TestTemplateSpec(t *testing.T) {
 	interp := event(t, `{"bar":"foo","awesome":"logstash","j":{"k1":"v"},"@timestamp":"2015-10-01T00:00:00.000Z"}`)
 	ev := event(t, `{"@timestamp":"2013-01-01T00:00:00.000Z","type":"sprintf","message":"hello world","tags":["tag1"],"source":"/home/foo","a":"b","c":{"d":"f","e":{"f":"g"}},"f":{"g":{"h":"i"}},"j":{"k1":"v","k2":["w","x"],"k3":{"4":"m"},"5":6,"6":null},"@metadata":{"fancy":"pants","have-to-go":{"deeper":"inception"}}}`)
-	arrays := func(js string) *logpipe.Event { return event(t, `{"@timestamp":"2013-01-01T00:00:00.000Z","foo":`+js+`}`) }
+	arrays := func(js string) *logpipe.Event {
+		return event(t, `{"@timestamp":"2013-01-01T00:00:00.000Z","foo":`+js+`}`)
+	}
 	tests := []struct {
 		name, tpl string
 		e         *logpipe.Event
