@@ -8,6 +8,9 @@ import "regexp"
 // logstash-patterns-core specs document for each family; the building
 // blocks without captures are shared with the legacy set.
 var ecsDefinitions = map[string]string{
+	// Core: the legacy URIHOST captures the port into "port".
+	"URIHOST": `%{IPORHOST}(?::%{POSINT})?`,
+
 	// Core syslog building blocks.
 	"SYSLOGPROG":     `%{PROG:[process][name]}(?:\[%{POSINT:[process][pid]:int}\])?`,
 	"SYSLOGFACILITY": `<%{NONNEGINT:[log][syslog][facility][code]:int}.%{NONNEGINT:[log][syslog][priority]:int}>`,
