@@ -146,11 +146,15 @@ func isZeroCommon(c filter.Common) bool {
 // Result is ua-parser's answer for one header.
 type Result struct {
 	Name                               string
-	Major, Minor, Patch, Build         string
+	Major, Minor, Patch                string
 	OSName                             string
 	OSMajor, OSMinor, OSPatch, OSBuild string
 	Device                             string
 	version, osVersion                 string
+
+	once      sync.Once // builds ecsFields and ecsMeta
+	ecsFields *logpipe.Object
+	ecsMeta   *logpipe.Object
 }
 
 // Version is the agent's version: its parts joined with dots.
@@ -249,38 +253,56 @@ func (u *UserAgent) apply(e *logpipe.Event) bool {
 func str(s string) logpipe.Value { return logpipe.StringValue(s) }
 
 func (u *UserAgent) setECS(e *logpipe.Event, r *Result, ua string) error {
-	o := logpipe.NewObject()
+	fields, meta := r.ecsObjects(ua)
 	if old, ok := e.Get(u.target); ok && old.Kind() == logpipe.KindObject {
-		o = old.Object()
-	}
-	o.Set("name", str(r.Name))
-	if r.version != "" {
-		o.Set("version", str(r.version))
-	}
-	osObj := logpipe.NewObject(logpipe.KV{Key: "name", Value: str(r.OSName)})
-	if r.osVersion != "" {
-		osObj.Set("version", str(r.osVersion))
-	}
-	osObj.Set("full", str(r.OSFull()))
-	o.Set("os", logpipe.ObjectValue(osObj))
-	o.Set("device", logpipe.ObjectValue(logpipe.NewObject(logpipe.KV{Key: "name", Value: str(r.Device)})))
-	if !o.Has("original") {
-		o.Set("original", str(ua))
-	}
-	if err := e.Set(u.target, logpipe.ObjectValue(o)); err != nil {
+		// Merge into the existing object (grok's [user_agent][original]).
+		o := old.Object()
+		for k, v := range fields.All() {
+			if k == "original" && o.Has(k) {
+				continue
+			}
+			o.Set(k, v.Clone())
+		}
+	} else if err := e.Set(u.target, logpipe.ObjectValue(fields.Clone())); err != nil {
 		return err
 	}
-	meta := logpipe.NewObject()
-	if ver := versionObject(r.Major, r.Minor, r.Patch); ver != nil {
-		meta.Set("version", logpipe.ObjectValue(ver))
-	}
-	if ver := versionObject(r.OSMajor, r.OSMinor, r.OSPatch); ver != nil {
-		meta.Set("os", logpipe.ObjectValue(logpipe.NewObject(logpipe.KV{Key: "version", Value: logpipe.ObjectValue(ver)})))
-	}
-	if meta.Len() > 0 {
-		return e.Set(u.metaPath, logpipe.ObjectValue(meta))
+	if meta != nil {
+		return e.Set(u.metaPath, logpipe.ObjectValue(meta.Clone()))
 	}
 	return nil
+}
+
+// ecsObjects returns the ECS fields and metadata for r, built once per
+// cached result (ua is the header r was parsed from). They are shared:
+// callers clone them.
+func (r *Result) ecsObjects(ua string) (fields, meta *logpipe.Object) {
+	r.once.Do(func() {
+		kvs := []logpipe.KV{{Key: "name", Value: str(r.Name)}}
+		if r.version != "" {
+			kvs = append(kvs, logpipe.KV{Key: "version", Value: str(r.version)})
+		}
+		osKVs := []logpipe.KV{{Key: "name", Value: str(r.OSName)}}
+		if r.osVersion != "" {
+			osKVs = append(osKVs, logpipe.KV{Key: "version", Value: str(r.osVersion)})
+		}
+		osKVs = append(osKVs, logpipe.KV{Key: "full", Value: str(r.OSFull())})
+		kvs = append(kvs,
+			logpipe.KV{Key: "os", Value: logpipe.ObjectValue(logpipe.NewObject(osKVs...))},
+			logpipe.KV{Key: "device", Value: logpipe.ObjectValue(logpipe.NewObject(logpipe.KV{Key: "name", Value: str(r.Device)}))},
+			logpipe.KV{Key: "original", Value: str(ua)})
+		r.ecsFields = logpipe.NewObject(kvs...)
+		var m []logpipe.KV
+		if ver := versionObject(r.Major, r.Minor, r.Patch); ver != nil {
+			m = append(m, logpipe.KV{Key: "version", Value: logpipe.ObjectValue(ver)})
+		}
+		if ver := versionObject(r.OSMajor, r.OSMinor, r.OSPatch); ver != nil {
+			m = append(m, logpipe.KV{Key: "os", Value: logpipe.ObjectValue(logpipe.NewObject(logpipe.KV{Key: "version", Value: logpipe.ObjectValue(ver)}))})
+		}
+		if len(m) > 0 {
+			r.ecsMeta = logpipe.NewObject(m...)
+		}
+	})
+	return r.ecsFields, r.ecsMeta
 }
 
 func versionObject(major, minor, patch string) *logpipe.Object {

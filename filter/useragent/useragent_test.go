@@ -176,3 +176,34 @@ func FuzzUserAgent(f *testing.F) {
 		}
 	})
 }
+
+// TestConcurrentApply shares one filter (and its cached results) between
+// goroutines; run with -race.
+func TestConcurrentApply(t *testing.T) {
+	f, err := New(Config{Source: "ua", LRUCacheSize: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	heads := []string{chromeMac, iphone, googlebot, chrome26}
+	done := make(chan string, 4)
+	for i := range 4 {
+		go func() {
+			var name string
+			for j := range 50 {
+				e := logpipe.NewEvent("")
+				e.Fields().Set("ua", logpipe.StringValue(heads[(i+j)%len(heads)]))
+				if _, err := f.Apply(t.Context(), logpipe.Batch{e}); err != nil {
+					t.Error(err)
+				}
+				v, _ := e.Get(logpipe.MustPath("[user_agent][name]"))
+				name = v.Str()
+			}
+			done <- name
+		}()
+	}
+	for range 4 {
+		if n := <-done; n == "" {
+			t.Error("no name")
+		}
+	}
+}
