@@ -254,28 +254,10 @@ func javaTimeLayout(p string) (*joda.Layout, error) {
 		c := p[i]
 		switch {
 		case c == '\'':
-			if i+1 < len(p) && p[i+1] == '\'' {
-				lit = append(lit, '\'')
-				i += 2
-				continue
+			var err error
+			if lit, i, err = joda.AppendQuoted(lit, p, i); err != nil {
+				return nil, fmt.Errorf("java.time %w", err)
 			}
-			j := i + 1
-			for {
-				if j >= len(p) {
-					return nil, fmt.Errorf("java.time pattern %q: unterminated quote at offset %d", p, i)
-				}
-				if p[j] == '\'' {
-					if j+1 < len(p) && p[j+1] == '\'' {
-						lit = append(lit, '\'')
-						j += 2
-						continue
-					}
-					break
-				}
-				lit = append(lit, p[j])
-				j++
-			}
-			i = j + 1
 		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
 			n := 1
 			for i+n < len(p) && p[i+n] == c {
