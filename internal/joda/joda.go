@@ -38,9 +38,10 @@ var known = map[byte]string{
 func isLetter(c byte) bool { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') }
 
 // AppendQuoted reads the quoted text that starts at p[i] (a single
-// quote): "”" is one quote, and '...' is literal text in which "”" is a
-// quote. It appends the text to lit and returns the index after it. The
-// rule is the same in Joda-Time and java.time patterns.
+// quote): two single quotes in a row stand for one quote, inside or
+// outside quoted text, and any other text between quotes is literal. It
+// appends the text to lit and returns the index after it. The rule is the
+// same in Joda-Time and java.time patterns.
 func AppendQuoted(lit []byte, p string, i int) ([]byte, int, error) {
 	if i+1 < len(p) && p[i+1] == '\'' {
 		return append(lit, '\''), i + 2, nil
