@@ -93,8 +93,10 @@ type GrokConfig struct {
 // building blocks such as %{TIMESTAMP_ISO8601} and %{IP}. It behaves as
 // Logstash's grok filter: patterns are tried in order and the first match
 // wins (see GrokConfig.NoBreakOnMatch); captures go to fields named by
-// field references ("%{IP:[client][ip]}"); type hints ":int" and ":float"
-// convert as Logstash does (Ruby's to_i and to_f: "3.7" is 3 as an int,
+// field references ("%{IP:[client][ip]}"); inline definitions
+// ("%{NAME=regex}", "%{NAME:field=regex}") define a pattern for the rest of
+// the expression and text after a pattern name is ignored, as in Logstash;
+// type hints ":int" (or ":long") and ":float" convert as Logstash does (Ruby's to_i and to_f: "3.7" is 3 as an int,
 // non-numbers are 0); '.' matches newlines and '^'/'$' match at line
 // boundaries, so multi-line events work as in Logstash; a source field
 // holding an array is matched element by element; a source that is not a
