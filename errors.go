@@ -9,7 +9,9 @@ import (
 // ErrClosed is returned by components used after Close.
 var ErrClosed = errors.New("logpipe: closed")
 
-// ErrDrop is returned by an EventFilter to drop an event on purpose.
+// ErrDrop reports that events were dropped on purpose: returned by an
+// EventFilter for one event, or by an Output for a batch or, inside a
+// BatchError, for one event. Check for it with errors.Is.
 var ErrDrop = errors.New("logpipe: drop event")
 
 type permanentError struct{ err error }
@@ -31,10 +33,38 @@ func Permanent(err error) error {
 }
 
 // IsPermanent reports whether err or any error it wraps was marked with
-// Permanent.
+// Permanent. It does not look inside a *BatchError: whether a batch with
+// some permanent and some retryable events is worth retrying is decided
+// event by event (see BatchError).
 func IsPermanent(err error) bool {
-	var p permanentError
-	return errors.As(err, &p)
+	for err != nil {
+		switch e := err.(type) {
+		case permanentError:
+			return true
+		case *BatchError:
+			return false
+		case interface{ Unwrap() []error }:
+			for _, inner := range e.Unwrap() {
+				if IsPermanent(inner) {
+					return true
+				}
+			}
+			return false
+		case interface{ Unwrap() error }:
+			err = e.Unwrap()
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// DeadLetterDetail is implemented by errors that carry more about a
+// rejection than their message (an Elasticsearch item's status, type and
+// index). The pipeline adds these fields to [@metadata][dead_letter] next to
+// "reason", "component" and "time".
+type DeadLetterDetail interface {
+	DeadLetterFields() *Object
 }
 
 // BatchError reports the outcome of Output.Write event by event: the

@@ -28,7 +28,10 @@ func TestPermanent(t *testing.T) {
 		{"joined", errors.Join(io.ErrUnexpectedEOF, logpipe.Permanent(base)), true, base},
 		{"joined plain", errors.Join(io.ErrUnexpectedEOF, base), false, io.ErrUnexpectedEOF},
 		{"double permanent", logpipe.Permanent(logpipe.Permanent(base)), true, base},
-		{"in batch error", logpipe.NewBatchError(2).Fail(1, logpipe.Permanent(base)), true, base},
+		// A BatchError is judged event by event, never as a whole.
+		{"in batch error", logpipe.NewBatchError(2).Fail(1, logpipe.Permanent(base)), false, base},
+		{"batch error wrapped", fmt.Errorf("es: %w", logpipe.NewBatchError(2).Fail(0, logpipe.Permanent(base))), false, base},
+		{"permanent batch error", logpipe.Permanent(logpipe.NewBatchError(1).Fail(0, base)), true, base},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -129,7 +132,7 @@ func TestEventFilter(t *testing.T) {
 		{"all kept", []string{"a", "b"}, []string{"a", "b"}, []bool{false, false}},
 		{"drops", []string{"drop", "a", "drop", "b", "drop"}, []string{"a", "b"}, []bool{false, false}},
 		{"error fails the event", []string{"a", "bad", "b"}, []string{"a", "bad", "b"}, []bool{false, true, false}},
-		{"only ErrDrop itself drops", []string{"wrapped drop"}, []string{"wrapped drop"}, []bool{true}},
+		{"wrapped ErrDrop drops too", []string{"wrapped drop", "a"}, []string{"a"}, []bool{false}},
 		{"all dropped", []string{"drop", "drop"}, nil, nil},
 	}
 	for _, tt := range tests {

@@ -11,7 +11,7 @@ import (
 )
 
 // Template is a compiled Logstash sprintf format such as
-// "fastapi-logs-%{+YYYY.MM.dd}" or "%{[log_data][path]} took %{ms}":
+// "fastapi-logs-%{+YYYY.MM.dd}" or "%{[log_data][status_code]} took %{ms}":
 //
 //   - %{field} and %{[a][b]} insert the field's text: strings as they
 //     are, objects as JSON, arrays as their elements joined with commas

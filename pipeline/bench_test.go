@@ -58,7 +58,7 @@ func BenchmarkPipeline(b *testing.B) {
 	events := batches * size
 	cpu.Report(b, events, "events/cpu-s")
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(events), "ns/event")
-	if got := p.Stats().EventsOut; got != uint64(events) {
+	if got := p.Stats().Delivered; got != uint64(events) {
 		b.Fatalf("delivered %d events, want %d", got, events)
 	}
 }

@@ -4,21 +4,34 @@
 //
 // The runner follows Logstash's worker model on plain goroutines:
 //
-//	input 1 --\                         /--> worker: filters -> outputs --\
-//	input 2 ----> bounded queue (jobs) ----> worker: filters -> outputs ----> acks, in read order per input
-//	input N --/                         \--> worker: filters -> outputs --/
+//	Input 1 (pulled) ----------\                         /--> worker: filters -> outputs --\
+//	Source (HTTP, Beats, ...) ---> bounded queue (jobs) ----> worker: filters -> outputs ----> acks, in order per stream
+//	  stream, stream, ... -----/                         \--> worker: filters -> outputs --/
 //
-// One goroutine per input calls Read; Workers goroutines run the whole
-// filter chain as plain calls (no goroutine or channel per filter) and
-// write the result to every output. A slow output blocks its worker, the
-// queue fills and the inputs stop reading: memory is bounded by
-// (Workers + QueueSize) batches.
+// One goroutine per Input calls Read and sends what it reads on the
+// input's one stream; each Source runs in a goroutine of its own and opens
+// as many streams as it has independent senders (connections, partitions,
+// requests). Workers goroutines run the whole filter chain as plain calls
+// (no goroutine or channel per filter) and write the result to every
+// output.
+//
+// Backpressure has two bounds. The queue holds QueueSize batches: a slow
+// output blocks its worker, the queue fills and every stream's Send waits.
+// Each stream may have at most StreamWindow unacknowledged batches: a
+// stream whose oldest batch is stuck (an output refusing it, retried
+// forever) stops at its window while the other streams go on, so the
+// memory a stuck stream holds is bounded and it delays nobody else.
 //
 // Delivery is at-least-once. An output error that can be retried retries
 // only the events that failed, with exponential backoff and jitter;
 // events an output rejects for good go to the dead-letter output, or are
-// logged and counted when there is none. Each input's batches are
-// acknowledged in the order they were read, and a batch that was not
-// delivered stops every later acknowledgement of that input from
-// committing, so a saved position never passes an undelivered event.
+// logged and counted when there is none. Each stream's batches are
+// acknowledged in the order they were sent, outside any lock, and a batch
+// that was not delivered fails every later acknowledgement of its stream
+// (and only of its stream), so a saved position never passes an
+// undelivered event. Config.Ordered additionally keeps one batch of each
+// stream in flight at a time, for outputs where order matters.
+//
+// Ownership: Run closes every component it is given (wrap a shared output
+// with Borrowed), after the drain and under the same deadline.
 package pipeline

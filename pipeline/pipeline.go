@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -19,8 +20,13 @@ import (
 // Config describes a pipeline. The zero value of every optional field
 // means the documented default.
 type Config struct {
-	// Inputs produce the events; at least one is required.
+	// Inputs are pulled by the pipeline, one goroutine each; each Input is
+	// one stream (see logpipe.Input).
 	Inputs []logpipe.Input
+	// Sources push batches through streams of their own (servers,
+	// consumers; see logpipe.Source). At least one Input or Source is
+	// required.
+	Sources []logpipe.Source
 	// Filters run in order, synchronously, inside each worker.
 	Filters []logpipe.Filter
 	// Outputs each receive every batch (fan-out); at least one is
@@ -36,14 +42,27 @@ type Config struct {
 	// Workers is the number of goroutines running filters and outputs.
 	// Default: runtime.GOMAXPROCS(0).
 	Workers int
-	// QueueSize is the number of batches buffered between the inputs
+	// QueueSize is the number of batches buffered between the sources
 	// and the workers. Default: Workers.
 	QueueSize int
+	// StreamWindow is the largest number of unacknowledged batches one
+	// stream may have; a stream at its window blocks in Send (an Input is
+	// not read) until its oldest batch is acknowledged. It bounds the
+	// memory a stuck stream holds. Default: Workers + QueueSize, enough for
+	// one stream to keep every worker busy.
+	StreamWindow int
+	// Ordered delivers the batches of each stream to the outputs one at a
+	// time, in stream order, for outputs where order matters
+	// (Elasticsearch update and delete of one id). It sets StreamWindow to
+	// 1: a stream's next batch is accepted only once the previous one is
+	// acknowledged. Different streams still run in parallel.
+	Ordered bool
 	// Retry controls output retries.
 	Retry RetryPolicy
-	// DrainTimeout bounds the work done after ctx is cancelled:
-	// finishing queued batches, then closing every component. Default:
-	// 30s.
+	// DrainTimeout bounds everything Run does after ctx is cancelled:
+	// finishing the batches already accepted, then closing every
+	// component, under one deadline. Default: 30s; negative: no deadline
+	// (wait for the drain however long it takes).
 	DrainTimeout time.Duration
 	// Logger receives the runner's own messages; nothing is logged per
 	// event above Debug. Default: slog.Default().
@@ -52,9 +71,11 @@ type Config struct {
 
 // RetryPolicy controls how output failures are retried.
 type RetryPolicy struct {
-	// InitialBackoff is the delay before the first retry. Default: 100ms.
+	// InitialBackoff is the delay before the first retry. Default: 100ms;
+	// negative: no delay (retry at once; meant for tests).
 	InitialBackoff time.Duration
-	// MaxBackoff caps the delay between retries. Default: 30s.
+	// MaxBackoff caps the delay between retries. Default: 30s; negative:
+	// no cap.
 	MaxBackoff time.Duration
 	// MaxAttempts limits the write attempts of one batch to one output.
 	// Events still failing after the last attempt are treated as
@@ -70,43 +91,40 @@ type Pipeline struct {
 	backoff backoff.Policy
 	running atomic.Bool
 
+	// accept is done once the pipeline stops accepting batches; set by
+	// Run before any source starts.
+	accept context.Context
+	jobs   chan job
+	qmu    sync.RWMutex // held for reading while sending to jobs
+	qdone  bool         // jobs is closed (guarded by qmu)
+
 	stats   counters
-	inputs  []componentCounters
+	inputs  []componentCounters // Inputs, then Sources
 	filters []componentCounters
 	outputs []componentCounters
 	dead    componentCounters
+
+	deadWarn struct {
+		last    atomic.Int64  // UnixNano of the last warning
+		pending atomic.Uint64 // events dead-lettered since then
+	}
 }
 
 // New validates cfg and returns a Pipeline.
 func New(cfg Config) (*Pipeline, error) {
 	switch {
-	case len(cfg.Inputs) == 0:
-		return nil, errors.New("pipeline: no inputs")
+	case len(cfg.Inputs) == 0 && len(cfg.Sources) == 0:
+		return nil, errors.New("pipeline: no inputs or sources")
 	case len(cfg.Outputs) == 0:
 		return nil, errors.New("pipeline: no outputs")
 	case cfg.Workers < 0:
 		return nil, fmt.Errorf("pipeline: Workers is %d, want >= 0", cfg.Workers)
 	case cfg.QueueSize < 0:
 		return nil, fmt.Errorf("pipeline: QueueSize is %d, want >= 0", cfg.QueueSize)
-	case cfg.DrainTimeout < 0:
-		return nil, fmt.Errorf("pipeline: DrainTimeout is %v, want >= 0", cfg.DrainTimeout)
-	case cfg.Retry.InitialBackoff < 0 || cfg.Retry.MaxBackoff < 0 || cfg.Retry.MaxAttempts < 0:
-		return nil, errors.New("pipeline: negative Retry setting")
-	}
-	for i, in := range cfg.Inputs {
-		if in == nil {
-			return nil, fmt.Errorf("pipeline: input %d is nil", i)
-		}
-	}
-	for i, f := range cfg.Filters {
-		if f == nil {
-			return nil, fmt.Errorf("pipeline: filter %d is nil", i)
-		}
-	}
-	for i, o := range cfg.Outputs {
-		if o == nil {
-			return nil, fmt.Errorf("pipeline: output %d is nil", i)
-		}
+	case cfg.StreamWindow < 0:
+		return nil, fmt.Errorf("pipeline: StreamWindow is %d, want >= 0", cfg.StreamWindow)
+	case cfg.Retry.MaxAttempts < 0:
+		return nil, fmt.Errorf("pipeline: Retry.MaxAttempts is %d, want >= 0", cfg.Retry.MaxAttempts)
 	}
 	if cfg.Workers == 0 {
 		cfg.Workers = runtime.GOMAXPROCS(0)
@@ -114,14 +132,26 @@ func New(cfg Config) (*Pipeline, error) {
 	if cfg.QueueSize == 0 {
 		cfg.QueueSize = cfg.Workers
 	}
+	if cfg.StreamWindow == 0 {
+		cfg.StreamWindow = cfg.Workers + cfg.QueueSize
+	}
+	if cfg.Ordered {
+		cfg.StreamWindow = 1
+	}
 	if cfg.DrainTimeout == 0 {
 		cfg.DrainTimeout = 30 * time.Second
 	}
-	if cfg.Retry.InitialBackoff == 0 {
+	switch {
+	case cfg.Retry.InitialBackoff == 0:
 		cfg.Retry.InitialBackoff = 100 * time.Millisecond
+	case cfg.Retry.InitialBackoff < 0:
+		cfg.Retry.InitialBackoff = 0
 	}
-	if cfg.Retry.MaxBackoff == 0 {
+	switch {
+	case cfg.Retry.MaxBackoff == 0:
 		cfg.Retry.MaxBackoff = 30 * time.Second
+	case cfg.Retry.MaxBackoff < 0:
+		cfg.Retry.MaxBackoff = math.MaxInt64
 	}
 	if cfg.Retry.MaxBackoff < cfg.Retry.InitialBackoff {
 		cfg.Retry.MaxBackoff = cfg.Retry.InitialBackoff
@@ -133,65 +163,162 @@ func New(cfg Config) (*Pipeline, error) {
 		cfg:     cfg,
 		log:     cfg.Logger,
 		backoff: backoff.Policy{Initial: cfg.Retry.InitialBackoff, Max: cfg.Retry.MaxBackoff},
-		inputs:  make([]componentCounters, len(cfg.Inputs)),
+		inputs:  make([]componentCounters, len(cfg.Inputs)+len(cfg.Sources)),
 		filters: make([]componentCounters, len(cfg.Filters)),
 		outputs: make([]componentCounters, len(cfg.Outputs)),
 	}
+	ids := map[string]string{}
+	name := func(kind string, i int, c any) (string, error) {
+		if c == nil || isNilFunc(c) {
+			return "", fmt.Errorf("pipeline: %s %d is nil", kind, i)
+		}
+		n := fmt.Sprintf("%s[%d] %T", kind, i, c)
+		if b, ok := c.(borrowed); ok {
+			n = fmt.Sprintf("%s[%d] %T", kind, i, b.Output)
+			c = b.Output
+		}
+		if id, ok := c.(interface{ ID() string }); ok && id.ID() != "" {
+			if prev, dup := ids[id.ID()]; dup {
+				return "", fmt.Errorf("pipeline: %s %d and %s share the id %q; ids must be unique", kind, i, prev, id.ID())
+			}
+			ids[id.ID()] = fmt.Sprintf("%s %d", kind, i)
+			n = id.ID()
+		}
+		return n, nil
+	}
+	var err error
 	for i, in := range cfg.Inputs {
-		p.inputs[i].name = fmt.Sprintf("input[%d] %T", i, in)
+		if p.inputs[i].name, err = name("input", i, in); err != nil {
+			return nil, err
+		}
+	}
+	for i, src := range cfg.Sources {
+		if p.inputs[len(cfg.Inputs)+i].name, err = name("source", i, src); err != nil {
+			return nil, err
+		}
 	}
 	for i, f := range cfg.Filters {
-		p.filters[i].name = fmt.Sprintf("filter[%d] %T", i, f)
+		if p.filters[i].name, err = name("filter", i, f); err != nil {
+			return nil, err
+		}
 	}
 	for i, o := range cfg.Outputs {
-		p.outputs[i].name = fmt.Sprintf("output[%d] %T", i, o)
+		if p.outputs[i].name, err = name("output", i, o); err != nil {
+			return nil, err
+		}
 	}
 	if cfg.DeadLetter != nil {
-		p.dead.name = fmt.Sprintf("dead_letter %T", cfg.DeadLetter)
+		if p.dead.name, err = name("dead_letter", 0, cfg.DeadLetter); err != nil {
+			return nil, err
+		}
 	}
 	return p, nil
 }
+
+// isNilFunc reports whether c is a nil function adapter (a nil
+// logpipe.FilterFunc, say), which a nil-interface check misses.
+func isNilFunc(c any) bool {
+	switch f := c.(type) {
+	case logpipe.FilterFunc:
+		return f == nil
+	case logpipe.EventFilter:
+		return f == nil
+	case logpipe.OutputFunc:
+		return f == nil
+	}
+	return false
+}
+
+// Borrowed returns o wrapped so that the pipeline uses it without owning
+// it: Run does not close it. Use it to share one output between several
+// pipelines; whoever created o closes it after every pipeline has
+// returned. Run closes every other component it is given: Inputs, Sources,
+// Filters that implement logpipe.Closer, Outputs and DeadLetter.
+func Borrowed(o logpipe.Output) logpipe.Output { return borrowed{o} }
+
+type borrowed struct{ logpipe.Output }
+
+func (borrowed) Close(context.Context) error { return nil }
 
 // ErrDrainTimeout is the cause of the work context's cancellation when the
 // drain after a cancel takes longer than Config.DrainTimeout.
 var ErrDrainTimeout = errors.New("pipeline: drain timeout")
 
-// job is one batch on its way from an input to the workers.
+// job is one batch on its way from a stream to the workers.
 type job struct {
-	batch logpipe.Batch
-	seq   uint64
-	acks  *sequencer
+	batch  logpipe.Batch
+	seq    uint64
+	stream *stream
 }
 
-// Run runs the pipeline until every input is exhausted (io.EOF) and every
-// batch has been delivered, or until ctx is cancelled or a fatal error
-// occurs. It may be called once.
+// enqueue hands j to the workers, waiting while the queue is full.
+func (p *Pipeline) enqueue(ctx context.Context, j job) error {
+	p.qmu.RLock()
+	defer p.qmu.RUnlock()
+	if p.qdone {
+		return ErrStopping
+	}
+	select {
+	case p.jobs <- j:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("pipeline: %s: not accepted: %w", j.stream.name, context.Cause(ctx))
+	case <-p.accept.Done():
+		return ErrStopping
+	}
+}
+
+// sink is the logpipe.Sink handed to one Source.
+type sink struct {
+	p     *Pipeline
+	input *componentCounters
+}
+
+func (s sink) NewStream(name string) logpipe.Stream {
+	s.p.stats.streams.Add(1)
+	return s.p.newStream(s.input, name)
+}
+
+// Run runs the pipeline until every input and source is exhausted and
+// every batch has been acknowledged, or until ctx is cancelled or a fatal
+// error occurs. It may be called once.
 //
-// When ctx is cancelled, Run stops reading, lets the workers finish the
-// batches already read (retries included) for up to DrainTimeout, then
-// closes the inputs (which save their acknowledged positions), the
-// filters that implement logpipe.Closer and the outputs. A batch that was
-// not delivered is acknowledged with an error, so its position is not
-// committed and it is read again after a restart: an ungraceful stop can
-// duplicate events but never loses them.
+// When ctx is cancelled, Run stops accepting: Input.Read is no longer
+// called and the context of Source.Run is cancelled (servers refuse new
+// work). The workers then finish the batches already accepted, retries
+// included, and Run closes the inputs and sources (which save their
+// acknowledged positions), the filters that implement logpipe.Closer, the
+// outputs and the dead-letter output; all of this happens under one
+// deadline, DrainTimeout after the cancel. A batch that was not delivered
+// by then is acknowledged with an error, so its position is not committed
+// and it is read again after a restart: an ungraceful stop can duplicate
+// events but never loses them.
 //
-// Run returns nil when every batch read was delivered, whether the inputs
-// ended or ctx was cancelled. Otherwise it returns the errors that stopped
-// it joined together: a Permanent error from an input or output, a filter
-// error or panic (with its stack), ErrDrainTimeout, and errors from Close.
-// Every goroutine Run started has ended when it returns.
+// Run returns nil when every batch accepted was delivered, whether the
+// sources ended or ctx was cancelled. Otherwise it returns the errors that
+// stopped it joined together: a Permanent error from a source or output, a
+// filter error or panic (with its stack), ErrDrainTimeout, and errors from
+// Close. Every goroutine Run started has ended when it returns.
 func (p *Pipeline) Run(ctx context.Context) error {
 	if !p.running.CompareAndSwap(false, true) {
 		return errors.New("pipeline: Run called twice")
 	}
-	readCtx, cancelRead := context.WithCancelCause(ctx)
-	defer cancelRead(nil)
+	accept, stopAccepting := context.WithCancelCause(ctx)
+	defer stopAccepting(nil)
+	p.accept = accept
+	p.jobs = make(chan job, p.cfg.QueueSize)
 	workCtx, cancelWork := context.WithCancelCause(context.WithoutCancel(ctx))
 	defer cancelWork(nil)
 
-	// On cancel, give the workers DrainTimeout to finish.
+	// On cancel, one deadline for the drain and the closes.
+	var deadline atomic.Pointer[time.Time]
 	var drainTimer atomic.Pointer[time.Timer]
 	stopAfter := context.AfterFunc(ctx, func() {
+		if p.cfg.DrainTimeout < 0 {
+			return // no deadline
+		}
+		d := time.Now().Add(p.cfg.DrainTimeout)
+		deadline.Store(&d)
 		drainTimer.Store(time.AfterFunc(p.cfg.DrainTimeout, func() { cancelWork(ErrDrainTimeout) }))
 	})
 	defer func() {
@@ -209,62 +336,79 @@ func (p *Pipeline) Run(ctx context.Context) error {
 		errMu.Lock()
 		errs = append(errs, err)
 		errMu.Unlock()
-		cancelRead(err)
+		stopAccepting(err)
 		cancelWork(err)
 	}
 
-	jobs := make(chan job, p.cfg.QueueSize)
 	var readers, workers sync.WaitGroup
 	for i, in := range p.cfg.Inputs {
-		seq := &sequencer{}
-		readers.Go(func() { p.readLoop(readCtx, i, in, seq, jobs, fail) })
+		st := p.newStream(&p.inputs[i], p.inputs[i].name)
+		p.stats.streams.Add(1)
+		readers.Go(func() { p.readLoop(accept, &p.inputs[i], in, st, fail) })
+	}
+	for i, src := range p.cfg.Sources {
+		c := &p.inputs[len(p.cfg.Inputs)+i]
+		readers.Go(func() { p.runSource(accept, c, src, fail) })
 	}
 	for range p.cfg.Workers {
 		workers.Go(func() {
-			for j := range jobs {
+			for j := range p.jobs {
 				p.process(workCtx, j, fail)
 			}
 		})
 	}
 	readers.Wait()
-	close(jobs)
+	p.qmu.Lock()
+	p.qdone = true
+	close(p.jobs)
+	p.qmu.Unlock()
 	workers.Wait()
 
+	if n := p.deadWarn.pending.Swap(0); n > 0 {
+		p.log.Warn("pipeline: events sent to the dead-letter output since the last warning", "events", n, "dead_letter", p.dead.name)
+	}
 	if cause := context.Cause(workCtx); errors.Is(cause, ErrDrainTimeout) {
 		errs = append(errs, fmt.Errorf("pipeline: undelivered batches after %v: %w", p.cfg.DrainTimeout, ErrDrainTimeout))
 	}
 
-	closeCtx, cancelClose := context.WithTimeout(context.WithoutCancel(ctx), p.cfg.DrainTimeout)
+	var closeCtx context.Context
+	var cancelClose context.CancelFunc
+	if d := deadline.Load(); d != nil {
+		closeCtx, cancelClose = context.WithDeadline(context.WithoutCancel(ctx), *d)
+	} else if p.cfg.DrainTimeout > 0 {
+		closeCtx, cancelClose = context.WithTimeout(context.WithoutCancel(ctx), p.cfg.DrainTimeout)
+	} else {
+		closeCtx, cancelClose = context.WithCancel(context.WithoutCancel(ctx))
+	}
 	defer cancelClose()
-	for i, in := range p.cfg.Inputs {
-		if err := in.Close(closeCtx); err != nil {
-			errs = append(errs, fmt.Errorf("pipeline: close %s: %w", p.inputs[i].name, err))
+	closeOne := func(name string, c logpipe.Closer) {
+		if err := c.Close(closeCtx); err != nil {
+			errs = append(errs, fmt.Errorf("pipeline: close %s: %w", name, err))
 		}
+	}
+	for i, in := range p.cfg.Inputs {
+		closeOne(p.inputs[i].name, in)
+	}
+	for i, src := range p.cfg.Sources {
+		closeOne(p.inputs[len(p.cfg.Inputs)+i].name, src)
 	}
 	for i, f := range p.cfg.Filters {
 		if c, ok := f.(logpipe.Closer); ok {
-			if err := c.Close(closeCtx); err != nil {
-				errs = append(errs, fmt.Errorf("pipeline: close %s: %w", p.filters[i].name, err))
-			}
+			closeOne(p.filters[i].name, c)
 		}
 	}
 	for i, o := range p.cfg.Outputs {
-		if err := o.Close(closeCtx); err != nil {
-			errs = append(errs, fmt.Errorf("pipeline: close %s: %w", p.outputs[i].name, err))
-		}
+		closeOne(p.outputs[i].name, o)
 	}
 	if p.cfg.DeadLetter != nil {
-		if err := p.cfg.DeadLetter.Close(closeCtx); err != nil {
-			errs = append(errs, fmt.Errorf("pipeline: close %s: %w", p.dead.name, err))
-		}
+		closeOne(p.dead.name, p.cfg.DeadLetter)
 	}
 	return errors.Join(errs...)
 }
 
-// readLoop reads from one input until it is exhausted, ctx is done or a
-// permanent error occurs.
-func (p *Pipeline) readLoop(ctx context.Context, idx int, in logpipe.Input, seq *sequencer, jobs chan<- job, fail func(error)) {
-	c := &p.inputs[idx]
+// readLoop pulls from one input until it is exhausted, ctx is done or a
+// permanent error occurs, and sends every batch on the input's stream.
+func (p *Pipeline) readLoop(ctx context.Context, c *componentCounters, in logpipe.Input, st *stream, fail func(error)) {
 	attempt := 0
 	for {
 		b, ack, err := in.Read(ctx)
@@ -286,38 +430,63 @@ func (p *Pipeline) readLoop(ctx context.Context, idx int, in logpipe.Input, seq 
 			continue
 		}
 		attempt = 0
-		if ack == nil {
-			ack = nopAck
-		}
-		n := uint64(len(b))
-		c.in.Add(n)
-		p.stats.in.Add(n)
-		s := seq.push(ack)
-		select {
-		case jobs <- job{batch: b, seq: s, acks: seq}:
-		case <-ctx.Done():
-			seq.finish(ctx, s, fmt.Errorf("pipeline: not processed: %w", context.Cause(ctx)))
+		if st.Send(ctx, b, ack) != nil {
 			return
 		}
 	}
 }
 
-func nopAck(context.Context, error) error { return nil }
+// runSource runs one source until it is exhausted, ctx is done or it
+// fails for good; other errors restart it after a backoff.
+func (p *Pipeline) runSource(ctx context.Context, c *componentCounters, src logpipe.Source, fail func(error)) {
+	s := sink{p: p, input: c}
+	for attempt := 1; ; attempt++ {
+		err := callSafe(func() error { return src.Run(ctx, s) })
+		switch {
+		case ctx.Err() != nil, err == nil:
+			return
+		case logpipe.IsPermanent(err):
+			fail(fmt.Errorf("pipeline: %s: %w", c.name, err))
+			return
+		}
+		p.stats.retries.Add(1)
+		c.retries.Add(1)
+		p.log.Warn("pipeline: source failed; restarting", "source", c.name, "attempt", attempt, "error", err)
+		if backoff.Sleep(ctx, p.backoff.Delay(attempt)) != nil {
+			return
+		}
+	}
+}
+
+// outcome counts what became of the events of one batch; it is added to
+// the pipeline's counters only when the whole batch was handled, so the
+// counters of a batch that fails count it as undelivered and nothing else.
+type outcome struct {
+	delivered, dropped, created, deadLettered, rejected, failed, tagged uint64
+}
 
 // process runs one batch through the filters and outputs and acknowledges
 // it.
 func (p *Pipeline) process(ctx context.Context, j job, fail func(error)) {
 	p.stats.inFlight.Add(1)
 	defer p.stats.inFlight.Add(-1)
-	n := uint64(len(j.batch))
-	err := p.handle(ctx, j.batch, fail)
+	var o outcome
+	err := p.handle(ctx, j.batch, &o, fail)
 	if err == nil {
-		p.stats.out.Add(n)
+		p.stats.delivered.Add(o.delivered)
+		p.stats.dropped.Add(o.dropped)
+		p.stats.created.Add(o.created)
+		p.stats.deadLettered.Add(o.deadLettered)
+		p.stats.rejected.Add(o.rejected)
+		p.stats.failed.Add(o.failed)
+		p.stats.tagged.Add(o.tagged)
+	} else {
+		p.stats.undelivered.Add(uint64(len(j.batch)))
 	}
-	j.acks.finish(ctx, j.seq, err)
+	j.stream.finish(ctx, j.seq, err)
 }
 
-func (p *Pipeline) handle(ctx context.Context, b logpipe.Batch, fail func(error)) error {
+func (p *Pipeline) handle(ctx context.Context, b logpipe.Batch, o *outcome, fail func(error)) error {
 	if err := context.Cause(ctx); err != nil {
 		return fmt.Errorf("pipeline: not processed: %w", err)
 	}
@@ -335,22 +504,21 @@ func (p *Pipeline) handle(ctx context.Context, b logpipe.Batch, fail func(error)
 		if len(out) < in {
 			d := uint64(in - len(out))
 			c.dropped.Add(d)
-			p.stats.dropped.Add(d)
+			o.dropped += d
+		} else {
+			o.created += uint64(len(out) - in)
 		}
 		b = out
 	}
-	b, failed, err := p.splitFailed(ctx, b)
+	b, err := p.splitFailed(ctx, b, o)
 	if err != nil {
 		fail(err)
 		return err
 	}
-	if failed > 0 {
-		p.stats.failed.Add(uint64(failed))
-	}
 	if len(b) == 0 {
 		return nil
 	}
-	if err := p.deliver(ctx, b); err != nil {
+	if err := p.deliver(ctx, b, o); err != nil {
 		if logpipe.IsPermanent(err) {
 			fail(err)
 		}
@@ -361,40 +529,41 @@ func (p *Pipeline) handle(ctx context.Context, b logpipe.Batch, fail func(error)
 
 // applyFilter calls f.Apply and turns a panic into a *PanicError.
 func applyFilter(ctx context.Context, f logpipe.Filter, b logpipe.Batch) (out logpipe.Batch, err error) {
-	err = safecall.Call(func() (err error) {
+	err = callSafe(func() (err error) {
 		out, err = f.Apply(ctx, b)
 		return err
 	})
 	return out, err
 }
 
+func callSafe(f func() error) error { return safecall.Call(f) }
+
 // splitFailed handles events a filter marked with Event.Fail: they go to
 // the dead-letter output, or stay in the batch tagged "_filtererror". It
-// returns the events to deliver and the number of failed events.
-func (p *Pipeline) splitFailed(ctx context.Context, b logpipe.Batch) (logpipe.Batch, int, error) {
-	nfail, ntagged := 0, 0
+// returns the events to deliver.
+func (p *Pipeline) splitFailed(ctx context.Context, b logpipe.Batch, o *outcome) (logpipe.Batch, error) {
+	nfail := 0
 	for _, e := range b {
 		switch {
 		case e.Err() != nil:
 			nfail++
 		case e.Failed():
-			ntagged++
+			o.tagged++
 		}
 	}
-	if ntagged > 0 {
-		p.stats.tagged.Add(uint64(ntagged))
-	}
+	o.failed += uint64(nfail)
 	if nfail == 0 {
-		return b, 0, nil
+		return b, nil
 	}
 	if p.cfg.DeadLetter == nil {
 		for _, e := range b {
 			if err := e.Err(); err != nil {
 				e.AddTag("_filtererror")
+				o.tagged++
 				p.log.Debug("pipeline: filter error", "error", err)
 			}
 		}
-		return b, nfail, nil
+		return b, nil
 	}
 	dead := make(logpipe.Batch, 0, nfail)
 	keep := b[:0]
@@ -406,106 +575,200 @@ func (p *Pipeline) splitFailed(ctx context.Context, b logpipe.Batch) (logpipe.Ba
 		keep = append(keep, e)
 	}
 	if err := p.writeDead(ctx, dead); err != nil {
-		return nil, nfail, err
+		return nil, err
 	}
-	return keep, nfail, nil
+	o.deadLettered += uint64(len(dead))
+	return keep, nil
 }
 
-// deliver writes b to every output, concurrently when there are several.
-func (p *Pipeline) deliver(ctx context.Context, b logpipe.Batch) error {
+// Per-event fate after the outputs, from best to worst; an event's fate is
+// the worst any output gave it.
+const (
+	fateDelivered uint8 = iota
+	fateDropped
+	fateRejected
+)
+
+// rejection is one event an output rejected for good.
+type rejection struct {
+	idx    int
+	output int
+	err    error
+}
+
+// deliver writes b to every output, concurrently when there are several,
+// then sends what was rejected for good to the dead letter (or logs and
+// counts it) and records each event's fate in o.
+func (p *Pipeline) deliver(ctx context.Context, b logpipe.Batch, o *outcome) error {
+	var fates []uint8 // nil while every event is delivered
+	var rejected []rejection
 	if len(p.cfg.Outputs) == 1 {
-		return p.writeOutput(ctx, 0, b)
+		var err error
+		if fates, rejected, err = p.writeOutput(ctx, 0, b); err != nil {
+			return err
+		}
+	} else {
+		errs := make([]error, len(p.cfg.Outputs))
+		rejs := make([][]rejection, len(p.cfg.Outputs))
+		perOut := make([][]uint8, len(p.cfg.Outputs))
+		var wg sync.WaitGroup
+		for i := range p.cfg.Outputs {
+			wg.Go(func() { perOut[i], rejs[i], errs[i] = p.writeOutput(ctx, i, b) })
+		}
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			return err
+		}
+		for i := range perOut {
+			if perOut[i] == nil {
+				continue
+			}
+			if fates == nil {
+				fates = make([]uint8, len(b))
+			}
+			for k, f := range perOut[i] {
+				fates[k] = max(fates[k], f)
+			}
+			rejected = append(rejected, rejs[i]...)
+		}
 	}
-	errs := make([]error, len(p.cfg.Outputs))
-	var wg sync.WaitGroup
-	for i := range p.cfg.Outputs {
-		wg.Go(func() { errs[i] = p.writeOutput(ctx, i, b) })
+	if fates == nil {
+		o.delivered += uint64(len(b))
+		return nil
 	}
-	wg.Wait()
-	return errors.Join(errs...)
+	for _, f := range fates {
+		switch f {
+		case fateDelivered:
+			o.delivered++
+		case fateDropped:
+			o.dropped++
+		}
+	}
+	if len(rejected) == 0 {
+		return nil
+	}
+	nrej := uint64(0)
+	for _, f := range fates {
+		if f == fateRejected {
+			nrej++
+		}
+	}
+	dead := make(logpipe.Batch, len(rejected))
+	for k, r := range rejected {
+		dead[k] = deadLetter(b[r.idx], p.outputs[r.output].name, r.err)
+	}
+	if p.cfg.DeadLetter == nil {
+		o.rejected += nrej
+		reason, _ := dead[0].Get(reasonPath)
+		p.log.Error("pipeline: events rejected for good and no dead-letter output is configured; counted in Stats.Rejected",
+			"output", p.outputs[rejected[0].output].name, "events", nrej, "first_reason", reason.String())
+		return nil
+	}
+	if err := p.writeDead(ctx, dead); err != nil {
+		return err
+	}
+	o.deadLettered += nrej
+	return nil
 }
 
-// writeOutput writes b to output i, retrying what can be retried.
-func (p *Pipeline) writeOutput(ctx context.Context, i int, b logpipe.Batch) error {
+// writeOutput writes b to output i, retrying what can be retried. It
+// returns which events were dropped or rejected for good (fates, nil when
+// every event was accepted) and the rejections; an error means the batch
+// was not delivered.
+func (p *Pipeline) writeOutput(ctx context.Context, i int, b logpipe.Batch) (fates []uint8, rejected []rejection, err error) {
 	out := p.cfg.Outputs[i]
 	c := &p.outputs[i]
 	c.in.Add(uint64(len(b)))
+	mark := func(k int, f uint8) {
+		if fates == nil {
+			fates = make([]uint8, len(b))
+		}
+		fates[k] = f
+	}
+	reject := func(k int, err error) {
+		mark(k, fateRejected)
+		rejected = append(rejected, rejection{idx: k, output: i, err: err})
+		c.failed.Add(1)
+	}
+	// pending holds the events still to write; idx maps them back to b.
 	pending := b
+	var idx []int
+	at := func(k int) int {
+		if idx == nil {
+			return k
+		}
+		return idx[k]
+	}
 	for attempt := 1; ; attempt++ {
-		err := writeSafe(ctx, out, pending)
+		err = writeSafe(ctx, out, pending)
 		if err == nil {
 			c.out.Add(uint64(len(pending)))
-			return nil
+			return fates, rejected, nil
 		}
 		var be *logpipe.BatchError
 		switch {
+		case errors.Is(err, logpipe.ErrDrop) && !errors.As(err, &be):
+			for k := range pending {
+				mark(at(k), fateDropped)
+			}
+			return fates, rejected, nil
 		case errors.As(err, &be) && be.Size() == len(pending):
-			var retry, dead logpipe.Batch
-			be.Each(func(k int, ierr error) {
-				if logpipe.IsPermanent(ierr) {
-					dead = append(dead, deadLetter(pending[k], c.name, ierr))
-				} else {
+			var retry logpipe.Batch
+			var retryIdx []int
+			accepted := 0
+			for k := range pending {
+				ierr := be.Err(k)
+				switch {
+				case ierr == nil:
+					accepted++
+				case errors.Is(ierr, logpipe.ErrDrop):
+					mark(at(k), fateDropped)
+				case logpipe.IsPermanent(ierr):
+					reject(at(k), ierr)
+				default:
 					retry = append(retry, pending[k])
-				}
-			})
-			c.out.Add(uint64(len(pending) - be.Len()))
-			if len(dead) > 0 {
-				if err := p.reject(ctx, c, dead); err != nil {
-					return err
+					retryIdx = append(retryIdx, at(k))
 				}
 			}
+			c.out.Add(uint64(accepted))
 			if len(retry) == 0 {
-				return nil
+				return fates, rejected, nil
 			}
-			pending = retry
-			err = be
+			pending, idx = retry, retryIdx
+		case errors.As(err, &be):
+			p.log.Warn("pipeline: output returned a BatchError whose size does not match the batch; retrying the whole batch",
+				"output", c.name, "batch", len(pending), "error_size", be.Size())
 		case logpipe.IsPermanent(err):
-			return fmt.Errorf("pipeline: %s: %w", c.name, err)
+			return nil, nil, fmt.Errorf("pipeline: %s: %w", c.name, err)
 		}
 		if p.cfg.Retry.MaxAttempts > 0 && attempt >= p.cfg.Retry.MaxAttempts {
-			dead := make(logpipe.Batch, len(pending))
 			gaveUp := fmt.Errorf("gave up after %d attempts: %w", attempt, err)
-			for k, e := range pending {
-				dead[k] = deadLetter(e, c.name, gaveUp)
+			for k := range pending {
+				reject(at(k), gaveUp)
 			}
-			return p.reject(ctx, c, dead)
+			return fates, rejected, nil
 		}
 		n := uint64(len(pending))
 		c.retries.Add(n)
 		p.stats.retries.Add(n)
 		p.log.Debug("pipeline: output write failed; retrying", "output", c.name, "events", n, "attempt", attempt, "error", err)
-		if attempt == 3 {
-			p.log.Warn("pipeline: output keeps failing; retrying", "output", c.name, "events", n, "attempt", attempt, "error", err)
+		if attempt == 1 || attempt%10 == 0 {
+			p.log.Warn("pipeline: output write failed; retrying", "output", c.name, "events", n, "attempt", attempt, "error", err)
 		}
 		if err := backoff.Sleep(ctx, p.backoff.Delay(attempt)); err != nil {
-			return fmt.Errorf("pipeline: %s: not delivered: %w", c.name, err)
+			return nil, nil, fmt.Errorf("pipeline: %s: not delivered: %w", c.name, err)
 		}
 	}
 }
 
 // writeSafe calls o.Write and turns a panic into a permanent *PanicError.
 func writeSafe(ctx context.Context, o logpipe.Output, b logpipe.Batch) error {
-	err := safecall.Call(func() error { return o.Write(ctx, b) })
+	err := callSafe(func() error { return o.Write(ctx, b) })
 	var pe *PanicError
 	if errors.As(err, &pe) {
 		return logpipe.Permanent(err)
 	}
 	return err
-}
-
-// reject handles events an output rejected for good: dead letter, or
-// logged and counted.
-func (p *Pipeline) reject(ctx context.Context, c *componentCounters, dead logpipe.Batch) error {
-	n := uint64(len(dead))
-	c.failed.Add(n)
-	if p.cfg.DeadLetter == nil {
-		p.stats.rejected.Add(n)
-		reason, _ := dead[0].Get(reasonPath)
-		p.log.Error("pipeline: events rejected for good and no dead-letter output is configured; counted in Stats.Rejected",
-			"output", c.name, "events", n, "first_reason", reason.String())
-		return nil
-	}
-	return p.writeDead(ctx, dead)
 }
 
 // writeDead writes to the dead-letter output, retrying until it succeeds
@@ -514,11 +777,11 @@ func (p *Pipeline) reject(ctx context.Context, c *componentCounters, dead logpip
 func (p *Pipeline) writeDead(ctx context.Context, dead logpipe.Batch) error {
 	c := &p.dead
 	c.in.Add(uint64(len(dead)))
+	p.warnDead(dead)
 	for attempt := 1; ; attempt++ {
 		err := writeSafe(ctx, p.cfg.DeadLetter, dead)
 		if err == nil {
 			c.out.Add(uint64(len(dead)))
-			p.stats.deadLettered.Add(uint64(len(dead)))
 			return nil
 		}
 		if logpipe.IsPermanent(err) {
@@ -532,7 +795,30 @@ func (p *Pipeline) writeDead(ctx context.Context, dead logpipe.Batch) error {
 	}
 }
 
-var reasonPath = logpipe.MustPath("[@metadata][dead_letter][reason]")
+// warnDead logs, at most once every deadWarnEvery, that events are going
+// to the dead letter, with how many since the last line and the first
+// reason, as Logstash does for its DLQ: never silent, never one line per
+// event.
+func (p *Pipeline) warnDead(dead logpipe.Batch) {
+	p.deadWarn.pending.Add(uint64(len(dead)))
+	now := time.Now().UnixNano()
+	last := p.deadWarn.last.Load()
+	if last != 0 && now-last < int64(deadWarnEvery) || !p.deadWarn.last.CompareAndSwap(last, now) {
+		return
+	}
+	reason, _ := dead[0].Get(reasonPath)
+	component, _ := dead[0].Get(componentPath)
+	p.log.Warn("pipeline: events sent to the dead-letter output",
+		"events", p.deadWarn.pending.Swap(0), "dead_letter", p.dead.name,
+		"first_component", component.String(), "first_reason", reason.String())
+}
+
+const deadWarnEvery = 10 * time.Second
+
+var (
+	reasonPath    = logpipe.MustPath("[@metadata][dead_letter][reason]")
+	componentPath = logpipe.MustPath("[@metadata][dead_letter][component]")
+)
 
 // deadLetter returns a copy of e carrying why it was rejected in
 // [@metadata][dead_letter]: reason, component and time.
@@ -543,7 +829,7 @@ func deadLetter(e *logpipe.Event, component string, err error) *logpipe.Event {
 		logpipe.KV{Key: "component", Value: logpipe.StringValue(component)},
 		logpipe.KV{Key: "time", Value: logpipe.TimeValue(time.Now().UTC())},
 	)
-	var detail interface{ DeadLetterFields() *logpipe.Object }
+	var detail logpipe.DeadLetterDetail
 	if errors.As(err, &detail) {
 		for k, v := range detail.DeadLetterFields().All() {
 			info.Set(k, v)

@@ -25,8 +25,8 @@ func BenchmarkShipper(b *testing.B) {
 		if err := p.Run(b.Context()); err != nil {
 			b.Fatal(err)
 		}
-		if s := p.Stats(); s.EventsOut != uint64(len(lines)) {
-			b.Fatalf("%d events out, want %d", s.EventsOut, len(lines))
+		if s := p.Stats(); s.Delivered != uint64(len(lines)) {
+			b.Fatalf("%d events out, want %d", s.Delivered, len(lines))
 		}
 	}
 	cpu.Report(b, b.N*len(lines), "events/cpu-s")
