@@ -60,8 +60,11 @@ type Config struct {
 //	device.name   "Mac", "iPhone", "Spider", "Other", ...
 //	original      the header
 //
-// and the version parts go to [@metadata][filter][user_agent][version]
-// and [@metadata][filter][user_agent][os][version] (major, minor, patch).
+// and the version parts (major, minor, patch) go under @metadata, as in
+// Logstash:
+//
+//	[@metadata][filter][user_agent][version]
+//	[@metadata][filter][user_agent][os][version]
 //
 // In legacy mode (ECSCompatibility "disabled") the fields are name,
 // version, major, minor, patch, os (the OS name), os_name,
