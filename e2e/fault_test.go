@@ -12,8 +12,8 @@ import (
 
 	"github.com/logpipe/logpipe"
 	"github.com/logpipe/logpipe/input/inputtest"
-	"github.com/logpipe/logpipe/output"
-	"github.com/logpipe/logpipe/output/estest"
+	"github.com/logpipe/logpipe/output/elasticsearch"
+	"github.com/logpipe/logpipe/output/elasticsearch/estest"
 	"github.com/logpipe/logpipe/output/outputtest"
 	"github.com/logpipe/logpipe/pipeline"
 )
@@ -70,10 +70,10 @@ func TestFaultServerThroughPipeline(t *testing.T) {
 		evs[i] = e
 	}
 	in := inputtest.FromEvents(evs, 250)
-	es, err := output.NewElasticsearch(output.ElasticsearchConfig{
+	es, err := elasticsearch.New(elasticsearch.Config{
 		Addresses:      []string{srv.URL},
 		Index:          index,
-		Action:         output.ActionCreate,
+		Action:         elasticsearch.ActionCreate,
 		DocumentID:     "%{[@metadata][id]}",
 		MaxBatchEvents: 100, // several requests per batch
 		Logger:         slog.New(slog.DiscardHandler),

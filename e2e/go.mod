@@ -1,6 +1,6 @@
 module github.com/logpipe/logpipe/e2e
 
-go 1.26.8
+go 1.26.5
 
 require github.com/logpipe/logpipe v0.0.0-00010101000000-000000000000
 

@@ -15,7 +15,10 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/bmatcuk/doublestar/v4"
+
 	"github.com/logpipe/logpipe"
+	"github.com/logpipe/logpipe/codec"
 	"github.com/logpipe/logpipe/internal/fingerprint"
 )
 
@@ -32,22 +35,27 @@ const (
 	StartEnd
 )
 
-// TagLineTruncated is the tag the File input adds to an event whose line
-// was longer than FileConfig.MaxLineBytes and was cut there. It is the same
-// tag the Reader input uses.
-const TagLineTruncated = "_linetruncated"
+// TagLineTruncated is the tag the File and Reader inputs add to an event
+// whose line was longer than their MaxLineBytes and was cut there
+// (codec.TagLineTruncated).
+const TagLineTruncated = codec.TagLineTruncated
 
 // FileConfig configures a File input. The zero value of every field except
 // Paths means the documented default.
 type FileConfig struct {
-	// Paths are the files to read, as filepath.Match globs ("logs/*.log").
+	// Paths are the files to read, as globs: "*", "?" and "[a-z]" as in
+	// filepath.Match, "**" for any number of directories
+	// ("logs/**/*.log", as in Logstash and Filebeat) and "{a,b}" for
+	// alternatives (github.com/bmatcuk/doublestar/v4). Globs match files,
+	// not directories.
 	// Relative paths are resolved against the working directory when
 	// NewFile is called; events always carry absolute paths. In follow mode
 	// the globs are scanned again every PollInterval to find new files.
 	// Required.
 	Paths []string
-	// Exclude holds globs of files not to read. Each is matched against a
-	// file's absolute path and against its base name ("*.gz").
+	// Exclude holds globs (the same syntax as Paths) of files not to read.
+	// Each is matched against a file's absolute path and against its base
+	// name ("*.gz").
 	Exclude []string
 
 	// StartAt is where a file with no saved position is read from. It
@@ -84,6 +92,47 @@ type FileConfig struct {
 	// scan has been read to its end; a last line without a newline is
 	// then emitted too.
 	Follow bool
+	// NoExitAfterRead is Logstash's exit_after_read => false: in
+	// read-to-end mode (Follow false), keep scanning Paths every
+	// PollInterval for new files, reading each one to its end once, until
+	// the context passed to Read is cancelled, instead of returning io.EOF
+	// after the files found by the first scan.
+	NoExitAfterRead bool
+	// FileCompletedAction is what is done with a file once it has been
+	// read to its end in read-to-end mode and every event from it has been
+	// acknowledged (Logstash's file_completed_action): CompletedLog
+	// appends its absolute path to FileCompletedLogPath, CompletedDelete
+	// removes it, CompletedLogAndDelete does both. Default: "", nothing
+	// (Logstash's default is delete; a library deletes nothing unasked).
+	// A file that could not be read to its end (a truncated .gz) is not
+	// completed.
+	FileCompletedAction CompletedAction
+	// FileCompletedLogPath is the file the paths of completed files are
+	// appended to, one per line. Required with CompletedLog and
+	// CompletedLogAndDelete.
+	FileCompletedLogPath string
+	// IgnoreOlder skips files last modified longer ago than this when
+	// they are found without a saved position (Logstash's ignore_older):
+	// in follow mode they are tracked from their end, so only what is
+	// appended later is read; in read-to-end mode they are not read. Each
+	// is logged at Info and counted in Stats().Skipped. Default: 0, no
+	// file is ignored.
+	IgnoreOlder time.Duration
+	// CloseOlder closes, in follow mode, the descriptor of a file at its
+	// end that has not grown for this long (Logstash's close_older); the
+	// file is opened again when a scan sees it grow. Default: 1h.
+	CloseOlder time.Duration
+	// FileSortBy and FileSortDirection order files found by the same scan,
+	// which are read in that order in read-to-end mode (Logstash's
+	// file_sort_by and file_sort_direction). Defaults: SortByLastModified,
+	// SortAscending (oldest first), as in Logstash.
+	FileSortBy        SortBy
+	FileSortDirection SortDirection
+	// Delimiter separates lines (Logstash's delimiter). With the default
+	// "\n" a "\r" before it is removed too; another delimiter is removed
+	// exactly. Default: "\n".
+	Delimiter string
+
 	// PollInterval is how often, in follow mode, files are checked for new
 	// data and the globs are scanned for new, rotated and truncated files.
 	// Default: 200ms.
@@ -96,9 +145,10 @@ type FileConfig struct {
 	// Default: 200ms.
 	FlushInterval time.Duration
 
-	// FingerprintSize is how many leading bytes identify a file. Files
-	// whose first FingerprintSize bytes are equal are told apart only by
-	// device and inode. Default: 1000; minimum 16.
+	// FingerprintSize is how many leading bytes of a file are checked to
+	// tell a file that grew from one that was truncated or replaced. Files
+	// are told apart by device and inode, so files that begin alike are
+	// all read (see "Identity and rotation"). Default: 1000; minimum 16.
 	FingerprintSize int
 	// MaxLineBytes is the longest line kept whole. A longer line becomes
 	// one event holding its first MaxLineBytes bytes, tagged
@@ -114,6 +164,19 @@ type FileConfig struct {
 	// Multiline joins lines into events (for example a traceback and the
 	// line it belongs to). Default: nil, one event per line.
 	Multiline *MultilineConfig
+	// Charset is the character set of the files, converted to UTF-8
+	// (Logstash's codec => plain { charset => ... }): an IANA name such as
+	// "ISO-8859-1", "Windows-1252" or "Shift_JIS" (see codec.NewCharset).
+	// It must be ASCII-compatible (not UTF-16 or UTF-32), so that lines
+	// and offsets are found in the file's own bytes. Default: UTF-8, with
+	// invalid bytes replaced by U+FFFD.
+	Charset string
+	// Codec turns each line (or multiline event) into an event:
+	// codec.Plain puts it in "message", codec.JSONLines decodes it as a
+	// JSON object. The input then adds PathField, HostField and its
+	// metadata, and the Timestamp when the codec set none.
+	// Default: codec.Plain.
+	Codec codec.Decoder
 
 	// PathField is where the file's absolute path goes: "[log][file][path]"
 	// (ECS, Logstash 8; the default) or "path" (Logstash 7). It must be a
@@ -129,6 +192,35 @@ type FileConfig struct {
 	// logged per line above Debug level.
 	Logger *slog.Logger
 }
+
+// CompletedAction is FileConfig.FileCompletedAction: what is done with a
+// file read to its end in read-to-end mode. The values are Logstash's.
+type CompletedAction string
+
+// The values of CompletedAction.
+const (
+	CompletedLog          CompletedAction = "log"
+	CompletedDelete       CompletedAction = "delete"
+	CompletedLogAndDelete CompletedAction = "log_and_delete"
+)
+
+// SortBy is FileConfig.FileSortBy. The values are Logstash's.
+type SortBy string
+
+// The values of SortBy.
+const (
+	SortByLastModified SortBy = "last_modified"
+	SortByPath         SortBy = "path"
+)
+
+// SortDirection is FileConfig.FileSortDirection. The values are Logstash's.
+type SortDirection string
+
+// The values of SortDirection.
+const (
+	SortAscending  SortDirection = "asc"
+	SortDescending SortDirection = "desc"
+)
 
 // Event metadata set by the File input, under @metadata.
 const (
@@ -157,25 +249,49 @@ const (
 //
 // # Identity and rotation
 //
-// A file is identified by its first FingerprintSize bytes (see package
-// internal/fingerprint), with device and inode breaking ties, never by its
-// name alone. So a file renamed by rotation keeps its position and is read
-// to its end (whether or not the new name still matches Paths, as long as
-// the input still holds it open), the new file created under the old name
-// is read from its beginning, a file truncated in place (copytruncate) is
-// noticed because its first bytes change and is read again from offset 0,
-// and the copy copytruncate makes, when Paths match it, is recognised by
-// its first bytes and read on from where the original was. A different
-// file put in place under the same name is a new file, even if the file
-// system reuses the inode. A file deleted while open is read to its end
-// before it is closed. Empty files are identified once they hold a byte.
+// A file is the same file as long as it keeps its device and inode (its
+// path where the platform reports neither) and its first bytes still start
+// with the bytes it was identified by (up to FingerprintSize, see package
+// internal/fingerprint). Its name does not matter. A new file, with an
+// inode the input does not know, is read from its start, even when it
+// begins exactly like another file: it is taken for a copy of a known file
+// only when that file was truncated, which is what copytruncate does. Each
+// scan applies these rules, in this order:
 //
-// Limits, shared with every fingerprinting tailer: two files whose first
-// FingerprintSize bytes are equal and that are both new are told apart by
-// inode, but a new file whose first bytes equal those of a file being read
-// is taken for a copy of it and skipped while that file is still there;
-// a file truncated and refilled past its old position between two polls
-// with an identical first FingerprintSize bytes is not seen as truncated.
+//	case                                   what a scan sees                                   result
+//	1 renamed (rotation), grown            known inode, same first bytes, not shorter         same file, read on from its position
+//	2 truncated in place (copytruncate),   known inode, other first bytes or shorter than     the file is new: read from offset 0;
+//	  deleted and recreated on a reused    the position                                       its old data may be in a copy (4)
+//	  inode
+//	3 a new file that ends with the same   new inode, first bytes related to a file being     not read yet (logged at Info); read from
+//	  bytes, at the same offsets, as a     read, not longer, its last 512 bytes equal that    its start once it has not changed for
+//	  file being read (a copy in progress) file's bytes at the same offsets                   max(3 polls, 1s) without that file being
+//	                                                                                          truncated; a copy (4) if it is
+//	4 copytruncate's copy                  new inode (or a file waiting per 3), its first     read on from where the truncated file
+//	                                       bytes start like a file truncated in this scan,    was read to (logged at Info, counted in
+//	                                       and it holds that file's last read bytes at the    Moved and Skipped)
+//	                                       same offset (when it is long enough for them)
+//	5 two files that begin alike, a file   new inode, none of the above                       a new file, read from offset 0 (from its
+//	  replaced by one with the same first                                                     end with StartEnd, first scan only)
+//	  line, any other new file
+//	6 renamed out of Paths, deleted        known inode not found                              read to its end through the open
+//	                                                                                          descriptor, then closed; forgotten after
+//	                                                                                          ForgetAfter
+//
+// After a restart, saved positions are matched by rules 1 and 2 by device
+// and inode; rule 4 applies to a saved file found truncated, with a copy
+// that reaches the saved offset. A saved position whose inode is not found
+// is not given to a file that merely begins alike: that file is read from
+// its start.
+//
+// Limits: a file truncated and refilled past its old position with
+// identical first FingerprintSize bytes between two polls (or while the
+// input was stopped, on the same inode) looks grown, not replaced; in a
+// copytruncate where the original was read past the copy's end, the copy
+// is recognised by its first bytes and the timing alone, so a different
+// file beginning alike that appears in the very poll the original is
+// truncated, and is shorter than what was read of the original, would be
+// taken for the copy. Empty files are identified once they hold a byte.
 //
 // # Positions and acknowledgements
 //
@@ -210,7 +326,7 @@ const (
 type File struct {
 	cfg       FileConfig
 	log       *slog.Logger
-	ml        *multiline
+	ml        *codec.Multiline
 	cp        Checkpointer
 	pathSegs  []string
 	hostSegs  []string
@@ -219,6 +335,11 @@ type File struct {
 	readSize  int
 	bufLimit  int
 	ckptEvery time.Duration
+	line      *codec.Line
+	dec       codec.Decoder
+	plain     bool // dec is codec.Plain: events are built without it
+	// exitAfterRead: Read returns io.EOF once the first scan's files are read.
+	exitAfterRead bool
 
 	// State owned by the goroutine calling Read.
 	started   bool
@@ -230,6 +351,8 @@ type File struct {
 	fpBuf     []byte
 	openFiles int
 	firstScan bool
+	stat      map[string]statEntry     // what the last scan saw at each path
+	pending   map[fileKey]*pendingCopy // new files that may be copies
 
 	mu       sync.Mutex // guards recs (the slice) and the fields marked "mu" in tracked
 	recs     []*tracked
@@ -238,8 +361,9 @@ type File struct {
 	lastSave time.Time
 	closed   bool
 
-	saveMu sync.Mutex
-	stats  fileStats
+	saveMu     sync.Mutex
+	completeMu sync.Mutex // serialises FileCompletedAction
+	stats      fileStats
 }
 
 var _ logpipe.Input = (*File)(nil)
@@ -254,6 +378,9 @@ type FileStats struct {
 	FilesOpen      int64 // descriptors held now
 	Truncations    int64 // files found truncated or replaced in place
 	Moved          int64 // files whose data was found under another inode (a copytruncate copy)
+	Skipped        int64 // files not read, or read only in part, on purpose; each is logged at Info with the reason
+	Completed      int64 // files whose FileCompletedAction ran
+	CompleteErrors int64 // files whose FileCompletedAction failed (logged at Error)
 	Unreadable     int64 // paths skipped: not regular files, or failed to open or read
 	Acked          int64 // batches acknowledged with a nil error
 	Nacked         int64 // batches acknowledged with an error
@@ -263,8 +390,8 @@ type FileStats struct {
 }
 
 type fileStats struct {
-	lines, events, bytes, truncated, opened, open, truncations, unreadable atomic.Int64
-	acked, nacked, saves, saveErrors, corrupt, moved                       atomic.Int64
+	lines, events, bytes, truncated, opened, open, truncations, unreadable               atomic.Int64
+	acked, nacked, saves, saveErrors, corrupt, moved, skipped, completed, completeErrors atomic.Int64
 }
 
 // Stats returns a snapshot of the input's counters. It is safe to call
@@ -276,17 +403,22 @@ func (f *File) Stats() FileStats {
 		LinesTruncated: s.truncated.Load(), FilesOpened: s.opened.Load(), FilesOpen: s.open.Load(),
 		Truncations: s.truncations.Load(), Moved: s.moved.Load(), Unreadable: s.unreadable.Load(),
 		Acked: s.acked.Load(), Nacked: s.nacked.Load(), Saves: s.saves.Load(),
-		SaveErrors: s.saveErrors.Load(), CorruptResets: s.corrupt.Load(),
+		SaveErrors: s.saveErrors.Load(), CorruptResets: s.corrupt.Load(), Skipped: s.skipped.Load(),
+		Completed: s.completed.Load(), CompleteErrors: s.completeErrors.Load(),
 	}
 }
 
-// NewFile validates cfg and returns a File input. It does not touch the
-// files or the checkpoint yet: the first Read does.
+// NewFile validates cfg and returns a File input. It does not read the
+// files or the checkpoint yet (the first Read does), but with SincedbPath
+// it creates the sincedb's directory when missing and checks that it is
+// writable (see NewJSONFileCheckpoint), so a wrong location is an error
+// before anything is read.
 func NewFile(cfg FileConfig) (*File, error) {
 	if len(cfg.Paths) == 0 {
 		return nil, errors.New("input: file: Paths is empty")
 	}
-	f := &File{cfg: cfg, warned: make(map[string]bool), firstScan: true}
+	f := &File{cfg: cfg, warned: make(map[string]bool), firstScan: true,
+		stat: make(map[string]statEntry), pending: make(map[fileKey]*pendingCopy)}
 	for _, p := range cfg.Paths {
 		abs, err := absGlob(p)
 		if err != nil {
@@ -295,8 +427,8 @@ func NewFile(cfg FileConfig) (*File, error) {
 		f.patterns = append(f.patterns, abs)
 	}
 	for _, p := range cfg.Exclude {
-		if _, err := filepath.Match(p, ""); err != nil {
-			return nil, fmt.Errorf("input: file: exclude %q: %w", p, err)
+		if !doublestar.ValidatePathPattern(p) {
+			return nil, fmt.Errorf("input: file: exclude %q: %w", p, filepath.ErrBadPattern)
 		}
 		f.excludes = append(f.excludes, p)
 	}
@@ -311,6 +443,7 @@ func NewFile(cfg FileConfig) (*File, error) {
 		{"PollInterval", &f.cfg.PollInterval, 200 * time.Millisecond},
 		{"FlushInterval", &f.cfg.FlushInterval, 200 * time.Millisecond},
 		{"ForgetAfter", &f.cfg.ForgetAfter, 24 * time.Hour},
+		{"CloseOlder", &f.cfg.CloseOlder, time.Hour},
 	} {
 		if *d.v < 0 {
 			return nil, fmt.Errorf("input: file: %s %v is negative", d.name, *d.v)
@@ -318,6 +451,39 @@ func NewFile(cfg FileConfig) (*File, error) {
 		if *d.v == 0 {
 			*d.v = d.def
 		}
+	}
+	switch cfg.FileCompletedAction {
+	case "", CompletedDelete:
+	case CompletedLog, CompletedLogAndDelete:
+		if cfg.FileCompletedLogPath == "" {
+			return nil, fmt.Errorf("input: file: FileCompletedAction %q needs FileCompletedLogPath", cfg.FileCompletedAction)
+		}
+	default:
+		return nil, fmt.Errorf("input: file: unknown FileCompletedAction %q (want log, delete or log_and_delete)", cfg.FileCompletedAction)
+	}
+	if cfg.FileCompletedAction != "" && cfg.Follow {
+		return nil, errors.New("input: file: FileCompletedAction applies to read-to-end mode only (Follow is true)")
+	}
+	switch cfg.FileSortBy {
+	case "":
+		f.cfg.FileSortBy = SortByLastModified
+	case SortByLastModified, SortByPath:
+	default:
+		return nil, fmt.Errorf("input: file: unknown FileSortBy %q (want last_modified or path)", cfg.FileSortBy)
+	}
+	switch cfg.FileSortDirection {
+	case "":
+		f.cfg.FileSortDirection = SortAscending
+	case SortAscending, SortDescending:
+	default:
+		return nil, fmt.Errorf("input: file: unknown FileSortDirection %q (want asc or desc)", cfg.FileSortDirection)
+	}
+	if f.cfg.Delimiter == "" {
+		f.cfg.Delimiter = "\n"
+	}
+	f.exitAfterRead = !cfg.Follow && !cfg.NoExitAfterRead
+	if cfg.IgnoreOlder < 0 {
+		return nil, fmt.Errorf("input: file: IgnoreOlder %v is negative", cfg.IgnoreOlder)
 	}
 	f.ckptEvery = cfg.CheckpointInterval
 	if f.ckptEvery == 0 {
@@ -356,10 +522,22 @@ func NewFile(cfg FileConfig) (*File, error) {
 		}
 	}
 	if cfg.Multiline != nil {
-		if f.ml, err = newMultiline(cfg.Multiline); err != nil {
-			return nil, err
+		if f.ml, err = codec.NewMultiline(*cfg.Multiline); err != nil {
+			return nil, fmt.Errorf("input: file: %w", err)
 		}
 	}
+	cs, err := codec.NewCharset(cfg.Charset)
+	if err != nil {
+		return nil, fmt.Errorf("input: file: %w", err)
+	}
+	if f.line, err = codec.NewLine(codec.LineConfig{Delimiter: f.cfg.Delimiter, MaxBytes: f.cfg.MaxLineBytes, Charset: cs}); err != nil {
+		return nil, fmt.Errorf("input: file: %w", err)
+	}
+	f.dec = cfg.Codec
+	if f.dec == nil {
+		f.dec = codec.Plain{}
+	}
+	_, f.plain = f.dec.(codec.Plain)
 	f.log = cfg.Logger
 	if f.log == nil {
 		f.log = slog.Default()
@@ -384,8 +562,8 @@ func absGlob(p string) (string, error) {
 	if p == "" {
 		return "", errors.New("input: file: empty path")
 	}
-	if _, err := filepath.Match(p, ""); err != nil {
-		return "", fmt.Errorf("input: file: path %q: %w", p, err)
+	if !doublestar.ValidatePathPattern(p) {
+		return "", fmt.Errorf("input: file: path %q: %w", p, filepath.ErrBadPattern)
 	}
 	abs, err := filepath.Abs(p)
 	if err != nil {
@@ -448,7 +626,8 @@ func (f *File) Read(ctx context.Context) (logpipe.Batch, logpipe.AckFunc, error)
 		if b.len() >= f.cfg.MaxBatch {
 			return f.finish(b)
 		}
-		if !f.cfg.Follow {
+		f.complete(ctx)
+		if f.exitAfterRead {
 			if b.len() > 0 {
 				return f.finish(b)
 			}
@@ -458,6 +637,9 @@ func (f *File) Read(ctx context.Context) (logpipe.Batch, logpipe.AckFunc, error)
 			return nil, nil, io.EOF
 		}
 		f.flushTimedOut(b, now)
+		if !f.cfg.Follow && b.len() > 0 {
+			return f.finish(b)
+		}
 		if b.len() > 0 && (b.len() >= f.cfg.MaxBatch || !now.Before(b.first.Add(f.cfg.FlushInterval))) {
 			return f.finish(b)
 		}
@@ -519,9 +701,9 @@ func (f *File) start(ctx context.Context) error {
 	f.mu.Lock()
 	for _, p := range positions {
 		f.recs = append(f.recs, &tracked{
-			id: p.ID, fpLen: p.FingerprintLen, fpSum: p.Fingerprint, dev: p.Device, ino: p.Inode,
-			path: p.Path, pos: p.Offset, emitted: p.Offset, committed: p.Offset, seen: p.Seen,
-			loaded: true,
+			recShared: recShared{id: p.ID, fpLen: p.FingerprintLen, fpSum: p.Fingerprint, dev: p.Device, ino: p.Inode,
+				path: p.Path, committed: p.Offset},
+			pos: p.Offset, emitted: p.Offset, seen: p.Seen, loaded: true,
 		})
 	}
 	f.lastSave = time.Now()
@@ -548,9 +730,9 @@ func (f *File) finish(b *batchBuilder) (logpipe.Batch, logpipe.AckFunc, error) {
 	return batch, ack, nil
 }
 
-func (f *File) ack(ctx context.Context, ends []recEnd, err error) error {
+func (f *File) ack(ctx context.Context, ends []recEnd, ackErr error) error {
 	f.mu.Lock()
-	if err != nil {
+	if err := ackErr; err != nil {
 		if !f.nacked {
 			f.log.Warn("batch not delivered; saved positions are frozen until restart", "err", err)
 		}
@@ -572,10 +754,12 @@ func (f *File) ack(ctx context.Context, ends []recEnd, err error) error {
 	f.dirty = true
 	due := f.ckptEvery < 0 || time.Since(f.lastSave) >= f.ckptEvery
 	f.mu.Unlock()
+	var err error
 	if due {
-		return f.save(ctx)
+		err = f.save(ctx)
 	}
-	return nil
+	f.complete(ctx)
+	return err
 }
 
 func (f *File) saveIfDue(ctx context.Context, now time.Time) {
@@ -637,7 +821,9 @@ func (f *File) Close(ctx context.Context) error {
 	f.closed = true
 	f.mu.Unlock()
 	f.closeAll()
-	return f.saveIfDirty(ctx)
+	err := f.saveIfDirty(ctx)
+	f.complete(ctx)
+	return err
 }
 
 func (f *File) closeAll() {
@@ -749,11 +935,41 @@ func (b *batchBuilder) eventID(id string, off int64) string {
 	return unsafe.String(&b.ids[start], len(b.ids)-start)
 }
 
-// emit adds one event built from j, read from rec, to the batch.
-func (f *File) emit(b *batchBuilder, r *tracked, j joined, now time.Time) {
+// emit adds one event built from fr, read from r, to the batch.
+func (f *File) emit(b *batchBuilder, r *tracked, fr codec.Frame, now time.Time) {
 	e := b.newEvent()
-	e.Timestamp = now
-	msg := logpipe.KV{Key: "message", Value: logpipe.StringValue(j.text)}
+	if f.plain {
+		f.buildPlain(b, e, r, fr)
+	} else {
+		f.dec.Decode(e, fr)
+		fields := e.Fields()
+		b.setNested(fields, f.pathSegs, logpipe.StringValue(r.path))
+		b.setNested(fields, f.hostSegs, logpipe.StringValue(f.cfg.Host))
+		meta := e.Meta()
+		meta.Set(MetaFileID, logpipe.StringValue(r.id))
+		meta.Set(MetaOffset, logpipe.IntValue(fr.Start))
+		meta.Set(MetaID, logpipe.StringValue(b.eventID(r.id, fr.Start)))
+	}
+	if e.Timestamp.IsZero() {
+		e.Timestamp = now
+	}
+	codec.Tag(e, fr)
+	if len(b.events) == 0 {
+		b.first = now
+	}
+	b.events = append(b.events, e)
+	if n := len(b.ends); n > 0 && b.ends[n-1].rec == r {
+		b.ends[n-1].off = fr.End
+	} else {
+		b.ends = append(b.ends, recEnd{r, fr.End})
+	}
+	r.emitted = fr.End
+}
+
+// buildPlain builds the event of codec.Plain with fields carved from the
+// batch's slabs: the fast path.
+func (f *File) buildPlain(b *batchBuilder, e *logpipe.Event, r *tracked, fr codec.Frame) {
+	msg := logpipe.KV{Key: "message", Value: logpipe.StringValue(fr.Text)}
 	if f.pathSegs[0] != f.hostSegs[0] {
 		// Build the top level with its exact size: one allocation for the
 		// keys instead of three growths.
@@ -770,26 +986,7 @@ func (f *File) emit(b *batchBuilder, r *tracked, j joined, now time.Time) {
 	}
 	meta := b.kvs(3, 0)
 	meta[0] = logpipe.KV{Key: MetaFileID, Value: logpipe.StringValue(r.id)}
-	meta[1] = logpipe.KV{Key: MetaOffset, Value: logpipe.IntValue(j.start)}
-	meta[2] = logpipe.KV{Key: MetaID, Value: logpipe.StringValue(b.eventID(r.id, j.start))}
+	meta[1] = logpipe.KV{Key: MetaOffset, Value: logpipe.IntValue(fr.Start)}
+	meta[2] = logpipe.KV{Key: MetaID, Value: logpipe.StringValue(b.eventID(r.id, fr.Start))}
 	e.Meta().Adopt(meta)
-	if j.truncated {
-		e.TagFailure(TagLineTruncated)
-	}
-	if j.lines > 1 {
-		e.AddTag(TagMultiline)
-	}
-	if j.limitTag != "" {
-		e.AddTag(j.limitTag)
-	}
-	if len(b.events) == 0 {
-		b.first = now
-	}
-	b.events = append(b.events, e)
-	if n := len(b.ends); n > 0 && b.ends[n-1].rec == r {
-		b.ends[n-1].off = j.end
-	} else {
-		b.ends = append(b.ends, recEnd{r, j.end})
-	}
-	r.emitted = j.end
 }

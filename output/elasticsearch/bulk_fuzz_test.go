@@ -1,4 +1,4 @@
-package output
+package elasticsearch
 
 import (
 	"encoding/json"
@@ -38,6 +38,9 @@ func FuzzBulkResponse(f *testing.F) {
 	f.Add([]byte(`{"took":1,"errors":true,"items":[{"index":{"status":400,"error":{"type":"m","reason":"r","caused_by":{"reason":"c"}}}}]}`))
 	f.Add([]byte(`{"error":{"type":"x","reason":"y"},"status":503}`))
 	f.Add([]byte(`[]`))
+	f.Add([]byte(`{"took":1,"errors":false`))
+	f.Add([]byte(`{"took":1,"errors":false,"items":[{"index":{"status":201}},{"index":{"status":"201"}}]}`))
+	f.Add([]byte(`{"took":1,"errors":false,"a":"items","items":[],"items":[1]}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		var p fastjson.Parser
 		errs, known := bulkErrorsFlag(body)
@@ -51,15 +54,38 @@ func FuzzBulkResponse(f *testing.F) {
 				}
 			}
 		}
-		next := 0
-		n, err := parseBulkItems(&p, body, func(k int, it *itemResult) {
-			if k != next {
-				t.Fatalf("item %d reported after %d", k, next-1)
+		// The fast path accepts only well-formed answers whose item
+		// count the full parse confirms.
+		var ref fastjson.Parser // p is reused by decodeBulkItems below
+		v, perr := ref.ParseBytes(body)
+		n := countBulkItems(body)
+		if perr == nil && n >= 0 && v.Type() == fastjson.TypeObject {
+			if items := v.GetArray("items"); v.Get("items") != nil && len(items) != n {
+				t.Fatalf("countBulkItems = %d, parse finds %d items", n, len(items))
 			}
-			next++
-		})
-		if err == nil && n != next {
-			t.Fatalf("parse reported %d items, callback saw %d", n, next)
+		}
+		for _, want := range []int{0, 1, 2, max(n, 0)} {
+			if bulkAllDelivered(body, want) {
+				if perr != nil {
+					t.Fatalf("fast path accepted an undecodable answer: %v", perr)
+				}
+				if got := len(v.GetArray("items")); got != want {
+					t.Fatalf("fast path accepted %d items for %d documents", got, want)
+				}
+			}
+			next := 0
+			err := decodeBulkItems(&p, body, want, func(k int, it *itemResult) {
+				if k != next {
+					t.Fatalf("item %d reported after %d", k, next-1)
+				}
+				next++
+			})
+			if err == nil && next != want {
+				t.Fatalf("decode accepted the answer but reported %d items of %d", next, want)
+			}
+			if err != nil && next != 0 {
+				t.Fatalf("decode failed (%v) after reporting %d items", err, next)
+			}
 		}
 		_ = wholeRequestReason(&p, body)
 	})

@@ -1,4 +1,4 @@
-package output_test
+package elasticsearch_test
 
 import (
 	"context"
@@ -6,17 +6,17 @@ import (
 	"net/url"
 
 	"github.com/logpipe/logpipe"
-	"github.com/logpipe/logpipe/output"
+	"github.com/logpipe/logpipe/output/elasticsearch"
 )
 
-// ExampleNewElasticsearch ships events to the tutorial's daily index. It
+// ExampleNew ships events to the tutorial's daily index. It
 // needs a running server, so it is compiled but not run.
-func ExampleNewElasticsearch() {
-	es, err := output.NewElasticsearch(output.ElasticsearchConfig{
+func ExampleNew() {
+	es, err := elasticsearch.New(elasticsearch.Config{
 		Addresses: []string{"http://elasticsearch:9200"},
 		Index:     "fastapi-logs-%{+YYYY.MM.dd}",
 		// With a stable id, a replay after a crash is a harmless 409.
-		Action:     output.ActionCreate,
+		Action:     elasticsearch.ActionCreate,
 		DocumentID: "%{[@metadata][id]}",
 	})
 	if err != nil {
@@ -33,11 +33,11 @@ func ExampleNewElasticsearch() {
 	fmt.Printf("%+v\n", es.Stats())
 }
 
-// ExampleNewElasticsearch_victoriaLogs writes to VictoriaLogs through its
+// ExampleNew_victoriaLogs writes to VictoriaLogs through its
 // Elasticsearch-compatible endpoint, telling it which field holds the
 // event time.
-func ExampleNewElasticsearch_victoriaLogs() {
-	es, err := output.NewElasticsearch(output.ElasticsearchConfig{
+func ExampleNew_victoriaLogs() {
+	es, err := elasticsearch.New(elasticsearch.Config{
 		Addresses: []string{"http://127.0.0.1:9428/insert/elasticsearch"},
 		BulkQuery: url.Values{"_time_field": {"@timestamp"}, "_msg_field": {"message"}},
 		Compress:  true,

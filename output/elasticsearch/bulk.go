@@ -1,4 +1,4 @@
-package output
+package elasticsearch
 
 import (
 	"bytes"
@@ -52,12 +52,12 @@ func (bb *bulkBuffer) span(lo, hi int) []byte {
 // ErrUnresolvedTemplate is wrapped (as a Permanent per-event error) when the
 // index, document id or routing template of an event refers to a field the
 // event does not have, or to @timestamp when it is zero.
-var ErrUnresolvedTemplate = errors.New("output: elasticsearch: template reference did not resolve")
+var ErrUnresolvedTemplate = errors.New("template reference did not resolve")
 
 // appendAction appends the action line and, for every action but delete,
 // the document line of e to bb.body. It returns false, leaving bb.body
 // unchanged, with an error when a template does not resolve.
-func (es *Elasticsearch) appendAction(bb *bulkBuffer, e *logpipe.Event) error {
+func (es *Output) appendAction(bb *bulkBuffer, e *logpipe.Event) error {
 	start := len(bb.body)
 	dst := append(bb.body, es.actionPrefix...)
 	if es.indexStatic != nil {
@@ -226,50 +226,140 @@ func endOfLiteral(b []byte) bool {
 	return len(b) > 0 && (b[0] == ',' || b[0] == '}')
 }
 
-// parseBulkItems decodes the items of a bulk response and calls f for each
-// one in order. It returns the number of items.
-func parseBulkItems(p *fastjson.Parser, body []byte, f func(k int, it *itemResult)) (int, error) {
+// countBulkItems returns the number of elements of the "items" array of
+// body, which must be valid JSON, or -1 when its top-level object has no
+// "items" key written plainly (an escaped key is left to the full parse)
+// or when an element of it is not an object.
+// It is the cheap half of the fast path: no values are built.
+func countBulkItems(body []byte) int {
+	depth, count := 0, -1
+	key := false  // the next string at depth 1 is a key
+	want := false // the last key at depth 1 was "items"
+	in := false   // inside the items array
+	elem := false // an element of the items array starts next
+	for i := 0; i < len(body); i++ {
+		c := body[i]
+		if elem && c > ' ' {
+			elem = false
+			switch c {
+			case '{':
+				count++
+			case ']':
+				if count > 0 { // "[1,]" is not valid JSON; Validate rejects it
+					return -1
+				}
+			default:
+				return -1 // an item that is not an object
+			}
+		}
+		switch c {
+		case '"':
+			j := i + 1
+			for j < len(body) && body[j] != '"' {
+				if body[j] == '\\' {
+					j++
+				}
+				j++
+			}
+			if depth == 1 {
+				want = key && count < 0 && string(body[i+1:min(j, len(body))]) == "items"
+				key = false
+			}
+			i = j
+		case '{', '[':
+			if depth == 1 && want && c == '[' {
+				in, elem, count = true, true, 0
+			}
+			if depth == 0 {
+				key = true
+			}
+			depth++
+		case '}', ']':
+			depth--
+			if in && depth == 1 {
+				in = false
+			}
+		case ',':
+			if depth == 1 {
+				key = true
+			} else if in && depth == 2 {
+				elem = true
+			}
+		}
+	}
+	return count
+}
+
+// bulkAllDelivered is the fast path for a 2xx answer: it reports true only
+// when body is well-formed JSON that starts with "errors": false and holds
+// exactly n items, which then all count as delivered without decoding them.
+func bulkAllDelivered(body []byte, n int) bool {
+	errs, known := bulkErrorsFlag(body)
+	return known && !errs && fastjson.ValidateBytes(body) == nil && countBulkItems(body) == n
+}
+
+// decodeBulkItems decodes the items of a 2xx bulk answer for n documents
+// and calls f for each one in order, but only when the whole answer is
+// usable: valid JSON, exactly n items, each an object holding one action
+// object. Otherwise f is not called and the error says what is wrong, so
+// that nothing of a truncated or mismatched answer is acknowledged.
+func decodeBulkItems(p *fastjson.Parser, body []byte, n int, f func(k int, it *itemResult)) error {
 	v, err := p.ParseBytes(body)
 	if err != nil {
-		return 0, fmt.Errorf("output: elasticsearch: decode bulk response: %w", err)
+		return fmt.Errorf("undecodable bulk answer: %w", err)
 	}
-	items := v.GetArray("items")
-	var it itemResult
+	iv := v.Get("items")
+	if iv == nil {
+		return errors.New("bulk answer has no items")
+	}
+	items, err := iv.Array()
+	if err != nil {
+		return errors.New("bulk answer's items is not an array")
+	}
+	if len(items) != n {
+		return fmt.Errorf("bulk answer has %d items for %d documents", len(items), n)
+	}
 	for k, item := range items {
 		o, err := item.Object()
-		if err != nil {
-			return k, fmt.Errorf("output: elasticsearch: decode bulk response item %d: %w", k, err)
+		if err != nil || o.Len() != 1 {
+			return fmt.Errorf("bulk answer item %d is not an object with one action", k)
 		}
 		var res *fastjson.Value
-		o.Visit(func(_ []byte, v *fastjson.Value) {
-			if res == nil {
-				res = v
-			}
-		})
+		o.Visit(func(_ []byte, v *fastjson.Value) { res = v })
+		if res.Type() != fastjson.TypeObject {
+			return fmt.Errorf("bulk answer item %d is not an object with one action", k)
+		}
+	}
+	var it itemResult
+	for k, item := range items {
+		var res *fastjson.Value
+		item.GetObject().Visit(func(_ []byte, v *fastjson.Value) { res = v })
 		it = itemResult{}
-		if res == nil {
-			it.status = 0
-		} else {
-			it.status = res.GetInt("status")
-			it.index = string(res.GetStringBytes("_index"))
-			it.id = string(res.GetStringBytes("_id"))
-			if ev := res.Get("error"); ev != nil {
-				if ev.Type() == fastjson.TypeString {
-					it.reason = string(ev.GetStringBytes())
-				} else {
-					it.errTyp = string(ev.GetStringBytes("type"))
-					it.reason = string(ev.GetStringBytes("reason"))
-					if cb := ev.Get("caused_by"); cb != nil {
-						if r := cb.GetStringBytes("reason"); len(r) > 0 {
-							it.reason += ": " + string(r)
-						}
+		// A status that is not an integer (absent, a string, a float)
+		// stays 0, which is retried.
+		if sv := res.Get("status"); sv != nil && sv.Type() == fastjson.TypeNumber {
+			if st, err := sv.Int(); err == nil {
+				it.status = st
+			}
+		}
+		it.index = string(res.GetStringBytes("_index"))
+		it.id = string(res.GetStringBytes("_id"))
+		if ev := res.Get("error"); ev != nil {
+			if ev.Type() == fastjson.TypeString {
+				it.reason = string(ev.GetStringBytes())
+			} else {
+				it.errTyp = string(ev.GetStringBytes("type"))
+				it.reason = string(ev.GetStringBytes("reason"))
+				if cb := ev.Get("caused_by"); cb != nil {
+					if r := cb.GetStringBytes("reason"); len(r) > 0 {
+						it.reason += ": " + string(r)
 					}
 				}
 			}
 		}
 		f(k, &it)
 	}
-	return len(items), nil
+	return nil
 }
 
 // wholeRequestReason extracts "type: reason" from an Elasticsearch error
