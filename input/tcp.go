@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/logpipe/logpipe"
+	"github.com/logpipe/logpipe/codec"
 )
 
 // TCPConfig configures a TCP input (Logstash's tcp input in server mode).
@@ -26,11 +27,14 @@ type TCPConfig struct {
 	// Port is the port to listen on; 0 picks a free port (see TCP.Addr).
 	Port int
 
-	// Codec decodes each frame: "line" (the default; the frame is the
-	// "message") or "json_lines" (the frame is a JSON object that becomes
-	// the event; anything else is kept in "message" and tagged
-	// TagJSONParseFailure).
-	Codec string
+	// Codec turns each frame into an event. Default: codec.Plain (the
+	// frame is the "message", Logstash's line codec); codec.JSONLines
+	// decodes a JSON object per frame (Logstash's json_lines).
+	Codec codec.Decoder
+	// Charset is the senders' character set, converted to UTF-8 (see
+	// codec.NewCharset; it must be ASCII-compatible). Default: UTF-8,
+	// invalid bytes replaced by U+FFFD.
+	Charset string
 	// Framing splits the byte stream into frames: "auto" (the default)
 	// decides per connection from its first bytes between newline-delimited
 	// lines and RFC 6587 octet-counted frames ("LEN SP MSG", what rsyslog
@@ -39,7 +43,7 @@ type TCPConfig struct {
 	Framing string
 	// MaxMessageBytes is the longest frame kept whole. A longer one
 	// becomes one event holding its first MaxMessageBytes bytes, tagged
-	// TagLineTruncated; the rest is skipped without being buffered.
+	// codec.TagLineTruncated; the rest is skipped without being buffered.
 	// Default: 1 MiB. Memory per connection is bounded by about
 	// MaxMessageBytes plus 64 KiB, plus the batches the pipeline holds.
 	MaxMessageBytes int
@@ -118,10 +122,12 @@ type TCPStats struct {
 // counted), and connections beyond MaxConnections are refused while the
 // others are served.
 type TCP struct {
-	cfg       TCPConfig
-	ecs       bool
-	jsonLines bool
-	mode      framingMode
+	cfg  TCPConfig
+	ecs  bool
+	dec  codec.Decoder
+	line *codec.Line
+	cs   *codec.Charset
+	mode framingMode
 	log       *slog.Logger
 	ln        net.Listener
 	addr      net.Addr
@@ -149,13 +155,12 @@ func NewTCP(cfg TCPConfig) (*TCP, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := &TCP{ecs: ecs, conns: map[net.Conn]struct{}{}}
-	switch cfg.Codec {
-	case "", CodecLine, CodecPlain:
-	case CodecJSONLines:
-		t.jsonLines = true
-	default:
-		return nil, fmt.Errorf("input: tcp: codec %q: want %q or %q", cfg.Codec, CodecLine, CodecJSONLines)
+	t := &TCP{ecs: ecs, dec: cfg.Codec, conns: map[net.Conn]struct{}{}}
+	if t.dec == nil {
+		t.dec = codec.Plain{}
+	}
+	if t.cs, err = codec.NewCharset(cfg.Charset); err != nil {
+		return nil, fmt.Errorf("input: tcp: %w", err)
 	}
 	switch cfg.Framing {
 	case "", FramingAuto:
@@ -178,6 +183,9 @@ func NewTCP(cfg TCPConfig) (*TCP, error) {
 	}
 	if cfg.MaxMessageBytes == 0 {
 		cfg.MaxMessageBytes = 1 << 20
+	}
+	if t.line, err = codec.NewLine(codec.LineConfig{MaxBytes: cfg.MaxMessageBytes, Charset: t.cs, ReadSize: 64 << 10}); err != nil {
+		return nil, fmt.Errorf("input: tcp: %w", err)
 	}
 	if cfg.MaxConnections == 0 {
 		cfg.MaxConnections = 1024
@@ -352,10 +360,10 @@ func (t *TCP) serve(ctx context.Context, sink logpipe.Sink, c net.Conn) {
 		fields: tcpPeerFields(t.ecs, peer, subject),
 	}
 	cs.ack = cs.acknowledge
-	fr := newFramer(cs, 64<<10, t.cfg.MaxMessageBytes, t.mode)
+	fr := newFramer(cs, t.line, t.cs, t.mode)
 	for {
-		f, err := fr.next()
-		if f.ok {
+		f, ok, err := fr.next()
+		if ok {
 			cs.add(f)
 		}
 		if err == nil && len(cs.batch) < t.cfg.MaxBatch {
@@ -428,15 +436,11 @@ func (cs *tcpConn) Read(p []byte) (int, error) {
 }
 
 // add decodes a frame into an event of the pending batch.
-func (cs *tcpConn) add(f frame) {
-	e := decodeFrame(frameText(f.text), cs.t.jsonLines, time.Now())
+func (cs *tcpConn) add(f codec.Frame) {
+	e := newFrameEvent(cs.t.dec, f, time.Now())
 	setAll(e, cs.fields)
-	if f.truncated {
+	if f.Truncated {
 		cs.t.truncated.Add(1)
-		e.TagFailure(TagLineTruncated)
-	}
-	if f.incomplete {
-		e.TagFailure(TagFrameIncomplete)
 	}
 	cs.batch = append(cs.batch, e)
 }

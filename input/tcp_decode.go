@@ -3,34 +3,19 @@ package input
 import (
 	"fmt"
 	"net/netip"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/logpipe/logpipe"
+	"github.com/logpipe/logpipe/codec"
 )
 
 // This file holds what the TCP and UDP inputs share: turning a frame into
-// an event (the line and json_lines codecs) and recording the peer. The
-// codecs are private on purpose: they are the part to replace with the
-// shared codec package once it exists, without changing the inputs' API.
-
-// TagJSONParseFailure is the tag of an event whose frame the json_lines
-// codec could not decode into a JSON object; the frame is then kept in
-// "message", as Logstash's json_lines codec does.
-const TagJSONParseFailure = "_jsonparsefailure"
+// an event and recording the peer.
 
 // TagFrameIncomplete is the tag of an event holding the start of an
 // RFC 6587 octet-counted frame whose sender closed the connection (or
 // went idle past the timeout) before sending all the octets it announced.
 const TagFrameIncomplete = "_tcpframeincomplete"
-
-// Codec names accepted by TCPConfig.Codec and UDPConfig.Codec.
-const (
-	CodecLine      = "line"
-	CodecPlain     = "plain"
-	CodecJSONLines = "json_lines"
-)
 
 // ECS compatibility modes accepted by the ECSCompatibility options.
 const (
@@ -51,36 +36,16 @@ func checkECS(kind, v string) (bool, error) {
 	return false, fmt.Errorf("input: %s: ecs_compatibility %q: want %q, %q or %q", kind, v, ECSDisabled, ECSv1, ECSv8)
 }
 
-// frameText turns the bytes of one frame into a string, replacing invalid
-// UTF-8 with U+FFFD as Logstash's plain and line codecs do. The result
-// never shares memory with b.
-func frameText(b []byte) string {
-	if utf8.Valid(b) {
-		return string(b)
-	}
-	return strings.ToValidUTF8(string(b), "\uFFFD")
-}
-
-// decodeFrame makes the event for one frame with the given codec: plain
-// and line put the text in "message"; json_lines decodes a JSON object
-// into the event, or keeps the text in "message" tagged
-// TagJSONParseFailure.
-func decodeFrame(text string, jsonLines bool, now time.Time) *logpipe.Event {
-	if !jsonLines {
-		e := logpipe.NewEvent(text)
-		e.Timestamp = now
-		return e
-	}
+// newFrameEvent decodes one frame into a new event, as input.Reader does:
+// the Decoder sets the content, the Timestamp is now unless the decoder
+// set one, and codec.Tag adds the frame's tags.
+func newFrameEvent(dec codec.Decoder, f codec.Frame, now time.Time) *logpipe.Event {
 	e := new(logpipe.Event)
-	if err := e.UnmarshalJSON([]byte(text)); err != nil {
-		e = logpipe.NewEvent(text)
-		e.Timestamp = now
-		e.TagFailure(TagJSONParseFailure)
-		return e
-	}
+	dec.Decode(e, f)
 	if e.Timestamp.IsZero() {
 		e.Timestamp = now
 	}
+	codec.Tag(e, f)
 	return e
 }
 
@@ -90,28 +55,27 @@ type peerField struct {
 	val  logpipe.Value
 }
 
-// setAll sets every field of fs on e. A field that cannot be set (the
-// decoded JSON put a scalar where an object is needed) is skipped: the
-// payload wins, as in Logstash, where the input's fields are set only
-// when the path is free.
+// setAll sets every field of fs on e. A field that cannot be set (a
+// decoded JSON payload put a scalar where an object is needed) is
+// skipped: the payload wins.
 func setAll(e *logpipe.Event, fs []peerField) {
 	for _, f := range fs {
 		_ = e.Set(f.path, f.val)
 	}
 }
 
-// Peer fields of the TCP input, as Logstash's tcp input names them.
+// Peer fields, as Logstash's tcp and udp inputs name them.
 var (
-	tcpECSName     = logpipe.MustPath("[@metadata][input][tcp][source][name]")
-	tcpECSIP       = logpipe.MustPath("[@metadata][input][tcp][source][ip]")
-	tcpECSPort     = logpipe.MustPath("[@metadata][input][tcp][source][port]")
-	tcpECSSubject  = logpipe.MustPath("[@metadata][input][tcp][tls][client][subject]")
-	tcpLegacyHost  = logpipe.MustPath("host")
-	tcpLegacyIP    = logpipe.MustPath("[@metadata][ip_address]")
-	tcpLegacyPort  = logpipe.MustPath("port")
-	tcpLegacySubj  = logpipe.MustPath("sslsubject")
-	udpECSHostIP   = logpipe.MustPath("[host][ip]")
-	udpLegacyHost  = logpipe.MustPath("host")
+	tcpECSName    = logpipe.MustPath("[@metadata][input][tcp][source][name]")
+	tcpECSIP      = logpipe.MustPath("[@metadata][input][tcp][source][ip]")
+	tcpECSPort    = logpipe.MustPath("[@metadata][input][tcp][source][port]")
+	tcpECSSubject = logpipe.MustPath("[@metadata][input][tcp][tls][client][subject]")
+	tcpLegacyHost = logpipe.MustPath("host")
+	tcpLegacyIP   = logpipe.MustPath("[@metadata][ip_address]")
+	tcpLegacyPort = logpipe.MustPath("port")
+	tcpLegacySubj = logpipe.MustPath("sslsubject")
+	udpECSHostIP  = logpipe.MustPath("[host][ip]")
+	udpLegacyHost = logpipe.MustPath("host")
 )
 
 // tcpPeerFields returns the fields the TCP input sets on every event of a

@@ -5,12 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/logpipe/logpipe/codec"
 )
 
-// The framing of the TCP input: newline-delimited lines and RFC 6587
-// octet-counted frames ("LEN SP MSG"), told apart per connection. It is
-// kept private so that it can be replaced by a shared codec package
-// without changing the input's API.
+// The framing of the TCP input: newline-delimited lines (codec.Lines) and
+// RFC 6587 octet-counted frames ("LEN SP MSG"), told apart per
+// connection.
 
 // Framing names accepted by TCPConfig.Framing.
 const (
@@ -25,6 +26,7 @@ const (
 	modeUnknown framingMode = iota // decided from the first bytes
 	modeLine
 	modeOctet
+	modeOctetEnded // an octet-counted stream that ended inside a frame
 )
 
 // maxHeaderDigits bounds the length field of an octet-counted frame: ten
@@ -36,40 +38,53 @@ const maxHeaderDigits = 10
 // resynchronised, so the connection is closed.
 var errFraming = errors.New("invalid RFC 6587 octet-counting header")
 
-// frame is one message read by a framer. text is valid until the next
-// call of next.
-type frame struct {
-	text       []byte
-	ok         bool // a frame was read (text may be empty: an empty line)
-	truncated  bool // longer than the maximum; the rest was skipped
-	incomplete bool // the connection ended inside an octet-counted frame
-}
-
-// framer splits a byte stream into frames, holding at most the bufio
-// buffer plus max+2 bytes, however long a line or a frame is.
+// framer splits a byte stream into frames: lines with codec.Lines (the
+// framing every input shares), octet-counted frames itself. It holds at
+// most its buffers plus about max bytes, however long a frame is.
 type framer struct {
-	br   *bufio.Reader
-	max  int
-	mode framingMode
-	acc  []byte // a line longer than the bufio buffer
+	br    *bufio.Reader
+	mode  framingMode
+	lines *codec.Lines
+	cs    *codec.Charset
+	max   int
+	acc   []byte // an octet-counted frame longer than the bufio buffer
+	err   error  // the error that ended the stream, once lines are flushed
 }
 
-func newFramer(r io.Reader, bufSize, maxBytes int, mode framingMode) *framer {
-	return &framer{br: bufio.NewReaderSize(r, bufSize), max: maxBytes, mode: mode}
+func newFramer(r io.Reader, line *codec.Line, cs *codec.Charset, mode framingMode) *framer {
+	return &framer{br: bufio.NewReaderSize(r, 64<<10), mode: mode, lines: line.NewLines(0), cs: cs, max: line.MaxBytes()}
 }
 
-// next returns the next frame. A non-nil error ends the stream: io.EOF
-// when it ended between frames, or the read error. A frame may come with
-// the error (the last line without a newline, a frame cut short); it is
-// valid and should be used before the error is handled.
-func (f *framer) next() (frame, error) {
+// next returns the next frame, or false and the error that ended the
+// stream: io.EOF when it ended cleanly, or the read error. The frames
+// read before an error (a last line without its end, an octet-counted
+// frame cut short and tagged TagFrameIncomplete) come first.
+func (f *framer) next() (codec.Frame, bool, error) {
 	if f.mode == modeUnknown {
 		f.mode = f.detect()
 	}
-	if f.mode == modeOctet {
+	switch f.mode {
+	case modeOctet:
 		return f.octet()
+	case modeOctetEnded:
+		return codec.Frame{}, false, f.err
 	}
-	return f.line()
+	for {
+		if fr, ok := f.lines.Next(); ok {
+			return fr, true, nil
+		}
+		if f.err != nil {
+			if fr, ok := f.lines.Flush(); ok {
+				return fr, true, nil
+			}
+			return codec.Frame{}, false, f.err
+		}
+		// The bufio.Reader only serves the bytes detect peeked; later
+		// reads into the large buffer of Lines go to the socket directly.
+		if _, err := f.lines.Fill(f.br); err != nil {
+			f.err = err
+		}
+	}
 }
 
 // detect decides the framing from the first bytes of the connection: a
@@ -94,68 +109,18 @@ func (f *framer) detect() framingMode {
 	return modeLine
 }
 
-// line reads one newline-delimited line; "\r\n" ends a line too. A line
-// longer than max is cut to max bytes and the rest skipped.
-func (f *framer) line() (frame, error) {
-	f.acc = f.acc[:0]
-	total := 0 // bytes of the line read so far, its end included
-	for {
-		b, err := f.br.ReadSlice('\n')
-		if total == 0 && err != bufio.ErrBufferFull {
-			// The common case: the whole line is in the buffer.
-			if len(b) == 0 {
-				return frame{}, err
-			}
-			return f.finishLine(b, err == nil, len(b)), err
-		}
-		total += len(b)
-		if room := f.max + 2 - len(f.acc); room > 0 {
-			f.acc = append(f.acc, b[:min(room, len(b))]...)
-		}
-		if err != bufio.ErrBufferFull {
-			return f.finishLine(f.acc, err == nil, total), err
-		}
-	}
-}
-
-// finishLine makes the frame of a line of total bytes whose first bytes
-// (at most max+2) are text; eol reports that it ended with "\n".
-func (f *framer) finishLine(text []byte, eol bool, total int) frame {
-	fr := frame{ok: true}
-	if total > len(text) {
-		fr.truncated = true // bytes were skipped: the content exceeds max
-	} else if eol {
-		text = trimEOL(text)
-	}
-	if len(text) > f.max {
-		text, fr.truncated = text[:f.max], true
-	}
-	fr.text = text
-	return fr
-}
-
-func trimEOL(b []byte) []byte {
-	if n := len(b); n > 0 && b[n-1] == '\n' {
-		b = b[:n-1]
-		if n := len(b); n > 0 && b[n-1] == '\r' {
-			b = b[:n-1]
-		}
-	}
-	return b
-}
-
 // octet reads one octet-counted frame. Line ends between frames are
 // skipped (some senders end every frame with one). A frame longer than
 // max is cut to max bytes and the rest skipped.
-func (f *framer) octet() (frame, error) {
+func (f *framer) octet() (codec.Frame, bool, error) {
 	n, digits := 0, 0
 	for {
 		c, err := f.br.ReadByte()
 		if err != nil {
 			if digits > 0 {
-				return frame{}, fmt.Errorf("connection ended inside a frame header: %w", err)
+				return codec.Frame{}, false, fmt.Errorf("connection ended inside a frame header: %w", noEOF(err))
 			}
-			return frame{}, err
+			return codec.Frame{}, false, err
 		}
 		switch {
 		case digits == 0 && (c == '\n' || c == '\r'):
@@ -166,35 +131,38 @@ func (f *framer) octet() (frame, error) {
 			digits++
 			continue
 		default:
-			return frame{}, fmt.Errorf("%w: unexpected byte %q after %d digit(s)", errFraming, c, digits)
+			return codec.Frame{}, false, fmt.Errorf("%w: unexpected byte %q after %d digit(s)", errFraming, c, digits)
 		}
 		break
 	}
 	keep := min(n, f.max)
-	fr := frame{ok: true, truncated: n > f.max}
+	var b []byte
 	var err error
 	if keep <= f.br.Size() {
-		fr.text, err = f.br.Peek(keep)
-		_, _ = f.br.Discard(len(fr.text))
+		b, err = f.br.Peek(keep)
+		defer f.br.Discard(len(b))
 	} else {
 		if cap(f.acc) < keep {
 			f.acc = make([]byte, keep)
 		}
-		f.acc = f.acc[:keep]
 		var got int
-		got, err = io.ReadFull(f.br, f.acc)
-		fr.text = f.acc[:got]
+		got, err = io.ReadFull(f.br, f.acc[:keep])
+		b = f.acc[:got]
 	}
+	fr := codec.Frame{Text: f.cs.Decode(b), Lines: 1, Truncated: n > f.max}
 	if err != nil {
-		fr.incomplete = true
-		return fr, noEOF(err)
+		fr.Tag = TagFrameIncomplete
+		f.mode = modeOctetEnded
+		f.err = noEOF(err)
+		return fr, true, nil
 	}
 	if n > keep {
 		if _, err := f.br.Discard(n - keep); err != nil {
-			return fr, noEOF(err)
+			f.mode = modeOctetEnded
+			f.err = noEOF(err)
 		}
 	}
-	return fr, nil
+	return fr, true, nil
 }
 
 // noEOF turns the io.EOF of a frame cut short into io.ErrUnexpectedEOF.

@@ -13,7 +13,11 @@ import (
 	"time"
 
 	"github.com/logpipe/logpipe"
+	"github.com/logpipe/logpipe/codec"
 )
+
+// Framing names accepted by UDPConfig.Framing (and FramingLine).
+const FramingDatagram = "datagram"
 
 // UDPConfig configures a UDP input (Logstash's udp input). The zero value
 // of every field but Port means its default.
@@ -23,15 +27,20 @@ type UDPConfig struct {
 	// Port is the port to listen on; 0 picks a free port (see UDP.Addr).
 	Port int
 
-	// Codec decodes each datagram: "plain" (the default: one event per
-	// datagram, its text in "message", one trailing line end removed),
-	// "line" (one event per line of the datagram) or "json_lines" (one
-	// JSON object per line; anything else is kept in "message" and
-	// tagged TagJSONParseFailure).
-	Codec string
+	// Framing cuts datagrams into frames: "datagram" (the default: one
+	// frame per datagram, without one trailing line end) or "line" (one
+	// frame per line of a datagram).
+	Framing string
+	// Codec turns each frame into an event. Default: codec.Plain (the
+	// text in "message"); codec.JSONLines decodes a JSON object per frame.
+	Codec codec.Decoder
+	// Charset is the senders' character set, converted to UTF-8 (see
+	// codec.NewCharset; it must be ASCII-compatible). Default: UTF-8,
+	// invalid bytes replaced by U+FFFD.
+	Charset string
 	// BufferSize is the largest datagram read whole (Logstash's
 	// buffer_size); the bytes of a longer one beyond it are lost, and its
-	// event is tagged TagLineTruncated. Default: 65536.
+	// event is tagged codec.TagLineTruncated. Default: 65536.
 	BufferSize int
 	// ReceiveBufferBytes is the socket receive buffer asked of the kernel
 	// (Logstash's receive_buffer_bytes), which holds datagrams while the
@@ -90,10 +99,11 @@ type UDPStats struct {
 // input stops are dropped and counted (UDPStats.Unsent). Use TCP, or better Beats or HTTP,
 // where loss matters.
 type UDP struct {
-	cfg       UDPConfig
-	plain     bool
-	jsonLines bool
-	field     logpipe.Path
+	cfg   UDPConfig
+	lines bool
+	dec   codec.Decoder
+	line  *codec.Line
+	field logpipe.Path
 	log       *slog.Logger
 	conn      *net.UDPConn
 	rcvbuf    int
@@ -116,15 +126,20 @@ func NewUDP(cfg UDPConfig) (*UDP, error) {
 	if err != nil {
 		return nil, err
 	}
-	u := &UDP{}
-	switch cfg.Codec {
-	case "", CodecPlain:
-		u.plain = true
-	case CodecLine:
-	case CodecJSONLines:
-		u.jsonLines = true
+	u := &UDP{dec: cfg.Codec}
+	if u.dec == nil {
+		u.dec = codec.Plain{}
+	}
+	switch cfg.Framing {
+	case "", FramingDatagram:
+	case FramingLine:
+		u.lines = true
 	default:
-		return nil, fmt.Errorf("input: udp: codec %q: want %q, %q or %q", cfg.Codec, CodecPlain, CodecLine, CodecJSONLines)
+		return nil, fmt.Errorf("input: udp: framing %q: want %q or %q", cfg.Framing, FramingDatagram, FramingLine)
+	}
+	cs, err := codec.NewCharset(cfg.Charset)
+	if err != nil {
+		return nil, fmt.Errorf("input: udp: %w", err)
 	}
 	if cfg.Port < 0 || cfg.Port > 65535 {
 		return nil, fmt.Errorf("input: udp: port %d out of range", cfg.Port)
@@ -147,6 +162,10 @@ func NewUDP(cfg UDPConfig) (*UDP, error) {
 	}
 	if cfg.BufferSize == 0 {
 		cfg.BufferSize = 65536
+	}
+	// A datagram is one Fill of the line framing: the read size holds it.
+	if u.line, err = codec.NewLine(codec.LineConfig{MaxBytes: cfg.BufferSize, Charset: cs, ReadSize: cfg.BufferSize + 1}); err != nil {
+		return nil, fmt.Errorf("input: udp: %w", err)
 	}
 	if cfg.ReceiveBufferBytes == 0 {
 		cfg.ReceiveBufferBytes = 8 << 20
@@ -223,6 +242,7 @@ func (u *UDP) Run(ctx context.Context, sink logpipe.Sink) error {
 func (u *UDP) read(ctx context.Context, q chan<- *logpipe.Event) error {
 	buf := make([]byte, u.cfg.BufferSize+1) // one more byte tells a longer datagram
 	var events []*logpipe.Event
+	lines := u.line.NewLines(0)
 	for {
 		n, from, err := u.conn.ReadFromUDPAddrPort(buf)
 		if err != nil {
@@ -242,7 +262,7 @@ func (u *UDP) read(ctx context.Context, q chan<- *logpipe.Event) error {
 			u.truncated.Add(1)
 		}
 		ip := logpipe.StringValue(from.Addr().Unmap().String())
-		events = u.decode(events[:0], data, truncated, ip)
+		events = u.decode(events[:0], lines, data, truncated, ip)
 		if cap(q)-len(q) < len(events) {
 			// Only this goroutine sends on q, so the room seen here can
 			// only grow before the sends below.
@@ -257,31 +277,41 @@ func (u *UDP) read(ctx context.Context, q chan<- *logpipe.Event) error {
 	}
 }
 
-// decode appends the events of one datagram to dst.
-func (u *UDP) decode(dst []*logpipe.Event, data []byte, truncated bool, ip logpipe.Value) []*logpipe.Event {
+// decode appends the events of one datagram to dst; lines frames the
+// datagram's lines.
+func (u *UDP) decode(dst []*logpipe.Event, lines *codec.Lines, data []byte, truncated bool, ip logpipe.Value) []*logpipe.Event {
 	now := time.Now()
-	add := func(b []byte) {
-		e := decodeFrame(frameText(b), u.jsonLines, now)
+	add := func(f codec.Frame) {
+		f.Truncated = f.Truncated || truncated
+		e := newFrameEvent(u.dec, f, now)
 		_ = e.Set(u.field, ip)
-		if truncated {
-			e.TagFailure(TagLineTruncated)
-		}
 		dst = append(dst, e)
 	}
-	if u.plain {
-		add(trimEOL(data))
+	lines.Reset(0)
+	if !u.lines {
+		// One frame: the datagram, without one trailing line end.
+		if n := len(data); n > 0 && data[n-1] == '\n' {
+			data = data[:n-1]
+		}
+		_, _ = lines.Fill(bytes.NewReader(data))
+		if f, ok := lines.Flush(); ok {
+			add(f)
+		} else {
+			add(codec.Frame{Lines: 1}) // an empty datagram is an empty message
+		}
 		return dst
 	}
-	for len(data) > 0 {
-		i := bytes.IndexByte(data, '\n')
-		if i < 0 {
-			add(data)
-			break
+	_, _ = lines.Fill(bytes.NewReader(data))
+	for {
+		f, ok := lines.Next()
+		if !ok {
+			f, ok = lines.Flush()
 		}
-		add(trimEOL(data[:i+1]))
-		data = data[i+1:]
+		if !ok {
+			return dst
+		}
+		add(f)
 	}
-	return dst
 }
 
 // drop counts a dropped datagram and logs at most once a second.
