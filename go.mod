@@ -7,6 +7,7 @@ require (
 	github.com/elastic/elastic-transport-go/v8 v8.9.0
 	github.com/elastic/go-elasticsearch/v8 v8.19.7
 	github.com/fsnotify/fsnotify v1.10.1
+	github.com/leodido/go-syslog/v4 v4.6.0
 	github.com/medama-io/go-useragent v1.2.5
 	github.com/nxadm/tail v1.4.11
 	github.com/trivago/grok v1.0.0
@@ -18,7 +19,6 @@ require (
 	github.com/boyter/go-string v1.0.5 // indirect
 	github.com/go-logr/logr v1.4.3 // indirect
 	github.com/go-logr/stdr v1.2.2 // indirect
-	github.com/leodido/go-syslog/v4 v4.6.0 // indirect
 	go.opentelemetry.io/otel v1.29.0 // indirect
 	go.opentelemetry.io/otel/metric v1.29.0 // indirect
 	go.opentelemetry.io/otel/trace v1.29.0 // indirect

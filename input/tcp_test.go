@@ -22,7 +22,7 @@ import (
 
 	"github.com/logpipe/logpipe"
 	"github.com/logpipe/logpipe/codec"
-	"github.com/logpipe/logpipe/filter"
+	"github.com/logpipe/logpipe/filter/syslog"
 	"github.com/logpipe/logpipe/input"
 	"github.com/logpipe/logpipe/input/inputtest"
 	"github.com/logpipe/logpipe/internal/leakcheck"
@@ -459,7 +459,7 @@ func TestTCPLogger(t *testing.T) {
 	tc := newTCP(t, input.TCPConfig{})
 	sink := inputtest.NewSink()
 	runSource(t, tc, sink)
-	syslog, err := filter.NewSyslog(filter.SyslogConfig{})
+	parser, err := syslog.New(syslog.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -482,7 +482,7 @@ func TestTCPLogger(t *testing.T) {
 				t.Fatalf("logger: %v: %s", err, out)
 			}
 			e := waitEvents(t, sink, i+1)[i]
-			if _, err := syslog.Apply(t.Context(), logpipe.Batch{e}); err != nil {
+			if _, err := parser.Apply(t.Context(), logpipe.Batch{e}); err != nil {
 				t.Fatal(err)
 			}
 			want := map[string]string{

@@ -1,4 +1,8 @@
-package filter
+// Package syslog holds the Syslog filter: RFC 5424 and RFC 3164 messages
+// parsed into the fields of Logstash's syslog input. It is a package of
+// its own because its parser, github.com/leodido/go-syslog, is large
+// generated code: a program that does not parse syslog does not compile it.
+package syslog
 
 import (
 	"context"
@@ -11,17 +15,18 @@ import (
 	"sync"
 	"time"
 
-	"github.com/leodido/go-syslog/v4"
+	gosyslog "github.com/leodido/go-syslog/v4"
 	"github.com/leodido/go-syslog/v4/auto"
 	"github.com/leodido/go-syslog/v4/rfc3164"
 	"github.com/leodido/go-syslog/v4/rfc5424"
 
 	"github.com/logpipe/logpipe"
+	"github.com/logpipe/logpipe/filter"
 )
 
-// SyslogConfig configures a Syslog filter. The zero value parses
-// "message" into the ECS fields Logstash 8 uses.
-type SyslogConfig struct {
+// Config configures a Filter. The zero value parses "message" into the
+// ECS fields Logstash 8 uses.
+type Config struct {
 	// Source is the field holding the syslog line (Logstash's
 	// syslog_field). Default: "message".
 	Source string
@@ -43,11 +48,12 @@ type SyslogConfig struct {
 	// Now returns the current time, used to guess the year of RFC 3164
 	// timestamps. Default: time.Now. Tests set it.
 	Now func() time.Time
-	// Common holds the options applied when parsing succeeded.
-	Common
+	// Common holds the options applied when parsing succeeded
+	// (add_field, add_tag, remove_field, remove_tag).
+	filter.Common
 }
 
-// Syslog parses RFC 5424 and RFC 3164 (BSD) syslog messages into the
+// Filter parses RFC 5424 and RFC 3164 (BSD) syslog messages into the
 // fields of Logstash's syslog input, with the parser of
 // github.com/leodido/go-syslog (format detected per message). It is meant
 // for events from the TCP and UDP inputs.
@@ -83,8 +89,8 @@ type SyslogConfig struct {
 // notice) with its facility and severity; its message is left alone. A
 // missing or non-string source leaves the event untouched.
 //
-// A Syslog is safe for concurrent use.
-type Syslog struct {
+// A Filter is safe for concurrent use.
+type Filter struct {
 	source logpipe.Path
 	ecs    bool
 	loc    *time.Location
@@ -92,11 +98,11 @@ type Syslog struct {
 	tags   []string
 	now    func() time.Time
 	f      syslogFields
-	common common
-	pool   sync.Pool // of syslog.Machine: a machine is not safe for concurrent use
+	common *filter.Mutate // the Common options alone, or nil
+	pool   sync.Pool // of gosyslog.Machine: a machine is not safe for concurrent use
 }
 
-var _ logpipe.Filter = (*Syslog)(nil)
+var _ logpipe.Filter = (*Filter)(nil)
 
 // syslogFields are the paths a Syslog sets, by ECS mode.
 type syslogFields struct {
@@ -158,20 +164,24 @@ var (
 	}
 )
 
-// TagSyslogParseFailure is the default tag of an event the Syslog filter
-// could not parse.
-const TagSyslogParseFailure = "_syslogparsefailure"
+// TagParseFailure is the default tag of an event the Filter could not
+// parse.
+const TagParseFailure = "_syslogparsefailure"
 
-// NewSyslog validates cfg and returns the filter.
-func NewSyslog(cfg SyslogConfig) (*Syslog, error) {
+// New validates cfg and returns the filter.
+func New(cfg Config) (*Filter, error) {
 	if cfg.Source == "" {
 		cfg.Source = "message"
 	}
-	src, err := parsePath("syslog", "source", cfg.Source, true)
+	src, err := logpipe.ParsePath(cfg.Source)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("filter: syslog: source: %w", err)
 	}
-	s := &Syslog{source: src, labels: !cfg.NoLabels, tags: failureTags(cfg.TagOnFailure, TagSyslogParseFailure), now: cfg.Now}
+	tags := []string{TagParseFailure}
+	if cfg.TagOnFailure != nil {
+		tags = slices.Clone(cfg.TagOnFailure)
+	}
+	s := &Filter{source: src, labels: !cfg.NoLabels, tags: tags, now: cfg.Now}
 	switch cfg.ECSCompatibility {
 	case "", "v8", "v1":
 		s.ecs, s.f = true, syslogECS
@@ -195,8 +205,12 @@ func NewSyslog(cfg SyslogConfig) (*Syslog, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	if s.common, err = cfg.Common.compile(); err != nil {
-		return nil, fmt.Errorf("filter: syslog: %w", err)
+	c := cfg.Common
+	if len(c.AddField)+len(c.AddTag)+len(c.RemoveField)+len(c.RemoveTag) > 0 {
+		// A Mutate with no mutation applies exactly the Common options.
+		if s.common, err = filter.NewMutate(filter.MutateConfig{Common: c}); err != nil {
+			return nil, fmt.Errorf("filter: syslog: %w", err)
+		}
 	}
 	loc := s.loc
 	s.pool.New = func() any {
@@ -209,26 +223,35 @@ func NewSyslog(cfg SyslogConfig) (*Syslog, error) {
 
 // Apply parses the source of every event of b, in place. It never returns
 // an error.
-func (s *Syslog) Apply(_ context.Context, b logpipe.Batch) (logpipe.Batch, error) {
-	m := s.pool.Get().(syslog.Machine)
+func (s *Filter) Apply(ctx context.Context, b logpipe.Batch) (logpipe.Batch, error) {
+	m := s.pool.Get().(gosyslog.Machine)
 	defer s.pool.Put(m)
+	var parsed logpipe.Batch
 	for _, e := range b {
-		s.apply(m, e)
+		if s.apply(m, e) && s.common != nil {
+			parsed = append(parsed, e)
+		}
+	}
+	if len(parsed) > 0 {
+		if _, err := s.common.Apply(ctx, parsed); err != nil {
+			return nil, err
+		}
 	}
 	return b, nil
 }
 
-func (s *Syslog) apply(m syslog.Machine, e *logpipe.Event) {
+// apply parses one event and reports whether it was a syslog message.
+func (s *Filter) apply(m gosyslog.Machine, e *logpipe.Event) bool {
 	v, ok := e.Get(s.source)
 	if !ok || v.Kind() != logpipe.KindString {
-		return
+		return false
 	}
 	text := v.Str()
 	msg, err := parseSyslog(m, text)
 	if err != nil {
 		e.TagFailure(s.tags...)
 		s.setPriority(e, 13)
-		return
+		return false
 	}
 	switch x := msg.(type) {
 	case *rfc3164.SyslogMessage:
@@ -236,12 +259,12 @@ func (s *Syslog) apply(m syslog.Machine, e *logpipe.Event) {
 	case *rfc5424.SyslogMessage:
 		s.set5424(e, text, x)
 	}
-	s.common.apply(e)
+	return true
 }
 
 // parseSyslog parses text, turning a panic of the parser into an error:
 // the parser is generated code that the filter does not own.
-func parseSyslog(m syslog.Machine, text string) (msg syslog.Message, err error) {
+func parseSyslog(m gosyslog.Machine, text string) (msg gosyslog.Message, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			msg, err = nil, fmt.Errorf("syslog parser panicked: %v", r)
@@ -254,7 +277,7 @@ func parseSyslog(m syslog.Machine, text string) (msg syslog.Message, err error) 
 	return msg, err
 }
 
-func (s *Syslog) setPriority(e *logpipe.Event, pri uint8) {
+func (s *Filter) setPriority(e *logpipe.Event, pri uint8) {
 	f, sev := pri>>3, pri&7
 	_ = e.Set(s.f.priority, logpipe.IntValue(int64(pri)))
 	_ = e.Set(s.f.facility, logpipe.IntValue(int64(f)))
@@ -268,7 +291,7 @@ func (s *Syslog) setPriority(e *logpipe.Event, pri uint8) {
 }
 
 // setCommon sets the fields RFC 3164 and RFC 5424 share.
-func (s *Syslog) setCommon(e *logpipe.Event, text string, b *syslog.Base, ts time.Time) {
+func (s *Filter) setCommon(e *logpipe.Event, text string, b *gosyslog.Base, ts time.Time) {
 	if s.f.hasOriginal {
 		_ = e.Set(s.f.original, logpipe.StringValue(text))
 	}
@@ -299,7 +322,7 @@ func (s *Syslog) setCommon(e *logpipe.Event, text string, b *syslog.Base, ts tim
 	_ = e.Set(pathMessage, logpipe.StringValue(msg))
 }
 
-func (s *Syslog) set3164(e *logpipe.Event, text string, b *syslog.Base) {
+func (s *Filter) set3164(e *logpipe.Event, text string, b *gosyslog.Base) {
 	var ts time.Time
 	if b.Timestamp != nil {
 		ts = *b.Timestamp
@@ -310,7 +333,7 @@ func (s *Syslog) set3164(e *logpipe.Event, text string, b *syslog.Base) {
 	s.setCommon(e, text, b, ts)
 }
 
-func (s *Syslog) set5424(e *logpipe.Event, text string, m *rfc5424.SyslogMessage) {
+func (s *Filter) set5424(e *logpipe.Event, text string, m *rfc5424.SyslogMessage) {
 	var ts time.Time
 	if m.Timestamp != nil {
 		ts = *m.Timestamp
@@ -335,7 +358,7 @@ func (s *Syslog) set5424(e *logpipe.Event, text string, m *rfc5424.SyslogMessage
 
 // guessYear gives a year to an RFC 3164 timestamp: this year, or the
 // previous one when that is more than a day ahead of now.
-func (s *Syslog) guessYear(ts time.Time) time.Time {
+func (s *Filter) guessYear(ts time.Time) time.Time {
 	now := s.now().In(ts.Location())
 	t := time.Date(now.Year(), ts.Month(), ts.Day(), ts.Hour(), ts.Minute(), ts.Second(), ts.Nanosecond(), ts.Location())
 	if t.After(now.Add(24 * time.Hour)) {

@@ -1,16 +1,19 @@
-package filter
+package syslog_test
 
 import (
 	"testing"
 	"time"
 
 	"github.com/logpipe/logpipe"
+	"github.com/logpipe/logpipe/filter"
+	"github.com/logpipe/logpipe/filter/filtertest"
+	"github.com/logpipe/logpipe/filter/syslog"
 )
 
 // syslogNow is the clock of the tests: RFC 3164 timestamps get its year.
 var syslogNow = time.Date(2026, 12, 2, 2, 0, 0, 0, time.UTC)
 
-func newTestSyslog(t *testing.T, cfg SyslogConfig) *Syslog {
+func newTestSyslog(t *testing.T, cfg syslog.Config) *syslog.Filter {
 	t.Helper()
 	if cfg.Timezone == "" && cfg.Location == nil {
 		cfg.Location = time.UTC
@@ -18,20 +21,34 @@ func newTestSyslog(t *testing.T, cfg SyslogConfig) *Syslog {
 	if cfg.Now == nil {
 		cfg.Now = func() time.Time { return syslogNow }
 	}
-	s, err := NewSyslog(cfg)
+	s, err := syslog.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return s
 }
 
-// msgDoc is a test event whose message is msg (JSON-quoted by the caller
-// where needed) with a fixed receive time.
-func syslogIn(t *testing.T, msg string) *logpipe.Event {
+// in is a test event, as JSON, whose message is msg, received at a
+// fixed time.
+func in(msg string) string {
+	return `{"@timestamp":"2030-01-01T00:00:00Z","message":` + string(logpipe.AppendJSONString(nil, msg)) + `}`
+}
+
+// syslogIn is the event of in(msg).
+func syslogIn(t *testing.T, msg string) *logpipe.Event { return filtertest.Event(t, in(msg)) }
+
+// applyOne runs f on a one-event batch and returns the event.
+func applyOne(t *testing.T, f logpipe.Filter, e *logpipe.Event) *logpipe.Event {
 	t.Helper()
-	e := logpipe.NewEvent(msg)
-	e.Timestamp = time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
-	return e
+	return filtertest.Apply(t, f, e)[0]
+}
+
+// checkEvent compares got with the event described by want (JSON).
+func checkEvent(t *testing.T, got *logpipe.Event, want string) {
+	t.Helper()
+	if d := filtertest.Diff(filtertest.Event(t, want), got); d != "" {
+		t.Errorf("event differs (-want +got):\n%s\ngot: %s", d, got)
+	}
 }
 
 func TestSyslogRFCExamples(t *testing.T) {
@@ -127,14 +144,8 @@ func TestSyslogRFCExamples(t *testing.T) {
 		},
 	}
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			s := newTestSyslog(t, SyslogConfig{ECSCompatibility: c.ecs})
-			got := applyOne(t, s, syslogIn(t, c.in))
-			checkEvent(t, got, c.want)
-			if got.Failed() || len(got.Tags()) > 0 {
-				t.Errorf("failed=%v tags=%v, want a clean parse", got.Failed(), got.Tags())
-			}
-		})
+		s := newTestSyslog(t, syslog.Config{ECSCompatibility: c.ecs})
+		filtertest.Run(t, s, []filtertest.Case{{Name: c.name, In: in(c.in), Want: c.want}})
 	}
 }
 
@@ -150,73 +161,71 @@ func TestSyslogFailure(t *testing.T) {
 		// header; it is not a valid one as received.
 		{"RFC 3164 example with a year first", "<0>1990 Oct 22 10:52:01 TZ-6 scapegoat.dmz.example.org 10.1.2.3 sched[0]: That's All Folks!"},
 	}
+	s := newTestSyslog(t, syslog.Config{Common: filter.Common{AddTag: []string{"parsed"}}})
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			s := newTestSyslog(t, SyslogConfig{Common: Common{AddTag: []string{"parsed"}}})
-			in := syslogIn(t, c.in)
-			got := applyOne(t, s, in)
-			// As Logstash's syslog input: the message is kept, the event
-			// tagged and given priority 13 (user-level notice).
-			checkEvent(t, got, `{"@timestamp":"2030-01-01T00:00:00Z","message":`+string(logpipe.AppendJSONString(nil, c.in))+`,"tags":["_syslogparsefailure"],
-				"log":{"syslog":{"priority":13,"facility":{"code":1,"name":"user-level"},"severity":{"code":5,"name":"notice"}}}}`)
-		})
+		// As Logstash's syslog input: the message is kept, the event
+		// tagged and given priority 13 (user-level notice); the Common
+		// options are not applied.
+		filtertest.Run(t, s, []filtertest.Case{{Name: c.name, In: in(c.in), WantFailed: true,
+			Want: `{"@timestamp":"2030-01-01T00:00:00Z","message":` + string(logpipe.AppendJSONString(nil, c.in)) + `,"tags":["_syslogparsefailure"],
+				"log":{"syslog":{"priority":13,"facility":{"code":1,"name":"user-level"},"severity":{"code":5,"name":"notice"}}}}`}})
 	}
 }
 
 func TestSyslogOptions(t *testing.T) {
 	line := `<13>Dec 31 23:59:00 h p: m`
 	t.Run("year of a December message read in January", func(t *testing.T) {
-		s := newTestSyslog(t, SyslogConfig{Now: func() time.Time { return time.Date(2027, 1, 1, 0, 0, 30, 0, time.UTC) }})
+		s := newTestSyslog(t, syslog.Config{Now: func() time.Time { return time.Date(2027, 1, 1, 0, 0, 30, 0, time.UTC) }})
 		got := applyOne(t, s, syslogIn(t, line))
 		if want := time.Date(2026, 12, 31, 23, 59, 0, 0, time.UTC); !got.Timestamp.Equal(want) {
 			t.Errorf("timestamp %v, want %v", got.Timestamp, want)
 		}
 	})
 	t.Run("timezone", func(t *testing.T) {
-		s := newTestSyslog(t, SyslogConfig{Timezone: "America/New_York"})
+		s := newTestSyslog(t, syslog.Config{Timezone: "America/New_York"})
 		got := applyOne(t, s, syslogIn(t, `<13>Jul  4 12:00:00 h p: m`))
 		if want := time.Date(2026, 7, 4, 16, 0, 0, 0, time.UTC); !got.Timestamp.Equal(want) {
 			t.Errorf("timestamp %v, want %v", got.Timestamp, want)
 		}
 	})
 	t.Run("no labels, source, common options, tag on failure", func(t *testing.T) {
-		s := newTestSyslog(t, SyslogConfig{Source: "[raw]", NoLabels: true, ECSCompatibility: "disabled",
-			Common: Common{AddTag: []string{"syslog"}}, TagOnFailure: []string{"bad_syslog"}})
-		e := event(t, `{"@timestamp":"2030-01-01T00:00:00Z","raw":"<13>Dec  1 23:59:59 myhost prog: hi","@metadata":{"input":{"tcp":{"source":{"ip":"127.0.0.1"}}}}}`)
+		s := newTestSyslog(t, syslog.Config{Source: "[raw]", NoLabels: true, ECSCompatibility: "disabled",
+			Common: filter.Common{AddTag: []string{"syslog"}}, TagOnFailure: []string{"bad_syslog"}})
+		e := filtertest.Event(t, `{"@timestamp":"2030-01-01T00:00:00Z","raw":"<13>Dec  1 23:59:59 myhost prog: hi","@metadata":{"input":{"tcp":{"source":{"ip":"127.0.0.1"}}}}}`)
 		got := applyOne(t, s, e)
 		checkEvent(t, got, `{"@timestamp":"2026-12-01T23:59:59Z","raw":"<13>Dec  1 23:59:59 myhost prog: hi","message":"hi",
 			"timestamp":"Dec  1 23:59:59","priority":13,"facility":1,"severity":5,"logsource":"myhost","program":"prog","tags":["syslog"],
 			"@metadata":{"input":{"tcp":{"source":{"ip":"127.0.0.1"}}}}}`)
-		bad := applyOne(t, s, event(t, `{"@timestamp":"2030-01-01T00:00:00Z","raw":"nope"}`))
-		if !bad.HasTag("bad_syslog") || bad.HasTag("syslog") || bad.HasTag(TagSyslogParseFailure) {
+		bad := applyOne(t, s, filtertest.Event(t, `{"@timestamp":"2030-01-01T00:00:00Z","raw":"nope"}`))
+		if !bad.HasTag("bad_syslog") || bad.HasTag("syslog") || bad.HasTag(syslog.TagParseFailure) {
 			t.Errorf("tags %v, want only bad_syslog", bad.Tags())
 		}
 	})
 	t.Run("missing or non-string source is left alone", func(t *testing.T) {
-		s := newTestSyslog(t, SyslogConfig{})
+		s := newTestSyslog(t, syslog.Config{})
 		for _, doc := range []string{`{"@timestamp":"2030-01-01T00:00:00Z","other":1}`, `{"@timestamp":"2030-01-01T00:00:00Z","message":42}`} {
-			got := applyOne(t, s, event(t, doc))
+			got := applyOne(t, s, filtertest.Event(t, doc))
 			checkEvent(t, got, doc)
 		}
 	})
 }
 
 func TestSyslogConfigErrors(t *testing.T) {
-	for _, cfg := range []SyslogConfig{
+	for _, cfg := range []syslog.Config{
 		{ECSCompatibility: "v9"},
 		{Timezone: "Not/AZone"},
 		{Timezone: "UTC", Location: time.UTC},
 		{Source: "[unclosed"},
-		{Common: Common{AddTag: []string{"%{"}}},
+		{Common: filter.Common{RemoveField: []string{"[unclosed"}}},
 	} {
-		if _, err := NewSyslog(cfg); err == nil {
-			t.Errorf("NewSyslog(%+v) = nil error", cfg)
+		if _, err := syslog.New(cfg); err == nil {
+			t.Errorf("New(%+v) = nil error", cfg)
 		}
 	}
 }
 
 func TestSyslogConcurrent(t *testing.T) {
-	s := newTestSyslog(t, SyslogConfig{})
+	s := newTestSyslog(t, syslog.Config{})
 	lines := []string{
 		`<34>Oct 11 22:14:15 mymachine su: 'su root' failed`,
 		`<165>1 2003-08-24T05:14:15.000003-07:00 192.0.2.1 myproc 8710 - - x`,
@@ -229,7 +238,7 @@ func TestSyslogConcurrent(t *testing.T) {
 			for i := range 200 {
 				line := lines[(g+i)%len(lines)]
 				out, _ := s.Apply(t.Context(), logpipe.Batch{logpipe.NewEvent(line)})
-				if (line == "garbage") != out[0].HasTag(TagSyslogParseFailure) {
+				if (line == "garbage") != out[0].HasTag(syslog.TagParseFailure) {
 					t.Errorf("line %q: tags %v", line, out[0].Tags())
 					return
 				}
@@ -239,4 +248,15 @@ func TestSyslogConcurrent(t *testing.T) {
 	for range 4 {
 		<-done
 	}
+}
+
+func TestSyslogConformance(t *testing.T) {
+	filtertest.TestFilter(t, func(t *testing.T) logpipe.Filter {
+		return newTestSyslog(t, syslog.Config{Common: filter.Common{AddTag: []string{"syslog"}}})
+	},
+		in(`<34>Oct 11 22:14:15 mymachine su: 'su root' failed for lonvick on /dev/pts/8`),
+		in(`<165>1 2003-10-11T22:14:15.003Z mymachine.example.com evntslog - ID47 [exampleSDID@32473 iut="3"] x`),
+		in(`not syslog`),
+		`{"other":1}`,
+	)
 }

@@ -1,4 +1,4 @@
-package filter
+package syslog_test
 
 import (
 	"encoding/json"
@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/logpipe/logpipe"
+	"github.com/logpipe/logpipe/filter/syslog"
 )
 
 // FuzzSyslog checks that any line is either parsed (a priority in range
@@ -19,11 +20,11 @@ func FuzzSyslog(f *testing.F) {
 	f.Add("<13>Feb 29 00:00:00 h p[1]: \xff\xfe", false)
 	f.Add(`<191>`, false)
 	f.Add(``, true)
-	s, err := NewSyslog(SyslogConfig{Location: time.UTC, Now: func() time.Time { return syslogNow }})
+	s, err := syslog.New(syslog.Config{Location: time.UTC, Now: func() time.Time { return syslogNow }})
 	if err != nil {
 		f.Fatal(err)
 	}
-	legacy, err := NewSyslog(SyslogConfig{ECSCompatibility: "disabled", Location: time.UTC, Now: func() time.Time { return syslogNow }})
+	legacy, err := syslog.New(syslog.Config{ECSCompatibility: "disabled", Location: time.UTC, Now: func() time.Time { return syslogNow }})
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -44,11 +45,11 @@ func FuzzSyslog(f *testing.F) {
 		if n, _ := v.Int(); n < 0 || n > 191 {
 			t.Errorf("%q: priority %d out of range", line, n)
 		}
-		if e.HasTag(TagSyslogParseFailure) {
+		if e.HasTag(syslog.TagParseFailure) {
 			if e.Message() != line {
 				t.Errorf("%q: failed parse changed the message to %q", line, e.Message())
 			}
-		} else if _, ok := e.Get(pathMessage); !ok {
+		} else if _, ok := e.Get(logpipe.MustPath("message")); !ok {
 			t.Errorf("%q: parsed without a message field", line)
 		}
 		if !json.Valid([]byte(e.String())) {

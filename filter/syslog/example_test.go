@@ -1,4 +1,4 @@
-package filter_test
+package syslog_test
 
 import (
 	"context"
@@ -6,13 +6,13 @@ import (
 	"time"
 
 	"github.com/logpipe/logpipe"
-	"github.com/logpipe/logpipe/filter"
+	"github.com/logpipe/logpipe/filter/syslog"
 )
 
 // A syslog line as the TCP or UDP input delivers it, parsed into the
 // fields of Logstash 8's syslog input.
-func ExampleNewSyslog() {
-	s, err := filter.NewSyslog(filter.SyslogConfig{Location: time.UTC})
+func ExampleNew() {
+	s, err := syslog.New(syslog.Config{Location: time.UTC})
 	if err != nil {
 		panic(err)
 	}
