@@ -1,6 +1,8 @@
 package codec
 
 import (
+	"fmt"
+
 	"github.com/logpipe/logpipe"
 )
 
@@ -71,3 +73,17 @@ var (
 	_ Decoder = JSONLines{}
 	_ Decoder = DecoderFunc(nil)
 )
+
+// ParseDecoder returns the Decoder with a Logstash codec name: "plain"
+// (or "line", the framing being the input's) and "json_lines" (or
+// "json"), for configuration loaders. Other decoders are plain Go values
+// implementing Decoder.
+func ParseDecoder(name string) (Decoder, error) {
+	switch name {
+	case "", "plain", "line":
+		return Plain{}, nil
+	case "json_lines", "json":
+		return JSONLines{}, nil
+	}
+	return nil, fmt.Errorf("codec: unknown decoder %q (want plain, line or json_lines)", name)
+}

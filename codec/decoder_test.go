@@ -53,3 +53,30 @@ func TestDecoders(t *testing.T) {
 		})
 	}
 }
+
+func TestParseDecoder(t *testing.T) {
+	for name, want := range map[string]Decoder{"": Plain{}, "plain": Plain{}, "line": Plain{}, "json_lines": JSONLines{}, "json": JSONLines{}} {
+		if got, err := ParseDecoder(name); err != nil || got != want {
+			t.Errorf("ParseDecoder(%q) = %T, %v", name, got, err)
+		}
+	}
+	if _, err := ParseDecoder("rubydebug"); err == nil {
+		t.Error("rubydebug accepted as a decoder")
+	}
+}
+
+// FuzzJSONLines: any frame gives an event, never a panic; a frame that
+// does not decode keeps its text in "message" and is tagged.
+func FuzzJSONLines(f *testing.F) {
+	for _, s := range []string{`{"a":1}`, `{"@timestamp":"x","tags":"y"}`, `[`, `{"a":{"b":[1,2,{"c":null}]}}`, "\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var e logpipe.Event
+		JSONLines{}.Decode(&e, Frame{Text: s, Lines: 1})
+		if e.HasTag(TagJSONParseFailure) && e.Message() != s {
+			t.Fatalf("undecodable frame lost its text: %q", e.Message())
+		}
+		_ = e.AppendJSON(nil)
+	})
+}

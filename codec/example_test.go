@@ -78,3 +78,15 @@ func ExampleJSONLines() {
 	// level="info" message="" tags=[]
 	// level="" message="not json" tags=[_jsonparsefailure]
 }
+
+// A configuration loader maps Logstash codec names to decoders.
+func ExampleParseDecoder() {
+	for _, name := range []string{"plain", "json_lines", "avro"} {
+		dec, err := codec.ParseDecoder(name)
+		fmt.Printf("%s: %T %v\n", name, dec, err)
+	}
+	// Output:
+	// plain: codec.Plain <nil>
+	// json_lines: codec.JSONLines <nil>
+	// avro: <nil> codec: unknown decoder "avro" (want plain, line or json_lines)
+}

@@ -24,6 +24,27 @@ const (
 	MultilineNext MultilineWhat = "next"
 )
 
+// MarshalText returns the Logstash name, "previous" or "next".
+func (w MultilineWhat) MarshalText() ([]byte, error) {
+	if w == "" {
+		w = MultilinePrevious
+	}
+	if w != MultilinePrevious && w != MultilineNext {
+		return nil, fmt.Errorf("codec: multiline what %q: want previous or next", string(w))
+	}
+	return []byte(w), nil
+}
+
+// UnmarshalText sets w from the Logstash name, "previous" or "next".
+func (w *MultilineWhat) UnmarshalText(b []byte) error {
+	v := MultilineWhat(b)
+	if v != MultilinePrevious && v != MultilineNext {
+		return fmt.Errorf("codec: multiline what %q: want previous or next", b)
+	}
+	*w = v
+	return nil
+}
+
 // Tags added to events joined by multiline processing, with the names
 // Logstash's multiline codec uses.
 const (

@@ -103,7 +103,7 @@ func buildVictoriaLogs() (string, error) {
 	}
 	goTool, err := exec.LookPath("go")
 	if err != nil {
-		goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
+		return "", fmt.Errorf("build victoria-logs: no go command in PATH: %w", err)
 	}
 	tmp := fmt.Sprintf("%s.tmp%d", bin, os.Getpid())
 	fmt.Fprintf(os.Stderr, "e2e: building %s@%s (once; cached in %s)\n", victoriaLogsPkg, victoriaLogsVersion, dir)

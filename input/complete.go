@@ -58,7 +58,7 @@ func (f *File) sortNew(added []*tracked, byKey map[fileKey]*candidate) {
 // closeOlder closes, in follow mode, the descriptors of files at their
 // end that have not grown for CloseOlder.
 func (f *File) closeOlder(now time.Time) {
-	if !f.cfg.Follow {
+	if !f.cfg.Follow || f.cfg.CloseOlder < 0 {
 		return
 	}
 	f.mu.Lock()

@@ -223,7 +223,7 @@ func TestFileCloseOlder(t *testing.T) {
 	dir := t.TempDir()
 	p := filepath.Join(dir, "a.log")
 	writeFile(t, p, "1\n")
-	in := newFile(t, FileConfig{Paths: []string{p}, Follow: true, CloseOlder: time.Millisecond,
+	in := newFile(t, FileConfig{Paths: []string{p}, Follow: true, CloseOlder: time.Millisecond, NotifyPollInterval: 5 * time.Millisecond,
 		PollInterval: 5 * time.Millisecond, FlushInterval: time.Millisecond})
 	defer in.Close(t.Context())
 	got := readLines(t, in, nil, 1)

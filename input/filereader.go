@@ -84,41 +84,6 @@ func (f *File) closeRec(r *tracked) {
 	r.dropBuffer()
 }
 
-// fill reads lines from the tracked files into b until it holds MaxBatch
-// events or every file is at its end.
-func (f *File) fill(b *batchBuilder, now time.Time) {
-	f.mu.Lock()
-	recs := f.recs
-	f.mu.Unlock()
-	n := len(recs)
-	for i := 0; i < n && b.len() < f.cfg.MaxBatch; i++ {
-		if f.cursor >= n {
-			f.cursor = 0
-		}
-		r := recs[f.cursor]
-		if f.readable(r) {
-			f.readRec(b, r, now)
-			if b.len() >= f.cfg.MaxBatch {
-				return // continue with this file next time
-			}
-		}
-		f.cursor++
-	}
-}
-
-func (f *File) readable(r *tracked) bool {
-	if r.loaded || r.done || r.stale {
-		return false
-	}
-	if f.exitAfterRead && !r.start {
-		return false
-	}
-	if r.f != nil {
-		return true
-	}
-	return r.want && !r.gone
-}
-
 // open opens r's file by path and checks it is still the same file.
 func (f *File) open(r *tracked) bool {
 	if f.openFiles >= f.cfg.MaxOpenFiles && !f.closeIdle(r) {
@@ -221,6 +186,7 @@ func (f *File) readRec(b *batchBuilder, r *tracked, now time.Time) {
 				r.lines.Unread(n)
 				f.stats.truncations.Add(1)
 				f.log.Warn("file truncated while reading; rescanning", "path", r.path)
+				f.scanSoon(now)
 				r.stale = true
 				f.closeRec(r)
 				if !f.cfg.Follow {
@@ -258,6 +224,7 @@ func (f *File) readRec(b *batchBuilder, r *tracked, now time.Time) {
 			continue // data and io.EOF together: frame the data first
 		}
 		r.atEOF = true
+		r.want = false // until a scan or a notification sees it grow
 		if !f.cfg.Follow || r.gone {
 			f.finishRec(b, r, now)
 		}
@@ -332,41 +299,6 @@ func (f *File) finishRec(b *batchBuilder, r *tracked, now time.Time) {
 	} else if r.gone {
 		f.closeRec(r)
 	}
-}
-
-// flushTimedOut emits pending multiline events that have waited Timeout.
-func (f *File) flushTimedOut(b *batchBuilder, now time.Time) {
-	if f.ml == nil {
-		return
-	}
-	f.mu.Lock()
-	recs := f.recs
-	f.mu.Unlock()
-	for _, r := range recs {
-		if r.ml.Pending() && !now.Before(r.ml.Deadline(f.ml)) {
-			f.emit(b, r, r.ml.Flush(), now)
-		}
-	}
-}
-
-func (f *File) multilineDeadline() (time.Time, bool) {
-	if f.ml == nil {
-		return time.Time{}, false
-	}
-	var d time.Time
-	found := false
-	f.mu.Lock()
-	recs := f.recs
-	f.mu.Unlock()
-	for _, r := range recs {
-		if r.ml.Pending() {
-			t := r.ml.Deadline(f.ml)
-			if !found || t.Before(d) {
-				d, found = t, true
-			}
-		}
-	}
-	return d, found
 }
 
 func (f *File) warnOnce(path, what, msg string, err error) {

@@ -81,7 +81,8 @@ func (f *File) copyWait() time.Duration { return max(3*f.cfg.PollInterval, time.
 // files, following the rules in the table of the File documentation. It
 // runs on the goroutine calling Read.
 func (f *File) scan(now time.Time) {
-	f.nextScan = now.Add(f.cfg.PollInterval)
+	f.nextScan = now.Add(f.pollEvery)
+	f.lastScan = now
 	f.mu.Lock()
 	recs := slices.Clone(f.recs)
 	f.mu.Unlock()
@@ -192,13 +193,23 @@ func (f *File) scan(now time.Time) {
 			r.gone = true
 			r.want = false
 		}
-		if !r.bound && r.f == nil && now.Sub(r.seen) > f.cfg.ForgetAfter {
+		if !r.bound && r.f == nil && f.cfg.ForgetAfter >= 0 && now.Sub(r.seen) > f.cfg.ForgetAfter {
 			changed = true
 			continue
 		}
 		keep = append(keep, r)
 	}
 	f.sortNew(added, byKey)
+	clear(f.byPath)
+	for _, r := range keep {
+		if r.bound {
+			f.byPath[r.path] = r
+		}
+	}
+	for _, r := range added {
+		f.byPath[r.path] = r
+	}
+	f.watch(cands)
 	f.mu.Lock()
 	f.recs = append(keep, added...)
 	if changed {

@@ -233,3 +233,27 @@ func TestNoProductHeader(t *testing.T) {
 		t.Errorf("stored %d, want 3", got)
 	}
 }
+
+// TestRequestShape: the request is a POST to the node's path prefix +
+// /_bulk, NDJSON, with the ingest pipeline and BulkQuery as parameters.
+func TestRequestShape(t *testing.T) {
+	var got *estest.Request
+	var mu sync.Mutex
+	srv := fakeES(t, estest.Config{Fault: func(r *estest.Request) estest.Plan {
+		mu.Lock()
+		got = r
+		mu.Unlock()
+		return estest.Plan{}
+	}})
+	es := newES(t, elasticsearch.Config{Addresses: []string{srv.URL + "/prefix/"}, Index: "idx", Pipeline: "geo ip",
+		BulkQuery: map[string][]string{"_time_field": {"@timestamp"}}, Compress: true})
+	if err := es.Write(t.Context(), events(2)); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if got == nil || got.Path != "/prefix/_bulk" || got.Query.Get("pipeline") != "geo ip" || got.Query.Get("_time_field") != "@timestamp" ||
+		got.Header.Get("Content-Type") != "application/x-ndjson" || got.Header.Get("Content-Encoding") != "gzip" || len(got.Docs) != 2 {
+		t.Errorf("request = %+v", got)
+	}
+}

@@ -226,76 +226,239 @@ func endOfLiteral(b []byte) bool {
 	return len(b) > 0 && (b[0] == ',' || b[0] == '}')
 }
 
-// countBulkItems returns the number of elements of the "items" array of
-// body, which must be valid JSON, or -1 when its top-level object has no
-// "items" key written plainly (an escaped key is left to the full parse)
-// or when an element of it is not an object.
-// It is the cheap half of the fast path: no values are built.
-func countBulkItems(body []byte) int {
+// countBulkItems validates body as JSON in one pass and counts the
+// elements of the "items" array of its top-level object. It returns -1
+// when body is not valid JSON (a body cut short, a bad literal or number,
+// unbalanced brackets, anything after the object), when the top-level
+// object has no "items" key written plainly (an escaped key is left to the
+// full parse), when an element of items is not an object, or when nesting
+// is deeper than a bulk answer needs. It builds no values: it is the cheap
+// check that lets a complete "errors": false answer through without
+// decoding its items.
+func countBulkItems(b []byte) int {
+	const maxDepth = 64
+	var stack [maxDepth]byte // the open brackets
 	depth, count := 0, -1
-	key := false  // the next string at depth 1 is a key
-	want := false // the last key at depth 1 was "items"
-	in := false   // inside the items array
-	elem := false // an element of the items array starts next
-	for i := 0; i < len(body); i++ {
-		c := body[i]
-		if elem && c > ' ' {
-			elem = false
-			switch c {
-			case '{':
-				count++
-			case ']':
-				if count > 0 { // "[1,]" is not valid JSON; Validate rejects it
+	itemsDepth := 0      // depth inside the items array; 0 when not in it
+	seenItems := false   // an "items" key was read at depth 1
+	nextIsItems := false // the value about to be read is that key's
+	i := skipSpace(b, 0)
+	if i >= len(b) || b[i] != '{' {
+		return -1
+	}
+	// key reads `"key":` at b[i] inside an object.
+	key := func(i int) int {
+		i = skipSpace(b, i)
+		if i >= len(b) || b[i] != '"' {
+			return -1
+		}
+		end := skipString(b, i)
+		if end < 0 {
+			return -1
+		}
+		if depth == 1 && !seenItems && string(b[i:end]) == `"items"` {
+			seenItems, nextIsItems = true, true
+		}
+		end = skipSpace(b, end)
+		if end >= len(b) || b[end] != ':' {
+			return -1
+		}
+		return end + 1
+	}
+	for {
+		// A value at b[i].
+		i = skipSpace(b, i)
+		if i >= len(b) {
+			return -1
+		}
+		if depth > 0 && depth == itemsDepth {
+			if b[i] != '{' {
+				return -1
+			}
+			count++
+		}
+		isItems := nextIsItems
+		nextIsItems = false
+		switch c := b[i]; c {
+		case '{', '[':
+			if depth == maxDepth {
+				return -1
+			}
+			stack[depth] = c
+			depth++
+			if c == '[' && isItems {
+				itemsDepth, count = depth, 0
+			}
+			i = skipSpace(b, i+1)
+			if i < len(b) && ((c == '{' && b[i] == '}') || (c == '[' && b[i] == ']')) {
+				i++
+				depth--
+				if depth < itemsDepth {
+					itemsDepth = 0
+				}
+				break // an empty container is a whole value
+			}
+			if c == '{' {
+				if i = key(i); i < 0 {
 					return -1
 				}
-			default:
-				return -1 // an item that is not an object
 			}
-		}
-		switch c {
+			continue
 		case '"':
-			j := i + 1
-			for j < len(body) && body[j] != '"' {
-				if body[j] == '\\' {
-					j++
-				}
-				j++
-			}
-			if depth == 1 {
-				want = key && count < 0 && string(body[i+1:min(j, len(body))]) == "items"
-				key = false
-			}
-			i = j
-		case '{', '[':
-			if depth == 1 && want && c == '[' {
-				in, elem, count = true, true, 0
-			}
+			i = skipString(b, i)
+		case 't':
+			i = literal(b, i, "true")
+		case 'f':
+			i = literal(b, i, "false")
+		case 'n':
+			i = literal(b, i, "null")
+		default:
+			i = skipNumber(b, i)
+		}
+		if i < 0 {
+			return -1
+		}
+		// After a value: the end of containers, then a comma or the end.
+		for {
+			i = skipSpace(b, i)
 			if depth == 0 {
-				key = true
+				if i != len(b) {
+					return -1
+				}
+				return count
 			}
-			depth++
-		case '}', ']':
-			depth--
-			if in && depth == 1 {
-				in = false
+			if i >= len(b) {
+				return -1
 			}
-		case ',':
-			if depth == 1 {
-				key = true
-			} else if in && depth == 2 {
-				elem = true
+			top := stack[depth-1]
+			if (b[i] == '}' && top == '{') || (b[i] == ']' && top == '[') {
+				i++
+				depth--
+				if depth < itemsDepth {
+					itemsDepth = 0
+				}
+				continue
 			}
+			if b[i] != ',' {
+				return -1
+			}
+			i++
+			if top == '{' {
+				if i = key(i); i < 0 {
+					return -1
+				}
+			}
+			break
 		}
 	}
-	return count
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t') {
+		i++
+	}
+	return i
+}
+
+// skipString returns the index after the string starting at b[i] (a
+// quote), or -1 when it is not closed or holds a control character or a
+// bad escape.
+func skipString(b []byte, i int) int {
+	for i++; i < len(b); {
+		switch c := b[i]; {
+		case c == '"':
+			return i + 1
+		case c == '\\':
+			if i+1 >= len(b) {
+				return -1
+			}
+			switch b[i+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				i += 2
+			case 'u':
+				if i+6 > len(b) || !isHex4(b[i+2:i+6]) {
+					return -1
+				}
+				i += 6
+			default:
+				return -1
+			}
+		case c < 0x20:
+			return -1
+		default:
+			i++
+		}
+	}
+	return -1
+}
+
+func isHex4(s []byte) bool {
+	if len(s) != 4 {
+		return false
+	}
+	for _, c := range s {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+func literal(b []byte, i int, lit string) int {
+	if !bytes.HasPrefix(b[i:], []byte(lit)) {
+		return -1
+	}
+	return i + len(lit)
+}
+
+// skipNumber returns the index after the JSON number at b[i], or -1.
+func skipNumber(b []byte, i int) int {
+	if i < len(b) && b[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(b) && b[i] == '0':
+		i++
+	case i < len(b) && b[i] >= '1' && b[i] <= '9':
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+	default:
+		return -1
+	}
+	if i < len(b) && b[i] == '.' {
+		i++
+		d := i
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+		if i == d {
+			return -1
+		}
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		d := i
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+		if i == d {
+			return -1
+		}
+	}
+	return i
 }
 
 // bulkAllDelivered is the fast path for a 2xx answer: it reports true only
 // when body is well-formed JSON that starts with "errors": false and holds
-// exactly n items, which then all count as delivered without decoding them.
+// exactly n items, each an object, which then all count as delivered
+// without decoding them.
 func bulkAllDelivered(body []byte, n int) bool {
 	errs, known := bulkErrorsFlag(body)
-	return known && !errs && fastjson.ValidateBytes(body) == nil && countBulkItems(body) == n
+	return known && !errs && countBulkItems(body) == n
 }
 
 // decodeBulkItems decodes the items of a 2xx bulk answer for n documents

@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/elastic/elastic-transport-go/v8/elastictransport"
-	"github.com/elastic/go-elasticsearch/v8/esapi"
 	"github.com/logpipe/logpipe"
 	"github.com/valyala/fastjson"
 )
@@ -203,7 +202,7 @@ type Output struct {
 	docID       *logpipe.Template
 	routing     *logpipe.Template
 	docAsUpsert bool
-	pipeline    string
+	bulkURL     string // "/_bulk", with ?pipeline= when Pipeline is set
 	timeout     time.Duration
 	flushBytes  int
 	maxEvents   int
@@ -260,18 +259,15 @@ var _ logpipe.Output = (*Output)(nil)
 // invalid template, an unknown action, or update/delete without DocumentID
 // is an error; no error quotes an address or a credential.
 func New(cfg Config) (*Output, error) {
-	es, err := newOutput(cfg)
-	if err != nil {
-		return nil, fmt.Errorf("elasticsearch: %w", err)
-	}
-	return es, nil
+	return newOutput(cfg)
 }
 
+// newOutput is New; every error it returns starts with "elasticsearch: ".
 func newOutput(cfg Config) (*Output, error) {
 	es := &Output{
 		action:      cfg.Action,
 		docAsUpsert: cfg.DocAsUpsert,
-		pipeline:    cfg.Pipeline,
+		bulkURL:     "/_bulk",
 		timeout:     cfg.Timeout,
 		flushBytes:  cfg.FlushBytes,
 		maxEvents:   cfg.MaxBatchEvents,
@@ -283,13 +279,13 @@ func newOutput(cfg Config) (*Output, error) {
 		es.action = ActionIndex
 	case ActionIndex, ActionCreate, ActionUpdate, ActionDelete:
 	default:
-		return nil, fmt.Errorf("unknown Action %q (want index, create, update or delete)", cfg.Action)
+		return nil, fmt.Errorf("elasticsearch: unknown Action %q (want index, create, update or delete)", cfg.Action)
 	}
 	if (es.action == ActionUpdate || es.action == ActionDelete) && cfg.DocumentID == "" {
-		return nil, fmt.Errorf("Action %q needs a DocumentID", es.action)
+		return nil, fmt.Errorf("elasticsearch: Action %q needs a DocumentID", es.action)
 	}
 	if cfg.DocAsUpsert && es.action != ActionUpdate {
-		return nil, errors.New("DocAsUpsert needs Action update")
+		return nil, errors.New("elasticsearch: DocAsUpsert needs Action update")
 	}
 	if es.timeout == 0 {
 		es.timeout = 60 * time.Second
@@ -298,7 +294,7 @@ func newOutput(cfg Config) (*Output, error) {
 		es.flushBytes = 5 << 20
 	}
 	if es.flushBytes < 0 || es.maxEvents < 0 || cfg.MaxInFlight < 0 {
-		return nil, errors.New("FlushBytes, MaxBatchEvents and MaxInFlight must not be negative")
+		return nil, errors.New("elasticsearch: FlushBytes, MaxBatchEvents and MaxInFlight must not be negative")
 	}
 	inflight := cfg.MaxInFlight
 	if inflight == 0 {
@@ -315,30 +311,33 @@ func newOutput(cfg Config) (*Output, error) {
 	}
 	var err error
 	if es.index, err = logpipe.ParseTemplate(indexTpl); err != nil {
-		return nil, fmt.Errorf("Index: %w", err)
+		return nil, fmt.Errorf("elasticsearch: Index: %w", err)
 	}
 	if es.index.IsStatic() {
 		if err := checkIndexName(es.index.String()); err != nil {
-			return nil, fmt.Errorf("Index: %w", err)
+			return nil, fmt.Errorf("elasticsearch: Index: %w", err)
 		}
 		es.indexStatic = appendJSONString(nil, []byte(es.index.String()))
 	}
 	if cfg.DocumentID != "" {
 		if es.docID, err = logpipe.ParseTemplate(cfg.DocumentID); err != nil {
-			return nil, fmt.Errorf("DocumentID: %w", err)
+			return nil, fmt.Errorf("elasticsearch: DocumentID: %w", err)
 		}
 	}
 	if cfg.Routing != "" {
 		if es.routing, err = logpipe.ParseTemplate(cfg.Routing); err != nil {
-			return nil, fmt.Errorf("Routing: %w", err)
+			return nil, fmt.Errorf("elasticsearch: Routing: %w", err)
 		}
+	}
+	if cfg.Pipeline != "" {
+		es.bulkURL += "?" + url.Values{"pipeline": {cfg.Pipeline}}.Encode()
 	}
 	es.actionPrefix = []byte(`{"` + es.action + `":{"_index":`)
 
 	if cfg.Transport != nil {
 		if len(cfg.Addresses) > 0 || cfg.Username != "" || cfg.Password != "" || cfg.APIKey != "" ||
 			cfg.ServiceToken != "" || cfg.CACertFile != "" || cfg.InsecureSkipVerify {
-			return nil, errors.New("set either Transport or the connection fields, not both")
+			return nil, errors.New("elasticsearch: set either Transport or the connection fields, not both")
 		}
 		es.transport = cfg.Transport
 	} else {
@@ -430,22 +429,50 @@ func (ws *writeState) failed(i int) bool { return ws.be != nil && ws.be.Err(i) !
 func (ws *writeState) done() bool { return ws.stop != nil || ws.whole != nil }
 
 // Write sends b with one _bulk request per chunk and reports the outcome
-// per event (see Output). Errors:
+// per event. Errors:
 //
-//   - nil: every event was accepted (a 409 on create with an id counts).
+//   - nil: every event was delivered.
 //   - *logpipe.BatchError: the failed events only; each error is an
 //     *ItemError or an unresolved template (ErrUnresolvedTemplate),
-//     wrapped with logpipe.Permanent unless retrying can help (item 429
-//     and 5xx, or a request-level failure after other events of the batch
-//     were delivered).
+//     wrapped with logpipe.Permanent when retrying cannot help.
 //   - a plain error: nothing was delivered and the whole batch may be
-//     retried (connection error, whole-request 429 or 5xx).
-//   - a Permanent error: the server refused the request itself (401, 403,
-//     a missing endpoint); retrying cannot help.
+//     retried.
+//   - a Permanent error: the server refused the request itself; retrying
+//     cannot help and the pipeline stops.
 //
-// Write does not modify b or keep it. A chunk refused with 413 (or a
-// whole-request 400) is split in halves and resent, down to single
-// documents, so one bad document does not hold back the others.
+// This is the one table of outcomes, following Logstash's elasticsearch
+// output. The request's status is looked at first:
+//
+//	request status                         outcome
+//	2xx with a complete answer             each item decides, see below
+//	2xx with an answer that is cut short,  every document of the request is retried;
+//	  not JSON, or has fewer or more         nothing is acknowledged (Warn, rate-limited)
+//	  items than documents sent
+//	413, 400                               the request is split in halves and resent; a single
+//	                                       document refused this way is a Permanent *ItemError
+//	429, 5xx except 501                    every document of the request is retried
+//	connection error, timeout              every document of the request is retried
+//	501 and any other status (401, 403,    Permanent error for the whole batch: the address is
+//	  404, 405, 1xx, 3xx, ...)               not a bulk endpoint, or the credentials are refused
+//
+// Then each item of a complete answer, in request order:
+//
+//	item status                            outcome
+//	200-299                                delivered
+//	409 with action create                 delivered (the id exists: a replay), counted in Duplicates
+//	400, 404                               Permanent *ItemError: dead letter
+//	409 with index, update or delete       Permanent *ItemError: dead letter (a version conflict
+//	                                         does not resolve itself; Logstash drops it)
+//	anything else: 429, 5xx, 401, 403,     retryable *ItemError: the document is sent again
+//	  413, other 4xx, 1xx, 3xx, no status,
+//	  a status that is not an integer
+//
+// When a request is retried after other chunks of the batch were
+// delivered, its documents and the later ones are reported as retryable
+// in a *logpipe.BatchError. Each Write with refused documents logs one
+// Warn line with their count and the first reason (at most one per 10 s).
+//
+// Write does not modify b or keep it.
 func (es *Output) Write(ctx context.Context, b logpipe.Batch) error {
 	if es.closed.Load() {
 		return logpipe.ErrClosed
@@ -558,8 +585,6 @@ func (es *Output) sendSpan(ctx context.Context, bb *bulkBuffer, lo, hi int, ws *
 	}
 }
 
-var gzipHeader = http.Header{"Content-Encoding": {"gzip"}}
-
 // do sends one _bulk request with body and returns the status and the
 // response body (valid until bb is reused). err is a transport error or
 // a response that could not be read, both retryable.
@@ -576,18 +601,26 @@ func (es *Output) do(ctx context.Context, bb *bulkBuffer, body []byte) (int, []b
 		defer cancel()
 	}
 	send := body
-	var hdr http.Header
 	if es.compress {
 		var err error
 		if send, err = bb.gzipBody(body); err != nil {
 			return 0, nil, fmt.Errorf("gzip bulk request: %w", err)
 		}
-		hdr = gzipHeader
 	}
 	es.requests.Add(1)
 	es.bytesSent.Add(uint64(len(send)))
-	req := esapi.BulkRequest{Body: bytes.NewReader(send), Pipeline: es.pipeline, Header: hdr}
-	res, err := req.Do(ctx, es.transport)
+	// The transport fills in the node's scheme, host and path prefix,
+	// and the credentials.
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, es.bulkURL, bytes.NewReader(send))
+	if err != nil {
+		return 0, nil, fmt.Errorf("bulk request: %w", err)
+	}
+	req.Header.Set("Content-Type", "application/x-ndjson")
+	req.Header.Set("Accept", "application/json")
+	if es.compress {
+		req.Header.Set("Content-Encoding", "gzip")
+	}
+	res, err := es.transport.Perform(req)
 	if err != nil {
 		return 0, nil, fmt.Errorf("bulk request: %w", err)
 	}
@@ -647,32 +680,7 @@ const (
 )
 
 // itemOutcome maps the status of one item of a 2xx bulk answer to what
-// happens to its document. It follows Logstash's elasticsearch output:
-//
-//	item status                            outcome
-//	200-299                                delivered
-//	409 with action create                 delivered (the id exists: a replay), counted in Duplicates
-//	400, 404                               Permanent *ItemError: dead letter
-//	409 with index, update or delete       Permanent *ItemError: dead letter (a version conflict
-//	                                       does not resolve itself; Logstash drops it)
-//	anything else: 429, 5xx, 401, 403,     retryable *ItemError: the document is sent again
-//	  other 4xx, 1xx, 3xx, no status,
-//	  a status that is not an integer
-//
-// The whole request's status is handled before any item is looked at:
-//
-//	request status                         outcome
-//	2xx with a complete answer             the items decide, as above
-//	2xx with an answer that is cut short,  every document of the request is retried;
-//	  not JSON, or has fewer or more         nothing is acknowledged (logged at Warn)
-//	  items than documents sent
-//	413, 400                               the request is split in halves and resent; a single
-//	                                       document refused this way is a Permanent *ItemError
-//	429, 5xx except 501                    every document of the request is retried
-//	501 and any other status (401, 403,    Permanent error for the whole batch: the pipeline
-//	  404, 405, 1xx, 3xx, ...)               stops (the address is not a bulk endpoint, or the
-//	                                         credentials are refused)
-//	connection error, timeout              every document of the request is retried
+// happens to its document: the item table documented at Output.Write.
 func itemOutcome(status int, action string) int {
 	switch {
 	case status >= 200 && status < 300:

@@ -34,7 +34,7 @@ func newTransport(cfg *Config, maxInFlight int) (*elastictransport.Client, error
 	auth := 0
 	if cfg.Username != "" || cfg.Password != "" {
 		if cfg.Username == "" {
-			return nil, errors.New("Password set without Username")
+			return nil, errors.New("elasticsearch: Password set without Username")
 		}
 		auth++
 	}
@@ -45,7 +45,7 @@ func newTransport(cfg *Config, maxInFlight int) (*elastictransport.Client, error
 		auth++
 	}
 	if auth > 1 {
-		return nil, errors.New("set only one of Username/Password, APIKey and ServiceToken")
+		return nil, errors.New("elasticsearch: set only one of Username/Password, APIKey and ServiceToken")
 	}
 
 	tr := http.DefaultTransport.(*http.Transport).Clone()
@@ -56,11 +56,11 @@ func newTransport(cfg *Config, maxInFlight int) (*elastictransport.Client, error
 		if cfg.CACertFile != "" {
 			pem, err := os.ReadFile(cfg.CACertFile)
 			if err != nil {
-				return nil, fmt.Errorf("read CACertFile: %w", err)
+				return nil, fmt.Errorf("elasticsearch: read CACertFile: %w", err)
 			}
 			pool := x509.NewCertPool()
 			if !pool.AppendCertsFromPEM(pem) {
-				return nil, fmt.Errorf("CACertFile %q holds no PEM certificate", cfg.CACertFile)
+				return nil, fmt.Errorf("elasticsearch: CACertFile %q holds no PEM certificate", cfg.CACertFile)
 			}
 			tc.RootCAs = pool
 		}
@@ -86,7 +86,7 @@ func newTransport(cfg *Config, maxInFlight int) (*elastictransport.Client, error
 	c, err := elastictransport.NewClient(opts...)
 	if err != nil {
 		// The transport's errors can quote addresses; keep credentials out.
-		return nil, errors.New("cannot create the transport from the connection settings")
+		return nil, errors.New("elasticsearch: cannot create the transport from the connection settings")
 	}
 	return c, nil
 }
@@ -96,22 +96,22 @@ func newTransport(cfg *Config, maxInFlight int) (*elastictransport.Client, error
 // Errors name the address by position and never quote it.
 func parseAddresses(addrs []string) ([]*url.URL, error) {
 	if len(addrs) == 0 {
-		return nil, errors.New("no Addresses and no Transport configured")
+		return nil, errors.New("elasticsearch: no Addresses and no Transport configured")
 	}
 	urls := make([]*url.URL, len(addrs))
 	for i, a := range addrs {
 		u, err := url.Parse(a)
 		switch {
 		case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "":
-			return nil, fmt.Errorf("Addresses[%d] is not an http(s) URL with a host", i)
+			return nil, fmt.Errorf("elasticsearch: Addresses[%d] is not an http(s) URL with a host", i)
 		case u.User != nil:
-			return nil, fmt.Errorf("Addresses[%d] carries credentials; set Username and Password instead", i)
+			return nil, fmt.Errorf("elasticsearch: Addresses[%d] carries credentials; set Username and Password instead", i)
 		case u.RawQuery != "" || u.Fragment != "" || u.ForceQuery:
-			return nil, fmt.Errorf("Addresses[%d] must not carry a query or fragment; use BulkQuery", i)
+			return nil, fmt.Errorf("elasticsearch: Addresses[%d] must not carry a query or fragment; use BulkQuery", i)
 		}
 		if p := u.Port(); p != "" || strings.HasSuffix(u.Host, ":") {
 			if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
-				return nil, fmt.Errorf("Addresses[%d] has port %q; want 1 to 65535", i, p)
+				return nil, fmt.Errorf("elasticsearch: Addresses[%d] has port %q; want 1 to 65535", i, p)
 			}
 		}
 		u.Path = strings.TrimSuffix(u.Path, "/")
