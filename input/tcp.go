@@ -10,7 +10,6 @@ import (
 	"net"
 	"net/netip"
 	"os"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -128,9 +127,9 @@ type TCP struct {
 	line *codec.Line
 	cs   *codec.Charset
 	mode framingMode
-	log       *slog.Logger
-	ln        net.Listener
-	addr      net.Addr
+	log  *slog.Logger
+	ln   net.Listener
+	addr net.Addr
 
 	running   atomic.Bool
 	closeOnce sync.Once
@@ -172,14 +171,13 @@ func NewTCP(cfg TCPConfig) (*TCP, error) {
 	default:
 		return nil, fmt.Errorf("input: tcp: framing %q: want %q, %q or %q", cfg.Framing, FramingAuto, FramingLine, FramingOctetCounting)
 	}
-	if cfg.Port < 0 || cfg.Port > 65535 {
-		return nil, fmt.Errorf("input: tcp: port %d out of range", cfg.Port)
+	addr, log, err := listenSetup("tcp", cfg.Host, cfg.Port, cfg.Logger)
+	if err != nil {
+		return nil, err
 	}
+	t.log = log
 	if cfg.MaxMessageBytes < 0 || cfg.MaxConnections < 0 || cfg.MaxBatch < 0 || cfg.IdleTimeout < 0 || cfg.HandshakeTimeout < 0 {
 		return nil, errors.New("input: tcp: MaxMessageBytes, MaxConnections, MaxBatch, IdleTimeout and HandshakeTimeout must not be negative")
-	}
-	if cfg.Host == "" {
-		cfg.Host = "0.0.0.0"
 	}
 	if cfg.MaxMessageBytes == 0 {
 		cfg.MaxMessageBytes = 1 << 20
@@ -196,12 +194,8 @@ func NewTCP(cfg TCPConfig) (*TCP, error) {
 	if cfg.HandshakeTimeout == 0 {
 		cfg.HandshakeTimeout = 10 * time.Second
 	}
-	t.log = cfg.Logger
-	if t.log == nil {
-		t.log = slog.Default()
-	}
 	t.cfg = cfg
-	ln, err := net.Listen("tcp", net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port)))
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("input: tcp: %w", err)
 	}

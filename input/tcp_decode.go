@@ -2,7 +2,10 @@ package input
 
 import (
 	"fmt"
+	"log/slog"
+	"net"
 	"net/netip"
+	"strconv"
 	"time"
 
 	"github.com/logpipe/logpipe"
@@ -96,4 +99,19 @@ func tcpPeerFields(ecs bool, addr netip.AddrPort, subject string) []peerField {
 		fs = append(fs, peerField{tcpLegacySubj, logpipe.StringValue(subject)})
 	}
 	return fs
+}
+
+// listenSetup checks and completes what the TCP and UDP inputs share: the
+// address to listen on ("0.0.0.0" when host is empty) and the logger.
+func listenSetup(kind, host string, port int, log *slog.Logger) (string, *slog.Logger, error) {
+	if port < 0 || port > 65535 {
+		return "", nil, fmt.Errorf("input: %s: port %d out of range", kind, port)
+	}
+	if host == "" {
+		host = "0.0.0.0"
+	}
+	if log == nil {
+		log = slog.Default()
+	}
+	return net.JoinHostPort(host, strconv.Itoa(port)), log, nil
 }

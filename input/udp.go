@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -99,21 +98,21 @@ type UDPStats struct {
 // input stops are dropped and counted (UDPStats.Unsent). Use TCP, or better Beats or HTTP,
 // where loss matters.
 type UDP struct {
-	cfg   UDPConfig
-	lines bool
-	dec   codec.Decoder
-	line  *codec.Line
-	field logpipe.Path
-	log       *slog.Logger
-	conn      *net.UDPConn
-	rcvbuf    int
+	cfg    UDPConfig
+	lines  bool
+	dec    codec.Decoder
+	line   *codec.Line
+	field  logpipe.Path
+	log    *slog.Logger
+	conn   *net.UDPConn
+	rcvbuf int
 
 	running   atomic.Bool
 	closeOnce sync.Once
 	closeErr  error
 
 	datagrams, bytes, events, dropped, truncated, undelivered, unsent atomic.Uint64
-	lastDropLog                                               atomic.Int64
+	lastDropLog                                                       atomic.Int64
 }
 
 var _ logpipe.Source = (*UDP)(nil)
@@ -141,9 +140,11 @@ func NewUDP(cfg UDPConfig) (*UDP, error) {
 	if err != nil {
 		return nil, fmt.Errorf("input: udp: %w", err)
 	}
-	if cfg.Port < 0 || cfg.Port > 65535 {
-		return nil, fmt.Errorf("input: udp: port %d out of range", cfg.Port)
+	hostPort, log, err := listenSetup("udp", cfg.Host, cfg.Port, cfg.Logger)
+	if err != nil {
+		return nil, err
 	}
+	u.log = log
 	if cfg.BufferSize < 0 || cfg.ReceiveBufferBytes < 0 || cfg.QueueSize < 0 || cfg.MaxBatch < 0 {
 		return nil, errors.New("input: udp: BufferSize, ReceiveBufferBytes, QueueSize and MaxBatch must not be negative")
 	}
@@ -156,9 +157,6 @@ func NewUDP(cfg UDPConfig) (*UDP, error) {
 		u.field = udpECSHostIP
 	default:
 		u.field = udpLegacyHost
-	}
-	if cfg.Host == "" {
-		cfg.Host = "0.0.0.0"
 	}
 	if cfg.BufferSize == 0 {
 		cfg.BufferSize = 65536
@@ -176,12 +174,8 @@ func NewUDP(cfg UDPConfig) (*UDP, error) {
 	if cfg.MaxBatch == 0 {
 		cfg.MaxBatch = 1024
 	}
-	u.log = cfg.Logger
-	if u.log == nil {
-		u.log = slog.Default()
-	}
 	u.cfg = cfg
-	addr, err := net.ResolveUDPAddr("udp", net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port)))
+	addr, err := net.ResolveUDPAddr("udp", hostPort)
 	if err != nil {
 		return nil, fmt.Errorf("input: udp: %w", err)
 	}
