@@ -43,8 +43,9 @@ type TCPConfig struct {
 	// MaxMessageBytes is the longest frame kept whole. A longer one
 	// becomes one event holding its first MaxMessageBytes bytes, tagged
 	// codec.TagLineTruncated; the rest is skipped without being buffered.
-	// Default: 1 MiB. Memory per connection is bounded by about
-	// MaxMessageBytes plus 64 KiB, plus the batches the pipeline holds.
+	// Default: 1 MiB. Memory per connection is bounded by about twice
+	// MaxMessageBytes plus 128 KiB of buffers and a 4 MiB batch being
+	// filled, plus the batches the pipeline holds (its StreamWindow).
 	MaxMessageBytes int
 	// MaxConnections bounds the connections served at once; a connection
 	// beyond it is closed as soon as it is accepted, logged and counted
@@ -57,8 +58,8 @@ type TCPConfig struct {
 	IdleTimeout time.Duration
 	// MaxBatch is the largest number of events in one batch. Events
 	// read from a connection are handed over whenever the input would
-	// otherwise wait for the socket, or after MaxBatch of them.
-	// Default: 1024.
+	// otherwise wait for the socket, after MaxBatch of them, or once they
+	// hold 4 MiB of text. Default: 1024.
 	MaxBatch int
 
 	// TLS, when set, serves TLS with this configuration (Logstash's
@@ -94,6 +95,10 @@ type TCPStats struct {
 	IdleClosed    uint64 // connections closed by IdleTimeout
 	Handshakes    uint64 // TLS handshakes that failed
 }
+
+// maxBatchBytes bounds the message bytes of one batch of a connection, so
+// that MaxBatch frames of MaxMessageBytes each never pile up in memory.
+const maxBatchBytes = 4 << 20
 
 // TCP is a Source that receives events over TCP (Logstash's tcp input
 // in server mode). Each connection is one Stream; its frames are decoded
@@ -360,7 +365,7 @@ func (t *TCP) serve(ctx context.Context, sink logpipe.Sink, c net.Conn) {
 		if ok {
 			cs.add(f)
 		}
-		if err == nil && len(cs.batch) < t.cfg.MaxBatch {
+		if err == nil && len(cs.batch) < t.cfg.MaxBatch && cs.pending < maxBatchBytes {
 			continue
 		}
 		if cs.flush() != nil {
@@ -401,14 +406,15 @@ func peerAddr(a net.Addr) netip.AddrPort {
 // before waiting for the socket it hands the pending batch over, so that
 // batches hold what one read brought and nothing waits for more data.
 type tcpConn struct {
-	t      *TCP
-	ctx    context.Context
-	c      net.Conn
-	stream logpipe.Stream
-	fields []peerField
-	batch  logpipe.Batch
-	ack    logpipe.AckFunc
-	failed atomic.Bool // a batch was not delivered; the connection is closed
+	t       *TCP
+	ctx     context.Context
+	c       net.Conn
+	stream  logpipe.Stream
+	fields  []peerField
+	batch   logpipe.Batch
+	pending int // bytes of message text in batch
+	ack     logpipe.AckFunc
+	failed  atomic.Bool // a batch was not delivered; the connection is closed
 }
 
 // Read implements io.Reader for the framer.
@@ -437,6 +443,7 @@ func (cs *tcpConn) add(f codec.Frame) {
 		cs.t.truncated.Add(1)
 	}
 	cs.batch = append(cs.batch, e)
+	cs.pending += len(f.Text)
 }
 
 // flush hands the pending batch to the pipeline, blocking while it is
@@ -446,6 +453,7 @@ func (cs *tcpConn) flush() error {
 		return nil
 	}
 	b := cs.batch
+	cs.pending = 0
 	cs.batch = make(logpipe.Batch, 0, min(len(b), cs.t.cfg.MaxBatch))
 	cs.t.events.Add(uint64(len(b)))
 	return cs.stream.Send(cs.ctx, b, cs.ack)
