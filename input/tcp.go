@@ -85,15 +85,15 @@ type TCPConfig struct {
 
 // TCPStats are the counters of a TCP input.
 type TCPStats struct {
-	Connections   int64  // connections open now
-	Accepted      uint64 // connections accepted and served
-	Refused       uint64 // connections closed at once: MaxConnections reached
-	Bytes         uint64 // bytes read from connections
-	Events        uint64 // events handed to the pipeline
-	Truncated     uint64 // frames cut to MaxMessageBytes
-	FramingErrors uint64 // connections closed for an invalid octet-counting header
-	IdleClosed    uint64 // connections closed by IdleTimeout
-	Handshakes    uint64 // TLS handshakes that failed
+	Connections     int64  // connections open now
+	Accepted        uint64 // connections accepted and served
+	Refused         uint64 // connections closed at once: MaxConnections reached
+	Bytes           uint64 // bytes read from connections
+	Events          uint64 // events handed to the pipeline
+	Truncated       uint64 // frames cut to MaxMessageBytes
+	FramingErrors   uint64 // connections closed for an invalid octet-counting header
+	IdleClosed      uint64 // connections closed by IdleTimeout
+	HandshakeErrors uint64 // TLS handshakes that failed
 }
 
 // maxBatchBytes bounds the message bytes of one batch of a connection, so
@@ -221,15 +221,15 @@ func (t *TCP) ID() string { return "tcp/" + t.addr.String() }
 // Stats returns the input's counters.
 func (t *TCP) Stats() TCPStats {
 	return TCPStats{
-		Connections:   t.connections.Load(),
-		Accepted:      t.accepted.Load(),
-		Refused:       t.refused.Load(),
-		Bytes:         t.bytes.Load(),
-		Events:        t.events.Load(),
-		Truncated:     t.truncated.Load(),
-		FramingErrors: t.framingErrors.Load(),
-		IdleClosed:    t.idleClosed.Load(),
-		Handshakes:    t.handshakes.Load(),
+		Connections:     t.connections.Load(),
+		Accepted:        t.accepted.Load(),
+		Refused:         t.refused.Load(),
+		Bytes:           t.bytes.Load(),
+		Events:          t.events.Load(),
+		Truncated:       t.truncated.Load(),
+		FramingErrors:   t.framingErrors.Load(),
+		IdleClosed:      t.idleClosed.Load(),
+		HandshakeErrors: t.handshakes.Load(),
 	}
 }
 

@@ -400,7 +400,7 @@ func TestTCPTLS(t *testing.T) {
 	waitClosed(t, plain)
 	silent := dial(t, "tcp", tc.Addr())
 	waitClosed(t, silent) // the handshake timeout
-	waitFor(t, "failed handshakes counted", func() bool { return tc.Stats().Handshakes == 2 })
+	waitFor(t, "failed handshakes counted", func() bool { return tc.Stats().HandshakeErrors == 2 })
 }
 
 // newCert makes a certificate for name, signed by parent (self-signed
