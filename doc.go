@@ -37,11 +37,13 @@
 //	})
 //	err := p.Run(ctx) // error handling left out for brevity
 //
-// Field references use Logstash's syntax ("message", "[log_data][path]",
-// "[@metadata][id]") and are parsed once into a Path; templates use its
-// sprintf syntax ("fastapi-logs-%{+YYYY.MM.dd}") and are compiled once into
-// a Template. Events encode to JSON in the shape Logstash writes, keeping
-// field order and the literal text of JSON numbers.
+// Field references use Logstash's syntax and are parsed once into a Path;
+// templates use its sprintf syntax and are compiled once into a Template:
+//
+//	message   [log_data][path]   [@metadata][id]   fastapi-logs-%{+YYYY.MM.dd}
+//
+// Events encode to JSON in the shape Logstash writes, keeping field order
+// and the literal text of JSON numbers.
 //
 // # Conventions
 //

@@ -186,7 +186,7 @@ func ackAll(t *testing.T, acks []logpipe.AckFunc) {
 	}
 }
 
-func closeTwice(t *testing.T, in logpipe.Input, timeout time.Duration) {
+func closeTwice(t *testing.T, in logpipe.Closer, timeout time.Duration) {
 	t.Helper()
 	for i := range 2 {
 		ctx := ctxWithin(t, timeout)
@@ -201,4 +201,82 @@ func shorten(s []string) []string {
 		return s
 	}
 	return append(slices.Clip(s[:4]), "...", s[len(s)-1])
+}
+
+// SourceHarness describes a push-style logpipe.Source under test for
+// TestSource.
+type SourceHarness struct {
+	// New returns a fresh source and a function that plays its senders:
+	// it sends messages to the running source from outside (a client
+	// connection, a POST, a produced record) and returns them. Required.
+	New func(t *testing.T) (src logpipe.Source, send func(t *testing.T) []string)
+	// Timeout bounds each blocking step of the suite. Default: 10s.
+	Timeout time.Duration
+}
+
+// TestSource is a conformance suite for logpipe.Source implementations.
+// It runs the source against a recording Sink and checks that
+//
+//   - every message the senders sent arrives, and Send is never called
+//     concurrently on one stream;
+//   - cancelling Run's ctx (stop accepting) makes Run return promptly;
+//   - Run with a ctx that is already done returns promptly;
+//   - Close may be called twice, and no goroutine outlives it.
+func TestSource(t *testing.T, h SourceHarness) {
+	t.Helper()
+	if h.New == nil {
+		t.Fatal("inputtest: SourceHarness.New is nil")
+	}
+	if h.Timeout == 0 {
+		h.Timeout = 10 * time.Second
+	}
+	t.Run("DeliversThenStopsOnCancel", func(t *testing.T) {
+		leakcheck.Check(t)
+		src, send := h.New(t)
+		sink := NewSink()
+		ctx, cancel := context.WithCancel(t.Context())
+		done := make(chan error, 1)
+		go func() { done <- src.Run(ctx, sink) }()
+		want := send(t)
+		wctx := ctxWithin(t, h.Timeout)
+		if err := sink.Wait(wctx, len(want)); err != nil {
+			cancel()
+			<-done
+			t.Fatal(err)
+		}
+		got := sink.Messages()
+		slices.Sort(got)
+		want = slices.Clone(want)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("messages received = %q, want %q (in any order across streams)", shorten(got), shorten(want))
+		}
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil && !errors.Is(err, context.Canceled) {
+				t.Errorf("Run after cancel = %v, want nil", err)
+			}
+		case <-time.After(h.Timeout):
+			t.Fatalf("Run still running %v after its ctx was cancelled", h.Timeout)
+		}
+		if p := sink.Problems(); len(p) > 0 {
+			t.Errorf("stream contract violations: %q", p)
+		}
+		closeTwice(t, src, h.Timeout)
+	})
+	t.Run("RunWithDoneCtx", func(t *testing.T) {
+		leakcheck.Check(t)
+		src, _ := h.New(t)
+		ctx, cancel := context.WithCancel(t.Context())
+		cancel()
+		done := make(chan error, 1)
+		go func() { done <- src.Run(ctx, NewSink()) }()
+		select {
+		case <-done:
+		case <-time.After(h.Timeout):
+			t.Fatalf("Run with a done ctx still running after %v", h.Timeout)
+		}
+		closeTwice(t, src, h.Timeout)
+	})
 }
