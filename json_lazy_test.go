@@ -233,9 +233,7 @@ func TestLazyObjectConcurrentReaders(t *testing.T) {
 		e.Fields().Set("log", v)
 		var wg sync.WaitGroup
 		for g := range 4 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
+			wg.Go(func() {
 				for range 10 {
 					if g%2 == 0 {
 						if got := string(v.AppendJSON(nil)); got != doc {
@@ -246,7 +244,7 @@ func TestLazyObjectConcurrentReaders(t *testing.T) {
 					}
 					_ = e.AppendJSON(nil)
 				}
-			}()
+			})
 		}
 		wg.Wait()
 	}

@@ -48,16 +48,14 @@ func TestWriterConcurrentWritesDoNotInterleave(t *testing.T) {
 			const writers, batches, size = 4, 20, 50
 			var wg sync.WaitGroup
 			for g := range writers {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
+				wg.Go(func() {
 					for range batches {
 						if err := w.Write(context.Background(), batchOf(t, g, size)); err != nil {
 							t.Error(err)
 							return
 						}
 					}
-				}()
+				})
 			}
 			wg.Wait()
 			want := writers * batches * size
@@ -107,13 +105,11 @@ func TestWritersShareBatch(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			if err := w.Write(context.Background(), b); err != nil {
 				t.Error(err)
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	for i := range bufs {
@@ -131,15 +127,13 @@ func TestFileConcurrentWrites(t *testing.T) {
 	}
 	var wg sync.WaitGroup
 	for g := range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			for range 10 {
 				if err := f.Write(context.Background(), batchOf(t, g, 20)); err != nil {
 					t.Error(err)
 				}
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	if err := f.Close(context.Background()); err != nil {
