@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
 	"strconv"
 	"strings"
 	"time"
@@ -291,33 +292,30 @@ func load64(s string, i int) uint64 {
 		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
-// printableASCII reports whether s holds only bytes 0x20 to 0x7f.
-func printableASCII(s string) bool {
-	i := 0
-	for ; i+8 <= len(s); i += 8 {
-		if x := load64(s, i); (x-lsb*0x20|x)&msb != 0 {
-			return false
-		}
-	}
-	for ; i < len(s); i++ {
-		if s[i] < 0x20 || s[i] >= utf8.RuneSelf {
-			return false
-		}
-	}
-	return true
-}
-
-// needsEscape reports whether any of the eight bytes in x is a control
-// character, '"', '\\' or not ASCII: the bytes appendString and
-// canonicalString must look at one by one.
-func needsEscape(x uint64) bool {
+// escapeMask flags (in the high bit of each byte) the bytes of x that
+// are a control character, '"', '\\' or not ASCII: the bytes appendString
+// and canonicalString must look at one by one. Bytes above a flagged one
+// may be flagged falsely (borrows carry upwards); the lowest flag is
+// always right.
+func escapeMask(x uint64) uint64 {
 	ctl := x - lsb*0x20 // borrows into the high bit of bytes < 0x20
 	q := x ^ (lsb * '"')
 	bs := x ^ (lsb * '\\')
 	// A zero byte of q or bs borrows into its high bit; x's own high
-	// bits mark non-ASCII bytes (and make the borrow tests unreliable,
-	// which does not matter: the answer is already yes).
-	return (ctl|(q-lsb)|(bs-lsb)|x)&msb != 0
+	// bits mark non-ASCII bytes.
+	return (ctl | (q - lsb) | (bs - lsb) | x) & msb
+}
+
+// skipPlain returns the index of the first byte at or after i that
+// escapeMask flags, looking at eight bytes at a time; it stops early, at
+// most seven bytes before the end of s.
+func skipPlain(s string, i int) int {
+	for ; i+8 <= len(s); i += 8 {
+		if m := escapeMask(load64(s, i)); m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
+		}
+	}
+	return i
 }
 
 // appendString appends s as a JSON string, replacing invalid UTF-8 with
@@ -326,9 +324,8 @@ func appendString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
-		// Skip bytes that need no escaping eight at a time.
-		for i+8 <= len(s) && !needsEscape(load64(s, i)) {
-			i += 8
+		if i+8 <= len(s) {
+			i = skipPlain(s, i)
 		}
 		if i >= len(s) {
 			break
@@ -603,17 +600,9 @@ func digitsEnd(s string, i int) int {
 // s[i] is written as appendString would write its unescaped value, and
 // returns the index of its closing quote.
 func canonicalString(s string, i int) (int, bool) {
-	// Fast path: printable ASCII up to the next quote, no backslash.
-	if q := strings.IndexByte(s[i:], '"'); q >= 0 {
-		seg := s[i : i+q]
-		if strings.IndexByte(seg, '\\') < 0 && printableASCII(seg) {
-			return i + q, true
-		}
-	}
 	for i < len(s) {
-		// Skip plain ASCII eight bytes at a time.
-		for i+8 <= len(s) && !needsEscape(load64(s, i)) {
-			i += 8
+		if i+8 <= len(s) {
+			i = skipPlain(s, i)
 		}
 		if i >= len(s) {
 			break
