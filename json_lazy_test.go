@@ -249,3 +249,25 @@ func TestLazyObjectConcurrentReaders(t *testing.T) {
 		wg.Wait()
 	}
 }
+
+// An Object copied by value before it was read (*dst = *src) keeps
+// every member and shares them with the original, as an eagerly built
+// one does.
+func TestLazyObjectCopiedByValue(t *testing.T) {
+	const doc = `{"a":1,"b":{"c":"d"}}`
+	lazy, eager, _ := lazyAndEager(t, doc)
+	var got [2]string
+	for i, v := range []Value{lazy, eager} {
+		e := &Event{}
+		*e.Fields() = *v.Object()
+		if got, want := string(e.AppendJSON(nil)), `{"@version":"1","a":1,"b":{"c":"d"}}`; got != want {
+			t.Fatalf("AppendJSON = %s, want %s", got, want)
+		}
+		e.Fields().Set("a", IntValue(2))
+		e.Fields().Set("z", IntValue(3))
+		got[i] = v.String() + " " + e.String()
+	}
+	if got[0] != got[1] {
+		t.Fatalf("after changing the copy:\n lazy  %s\n eager %s", got[0], got[1])
+	}
+}
