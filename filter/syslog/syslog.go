@@ -99,7 +99,7 @@ type Filter struct {
 	now    func() time.Time
 	f      syslogFields
 	common *filter.Mutate // the Common options alone, or nil
-	pool   sync.Pool // of gosyslog.Machine: a machine is not safe for concurrent use
+	pool   sync.Pool      // of gosyslog.Machine: a machine is not safe for concurrent use
 }
 
 var _ logpipe.Filter = (*Filter)(nil)
