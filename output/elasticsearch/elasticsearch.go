@@ -107,6 +107,38 @@ type Config struct {
 	// Compress gzips request bodies.
 	Compress bool
 
+	// ManageTemplate installs Template as an index template before the
+	// first _bulk request (Logstash's manage_template; logpipe has no
+	// built-in template, so the zero value installs nothing). The
+	// composable API (_index_template) is used on Elasticsearch 8+ and
+	// OpenSearch, the legacy one (_template) on older servers, with the
+	// composable form converted. An existing template is kept unless
+	// TemplateOverwrite is set. 429, 5xx and connection errors are
+	// retried (Write fails retryably); a 400 is a Permanent error that
+	// stops the pipeline with the server's reason. A server without a
+	// template API (VictoriaLogs) is logged once and shipping goes on.
+	ManageTemplate bool
+	// Template is the template's JSON in the composable form, e.g.
+	// {"index_patterns":["fastapi-logs-*"],"template":{"mappings":...}}
+	// (Logstash's template, given as content instead of a path). Putting
+	// "lifecycle":{"data_retention":"30d"} under "template" gives the
+	// data streams it matches a retention (Elasticsearch 8.14+).
+	Template []byte
+	// TemplateName is the template's name (Logstash's template_name).
+	// Empty means DefaultTemplateName.
+	TemplateName string
+	// TemplateOverwrite replaces an existing template of that name
+	// (Logstash's template_overwrite).
+	TemplateOverwrite bool
+	// TemplateAPI forces TemplateAPIComposable or TemplateAPILegacy
+	// (Logstash's template_api). Empty decides from the server version.
+	TemplateAPI string
+	// SkipHealthCheck leaves out the GET / health check that otherwise
+	// runs before the first request when the output built its own
+	// transport or installs a template. Without it the legacy template
+	// API is used only when TemplateAPI says so.
+	SkipHealthCheck bool
+
 	// Logger receives request-level problems (Warn) and per-request
 	// details (Debug). Nil means slog.Default(). Credentials are never
 	// logged.
@@ -195,7 +227,8 @@ type Stats struct {
 // safe for concurrent use.
 type Output struct {
 	own         *elastictransport.Client // nil when the caller gave the Transport
-	transport   Transport
+	transport   Transport                // base, with BulkQuery added
+	base        Transport                // for the setup requests
 	action      string
 	index       *logpipe.Template
 	indexStatic []byte // JSON-quoted index when the template is static
@@ -215,6 +248,18 @@ type Output struct {
 	closed  atomic.Bool
 
 	actionPrefix []byte
+
+	// Setup (setup.go): health check and template, once.
+	skipHealth        bool
+	templateAPI       string
+	template          []byte // nil: no template to install
+	templateName      string
+	templateOverwrite bool
+	setupMu           sync.Mutex
+	ready             atomic.Bool
+	setupErr          error // Permanent setup failure, returned by every later Write
+	major             int   // server major version, 0 until read
+	opensearch        bool
 
 	indexed, duplicates, retried, failed, requests, splits, bytesSent atomic.Uint64
 
@@ -346,6 +391,10 @@ func newOutput(cfg Config) (*Output, error) {
 		}
 		es.transport = es.own
 	}
+	es.base = es.transport
+	if err := es.setupConfig(&cfg); err != nil {
+		return nil, err
+	}
 	if len(cfg.BulkQuery) > 0 {
 		es.transport = queryTransport{t: es.transport, query: cfg.BulkQuery.Encode()}
 	}
@@ -432,6 +481,8 @@ func (ws *writeState) done() bool { return ws.stop != nil || ws.whole != nil }
 // per event. Errors:
 //
 //   - nil: every event was delivered.
+//   - the error of Setup, which runs before the first request (health
+//     check and template), until it succeeds once.
 //   - *logpipe.BatchError: the failed events only; each error is an
 //     *ItemError or an unresolved template (ErrUnresolvedTemplate),
 //     wrapped with logpipe.Permanent when retrying cannot help.
@@ -479,6 +530,11 @@ func (es *Output) Write(ctx context.Context, b logpipe.Batch) error {
 	}
 	if len(b) == 0 {
 		return nil
+	}
+	if !es.ready.Load() && es.needsSetup() {
+		if err := es.Setup(ctx); err != nil {
+			return err
+		}
 	}
 	bb := es.bufs.Get().(*bulkBuffer)
 	defer es.bufs.Put(bb)
