@@ -77,8 +77,17 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	p := strings.Trim(r.URL.Path, "/")
-	parts := strings.Split(p, "/")
+	// A path prefix (a proxy's, VictoriaLogs' /insert/elasticsearch) is
+	// skipped: the API starts at the first segment that starts with "_".
+	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
+	p := ""
+	for i, seg := range parts {
+		if strings.HasPrefix(seg, "_") {
+			parts = parts[i:]
+			p = strings.Join(parts, "/")
+			break
+		}
+	}
 	switch {
 	case p == "" && (r.Method == http.MethodGet || r.Method == http.MethodHead):
 		v := s.cfg.Version
