@@ -76,6 +76,10 @@ type Config struct {
 	// e.g. "fastapi-logs-%{+YYYY.MM.dd}". Empty means DefaultIndex. An
 	// event for which it does not resolve gets a Permanent error.
 	Index string
+	// DataStream, when set, writes to data streams instead of Index
+	// (which must then be empty) with Action create; see
+	// DataStreamConfig, which also says why this is not the default.
+	DataStream *DataStreamConfig
 	// Action is one of ActionIndex (default), ActionCreate, ActionUpdate
 	// and ActionDelete.
 	Action string
@@ -231,7 +235,8 @@ type Output struct {
 	base        Transport                // for the setup requests
 	action      string
 	index       *logpipe.Template
-	indexStatic []byte // JSON-quoted index when the template is static
+	indexStatic []byte      // JSON-quoted index when the template is static
+	ds          *dataStream // nil: plain indices
 	docID       *logpipe.Template
 	routing     *logpipe.Template
 	docAsUpsert bool
@@ -326,6 +331,19 @@ func newOutput(cfg Config) (*Output, error) {
 	default:
 		return nil, fmt.Errorf("elasticsearch: unknown Action %q (want index, create, update or delete)", cfg.Action)
 	}
+	if cfg.DataStream != nil {
+		if cfg.Index != "" {
+			return nil, errors.New("elasticsearch: set either Index or DataStream, not both (a data stream is named type-dataset-namespace)")
+		}
+		if cfg.Action != "" && cfg.Action != ActionCreate {
+			return nil, fmt.Errorf("elasticsearch: DataStream takes Action create only, not %q", cfg.Action)
+		}
+		es.action = ActionCreate
+		var err error
+		if es.ds, err = newDataStream(cfg.DataStream); err != nil {
+			return nil, err
+		}
+	}
 	if (es.action == ActionUpdate || es.action == ActionDelete) && cfg.DocumentID == "" {
 		return nil, fmt.Errorf("elasticsearch: Action %q needs a DocumentID", es.action)
 	}
@@ -358,7 +376,11 @@ func newOutput(cfg Config) (*Output, error) {
 	if es.index, err = logpipe.ParseTemplate(indexTpl); err != nil {
 		return nil, fmt.Errorf("elasticsearch: Index: %w", err)
 	}
-	if es.index.IsStatic() {
+	switch {
+	case es.ds != nil && (!es.ds.auto):
+		es.indexStatic = appendStreamName(nil, es.ds.parts)
+	case es.ds != nil:
+	case es.index.IsStatic():
 		if err := checkIndexName(es.index.String()); err != nil {
 			return nil, fmt.Errorf("elasticsearch: Index: %w", err)
 		}
