@@ -11,7 +11,9 @@ import (
 )
 
 // This file answers the requests that are not _bulk requests, as
-// Elasticsearch 8 documents them: GET / (cluster information),
+// Elasticsearch 8 documents them (with Config.BuiltinTemplates, its
+// built-in templates that make logs-*-*, metrics-*-* and synthetics-*-*
+// data streams): GET / (cluster information),
 // _index_template and _template (PUT, GET, DELETE), and _data_stream (GET,
 // PUT, DELETE). Data streams are also created by the first create into a
 // name that a composable template with "data_stream" matches.
@@ -25,8 +27,20 @@ type adminState struct {
 	templatePut int
 }
 
-func (a *adminState) init() {
+// builtinTemplate returns Elasticsearch 8's built-in template for the
+// data streams of a type (abridged): <type>-*-*.
+func builtinTemplate(typ string) json.RawMessage {
+	return json.RawMessage(`{"index_patterns":["` + typ + `-*-*"],"priority":100,"data_stream":{"hidden":false,"allow_custom_routing":false},` +
+		`"composed_of":["` + typ + `@mappings","` + typ + `@settings"],"_meta":{"managed":true,"description":"default ` + typ + ` template installed by x-pack"}}`)
+}
+
+func (a *adminState) init(builtin bool) {
 	a.composable = make(map[string]json.RawMessage)
+	if builtin {
+		for _, typ := range []string{"logs", "metrics", "synthetics"} {
+			a.composable[typ] = builtinTemplate(typ)
+		}
+	}
 	a.legacy = make(map[string]json.RawMessage)
 	a.streams = make(map[string]string)
 }

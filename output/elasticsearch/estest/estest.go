@@ -91,6 +91,11 @@ type Config struct {
 	// (401/403 security_exception, 404 no handler, 5xx unavailable)
 	// instead of handling it.
 	Admin func(r *http.Request, seq int) int
+	// BuiltinTemplates starts the server with Elasticsearch 8's built-in
+	// index templates "logs", "metrics" and "synthetics": writes into
+	// logs-*-*, metrics-*-* and synthetics-*-* then go to data streams,
+	// which take the create action only. Off, every name is a plain index.
+	BuiltinTemplates bool
 }
 
 // Server is a fake Elasticsearch node. Close it when done.
@@ -111,7 +116,7 @@ type Server struct {
 // NewServer starts a fake node; its URL is s.URL.
 func NewServer(cfg Config) *Server {
 	s := &Server{cfg: cfg, ids: make(map[string]int)}
-	s.admin.init()
+	s.admin.init(cfg.BuiltinTemplates)
 	if cfg.TLS {
 		s.Server = httptest.NewTLSServer(http.HandlerFunc(s.serve))
 	} else {
