@@ -16,6 +16,16 @@
 // pipeline writes to its dead-letter output with the details of
 // ItemError.DeadLetterFields.
 //
+// Before its first _bulk request the output runs Output.Setup once: a
+// health check (GET /) that reads the server's major version and tells an
+// unreachable cluster, bad credentials (401), missing privileges (403) and
+// a server that is not Elasticsearch apart, then, with
+// Config.ManageTemplate, the installation of the index template. With
+// Config.DataStream it writes to data streams ("logs-generic-default" and
+// the like) instead of plain indices; a data stream template with
+// "lifecycle": {"data_retention": ...} gives them a retention.
+//
 // The subpackage estest is an in-process fake of the _bulk API, with fault
-// injection, for tests.
+// injection, that also answers GET /, _index_template, _template and
+// _data_stream as Elasticsearch 8 does, for tests.
 package elasticsearch
