@@ -163,21 +163,31 @@ func (es *Output) healthCheck(ctx context.Context) error {
 	if err := statusError("health check (GET /)", status, body); err != nil {
 		return err
 	}
-	var p fastjson.Parser
-	v, err := p.ParseBytes(body)
-	num := ""
-	if err == nil {
-		num = string(v.GetStringBytes("version", "number"))
-	}
-	major, perr := strconv.Atoi(strings.SplitN(num, ".", 2)[0])
-	if perr != nil || major <= 0 {
+	major, opensearch, num := parseVersion(body)
+	if major <= 0 {
 		return logpipe.Permanent(fmt.Errorf("elasticsearch: health check: not Elasticsearch: GET / answered status %d without a version.number", status))
 	}
-	es.major = major
-	es.opensearch = err == nil && string(v.GetStringBytes("version", "distribution")) == "opensearch"
+	es.major, es.opensearch = major, opensearch
 	es.log.LogAttrs(ctx, slog.LevelDebug, "elasticsearch health check passed",
 		slog.String("version", num), slog.Bool("opensearch", es.opensearch))
 	return nil
+}
+
+// parseVersion reads the answer of GET /: the major version (0 when
+// there is no usable version.number), whether the server is OpenSearch,
+// and the version text.
+func parseVersion(body []byte) (major int, opensearch bool, num string) {
+	var p fastjson.Parser
+	v, err := p.ParseBytes(body)
+	if err != nil {
+		return 0, false, ""
+	}
+	num = string(v.GetStringBytes("version", "number"))
+	major, err = strconv.Atoi(strings.SplitN(num, ".", 2)[0])
+	if err != nil || major <= 0 {
+		return 0, false, num
+	}
+	return major, string(v.GetStringBytes("version", "distribution")) == "opensearch", num
 }
 
 // statusError turns a non-2xx answer to a setup request into an error:
