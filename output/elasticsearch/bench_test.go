@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -19,6 +20,7 @@ import (
 	"time"
 
 	goes "github.com/elastic/go-elasticsearch/v8"
+	"github.com/elastic/elastic-transport-go/v8/elastictransport"
 	"github.com/elastic/go-elasticsearch/v8/esutil"
 	"github.com/logpipe/logpipe"
 	"github.com/logpipe/logpipe/output/elasticsearch"
@@ -251,4 +253,41 @@ func report(b *testing.B, cpu0 time.Duration, d *discardTransport) {
 		b.ReportMetric(float64(b.N)/s, "docs/s")
 	}
 	b.ReportMetric(float64(benchutil.CPUTime()-cpu0)/float64(b.N), "cpu-ns/doc")
+}
+
+// BenchmarkDataStream compares the cost per document of writing to a
+// plain index and to a data stream (auto-routing and synced
+// [data_stream] fields spliced into each document), client CPU only.
+func BenchmarkDataStream(b *testing.B) {
+	batch := benchEvents(b, benchBatch)
+	for _, name := range []string{"index", "data_stream"} {
+		b.Run(name, func(b *testing.B) {
+			d := &discardTransport{}
+			tr, err := elastictransport.NewClient(elastictransport.WithURLs(&url.URL{Scheme: "http", Host: "127.0.0.1:9"}),
+				elastictransport.WithTransport(d), elastictransport.WithDisableRetry())
+			if err != nil {
+				b.Fatal(err)
+			}
+			cfg := elasticsearch.Config{Transport: tr, Index: "bench", Logger: slog.New(slog.DiscardHandler)}
+			if name == "data_stream" {
+				cfg.Index, cfg.DataStream = "", &elasticsearch.DataStreamConfig{Dataset: "fastapi"}
+			}
+			es, err := elasticsearch.New(cfg)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer es.Close(context.Background())
+			ctx := context.Background()
+			b.ReportAllocs()
+			cpu0 := benchutil.CPUTime()
+			b.ResetTimer()
+			for sent := 0; sent < b.N; sent += benchBatch {
+				if err := es.Write(ctx, batch[:min(benchBatch, b.N-sent)]); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.StopTimer()
+			report(b, cpu0, d)
+		})
+	}
 }
