@@ -159,24 +159,7 @@ func BenchmarkElasticsearchVsBulkIndexer(b *testing.B) {
 		}
 		b.Run(via+"/logpipe", func(b *testing.B) {
 			c, d := newClient(b)
-			es, err := elasticsearch.New(elasticsearch.Config{
-				Transport: c, Index: "bench", Logger: slog.New(slog.DiscardHandler)})
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer es.Close(context.Background())
-			ctx := context.Background()
-			b.ReportAllocs()
-			cpu0 := benchutil.CPUTime()
-			b.ResetTimer()
-			for sent := 0; sent < b.N; sent += benchBatch {
-				n := min(benchBatch, b.N-sent)
-				if err := es.Write(ctx, batch[:n]); err != nil {
-					b.Fatal(err)
-				}
-			}
-			b.StopTimer()
-			report(b, cpu0, d)
+			benchWrite(b, elasticsearch.Config{Transport: c, Index: "bench"}, batch, d)
 		})
 		for _, pre := range []bool{false, true} {
 			name := via + "/BulkIndexer"
@@ -268,26 +251,33 @@ func BenchmarkDataStream(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			cfg := elasticsearch.Config{Transport: tr, Index: "bench", Logger: slog.New(slog.DiscardHandler)}
+			cfg := elasticsearch.Config{Transport: tr, Index: "bench"}
 			if name == "data_stream" {
 				cfg.Index, cfg.DataStream = "", &elasticsearch.DataStreamConfig{Dataset: "fastapi"}
 			}
-			es, err := elasticsearch.New(cfg)
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer es.Close(context.Background())
-			ctx := context.Background()
-			b.ReportAllocs()
-			cpu0 := benchutil.CPUTime()
-			b.ResetTimer()
-			for sent := 0; sent < b.N; sent += benchBatch {
-				if err := es.Write(ctx, batch[:min(benchBatch, b.N-sent)]); err != nil {
-					b.Fatal(err)
-				}
-			}
-			b.StopTimer()
-			report(b, cpu0, d)
+			benchWrite(b, cfg, batch, d)
 		})
 	}
+}
+
+// benchWrite writes b.N documents of batch, benchBatch per Write, through
+// an output built from cfg, and reports the CPU per document.
+func benchWrite(b *testing.B, cfg elasticsearch.Config, batch logpipe.Batch, d *discardTransport) {
+	cfg.Logger = slog.New(slog.DiscardHandler)
+	es, err := elasticsearch.New(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer es.Close(context.Background())
+	ctx := context.Background()
+	b.ReportAllocs()
+	cpu0 := benchutil.CPUTime()
+	b.ResetTimer()
+	for sent := 0; sent < b.N; sent += benchBatch {
+		if err := es.Write(ctx, batch[:min(benchBatch, b.N-sent)]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	report(b, cpu0, d)
 }
