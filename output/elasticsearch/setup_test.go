@@ -304,3 +304,29 @@ func TestDeadNodeSkipped(t *testing.T) {
 		t.Errorf("stored %d docs, want 10 (create with stable ids: replays are 409)", srv.Count())
 	}
 }
+
+// TestSetupOnceUnderConcurrentWrites: Writes that start together run the
+// health check and the template installation once.
+func TestSetupOnceUnderConcurrentWrites(t *testing.T) {
+	var roots atomic.Int32
+	srv := fakeES(t, estest.Config{Admin: func(r *http.Request, _ int) int {
+		if !isTemplatePath(r) {
+			roots.Add(1)
+		}
+		return 0
+	}})
+	es := newES(t, elasticsearch.Config{Addresses: []string{srv.URL}, Index: "logs-a",
+		ManageTemplate: true, Template: []byte(testTemplate), TemplateOverwrite: true})
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() { errs <- es.Write(t.Context(), events(5)) }()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Fatalf("Write: %v", err)
+		}
+	}
+	if roots.Load() != 1 || srv.TemplatePuts() != 1 || srv.Count() != 40 {
+		t.Errorf("%d health checks, %d template puts, %d docs; want 1, 1, 40", roots.Load(), srv.TemplatePuts(), srv.Count())
+	}
+}
