@@ -137,6 +137,28 @@ type Config struct {
 	// TemplateAPI forces TemplateAPIComposable or TemplateAPILegacy
 	// (Logstash's template_api). Empty decides from the server version.
 	TemplateAPI string
+	// ILMEnabled writes to the rollover alias ILMRolloverAlias under the
+	// index lifecycle policy ILMPolicy (Logstash's ilm_enabled => true;
+	// Index must be empty, DataStream unset). Before the first request
+	// the policy is put when it does not exist and is either
+	// DefaultILMPolicy (Logstash's default: rollover at 50 GB per primary
+	// shard or 30 days, no deletion) or given in ILMPolicyBody, and the
+	// first index "<alias>-<ILMPattern>" is created with the alias as its
+	// write index unless the alias exists. With ManageTemplate, the
+	// template gets index.lifecycle.name and rollover_alias; its
+	// index_patterns must match "<alias>-*".
+	ILMEnabled bool
+	// ILMRolloverAlias is ilm_rollover_alias; empty means
+	// DefaultILMRolloverAlias.
+	ILMRolloverAlias string
+	// ILMPattern is ilm_pattern; empty means DefaultILMPattern.
+	ILMPattern string
+	// ILMPolicy is ilm_policy; empty means DefaultILMPolicy.
+	ILMPolicy string
+	// ILMPolicyBody, when set, is the policy's JSON, put when ILMPolicy
+	// does not exist, e.g. a hot phase with rollover and a delete phase
+	// with "min_age": "30d" for a retention (not a Logstash option).
+	ILMPolicyBody []byte
 	// SkipHealthCheck leaves out the GET / health check that otherwise
 	// runs before the first request when the output built its own
 	// transport or installs a template. Without it the legacy template
@@ -237,6 +259,7 @@ type Output struct {
 	index       *logpipe.Template
 	indexStatic []byte      // JSON-quoted index when the template is static
 	ds          *dataStream // nil: plain indices
+	ilm         *ilm        // nil: ILM off
 	docID       *logpipe.Template
 	routing     *logpipe.Template
 	docAsUpsert bool
@@ -368,11 +391,17 @@ func newOutput(cfg Config) (*Output, error) {
 		es.log = slog.Default()
 	}
 
+	var err error
+	if es.ilm, err = newILM(&cfg); err != nil {
+		return nil, err
+	}
 	indexTpl := cfg.Index
+	if es.ilm != nil {
+		indexTpl = es.ilm.alias
+	}
 	if indexTpl == "" {
 		indexTpl = DefaultIndex
 	}
-	var err error
 	if es.index, err = logpipe.ParseTemplate(indexTpl); err != nil {
 		return nil, fmt.Errorf("elasticsearch: Index: %w", err)
 	}

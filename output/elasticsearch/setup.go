@@ -67,6 +67,12 @@ func (es *Output) setupConfig(cfg *Config) error {
 		return fmt.Errorf("elasticsearch: TemplateName %q must be lower case without \\ / * ? \" < > | , # or space", es.templateName)
 	}
 	es.template = append([]byte(nil), cfg.Template...)
+	if es.ilm != nil {
+		var err error
+		if es.template, err = es.ilm.withILMSettings(es.template); err != nil {
+			return fmt.Errorf("elasticsearch: Template: %w", err)
+		}
+	}
 	es.templateOverwrite = cfg.TemplateOverwrite
 	return nil
 }
@@ -76,7 +82,7 @@ func (es *Output) setupConfig(cfg *Config) error {
 // (a caller's Transport may not answer GET /) or when a template is to
 // be installed.
 func (es *Output) needsSetup() bool {
-	return es.template != nil || (es.own != nil && !es.skipHealth)
+	return es.template != nil || es.ilm != nil || (es.own != nil && !es.skipHealth)
 }
 
 // Setup runs the checks that otherwise run before the first _bulk
@@ -101,6 +107,9 @@ func (es *Output) Setup(ctx context.Context) error {
 	err := es.healthCheck(ctx)
 	if err == nil && es.template != nil {
 		err = es.installTemplate(ctx)
+	}
+	if err == nil && es.ilm != nil {
+		err = es.setupILM(ctx)
 	}
 	if err != nil {
 		if logpipe.IsPermanent(err) {
@@ -153,7 +162,7 @@ func (es *Output) call(ctx context.Context, method, path string, body []byte) (i
 // unreachable cluster, bad credentials, missing privileges and a server
 // that is not Elasticsearch apart.
 func (es *Output) healthCheck(ctx context.Context) error {
-	if es.major > 0 || es.skipHealth || (es.own == nil && es.template == nil) {
+	if es.major > 0 || es.skipHealth || (es.own == nil && es.template == nil && es.ilm == nil) {
 		return nil
 	}
 	status, body, err := es.call(ctx, http.MethodGet, "/", nil)
@@ -206,6 +215,12 @@ func statusError(what string, status int, body []byte) error {
 		return fmt.Errorf("elasticsearch: %s: server unavailable (status %d): %s", what, status, wholeRequestReason(&p, body))
 	}
 	return logpipe.Permanent(fmt.Errorf("elasticsearch: %s: not Elasticsearch: status %d: %s", what, status, wholeRequestReason(&p, body)))
+}
+
+// reasonOf returns the reason of an error answer.
+func reasonOf(body []byte) string {
+	var p fastjson.Parser
+	return wholeRequestReason(&p, body)
 }
 
 // legacyAPI reports whether the template goes to the legacy _template API.

@@ -4,18 +4,21 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"path"
 	"sort"
 	"strings"
 	"sync"
+	"time"
 )
 
 // This file answers the requests that are not _bulk requests, as
 // Elasticsearch 8 documents them (with Config.BuiltinTemplates, its
 // built-in templates that make logs-*-*, metrics-*-* and synthetics-*-*
 // data streams): GET / (cluster information),
-// _index_template and _template (PUT, GET, DELETE), and _data_stream (GET,
-// PUT, DELETE). Data streams are also created by the first create into a
+// _index_template and _template (PUT, GET, DELETE), _data_stream (GET,
+// PUT, DELETE), _ilm/policy (GET, PUT), HEAD/GET _alias/<alias> and index
+// creation with aliases (PUT /<index>, date math names resolved). Data streams are also created by the first create into a
 // name that a composable template with "data_stream" matches.
 
 type adminState struct {
@@ -25,6 +28,9 @@ type adminState struct {
 	legacy      map[string]json.RawMessage
 	streams     map[string]string // data stream -> template that matched it
 	templatePut int
+	policies    map[string]json.RawMessage
+	indices     map[string]bool   // indices created with PUT /<index>
+	aliases     map[string]string // alias -> its write index
 }
 
 // builtinTemplate returns Elasticsearch 8's built-in template for the
@@ -43,6 +49,23 @@ func (a *adminState) init(builtin bool) {
 	}
 	a.legacy = make(map[string]json.RawMessage)
 	a.streams = make(map[string]string)
+	a.policies = make(map[string]json.RawMessage)
+	a.indices = make(map[string]bool)
+	a.aliases = make(map[string]string)
+}
+
+// Policy returns the ILM policy stored under name, or nil.
+func (s *Server) Policy(name string) []byte {
+	s.admin.mu.Lock()
+	defer s.admin.mu.Unlock()
+	return s.admin.policies[name]
+}
+
+// Alias returns the write index of alias, or "".
+func (s *Server) Alias(alias string) string {
+	s.admin.mu.Lock()
+	defer s.admin.mu.Unlock()
+	return s.admin.aliases[alias]
 }
 
 // Template returns the composable template stored under name, or nil.
@@ -91,6 +114,13 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	// A date math index name carries an escaped "/" ({now/d}).
+	if ep := r.URL.EscapedPath(); r.Method == http.MethodPut && strings.HasPrefix(ep, "/%3C") && strings.Count(ep, "/") == 1 {
+		if name, err := url.PathUnescape(ep[1:]); err == nil {
+			s.createIndex(w, r, name)
+			return
+		}
+	}
 	// A path prefix (a proxy's, VictoriaLogs' /insert/elasticsearch) is
 	// skipped: the API starts at the first segment that starts with "_".
 	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
@@ -120,6 +150,20 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		s.serveTemplate(w, r, parts[0] == "_template", parts[1])
 	case len(parts) == 2 && parts[0] == "_data_stream":
 		s.serveDataStream(w, r, parts[1])
+	case len(parts) == 3 && parts[0] == "_ilm" && parts[1] == "policy":
+		s.servePolicy(w, r, parts[2])
+	case len(parts) == 2 && parts[0] == "_alias" && (r.Method == http.MethodHead || r.Method == http.MethodGet):
+		s.admin.mu.Lock()
+		idx, ok := s.admin.aliases[parts[1]]
+		s.admin.mu.Unlock()
+		if !ok {
+			writeError(w, http.StatusNotFound, "aliases_not_found_exception", "alias ["+parts[1]+"] missing")
+			return
+		}
+		b, _ := json.Marshal(map[string]any{idx: map[string]any{"aliases": map[string]any{parts[1]: map[string]any{"is_write_index": true}}}})
+		w.Write(b)
+	case p == "" && r.Method == http.MethodPut && len(parts) == 1 && parts[0] != "":
+		s.createIndex(w, r, parts[0])
 	default:
 		writeError(w, http.StatusNotFound, "no_handler_found_exception", "no handler found for uri ["+r.URL.Path+"] and method ["+r.Method+"]")
 	}
@@ -288,4 +332,67 @@ func (s *Server) dataStreamWrite(action, index string) *errBody {
 	}
 	a.streams[index] = tpl
 	return nil
+}
+
+func (s *Server) servePolicy(w http.ResponseWriter, r *http.Request, name string) {
+	a := &s.admin
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	switch r.Method {
+	case http.MethodGet:
+		pol, ok := a.policies[name]
+		if !ok {
+			writeError(w, http.StatusNotFound, "resource_not_found_exception", "Lifecycle policy not found: "+name)
+			return
+		}
+		b, _ := json.Marshal(map[string]any{name: map[string]any{"version": 1, "policy": json.RawMessage(pol)}})
+		w.Write(b)
+	case http.MethodPut:
+		var body struct {
+			Policy json.RawMessage `json:"policy"`
+		}
+		raw, _ := io.ReadAll(r.Body)
+		if err := json.Unmarshal(raw, &body); err != nil || body.Policy == nil {
+			writeError(w, http.StatusBadRequest, "x_content_parse_exception", "[1:1] [put_lifecycle_request] failed to parse: no [policy]")
+			return
+		}
+		a.policies[name] = body.Policy
+		io.WriteString(w, `{"acknowledged":true}`)
+	default:
+		writeError(w, http.StatusMethodNotAllowed, "illegal_argument_exception", "Incorrect HTTP method for uri ["+r.URL.Path+"] and method ["+r.Method+"]")
+	}
+}
+
+// createIndex answers PUT /<index> with an optional "aliases" body. A
+// date math name (<name-{now/d}-000001>) is resolved with today's UTC
+// date.
+func (s *Server) createIndex(w http.ResponseWriter, r *http.Request, name string) {
+	if strings.HasPrefix(name, "<") && strings.HasSuffix(name, ">") {
+		name = strings.ReplaceAll(name[1:len(name)-1], "{now/d}", time.Now().UTC().Format("2006.01.02"))
+	}
+	var body struct {
+		Aliases map[string]struct {
+			IsWriteIndex bool `json:"is_write_index"`
+		} `json:"aliases"`
+	}
+	raw, _ := io.ReadAll(r.Body)
+	if len(raw) > 0 && json.Unmarshal(raw, &body) != nil {
+		writeError(w, http.StatusBadRequest, "x_content_parse_exception", "[1:1] failed to parse index body")
+		return
+	}
+	a := &s.admin
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.indices[name] {
+		writeError(w, http.StatusBadRequest, "resource_already_exists_exception", "index ["+name+"/x] already exists")
+		return
+	}
+	a.indices[name] = true
+	for alias, opt := range body.Aliases {
+		if opt.IsWriteIndex || a.aliases[alias] == "" {
+			a.aliases[alias] = name
+		}
+	}
+	b, _ := json.Marshal(map[string]any{"acknowledged": true, "shards_acknowledged": true, "index": name})
+	w.Write(b)
 }
