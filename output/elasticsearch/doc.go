@@ -20,7 +20,8 @@
 // health check (GET /) that reads the server's major version and tells an
 // unreachable cluster, bad credentials (401), missing privileges (403) and
 // a server that is not Elasticsearch apart, then, with
-// Config.ManageTemplate, the installation of the index template. With
+// Config.ManageTemplate, the installation of the index template, and with
+// Config.ILMEnabled the ILM policy and bootstrap index. With
 // Config.DataStream it writes to data streams ("logs-generic-default" and
 // the like) instead of plain indices; a data stream template with
 // "lifecycle": {"data_retention": ...} gives them a retention.

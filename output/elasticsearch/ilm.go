@@ -84,6 +84,9 @@ func (l *ilm) withILMSettings(tpl []byte) ([]byte, error) {
 	if err := json.Unmarshal(tpl, &m); err != nil {
 		return nil, err
 	}
+	if m == nil {
+		return nil, errors.New("template is null")
+	}
 	holder := m
 	if inner, ok := m["template"].(map[string]any); ok {
 		holder = inner

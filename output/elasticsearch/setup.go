@@ -18,7 +18,7 @@ import (
 
 // This file holds what the output does once, before its first _bulk
 // request: the health check (GET /, which also reads the server's major
-// version) and the installation of the index template.
+// version) and the installation of the index template (then ILM, ilm.go).
 
 // Values of Config.TemplateAPI.
 const (
@@ -86,7 +86,8 @@ func (es *Output) needsSetup() bool {
 }
 
 // Setup runs the checks that otherwise run before the first _bulk
-// request: the health check (GET /) and the template installation. Call
+// request: the health check (GET /), the template installation and the
+// ILM bootstrap. Call
 // it at start to fail early (a program then exits with the error instead
 // of retrying); it succeeds once and is a no-op afterwards. A retryable
 // error (unreachable cluster, 429, 5xx) may be retried; an error wrapped

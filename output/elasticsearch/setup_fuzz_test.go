@@ -62,7 +62,7 @@ func TestLegacyTemplate(t *testing.T) {
 func FuzzSetupAnswers(f *testing.F) {
 	for _, s := range []string{`{"version":{"number":"8.19.0"}}`, `{"index_templates":[{"name":"t"}]}`, `{"t":{}}`,
 		`{"acknowledged":true}`, `{"error":{"type":"x"},"status":400}`,
-		`{"index_patterns":["a"],"template":{"mappings":{}},"priority":1}`, `{}`, `nul`} {
+		`{"index_patterns":["a"],"template":{"mappings":{}},"priority":1}`, `{}`, `nul`, `null`, `{"template":null}`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
@@ -73,6 +73,10 @@ func FuzzSetupAnswers(f *testing.F) {
 		isESError(b)
 		if out, err := legacyTemplate(b); err == nil && json.Valid(b) && !json.Valid(out) {
 			t.Errorf("legacyTemplate(%q) = %q, not JSON", b, out)
+		}
+		l := &ilm{alias: "a", policy: "p"}
+		if out, err := l.withILMSettings(b); err == nil && !json.Valid(out) {
+			t.Errorf("withILMSettings(%q) = %q, not JSON", b, out)
 		}
 	})
 }
