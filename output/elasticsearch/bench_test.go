@@ -19,8 +19,8 @@ import (
 	"testing"
 	"time"
 
-	goes "github.com/elastic/go-elasticsearch/v8"
 	"github.com/elastic/elastic-transport-go/v8/elastictransport"
+	goes "github.com/elastic/go-elasticsearch/v8"
 	"github.com/elastic/go-elasticsearch/v8/esutil"
 	"github.com/logpipe/logpipe"
 	"github.com/logpipe/logpipe/output/elasticsearch"

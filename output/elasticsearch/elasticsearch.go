@@ -67,6 +67,14 @@ type Config struct {
 	// InsecureSkipVerify disables TLS certificate verification. Only for
 	// tests and trusted networks.
 	InsecureSkipVerify bool
+	// Sniffing asks the cluster for its nodes (GET /_nodes/http) every
+	// SniffingDelay and sends requests to the HTTP nodes it lists, master-only
+	// nodes excepted (Logstash's sniffing, elastic-transport-go's node
+	// discovery). Not for addresses with a path prefix (a proxy,
+	// VictoriaLogs): discovered nodes are reached without it.
+	Sniffing bool
+	// SniffingDelay is sniffing_delay; zero means 5 s, as in Logstash.
+	SniffingDelay time.Duration
 
 	// Timeout bounds each bulk request. Zero means 60 s; a negative value
 	// means no limit other than the ctx passed to Write.
@@ -432,7 +440,7 @@ func newOutput(cfg Config) (*Output, error) {
 
 	if cfg.Transport != nil {
 		if len(cfg.Addresses) > 0 || cfg.Username != "" || cfg.Password != "" || cfg.APIKey != "" ||
-			cfg.ServiceToken != "" || cfg.CACertFile != "" || cfg.InsecureSkipVerify {
+			cfg.ServiceToken != "" || cfg.CACertFile != "" || cfg.InsecureSkipVerify || cfg.Sniffing {
 			return nil, errors.New("elasticsearch: set either Transport or the connection fields, not both")
 		}
 		es.transport = cfg.Transport

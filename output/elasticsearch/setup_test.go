@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/logpipe/logpipe"
 	"github.com/logpipe/logpipe/output/elasticsearch"
@@ -328,5 +329,28 @@ func TestSetupOnceUnderConcurrentWrites(t *testing.T) {
 	}
 	if roots.Load() != 1 || srv.TemplatePuts() != 1 || srv.Count() != 40 {
 		t.Errorf("%d health checks, %d template puts, %d docs; want 1, 1, 40", roots.Load(), srv.TemplatePuts(), srv.Count())
+	}
+}
+
+// TestSniffing: with Sniffing, the nodes the cluster lists replace the
+// configured address: here the first node lists only the second one, so
+// writes end up there.
+func TestSniffing(t *testing.T) {
+	second := fakeES(t, estest.Config{})
+	first := fakeES(t, estest.Config{Nodes: []string{second.Listener.Addr().String()}})
+	es := newES(t, elasticsearch.Config{Addresses: []string{first.URL}, Index: "logs-a",
+		Sniffing: true, SniffingDelay: 10 * time.Millisecond})
+	for i := 0; second.Count() == 0; i++ {
+		if i == 500 {
+			t.Fatalf("no write reached the discovered node; first node has %d docs", first.Count())
+		}
+		if err := es.Write(t.Context(), events(1)); err != nil {
+			t.Fatalf("Write: %v", err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if _, err := elasticsearch.New(elasticsearch.Config{Addresses: []string{first.URL + "/prefix"}, Sniffing: true}); err == nil ||
+		!strings.Contains(err.Error(), "path prefix") {
+		t.Errorf("Sniffing with a path prefix: %v", err)
 	}
 }

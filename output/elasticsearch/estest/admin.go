@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -150,6 +151,8 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		s.serveTemplate(w, r, parts[0] == "_template", parts[1])
 	case len(parts) == 2 && parts[0] == "_data_stream":
 		s.serveDataStream(w, r, parts[1])
+	case p == "_nodes/http" && r.Method == http.MethodGet:
+		s.serveNodes(w)
 	case len(parts) == 3 && parts[0] == "_ilm" && parts[1] == "policy":
 		s.servePolicy(w, r, parts[2])
 	case len(parts) == 2 && parts[0] == "_alias" && (r.Method == http.MethodHead || r.Method == http.MethodGet):
@@ -394,5 +397,27 @@ func (s *Server) createIndex(w http.ResponseWriter, r *http.Request, name string
 		}
 	}
 	b, _ := json.Marshal(map[string]any{"acknowledged": true, "shards_acknowledged": true, "index": name})
+	w.Write(b)
+}
+
+// serveNodes answers GET /_nodes/http with Config.Nodes (or this server)
+// as data nodes.
+func (s *Server) serveNodes(w http.ResponseWriter) {
+	addrs := s.cfg.Nodes
+	if len(addrs) == 0 {
+		addrs = []string{s.Listener.Addr().String()}
+	}
+	nodes := make(map[string]any, len(addrs))
+	for i, a := range addrs {
+		nodes["node"+strconv.Itoa(i)] = map[string]any{
+			"name": "estest-" + strconv.Itoa(i), "host": "127.0.0.1", "ip": "127.0.0.1", "version": "8.19.0",
+			"roles": []string{"data", "ingest", "master"},
+			"http":  map[string]any{"bound_address": []string{a}, "publish_address": a, "max_content_length_in_bytes": 104857600},
+		}
+	}
+	b, _ := json.Marshal(map[string]any{
+		"_nodes":       map[string]int{"total": len(addrs), "successful": len(addrs), "failed": 0},
+		"cluster_name": "estest", "nodes": nodes,
+	})
 	w.Write(b)
 }

@@ -96,6 +96,9 @@ type Config struct {
 	// logs-*-*, metrics-*-* and synthetics-*-* then go to data streams,
 	// which take the create action only. Off, every name is a plain index.
 	BuiltinTemplates bool
+	// Nodes are the HTTP publish addresses ("127.0.0.1:9200") that GET
+	// /_nodes/http lists, for node discovery; empty lists this server.
+	Nodes []string
 }
 
 // Server is a fake Elasticsearch node. Close it when done.
