@@ -102,11 +102,7 @@ func TestDataStreamRouting(t *testing.T) {
 }
 
 func TestDataStreamConfigErrors(t *testing.T) {
-	tests := []struct {
-		name string
-		cfg  elasticsearch.Config
-		want string
-	}{
+	testNewErrors(t, []newErrorCase{
 		{"with Index", elasticsearch.Config{Index: "x", DataStream: &elasticsearch.DataStreamConfig{}}, "either Index or DataStream"},
 		{"with Action index", elasticsearch.Config{Action: "index", DataStream: &elasticsearch.DataStreamConfig{}}, "Action create only"},
 		{"bad type", elasticsearch.Config{DataStream: &elasticsearch.DataStreamConfig{Type: "log"}}, `type "log"`},
@@ -114,7 +110,19 @@ func TestDataStreamConfigErrors(t *testing.T) {
 		{"dataset starts with _", elasticsearch.Config{DataStream: &elasticsearch.DataStreamConfig{Dataset: "_x"}}, "must not start"},
 		{"long namespace", elasticsearch.Config{DataStream: &elasticsearch.DataStreamConfig{Namespace: strings.Repeat("n", 101)}}, "longer than 100"},
 		{"upper case", elasticsearch.Config{DataStream: &elasticsearch.DataStreamConfig{Namespace: "Prod"}}, "lower case"},
-	}
+	})
+}
+
+// newErrorCase is a configuration New refuses with an error containing
+// want.
+type newErrorCase struct {
+	name string
+	cfg  elasticsearch.Config
+	want string
+}
+
+func testNewErrors(t *testing.T, tests []newErrorCase) {
+	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.cfg.Addresses = []string{"http://127.0.0.1:9200"}

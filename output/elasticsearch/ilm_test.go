@@ -69,11 +69,7 @@ func TestILMRetentionPolicy(t *testing.T) {
 }
 
 func TestILMConfigErrors(t *testing.T) {
-	tests := []struct {
-		name string
-		cfg  elasticsearch.Config
-		want string
-	}{
+	testNewErrors(t, []newErrorCase{
 		{"settings without ILMEnabled", elasticsearch.Config{ILMPolicy: "p"}, "without ILMEnabled"},
 		{"with DataStream", elasticsearch.Config{ILMEnabled: true, DataStream: &elasticsearch.DataStreamConfig{}}, "exclude each other"},
 		{"with Index", elasticsearch.Config{ILMEnabled: true, Index: "other"}, "leave Index empty"},
@@ -81,14 +77,5 @@ func TestILMConfigErrors(t *testing.T) {
 		{"bad pattern", elasticsearch.Config{ILMEnabled: true, ILMPattern: "{now/d}"}, "must end with a number"},
 		{"bad policy name", elasticsearch.Config{ILMEnabled: true, ILMPolicy: "My Policy"}, "ILMPolicy"},
 		{"policy not JSON", elasticsearch.Config{ILMEnabled: true, ILMPolicyBody: []byte("{")}, "not JSON"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			tt.cfg.Addresses = []string{"http://127.0.0.1:9200"}
-			_, err := elasticsearch.New(tt.cfg)
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Fatalf("New = %v, want an error containing %q", err, tt.want)
-			}
-		})
-	}
+	})
 }
