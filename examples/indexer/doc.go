@@ -1,7 +1,7 @@
 // Command indexer is the central tier of the FastAPI tutorial's setup at
 // scale, the place of Logstash between the shippers and Elasticsearch:
 // it receives events from Filebeat or Elastic Agent (-beats) and over
-// HTTP (-http), runs the tutorial's filters on raw log lines, and indexes
+// HTTP (-http), TCP and UDP (-tcp, -udp), runs the tutorial's filters on raw log lines, and indexes
 // into Elasticsearch.
 //
 //	indexer -beats :5044 -http :8080 -es http://localhost:9200 -metrics :9600
@@ -10,6 +10,8 @@
 //
 //	-beats ADDR        receive from Beats (lumberjack v2) on ADDR
 //	-http ADDR         receive POSTed events on ADDR (JSON, JSON array, JSON lines, text lines)
+//	-tcp ADDR          receive lines or octet-counted syslog frames over TCP on ADDR
+//	-udp ADDR          receive syslog datagrams on ADDR (best effort)
 //	-es URL            Elasticsearch node (repeatable; the nodes of one cluster)
 //	-index TEMPLATE    index name template (default fastapi-logs-%{+YYYY.MM.dd})
 //	-dead-letter FILE  documents rejected for good, with the reason
@@ -17,11 +19,12 @@
 //	-timezone NAME     time zone of the tutorial's log timestamps (default local)
 //	-metrics ADDR      serve /metrics (Prometheus) and /_node/stats/pipelines (JSON)
 //
-// At least one of -beats and -http is required. Events whose "message"
+// At least one of -beats, -http, -tcp and -udp is required. Events whose "message"
 // is a raw tutorial line ("2024-12-21 10:00:00,123 - INFO - request:
 // {...}") go through the tutorial's grok, json and date filters (the code
-// examples/fastapi-shipper uses); events that arrive parsed pass
-// unchanged.
+// examples/fastapi-shipper uses); lines starting with a syslog priority
+// ("<34>...", from -tcp or -udp) go through the syslog filter; events
+// that arrive parsed pass unchanged.
 //
 // Delivery is at-least-once end to end: a Beats window is acknowledged
 // and an HTTP request answered 200 only after Elasticsearch accepted its

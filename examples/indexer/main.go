@@ -20,6 +20,7 @@ import (
 	"github.com/logpipe/logpipe"
 	"github.com/logpipe/logpipe/examples/internal/tutorial"
 	"github.com/logpipe/logpipe/filter"
+	"github.com/logpipe/logpipe/filter/syslog"
 	"github.com/logpipe/logpipe/input"
 	"github.com/logpipe/logpipe/input/beats"
 	"github.com/logpipe/logpipe/metrics"
@@ -44,6 +45,7 @@ func main() {
 // config is what the command line asks for.
 type config struct {
 	Beats, HTTP string        // listen addresses ("" = off)
+	TCP, UDP    string        // syslog / line listen addresses ("" = off)
 	ES          []string      // Elasticsearch node URLs
 	Index       string        // index template
 	DeadLetter  string        // dead-letter file
@@ -70,6 +72,8 @@ func parseFlags(args []string, errOut io.Writer) (config, error) {
 	var es stringList
 	fs.StringVar(&cfg.Beats, "beats", "", "receive from Beats (lumberjack v2) on `ADDR`, e.g. :5044")
 	fs.StringVar(&cfg.HTTP, "http", "", "receive POSTed events on `ADDR`, e.g. :8080")
+	fs.StringVar(&cfg.TCP, "tcp", "", "receive lines or octet-counted syslog frames over TCP on `ADDR`, e.g. :5514")
+	fs.StringVar(&cfg.UDP, "udp", "", "receive syslog datagrams on `ADDR`, e.g. :5514 (best effort: UDP cannot be acknowledged)")
 	fs.Var(&es, "es", "Elasticsearch node `URL` (repeatable, nodes of one cluster; user:password@ in the URL enables basic auth)")
 	fs.StringVar(&cfg.Index, "index", "fastapi-logs-%{+YYYY.MM.dd}", "Elasticsearch index `TEMPLATE`")
 	fs.StringVar(&cfg.DeadLetter, "dead-letter", "", "`FILE` receiving documents rejected for good, with the reason")
@@ -88,10 +92,10 @@ func parseFlags(args []string, errOut io.Writer) (config, error) {
 	if fs.NArg() > 0 {
 		return fail("unexpected arguments: %q", fs.Args())
 	}
-	if cfg.Beats == "" && cfg.HTTP == "" {
-		return fail("no input: give -beats ADDR and/or -http ADDR")
+	if cfg.Beats == "" && cfg.HTTP == "" && cfg.TCP == "" && cfg.UDP == "" {
+		return fail("no input: give -beats, -http, -tcp and/or -udp ADDR")
 	}
-	for _, a := range []struct{ flag, addr string }{{"-beats", cfg.Beats}, {"-http", cfg.HTTP}, {"-metrics", cfg.Metrics}} {
+	for _, a := range []struct{ flag, addr string }{{"-beats", cfg.Beats}, {"-http", cfg.HTTP}, {"-tcp", cfg.TCP}, {"-udp", cfg.UDP}, {"-metrics", cfg.Metrics}} {
 		if a.addr == "" {
 			continue
 		}
@@ -225,12 +229,35 @@ func build(cfg config, stdout io.Writer, log *slog.Logger) (*pipeline.Pipeline, 
 		c.Sources = append(c.Sources, h)
 		netInputs = append(netInputs, h)
 	}
-	fs, err := tutorial.Filters(cfg.Timezone, false)
+	if cfg.TCP != "" {
+		host, port, _ := splitAddr(cfg.TCP)
+		t, err := input.NewTCP(input.TCPConfig{Host: host, Port: max(port, 0), Logger: log})
+		if err != nil {
+			closeAll()
+			return nil, nil, err
+		}
+		c.Sources = append(c.Sources, t)
+		netInputs = append(netInputs, netStats{t.ID(), func() (uint64, uint64, uint64) {
+			s := t.Stats()
+			return s.Accepted, uint64(max(s.Connections, 0)), s.Bytes
+		}})
+	}
+	if cfg.UDP != "" {
+		host, port, _ := splitAddr(cfg.UDP)
+		u, err := input.NewUDP(input.UDPConfig{Host: host, Port: max(port, 0), Logger: log})
+		if err != nil {
+			closeAll()
+			return nil, nil, err
+		}
+		c.Sources = append(c.Sources, u)
+		netInputs = append(netInputs, netStats{u.ID(), func() (uint64, uint64, uint64) { return 0, 0, u.Stats().Bytes }})
+	}
+	f, err := filters(cfg.Timezone)
 	if err != nil {
 		closeAll()
 		return nil, nil, err
 	}
-	c.Filters = []logpipe.Filter{filter.When(tutorial.IsRaw, filter.Chain(fs...))}
+	c.Filters = []logpipe.Filter{f}
 	if len(cfg.ES) > 0 {
 		es, err := newElasticsearch(cfg.ES, cfg.Index)
 		if err != nil {
@@ -263,6 +290,53 @@ func build(cfg config, stdout io.Writer, log *slog.Logger) (*pipeline.Pipeline, 
 	}
 	return p, netInputs, nil
 }
+
+// filters returns the indexer's filter section: the tutorial's filters
+// for raw tutorial lines, the syslog filter for lines that start with a
+// syslog priority ("<34>..."), nothing for the rest (events that arrived
+// parsed).
+func filters(timezone string) (logpipe.Filter, error) {
+	fs, err := tutorial.Filters(timezone, false)
+	if err != nil {
+		return nil, err
+	}
+	sl, err := syslog.New(syslog.Config{Timezone: timezone})
+	if err != nil {
+		return nil, err
+	}
+	return filter.When(tutorial.IsRaw, filter.Chain(fs...), filter.When(hasPriority, sl)), nil
+}
+
+// hasPriority reports whether the message starts with a syslog PRI
+// ("<0>" to "<191>"), as RFC 3164 and RFC 5424 messages do.
+func hasPriority(e *logpipe.Event) bool {
+	m := e.Message()
+	if len(m) < 3 || m[0] != '<' {
+		return false
+	}
+	for i := 1; i < len(m) && i <= 4; i++ {
+		switch {
+		case m[i] == '>':
+			return i > 1
+		case m[i] < '0' || m[i] > '9':
+			return false
+		}
+	}
+	return false
+}
+
+// netStats adapts an input's own counters to metrics.NetInput.
+type netStats struct {
+	id    string
+	stats func() (total, open, bytes uint64)
+}
+
+func (n netStats) ID() string { return n.id }
+func (n netStats) Connections() (uint64, uint64) {
+	t, o, _ := n.stats()
+	return t, o
+}
+func (n netStats) BytesIn() uint64 { _, _, b := n.stats(); return b }
 
 // newElasticsearch returns the output for the nodes at addrs: action
 // create, with [@metadata][id] as document id when an event has one (see

@@ -50,12 +50,18 @@ func TestParseFlags(t *testing.T) {
 				t.Errorf("timezone %q", c.Timezone)
 			}
 		}},
+		{"tcp and udp", []string{"-tcp", ":5514", "-udp", "127.0.0.1:5514"}, "", func(t *testing.T, c config) {
+			if c.TCP != ":5514" || c.UDP != "127.0.0.1:5514" {
+				t.Errorf("%+v", c)
+			}
+		}},
+		{"bad udp address", []string{"-udp", "x"}, "-udp", nil},
 		{"no input", []string{"-es", "http://a:9200"}, "no input", nil},
 		{"bad stdout", []string{"-http", ":1", "-stdout", "xml"}, "-stdout", nil},
 		{"bad address", []string{"-beats", "5044"}, "-beats", nil},
 		{"bad port", []string{"-http", ":99999"}, "-http", nil},
 		{"stray argument", []string{"-http", ":1", "extra"}, "unexpected", nil},
-		{"unknown flag", []string{"-tcp2", ":1"}, "flag provided but not defined", nil},
+		{"unknown flag", []string{"-kafka", ":1"}, "flag provided but not defined", nil},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
