@@ -3,6 +3,9 @@ package kafka_test
 import (
 	"context"
 	"errors"
+	"log/slog"
+	"net"
+	"strconv"
 	"os"
 	"strings"
 	"testing"
@@ -224,5 +227,66 @@ func TestConfigErrors(t *testing.T) {
 				t.Fatalf("error %q does not mention %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestClusterDownAtStart: Write waits for a cluster that starts after it
+// was called, and returns once the records are acknowledged.
+func TestClusterDownAtStart(t *testing.T) {
+	if os.Getenv("KAFKA_BROKERS") != "" {
+		t.Skip("starts its own kfake cluster")
+	}
+	leakcheck.Check(t)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	addr := "127.0.0.1:" + strconv.Itoa(port)
+	o, err := kafka.New(kafka.Config{BootstrapServers: []string{addr}, TopicID: "late", Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer o.Close(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- o.Write(t.Context(), logpipe.Batch{event(t, "a", "one"), event(t, "b", "two")}) }()
+	time.Sleep(300 * time.Millisecond)
+	select {
+	case err := <-done:
+		t.Fatalf("Write returned %v before the cluster existed", err)
+	default:
+	}
+	c, err := kfake.NewCluster(kfake.Ports(port), kfake.SeedTopics(1, "late"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if n := len(consume(t, []string{addr}, "late", 2)); n != 2 {
+		t.Fatalf("%d records", n)
+	}
+}
+
+// TestWriteCancelled: a Write waiting on an unreachable cluster
+// returns a retryable error when its ctx ends, and Close leaves nothing
+// running.
+func TestWriteCancelled(t *testing.T) {
+	leakcheck.Check(t)
+	o, err := kafka.New(kafka.Config{BootstrapServers: []string{"127.0.0.1:1"}, TopicID: "t", Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
+	defer cancel()
+	err = o.Write(ctx, logpipe.Batch{event(t, "a", "one")})
+	var be *logpipe.BatchError
+	if !errors.As(err, &be) || logpipe.IsPermanent(be.Err(0)) || !errors.Is(be.Err(0), context.DeadlineExceeded) {
+		t.Fatalf("Write: %v, want a retryable deadline error for the record", err)
+	}
+	if err := o.Close(t.Context()); err != nil {
+		t.Fatal(err)
 	}
 }
