@@ -86,9 +86,13 @@ type Config struct {
 	Opts []kgo.Opt
 }
 
-// queueMax is the number of fetched, not yet sent, record sets one
-// partition holds before it is paused.
-const queueMax = 2
+// queueBytes is how many bytes of fetched, not yet sent, records one
+// partition holds before its fetching is paused; it resumes below half of
+// it. Pausing makes franz-go drop what it buffered for the partition (to
+// fetch it again on resume), so the limit is about one fetch's worth
+// (franz-go's default partition fetch size is 1 MiB): a partition is paused
+// only when the pipeline is really behind.
+const queueBytes = 1 << 20
 
 // Input is a Kafka consumer-group member. Create it with New; the pipeline
 // calls Run once and Close after it.
@@ -350,7 +354,7 @@ func (in *Input) seekFailed(cl *kgo.Client) {
 	for _, p := range due {
 		p.mu.Lock()
 		at := to[p.topic][p.id]
-		p.failed, p.queue, p.next = false, nil, at.Offset
+		p.failed, p.queue, p.queued, p.next = false, nil, 0, at.Offset
 		p.stream = in.sink.NewStream(p.name)
 		p.mu.Unlock()
 		p.syncPause(cl)
@@ -575,8 +579,8 @@ type PartitionStats struct {
 	// not yet acknowledged by the pipeline.
 	Lag int64
 	// InFlight is the number of batches handed to the pipeline and not
-	// yet acknowledged; Queued the fetched record sets waiting for the
-	// stream's window; Paused whether fetching is paused for backpressure.
+	// yet acknowledged; Queued the bytes of fetched records waiting for
+	// the stream's window; Paused whether fetching is paused for backpressure.
 	InFlight, Queued int
 	Paused           bool
 }
@@ -611,7 +615,7 @@ func (in *Input) Stats() Stats {
 		}
 		s.Partitions = append(s.Partitions, PartitionStats{
 			Topic: p.topic, Partition: p.id, Committed: p.committed, Acked: p.acked.Offset,
-			HighWatermark: p.hwm, Lag: lag, InFlight: p.inflight, Queued: len(p.queue),
+			HighWatermark: p.hwm, Lag: lag, InFlight: p.inflight, Queued: p.queued,
 		})
 		p.mu.Unlock()
 		p.pauseMu.Lock()
@@ -650,6 +654,7 @@ type partition struct {
 	mu        sync.Mutex
 	stream    logpipe.Stream
 	queue     [][]*kgo.Record
+	queued    int // bytes of keys and values in queue
 	stopped   bool
 	inflight  int
 	failed    bool            // a batch was not delivered: rewind once idle
@@ -686,7 +691,7 @@ func signal(c chan struct{}) {
 // the window gives up.
 func (p *partition) stop() {
 	p.mu.Lock()
-	p.stopped, p.queue = true, nil
+	p.stopped, p.queue, p.queued = true, nil, 0
 	p.mu.Unlock()
 	p.cancel()
 }
@@ -713,7 +718,10 @@ func (p *partition) push(cl *kgo.Client, recs []*kgo.Record, hwm int64) {
 	}
 	p.next = recs[len(recs)-1].Offset + 1
 	p.queue = append(p.queue, recs)
-	full := len(p.queue) >= queueMax
+	for _, r := range recs {
+		p.queued += len(r.Value) + len(r.Key)
+	}
+	full := p.queued >= queueBytes
 	p.mu.Unlock()
 	if full {
 		p.syncPause(cl)
@@ -728,7 +736,7 @@ func (p *partition) syncPause(cl *kgo.Client) {
 	p.pauseMu.Lock()
 	defer p.pauseMu.Unlock()
 	p.mu.Lock()
-	want := !p.stopped && (len(p.queue) >= queueMax || p.failed)
+	want := !p.stopped && (p.queued >= queueBytes || p.failed || p.paused && p.queued >= queueBytes/2)
 	p.mu.Unlock()
 	switch {
 	case want && !p.paused:
@@ -758,7 +766,6 @@ func (p *partition) run() {
 			}
 			if p.failed || len(p.queue) == 0 {
 				p.mu.Unlock()
-				p.syncPause(in.client())
 				break
 			}
 			recs := p.queue[0]
@@ -769,9 +776,16 @@ func (p *partition) run() {
 				p.queue[0] = nil
 				p.queue = p.queue[1:]
 			}
+			for _, r := range recs {
+				p.queued -= len(r.Value) + len(r.Key)
+			}
 			p.inflight++
 			stream := p.stream
+			resume := p.queued < queueBytes/2
 			p.mu.Unlock()
+			if resume {
+				p.syncPause(in.client())
+			}
 
 			b := make(logpipe.Batch, len(recs))
 			for i, r := range recs {
@@ -803,7 +817,7 @@ func (p *partition) ackFunc(at kgo.EpochOffset) logpipe.AckFunc {
 			p.acked = at
 		} else if err != nil && !p.failed {
 			p.failed = true
-			p.queue = nil
+			p.queue, p.queued = nil, 0
 		}
 		rewind := p.failed && p.inflight == 0 && !p.stopped
 		p.mu.Unlock()
