@@ -23,7 +23,10 @@ type Event struct {
 	meta     Object
 	tags     []string
 	err      error
-	failures int
+	failTags []string // tags added by TagFailure
+	// failedUntagged is set by TagFailure without tags (a filter whose
+	// TagOnFailure is empty): the failure has no tag to remove.
+	failedUntagged bool
 }
 
 // NewEvent returns an event whose "message" is message and whose Timestamp
@@ -83,28 +86,16 @@ var ErrPathConflict = errors.New("logpipe: field is not an object")
 
 // Set sets the value at p, creating intermediate objects as needed. It
 // returns an error wrapping ErrPathConflict when an existing non-object
-// value is in the way. Setting `@timestamp` requires a KindTime Value (or a
-// string in RFC 3339); setting `tags` requires a string or an array of
-// strings.
+// value is in the way. Setting `@timestamp` takes what SetTimestamp takes
+// (a KindTime Value or an ISO 8601 string); setting `tags` requires a
+// string or an array of strings.
 func (e *Event) Set(p Path, v Value) error {
 	switch p.root {
 	case rootTimestamp:
 		if len(p.segs) > 0 {
 			return fmt.Errorf("logpipe: set %s: @timestamp holds a time, not fields: %w", p.raw, ErrPathConflict)
 		}
-		switch v.kind {
-		case KindTime:
-			e.Timestamp = v.time()
-			return nil
-		case KindString:
-			t, err := time.Parse(time.RFC3339Nano, v.s())
-			if err != nil {
-				return fmt.Errorf("logpipe: set @timestamp: %w", err)
-			}
-			e.Timestamp = t
-			return nil
-		}
-		return fmt.Errorf("logpipe: set @timestamp: want a time, got %s", v.kind)
+		return e.SetTimestamp(v)
 	case rootTags:
 		if len(p.segs) == 1 {
 			i, ok := arrayIndex(p.segs[0], len(e.tags))
@@ -266,7 +257,14 @@ func (e *Event) Tags() []string { return e.tags }
 // parse filters do.
 func (e *Event) TagFailure(tags ...string) {
 	e.AddTag(tags...)
-	e.failures++
+	if len(tags) == 0 {
+		e.failedUntagged = true
+	}
+	for _, t := range tags {
+		if !slices.Contains(e.failTags, t) {
+			e.failTags = append(e.failTags, t)
+		}
+	}
 }
 
 // Fail records err on the event. The event is not dropped: the pipeline
@@ -282,7 +280,6 @@ func (e *Event) Fail(err error) {
 	} else {
 		e.err = errors.Join(e.err, err)
 	}
-	e.failures++
 }
 
 // Err returns the errors recorded with Fail, or nil.
@@ -291,17 +288,30 @@ func (e *Event) Err() error { return e.err }
 // ClearErr removes the errors recorded with Fail.
 func (e *Event) ClearErr() { e.err = nil }
 
-// Failed reports whether any filter recorded a failure on the event, through
-// Fail or TagFailure.
-func (e *Event) Failed() bool { return e.failures > 0 }
+// Failed reports whether the event carries a failure: an error recorded
+// with Fail and not cleared, or a tag added with TagFailure that is still
+// present (a later filter that removes "_grokparsefailure" clears that
+// failure), or a TagFailure call without tags.
+func (e *Event) Failed() bool {
+	if e.err != nil || e.failedUntagged {
+		return true
+	}
+	for _, t := range e.failTags {
+		if slices.Contains(e.tags, t) {
+			return true
+		}
+	}
+	return false
+}
 
 // Clone returns a deep copy of e.
 func (e *Event) Clone() *Event {
 	c := &Event{
-		Timestamp: e.Timestamp,
-		err:       e.err,
-		failures:  e.failures,
-		tags:      slices.Clone(e.tags),
+		Timestamp:      e.Timestamp,
+		err:            e.err,
+		failTags:       slices.Clone(e.failTags),
+		failedUntagged: e.failedUntagged,
+		tags:           slices.Clone(e.tags),
 	}
 	c.fields = *e.fields.Clone()
 	if e.meta.Len() > 0 {
@@ -334,21 +344,30 @@ func (e *Event) Equal(f *Event) bool {
 // not part of the document. AppendJSON encodes the same sequence.
 func (e *Event) Document() iter.Seq2[string, Value] {
 	return func(yield func(string, Value) bool) {
-		if !e.Timestamp.IsZero() && !yield("@timestamp", TimeValue(e.Timestamp)) {
-			return
-		}
-		if !e.fields.Has("@version") && !yield("@version", StringValue("1")) {
-			return
-		}
-		for _, kv := range e.fields.kvs {
-			if !e.shadowed(kv.Key) && !yield(kv.Key, kv.Value) {
-				return
-			}
-		}
-		if len(e.tags) > 0 {
+		if e.documentFields(yield) && len(e.tags) > 0 {
 			yield("tags", ValueOf(e.tags))
 		}
 	}
+}
+
+// documentFields is the one statement of the document's shape, shared by
+// Document and AppendJSON: it yields "@timestamp", "@version" and the
+// fields, and reports whether yield asked to go on. The "tags" member
+// follows when the event has tags; each caller writes it its own way (as
+// a Value, or straight from the tag list without allocating).
+func (e *Event) documentFields(yield func(string, Value) bool) bool {
+	if !e.Timestamp.IsZero() && !yield("@timestamp", TimeValue(e.Timestamp)) {
+		return false
+	}
+	if !e.fields.Has("@version") && !yield("@version", StringValue("1")) {
+		return false
+	}
+	for _, kv := range e.fields.kvs {
+		if !e.shadowed(kv.Key) && !yield(kv.Key, kv.Value) {
+			return false
+		}
+	}
+	return true
 }
 
 // shadowed reports whether the field key is replaced in the document by

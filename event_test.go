@@ -89,7 +89,7 @@ func TestEventSet(t *testing.T) {
 		{name: "timestamp from string", start: `{}`, path: "@timestamp", value: logpipe.StringValue("2024-01-02T03:04:05.5+01:00"),
 			wantJSON: `{"@timestamp":"2024-01-02T02:04:05.500Z"}`},
 		{name: "timestamp bad string", start: `{}`, path: "@timestamp", value: logpipe.StringValue("yesterday"), errText: "@timestamp"},
-		{name: "timestamp from int", start: `{}`, path: "@timestamp", value: logpipe.IntValue(1), errText: "want a time, got int"},
+		{name: "timestamp from int", start: `{}`, path: "@timestamp", value: logpipe.IntValue(1), errText: "want a time or a string, got int"},
 		{name: "tags from string", start: `{"tags":["old"]}`, path: "tags", value: logpipe.StringValue("t"), wantJSON: `{"tags":["t"]}`},
 		{name: "tags from array", start: `{}`, path: "tags", value: logpipe.ValueOf([]string{"a", "b", "a"}), wantJSON: `{"tags":["a","b"]}`},
 		{name: "tags from mixed array", start: `{}`, path: "tags", value: logpipe.ValueOf([]any{"a", 1}), errText: "want strings"},
@@ -222,7 +222,15 @@ func TestEventFailure(t *testing.T) {
 		{"fail", func(e *logpipe.Event) { e.Fail(errA) }, true, []error{errA}, nil},
 		{"fail twice joins", func(e *logpipe.Event) { e.Fail(errA); e.Fail(errB) }, true, []error{errA, errB}, nil},
 		{"fail nil", func(e *logpipe.Event) { e.Fail(nil) }, false, nil, nil},
-		{"clear err keeps failed", func(e *logpipe.Event) { e.Fail(errA); e.ClearErr() }, true, nil, nil},
+		{"clear err clears the failure", func(e *logpipe.Event) { e.Fail(errA); e.ClearErr() }, false, nil, nil},
+		{"removing the failure tag clears it", func(e *logpipe.Event) { e.TagFailure("_grokparsefailure"); e.RemoveTag("_grokparsefailure") }, false, nil, nil},
+		{"one of two failure tags left", func(e *logpipe.Event) {
+			e.TagFailure("_grokparsefailure")
+			e.TagFailure("_jsonparsefailure")
+			e.RemoveTag("_grokparsefailure")
+		}, true, nil, []string{"_jsonparsefailure"}},
+		{"an ordinary tag of the same name is no failure", func(e *logpipe.Event) { e.AddTag("_grokparsefailure") }, false, nil, []string{"_grokparsefailure"}},
+		{"tag failure survives a clone", func(e *logpipe.Event) { *e = *e.Clone(); e.TagFailure("_x"); *e = *e.Clone() }, true, nil, []string{"_x"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -299,3 +299,15 @@ func ExampleEvent_Document() {
 	// message = hello
 	// tags = ["_grokparsefailure"]
 }
+
+// A decoded document becomes event fields through MergeObject: the same
+// rule the json filter and UnmarshalJSON follow.
+func ExampleEvent_MergeObject() {
+	e := logpipe.NewEvent(`{"status":500,"tags":["api"],"@timestamp":"2024-12-21T10:00:00Z"}`)
+	v, _ := logpipe.ParseJSON(e.Message())
+	e.Delete(logpipe.MustPath("message"))
+	e.MergeObject(v.Object())
+	fmt.Println(e)
+	// Output:
+	// {"@timestamp":"2024-12-21T10:00:00.000Z","@version":"1","status":500,"tags":["api"]}
+}

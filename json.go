@@ -23,31 +23,16 @@ import (
 func (e *Event) AppendJSON(dst []byte) []byte {
 	dst = append(dst, '{')
 	first := true
-	if !e.Timestamp.IsZero() {
-		dst = append(dst, `"@timestamp":"`...)
-		dst = appendTimestamp(dst, e.Timestamp)
-		dst = append(dst, '"')
-		first = false
-	}
-	if !e.fields.Has("@version") {
-		if !first {
-			dst = append(dst, ',')
-		}
-		dst = append(dst, `"@version":"1"`...)
-		first = false
-	}
-	for _, kv := range e.fields.kvs {
-		if e.shadowed(kv.Key) {
-			continue // the tag list and the Timestamp win over fields of the same name
-		}
+	e.documentFields(func(k string, v Value) bool {
 		if !first {
 			dst = append(dst, ',')
 		}
 		first = false
-		dst = appendString(dst, kv.Key)
+		dst = appendString(dst, k)
 		dst = append(dst, ':')
-		dst = kv.Value.AppendJSON(dst)
-	}
+		dst = v.AppendJSON(dst)
+		return true
+	})
 	if len(e.tags) > 0 {
 		if !first {
 			dst = append(dst, ',')
@@ -81,30 +66,54 @@ func (e *Event) UnmarshalJSON(data []byte) error {
 		return fmt.Errorf("logpipe: decode event: want a JSON object, got %s", v.Kind())
 	}
 	*e = Event{}
+	e.MergeObject(o)
+	return nil
+}
+
+// MergeObject merges the members of o into the event's root, the one rule
+// for turning a decoded document into event fields (UnmarshalJSON, the
+// json filter without a target, network inputs decoding JSON):
+//
+//   - "@timestamp" sets the Timestamp (see SetTimestamp); a value that is
+//     not a timestamp is kept, as text, in the field "_@timestamp" and the
+//     event is tagged "_timestampparsefailure", as Logstash's json filter
+//     does;
+//   - "tags" (a string or an array of strings) replaces the tags; any
+//     other "tags" value is kept as a field;
+//   - "@metadata" (an object) is merged key by key into the metadata, and
+//     keys the event already has win: a payload must not replace what the
+//     input put there (the event id outputs use as document id);
+//   - every other member sets the field of that name, replacing it.
+func (e *Event) MergeObject(o *Object) {
 	for _, kv := range o.kvs {
 		switch kv.Key {
 		case "@timestamp":
 			if err := e.SetTimestamp(kv.Value); err != nil {
-				e.fields.Set("_@timestamp", kv.Value)
+				e.fields.Set("_@timestamp", StringValue(kv.Value.String()))
 				e.TagFailure("_timestampparsefailure")
 			}
 		case "@metadata":
-			if m := kv.Value.Object(); m != nil {
-				e.meta = *m
-			} else {
+			m := kv.Value.Object()
+			if m == nil {
 				e.fields.Set(kv.Key, kv.Value)
+				continue
+			}
+			for _, mkv := range m.kvs {
+				if !e.meta.Has(mkv.Key) {
+					e.meta.Set(mkv.Key, mkv.Value)
+				}
 			}
 		case "tags":
 			if tags, ok := stringsOf(kv.Value); ok {
+				e.tags = e.tags[:0]
 				e.AddTag(tags...)
 			} else {
 				e.fields.Set(kv.Key, kv.Value)
 			}
 		default:
-			e.fields.kvs = append(e.fields.kvs, kv)
+			e.fields.Set(kv.Key, kv.Value)
 		}
 	}
-	return nil
 }
 
 // SetTimestamp sets the Timestamp from a time Value, or from a string in
@@ -118,7 +127,7 @@ func (e *Event) SetTimestamp(v Value) error {
 	case KindString:
 		t, err := ParseTimestamp(v.s())
 		if err != nil {
-			return err
+			return fmt.Errorf("logpipe: @timestamp: %w", err)
 		}
 		e.Timestamp = t
 		return nil

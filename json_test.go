@@ -239,7 +239,7 @@ func TestUnmarshalJSON(t *testing.T) {
 			wantJSON: `{"@version":"1","_@timestamp":"yesterday","message":"m","tags":["_timestampparsefailure"]}`,
 			wantMeta: `{}`, wantTags: []string{"_timestampparsefailure"}, wantFailed: true},
 		{name: "numeric timestamp", in: `{"@timestamp":1700000000}`,
-			wantJSON: `{"@version":"1","_@timestamp":1700000000,"tags":["_timestampparsefailure"]}`,
+			wantJSON: `{"@version":"1","_@timestamp":"1700000000","tags":["_timestampparsefailure"]}`,
 			wantMeta: `{}`, wantTags: []string{"_timestampparsefailure"}, wantFailed: true},
 		{name: "tags as one string", in: `{"tags":"solo"}`, wantJSON: `{"@version":"1","tags":["solo"]}`, wantMeta: `{}`, wantTags: []string{"solo"}},
 		{name: "tags not strings stay a field", in: `{"tags":[1,2]}`, wantJSON: `{"@version":"1","tags":[1,2]}`, wantMeta: `{}`},
@@ -328,5 +328,35 @@ func TestParseJSONControlCharBeforeEscape(t *testing.T) {
 		if _, err := logpipe.ParseJSON(s); err == nil {
 			t.Errorf("ParseJSON(%q) accepted a raw control character", s)
 		}
+	}
+}
+
+func TestMergeObject(t *testing.T) {
+	e := logpipe.NewEvent("raw line")
+	e.Timestamp = time.Time{}
+	e.AddTag("from_input")
+	e.Meta().Set("id", logpipe.StringValue("file-1-0"))
+	v, err := logpipe.ParseJSON(`{"message":"parsed","tags":["a","b"],"@metadata":{"id":"payload","beat":"filebeat"},"@timestamp":"2024-12-21T10:00:00.123Z","n":1}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.MergeObject(v.Object())
+	want := `{"@timestamp":"2024-12-21T10:00:00.123Z","@version":"1","message":"parsed","n":1,"tags":["a","b"]}`
+	if got := e.String(); got != want {
+		t.Errorf("event = %s\nwant    %s", got, want)
+	}
+	if id, _ := e.Meta().Get("id"); id.Str() != "file-1-0" {
+		t.Errorf("[@metadata][id] = %q: the payload replaced the input's id", id.Str())
+	}
+	if b, _ := e.Meta().Get("beat"); b.Str() != "filebeat" {
+		t.Errorf("[@metadata][beat] = %q, want merged from the payload", b.Str())
+	}
+	// The same document through UnmarshalJSON gives the same fields: one rule.
+	var u logpipe.Event
+	if err := u.UnmarshalJSON([]byte(`{"message":"parsed","tags":["a","b"],"@timestamp":"2024-12-21T10:00:00.123Z","n":1}`)); err != nil {
+		t.Fatal(err)
+	}
+	if u.String() != want {
+		t.Errorf("UnmarshalJSON = %s, want %s", u.String(), want)
 	}
 }

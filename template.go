@@ -9,7 +9,7 @@ import (
 )
 
 // Template is a compiled Logstash sprintf format such as
-// "fastapi-logs-%{+YYYY.MM.dd}" or "%{[log_data][path]} took %{ms}":
+// "fastapi-logs-%{+YYYY.MM.dd}" or "%{[log_data][status_code]} took %{ms}":
 //
 //   - %{field} and %{[a][b]} insert the field's text (strings as they are,
 //     objects and arrays as JSON). A reference that does not resolve stays

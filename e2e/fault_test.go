@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -12,19 +13,41 @@ import (
 
 	"github.com/logpipe/logpipe"
 	"github.com/logpipe/logpipe/input/inputtest"
-	"github.com/logpipe/logpipe/output"
-	"github.com/logpipe/logpipe/output/estest"
+	"github.com/logpipe/logpipe/output/elasticsearch"
+	"github.com/logpipe/logpipe/output/elasticsearch/estest"
 	"github.com/logpipe/logpipe/output/outputtest"
 	"github.com/logpipe/logpipe/pipeline"
 )
 
 // TestFaultServerThroughPipeline drives a pipeline into a fake
 // Elasticsearch that answers with random per-item 429s, whole-request
-// 503s, and connections dropped before and after storing, and rejects
+// 503s, connections dropped before and after storing, 200 answers cut
+// short or with an item missing after storing, and rejects
 // some documents for good with 400. With action create and stable
 // document ids, every accepted event must be stored exactly once, every
 // rejected one must be in the dead-letter output with its reason, and the
 // counters of the output, the pipeline and the server must agree.
+// firstHalfOK rewrites a bulk answer into one that keeps the first half
+// of its items and says "errors": false.
+func firstHalfOK(a []byte) []byte {
+	var r struct {
+		Items []json.RawMessage `json:"items"`
+	}
+	if err := json.Unmarshal(a, &r); err != nil {
+		return a // the fake's own answers always decode
+	}
+	var b bytes.Buffer
+	b.WriteString(`{"took":1,"errors":false,"items":[`)
+	for k, it := range r.Items[:len(r.Items)/2] {
+		if k > 0 {
+			b.WriteByte(',')
+		}
+		b.Write(it)
+	}
+	b.WriteString("]}")
+	return b.Bytes()
+}
+
 func TestFaultServerThroughPipeline(t *testing.T) {
 	const (
 		n     = 6000
@@ -32,6 +55,7 @@ func TestFaultServerThroughPipeline(t *testing.T) {
 	)
 	isBad := func(i int) bool { return i%97 == 3 }
 	var mu sync.Mutex
+	mangled := 0
 	rng := rand.New(rand.NewPCG(1, 2))
 	srv := estest.NewServer(estest.Config{Fault: func(r *estest.Request) estest.Plan {
 		mu.Lock()
@@ -52,6 +76,18 @@ func TestFaultServerThroughPipeline(t *testing.T) {
 			return estest.Plan{Drop: estest.DropBeforeStore}
 		case x < 0.20:
 			return estest.Plan{Drop: estest.DropAfterStore, Items: items}
+		case x < 0.24: // a proxy cuts the answer after the flag; nothing was stored
+			mangled++
+			for k := range items {
+				items[k] = 503
+			}
+			return estest.Plan{Items: items, Answer: func([]byte) []byte { return []byte(`{"took":1,"errors":false`) }}
+		case x < 0.28: // only the first half is stored, and the answer lists only it
+			mangled++
+			for k := len(items) / 2; k < len(items); k++ {
+				items[k] = 503
+			}
+			return estest.Plan{Items: items, Answer: firstHalfOK}
 		}
 		return estest.Plan{Items: items}
 	}})
@@ -70,10 +106,10 @@ func TestFaultServerThroughPipeline(t *testing.T) {
 		evs[i] = e
 	}
 	in := inputtest.FromEvents(evs, 250)
-	es, err := output.NewElasticsearch(output.ElasticsearchConfig{
+	es, err := elasticsearch.New(elasticsearch.Config{
 		Addresses:      []string{srv.URL},
 		Index:          index,
-		Action:         output.ActionCreate,
+		Action:         elasticsearch.ActionCreate,
 		DocumentID:     "%{[@metadata][id]}",
 		MaxBatchEvents: 100, // several requests per batch
 		Logger:         slog.New(slog.DiscardHandler),
@@ -141,8 +177,8 @@ func TestFaultServerThroughPipeline(t *testing.T) {
 	ost, pst := es.Stats(), p.Stats()
 	t.Logf("server: %d requests, %d dropped; output: %+v; pipeline: in %d out %d dead %d retries %d",
 		total, dropped, ost, pst.EventsIn, pst.Delivered, pst.DeadLettered, pst.Retries)
-	if dropped == 0 || ost.Duplicates == 0 || ost.Retried == 0 {
-		t.Errorf("the fault plan did not exercise drops, duplicates and retries: %+v", ost)
+	if dropped == 0 || mangled == 0 || ost.Duplicates == 0 || ost.Retried == 0 {
+		t.Errorf("the fault plan did not exercise drops (%d), bad answers (%d), duplicates and retries: %+v", dropped, mangled, ost)
 	}
 	if ost.Indexed != uint64(n-nbad) || ost.Failed != uint64(nbad) {
 		t.Errorf("output stats = %+v, want indexed %d, failed %d", ost, n-nbad, nbad)

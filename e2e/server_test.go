@@ -20,7 +20,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/logpipe/logpipe/output"
+	"github.com/logpipe/logpipe/output/elasticsearch"
 )
 
 // victoriaLogsPkg and victoriaLogsVersion must match go.mod's tool
@@ -39,7 +39,7 @@ var server target
 type target interface {
 	// config returns an output configuration for documents of one test
 	// run, each carrying field run = runID.
-	config(runID string) output.ElasticsearchConfig
+	config(runID string) elasticsearch.Config
 	// count returns the number of stored documents with run = runID.
 	count(ctx context.Context, runID string) (int, error)
 	name() string
@@ -103,7 +103,7 @@ func buildVictoriaLogs() (string, error) {
 	}
 	goTool, err := exec.LookPath("go")
 	if err != nil {
-		goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
+		return "", fmt.Errorf("build victoria-logs: no go command in PATH: %w", err)
 	}
 	tmp := fmt.Sprintf("%s.tmp%d", bin, os.Getpid())
 	fmt.Fprintf(os.Stderr, "e2e: building %s@%s (once; cached in %s)\n", victoriaLogsPkg, victoriaLogsVersion, dir)
@@ -211,8 +211,8 @@ func (vl *victoriaLogs) stop() error {
 
 func (vl *victoriaLogs) name() string { return "victorialogs" }
 
-func (vl *victoriaLogs) config(runID string) output.ElasticsearchConfig {
-	return output.ElasticsearchConfig{
+func (vl *victoriaLogs) config(runID string) elasticsearch.Config {
+	return elasticsearch.Config{
 		Addresses: []string{vl.base + "/insert/elasticsearch"},
 		Index:     "logpipe-e2e-" + runID,
 		// VictoriaLogs stamps arrival time unless told which field holds
@@ -243,9 +243,9 @@ type elasticsearchTarget struct{ base string }
 
 func (es elasticsearchTarget) name() string { return "elasticsearch" }
 
-func (es elasticsearchTarget) config(runID string) output.ElasticsearchConfig {
+func (es elasticsearchTarget) config(runID string) elasticsearch.Config {
 	u, _ := url.Parse(es.base)
-	cfg := output.ElasticsearchConfig{Addresses: []string{es.base}, Index: "logpipe-e2e-" + runID}
+	cfg := elasticsearch.Config{Addresses: []string{es.base}, Index: "logpipe-e2e-" + runID}
 	if u != nil && u.User != nil {
 		cfg.Username = u.User.Username()
 		cfg.Password, _ = u.User.Password()

@@ -12,7 +12,7 @@ import (
 
 	"github.com/logpipe/logpipe"
 	"github.com/logpipe/logpipe/input"
-	"github.com/logpipe/logpipe/output"
+	"github.com/logpipe/logpipe/output/elasticsearch"
 	"github.com/logpipe/logpipe/output/outputtest"
 	"github.com/logpipe/logpipe/pipeline"
 )
@@ -38,7 +38,7 @@ func runID(t testing.TB) string {
 
 // shipFile runs file -> tagRun -> Elasticsearch output through a pipeline
 // and returns the output, the pipeline and the elapsed time.
-func shipFile(t testing.TB, path string, cfg output.ElasticsearchConfig, runID string) (*output.Elasticsearch, *pipeline.Pipeline, time.Duration) {
+func shipFile(t testing.TB, path string, cfg elasticsearch.Config, runID string) (*elasticsearch.Output, *pipeline.Pipeline, time.Duration) {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -50,7 +50,7 @@ func shipFile(t testing.TB, path string, cfg output.ElasticsearchConfig, runID s
 		t.Fatal(err)
 	}
 	cfg.Logger = slog.New(slog.DiscardHandler)
-	es, err := output.NewElasticsearch(cfg)
+	es, err := elasticsearch.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

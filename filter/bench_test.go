@@ -122,8 +122,8 @@ func BenchmarkDate(b *testing.B) {
 // BenchmarkMutate runs a typical mutate: convert, rename, lowercase.
 func BenchmarkMutate(b *testing.B) {
 	f, err := NewMutate(MutateConfig{
-		Convert:   map[string]string{"status": "integer"},
-		Rename:    map[string]string{"message": "msg"},
+		Convert:   Pairs{{"status", "integer"}},
+		Rename:    Pairs{{"message", "msg"}},
 		Lowercase: []string{"method"},
 	})
 	if err != nil {

@@ -2,11 +2,21 @@ package filter
 
 import (
 	"fmt"
-	"maps"
-	"slices"
 
 	"github.com/logpipe/logpipe"
 )
+
+// Pair is one entry of a Logstash hash option such as add_field or rename.
+type Pair struct {
+	Key, Value string
+}
+
+// Pairs is a Logstash hash option (add_field => { "a" => "x" "b" => "y" }):
+// its entries apply in the order written, as Logstash applies a hash in
+// its configuration's order. Write it as a composite literal:
+//
+//	filter.Pairs{{"[client][ip]", "%{ip}"}, {"env", "prod"}}
+type Pairs []Pair
 
 // Common holds Logstash's common filter options. Every built-in filter
 // embeds it; the options are applied to an event only when the filter
@@ -17,9 +27,9 @@ type Common struct {
 	// themselves be templates, "[tag_%{type}]"), values are sprintf
 	// templates ("%{[log_data][path]}"). A field that already exists
 	// becomes an array holding both values, as in Logstash. Fields are
-	// added in sorted key order. A value that cannot be set (a non-object
+	// added in the order written. A value that cannot be set (a non-object
 	// in the way) records an error on the event with Event.Fail.
-	AddField map[string]string
+	AddField Pairs
 	// AddTag adds tags; each is a sprintf template.
 	AddTag []string
 	// RemoveField removes fields; each is a field reference template
@@ -54,8 +64,8 @@ type removeRef struct {
 // error names the option and the offending value.
 func (c Common) compile() (common, error) {
 	var out common
-	// Sort keys so that the order fields are added in is deterministic.
-	for _, k := range slices.Sorted(maps.Keys(c.AddField)) {
+	for _, kv := range c.AddField {
+		k := kv.Key
 		kt, err := logpipe.ParseTemplate(k)
 		if err != nil {
 			return out, fmt.Errorf("add_field %q: %w", k, err)
@@ -68,7 +78,7 @@ func (c Common) compile() (common, error) {
 		} else {
 			add.keyTpl = kt
 		}
-		if add.value, err = logpipe.ParseTemplate(c.AddField[k]); err != nil {
+		if add.value, err = logpipe.ParseTemplate(kv.Value); err != nil {
 			return out, fmt.Errorf("add_field %q: %w", k, err)
 		}
 		out.addField = append(out.addField, add)

@@ -58,8 +58,8 @@ func ExampleNewDate() {
 
 func ExampleNewMutate() {
 	f, err := filter.NewMutate(filter.MutateConfig{
-		Rename:    map[string]string{"status_code": "[http][status]"},
-		Convert:   map[string]string{"[http][status]": "integer"},
+		Rename:    filter.Pairs{{"status_code", "[http][status]"}},
+		Convert:   filter.Pairs{{"[http][status]", "integer"}},
 		Lowercase: []string{"method"},
 		Common:    filter.Common{RemoveField: []string{"message"}},
 	})

@@ -49,14 +49,14 @@ func TestGrok(t *testing.T) {
 		},
 		{
 			name:   "no match tags and leaves the event alone",
-			cfg:    GrokConfig{Match: msg(`matchme %{NUMBER:fancy}`), Common: Common{AddField: map[string]string{"new_field": "%{fancy}"}}},
+			cfg:    GrokConfig{Match: msg(`matchme %{NUMBER:fancy}`), Common: Common{AddField: Pairs{{"new_field", "%{fancy}"}}}},
 			in:     `{"message":"this will not be matched"}`,
 			want:   `{"message":"this will not be matched","tags":["_grokparsefailure"]}`,
 			failed: true,
 		},
 		{
 			name: "add_field on success",
-			cfg:  GrokConfig{Match: msg(`matchme %{NUMBER:fancy}`), Common: Common{AddField: map[string]string{"new_field": "%{fancy}"}}},
+			cfg:  GrokConfig{Match: msg(`matchme %{NUMBER:fancy}`), Common: Common{AddField: Pairs{{"new_field", "%{fancy}"}}}},
 			in:   `{"message":"matchme 1234"}`,
 			want: `{"message":"matchme 1234","fancy":"1234","new_field":"1234"}`,
 		},

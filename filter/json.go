@@ -123,36 +123,6 @@ func (j *JSON) apply(e *logpipe.Event) {
 		e.TagFailure(j.tags...)
 		return
 	}
-	fields := e.Fields()
-	for k, val := range obj.All() {
-		switch k {
-		case "@timestamp":
-			if err := e.SetTimestamp(val); err != nil {
-				fields.Set("_@timestamp", logpipe.StringValue(val.String()))
-				e.TagFailure("_timestampparsefailure")
-			}
-		case "tags":
-			if e.Set(pathTags, val) != nil {
-				fields.Set(k, val)
-			}
-		case "@metadata":
-			// Merged key by key, and keys the event already has win: the
-			// payload must not replace what the input put there (the
-			// file offset, the event id outputs use as document id).
-			m := val.Object()
-			if m == nil {
-				fields.Set(k, val)
-				continue
-			}
-			meta := e.Meta()
-			for mk, mv := range m.All() {
-				if !meta.Has(mk) {
-					meta.Set(mk, mv)
-				}
-			}
-		default:
-			fields.Set(k, val)
-		}
-	}
+	e.MergeObject(obj)
 	j.common.apply(e)
 }

@@ -3,10 +3,8 @@ package filter
 import (
 	"context"
 	"fmt"
-	"maps"
 	"math"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -17,22 +15,23 @@ import (
 )
 
 // MutateConfig configures a Mutate filter (Logstash's mutate filter).
-// Every map is keyed by a field reference. Go maps have no order, so the
-// entries of one option run in sorted key order; write two Mutate filters
-// when one rename must see another's result. The options run in
+// Every Pairs option is keyed by a field reference, and its entries run in
+// the order written, as Logstash applies a hash option in its
+// configuration's order (so a second rename sees the first one's result).
+// The options run in
 // Logstash's documented order: Coerce, Rename, Update, Replace, Convert,
 // Gsub, Uppercase, Capitalize, Lowercase, Strip, Split, Join, Merge, Copy,
 // and then the Common options (AddField, AddTag, RemoveField, RemoveTag).
 type MutateConfig struct {
 	// Coerce sets a field that exists but is null to a template's text.
-	Coerce map[string]string
+	Coerce Pairs
 	// Rename moves a field to another reference (a missing field is
 	// skipped; an existing destination is replaced).
-	Rename map[string]string
+	Rename Pairs
 	// Update sets a field to a template's text, only when it exists.
-	Update map[string]string
+	Update Pairs
 	// Replace sets a field to a template's text, creating it if needed.
-	Replace map[string]string
+	Replace Pairs
 	// Convert changes a field's type: "integer", "integer_eu", "float",
 	// "float_eu", "boolean" or "string", with Logstash's rules (see
 	// Mutate): strings become numbers as Ruby's to_i and to_f read them
@@ -40,7 +39,7 @@ type MutateConfig struct {
 	// is 12, "abc" is 0). Arrays are converted element by element; values
 	// with no such reading (an integer beyond int64, an object) are left as
 	// they are.
-	Convert map[string]string
+	Convert Pairs
 	// Gsub replaces every match of a regular expression (Go RE2 syntax)
 	// in a string field, or in each string of an array field.
 	Gsub []GsubRule
@@ -51,16 +50,16 @@ type MutateConfig struct {
 	Uppercase, Capitalize, Lowercase, Strip []string
 	// Split turns a string field into an array by a separator; trailing
 	// empty strings are dropped, as Ruby's String#split does.
-	Split map[string]string
+	Split Pairs
 	// Join turns an array field into a string with a separator.
-	Join map[string]string
+	Join Pairs
 	// Merge appends the value of the field named by the value to the
 	// destination field named by the key. Strings become one-element
 	// arrays first; two objects are merged key by key. A missing
 	// destination is set to a copy of the added value.
-	Merge map[string]string
+	Merge Pairs
 	// Copy copies a field (deeply) to another reference, replacing it.
-	Copy map[string]string
+	Copy Pairs
 	// TagOnFailure is added when an operation cannot be carried out (a
 	// path conflict, merging an object into an array). nil means
 	// "_mutate_error"; an empty non-nil slice means no tag. Operations
@@ -142,14 +141,15 @@ func rubyReplacement(s string) string {
 func NewMutate(cfg MutateConfig) (*Mutate, error) {
 	m := &Mutate{tags: failureTags(cfg.TagOnFailure, "_mutate_error")}
 	var err error
-	templates := func(opt string, src map[string]string) ([]compiledAdd, error) {
+	templates := func(opt string, src Pairs) ([]compiledAdd, error) {
 		var out []compiledAdd
-		for _, k := range slices.Sorted(maps.Keys(src)) {
+		for _, kv := range src {
+			k := kv.Key
 			p, err := parsePath("mutate", opt, k, true)
 			if err != nil {
 				return nil, err
 			}
-			t, err := logpipe.ParseTemplate(src[k])
+			t, err := logpipe.ParseTemplate(kv.Value)
 			if err != nil {
 				return nil, fmt.Errorf("filter: mutate: %s %q: %w", opt, k, err)
 			}
@@ -157,14 +157,15 @@ func NewMutate(cfg MutateConfig) (*Mutate, error) {
 		}
 		return out, nil
 	}
-	pairs := func(opt string, src map[string]string) ([]pathPair, error) {
+	pairs := func(opt string, src Pairs) ([]pathPair, error) {
 		var out []pathPair
-		for _, k := range slices.Sorted(maps.Keys(src)) {
+		for _, kv := range src {
+			k := kv.Key
 			from, err := parsePath("mutate", opt, k, true)
 			if err != nil {
 				return nil, err
 			}
-			to, err := parsePath("mutate", opt+" "+k, src[k], true)
+			to, err := parsePath("mutate", opt+" "+k, kv.Value, true)
 			if err != nil {
 				return nil, err
 			}
@@ -183,14 +184,14 @@ func NewMutate(cfg MutateConfig) (*Mutate, error) {
 		}
 		return out, nil
 	}
-	seps := func(opt string, src map[string]string) ([]pathSep, error) {
+	seps := func(opt string, src Pairs) ([]pathSep, error) {
 		var out []pathSep
-		for _, k := range slices.Sorted(maps.Keys(src)) {
-			p, err := parsePath("mutate", opt, k, true)
+		for _, kv := range src {
+			p, err := parsePath("mutate", opt, kv.Key, true)
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, pathSep{p, src[k]})
+			out = append(out, pathSep{p, kv.Value})
 		}
 		return out, nil
 	}
@@ -206,12 +207,13 @@ func NewMutate(cfg MutateConfig) (*Mutate, error) {
 	if m.replace, err = templates("replace", cfg.Replace); err != nil {
 		return nil, err
 	}
-	for _, k := range slices.Sorted(maps.Keys(cfg.Convert)) {
+	for _, kv := range cfg.Convert {
+		k := kv.Key
 		p, err := parsePath("mutate", "convert", k, true)
 		if err != nil {
 			return nil, err
 		}
-		switch kind := cfg.Convert[k]; kind {
+		switch kind := kv.Value; kind {
 		case "integer", "integer_eu", "float", "float_eu", "boolean", "string":
 			m.convert = append(m.convert, conversion{p, kind})
 		default:

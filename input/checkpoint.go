@@ -21,8 +21,8 @@ type FilePosition struct {
 	// up to FileConfig.FingerprintSize.
 	FingerprintLen int    `json:"fingerprint_len"`
 	Fingerprint    string `json:"fingerprint"`
-	// Device and Inode are where the file was last seen; they break ties
-	// between files whose first bytes are equal.
+	// Device and Inode are where the file was last seen: with the
+	// fingerprint they identify the file after a restart.
 	Device uint64 `json:"device,omitempty"`
 	Inode  uint64 `json:"inode,omitempty"`
 	// Path is the absolute path the file was last seen under. It is
@@ -61,7 +61,10 @@ type JSONFileCheckpoint struct {
 }
 
 // NewJSONFileCheckpoint returns a JSONFileCheckpoint that keeps its
-// positions in path. The directory must exist when Save is first called.
+// positions in path. It creates path's directory when it is missing and
+// checks that a file can be created there and that path is not a
+// directory, so that a wrong or read-only location is an error here,
+// before anything is read, rather than at the first save.
 func NewJSONFileCheckpoint(path string) (*JSONFileCheckpoint, error) {
 	if path == "" {
 		return nil, errors.New("input: checkpoint path is empty")
@@ -70,6 +73,19 @@ func NewJSONFileCheckpoint(path string) (*JSONFileCheckpoint, error) {
 	if err != nil {
 		return nil, fmt.Errorf("input: checkpoint path %q: %w", path, err)
 	}
+	dir := filepath.Dir(abs)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("input: checkpoint directory: %w", err)
+	}
+	if fi, err := os.Stat(abs); err == nil && fi.IsDir() {
+		return nil, fmt.Errorf("input: checkpoint %s is a directory", abs)
+	}
+	probe, err := os.CreateTemp(dir, filepath.Base(abs)+".probe*")
+	if err != nil {
+		return nil, fmt.Errorf("input: checkpoint directory %s is not writable: %w", dir, err)
+	}
+	probe.Close()
+	os.Remove(probe.Name())
 	return &JSONFileCheckpoint{path: abs}, nil
 }
 

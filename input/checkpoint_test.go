@@ -4,9 +4,8 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
-
-	"github.com/logpipe/logpipe"
 )
 
 func TestJSONFileCheckpoint(t *testing.T) {
@@ -69,18 +68,47 @@ func FuzzDecodeCheckpoint(f *testing.F) {
 	})
 }
 
-// TestFileCheckpointUnreadable checks that a checkpoint that cannot be read
-// (here: a directory in its place) is a clear error from Read, not a
-// silent fresh start.
-func TestFileCheckpointUnreadable(t *testing.T) {
+// TestFileCheckpointChecked checks that a sincedb location that cannot
+// work is an error from NewFile, before anything is read, and that a
+// missing directory is created.
+func TestFileCheckpointChecked(t *testing.T) {
 	dir := t.TempDir()
-	sincedb := filepath.Join(dir, "sincedb")
-	if err := os.Mkdir(sincedb, 0o755); err != nil {
+	writeFile(t, filepath.Join(dir, "a.log"), "x\n")
+	if err := os.Mkdir(filepath.Join(dir, "isdir"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	writeFile(t, filepath.Join(dir, "a.log"), "x\n")
-	in := newFile(t, FileConfig{Paths: []string{filepath.Join(dir, "*.log")}, SincedbPath: sincedb})
-	if _, _, err := in.Read(t.Context()); !logpipe.IsPermanent(err) {
-		t.Fatalf("Read: err = %v, want a permanent error for an unreadable checkpoint", err)
+	writeFile(t, filepath.Join(dir, "plainfile"), "")
+	readOnly := filepath.Join(dir, "ro")
+	if err := os.Mkdir(readOnly, 0o555); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, sincedb, wantErr string
+	}{
+		{"directory in its place", "isdir", "is a directory"},
+		{"parent is a file", "plainfile/sincedb", "checkpoint directory"},
+		{"read-only directory", "ro/sincedb", "not writable"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.name == "read-only directory" && os.Geteuid() == 0 {
+				t.Skip("root can write to a read-only directory")
+			}
+			_, err := NewFile(FileConfig{Paths: []string{filepath.Join(dir, "*.log")}, SincedbPath: filepath.Join(dir, tc.sincedb)})
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Fatalf("NewFile: err = %v, want one containing %q", err, tc.wantErr)
+			}
+		})
+	}
+	missing := filepath.Join(dir, "new", "sub", "sincedb")
+	in := newFile(t, FileConfig{Paths: []string{filepath.Join(dir, "*.log")}, SincedbPath: missing})
+	if got := messages(drain(t, in)); len(got) != 1 {
+		t.Fatalf("read %q", got)
+	}
+	if err := in.Close(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(missing); err != nil {
+		t.Fatalf("sincedb not saved in the created directory: %v", err)
 	}
 }

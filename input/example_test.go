@@ -1,6 +1,8 @@
 package input_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -8,7 +10,10 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 
+	"github.com/logpipe/logpipe"
+	"github.com/logpipe/logpipe/codec"
 	"github.com/logpipe/logpipe/input"
 )
 
@@ -53,6 +58,56 @@ func ExampleNewFile() {
 	// Output:
 	// "2024-12-21 10:00:00,001 - INFO - started" []
 	// "2024-12-21 10:00:01,002 - ERROR - failed\nTraceback (most recent call last):\nRuntimeError: boom" [multiline]
+}
+
+// ExampleNewFile_readMode reads JSON lines from every file under a
+// directory tree, one of them compressed, the way Logstash's read mode
+// does (in path order: a/b/two.json.gz before a/one.json), and logs each
+// file once all its events are acknowledged.
+func ExampleNewFile_readMode() {
+	dir, _ := os.MkdirTemp("", "logpipe-example")
+	defer os.RemoveAll(dir)
+	os.MkdirAll(filepath.Join(dir, "a", "b"), 0o755)
+	os.WriteFile(filepath.Join(dir, "a", "one.json"), []byte(`{"n":1}`+"\n"), 0o644)
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte(`{"n":2}` + "\n" + `{"n":3}` + "\n"))
+	zw.Close()
+	os.WriteFile(filepath.Join(dir, "a", "b", "two.json.gz"), gz.Bytes(), 0o644)
+	done := filepath.Join(dir, "completed.log")
+
+	in, err := input.NewFile(input.FileConfig{
+		Paths:                []string{filepath.Join(dir, "**", "*.json*")},
+		Codec:                codec.JSONLines{},
+		FileSortBy:           input.SortByPath,
+		FileCompletedAction:  input.CompletedLog,
+		FileCompletedLogPath: done,
+		Logger:               slog.New(slog.DiscardHandler),
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	ctx := context.Background()
+	for {
+		batch, ack, err := in.Read(ctx)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		for _, e := range batch {
+			n, _ := e.Get(logpipe.MustPath("n"))
+			fmt.Println("n =", n)
+		}
+		ack(ctx, nil)
+	}
+	in.Close(ctx)
+	logged, _ := os.ReadFile(done)
+	fmt.Println(strings.Count(string(logged), "\n"), "files completed")
+	// Output:
+	// n = 2
+	// n = 3
+	// n = 1
+	// 2 files completed
 }
 
 // ExampleNewJSONFileCheckpoint saves and loads positions in a JSON file

@@ -2,149 +2,12 @@ package input
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"io"
-	"log/slog"
-	"os"
-	"path/filepath"
 	"slices"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
-	"unsafe"
 
 	"github.com/logpipe/logpipe"
-	"github.com/logpipe/logpipe/internal/fingerprint"
-)
-
-// StartPosition says where the File input starts reading a file that has no
-// saved position.
-type StartPosition int
-
-const (
-	// StartBeginning reads files without a saved position from their first
-	// byte (Logstash's start_position => "beginning").
-	StartBeginning StartPosition = iota
-	// StartEnd skips what files without a saved position already hold when
-	// the input first finds them and reads only what is appended later.
-	StartEnd
-)
-
-// TagLineTruncated is the tag the File input adds to an event whose line
-// was longer than FileConfig.MaxLineBytes and was cut there. It is the same
-// tag the Reader input uses.
-const TagLineTruncated = "_linetruncated"
-
-// FileConfig configures a File input. The zero value of every field except
-// Paths means the documented default.
-type FileConfig struct {
-	// Paths are the files to read, as filepath.Match globs ("logs/*.log").
-	// Relative paths are resolved against the working directory when
-	// NewFile is called; events always carry absolute paths. In follow mode
-	// the globs are scanned again every PollInterval to find new files.
-	// Required.
-	Paths []string
-	// Exclude holds globs of files not to read. Each is matched against a
-	// file's absolute path and against its base name ("*.gz").
-	Exclude []string
-
-	// StartAt is where a file with no saved position is read from. It
-	// applies ONLY to files that have no saved position (a file already in
-	// the checkpoint always resumes where it was acknowledged, as with
-	// Logstash's sincedb), and only to files found by the first scan: a
-	// file that appears later (for example the new file after a rotation)
-	// is always read from its beginning, so nothing written to it is lost.
-	// Default: StartBeginning.
-	StartAt StartPosition
-
-	// Checkpoint stores the positions. Default: a JSONFileCheckpoint at
-	// SincedbPath when that is set, and otherwise positions are kept in
-	// memory only (a restart reads every file again per StartAt).
-	Checkpoint Checkpointer
-	// SincedbPath is the file the default Checkpoint uses. Ignored when
-	// Checkpoint is set. If the file cannot be decoded, the File input logs
-	// an error, moves it aside to SincedbPath+".corrupt-<time>", and starts
-	// as if no position had been saved.
-	SincedbPath string
-	// CheckpointInterval is how often acknowledged positions are saved
-	// (they are also saved by Close). A negative value saves on every
-	// acknowledgement, before the AckFunc returns: after a crash at most
-	// the batch being acknowledged is read again, at the cost of one
-	// synced write per batch. Default: 1s.
-	CheckpointInterval time.Duration
-	// ForgetAfter drops the saved position of a file that no scan has found
-	// for this long. Default: 24h.
-	ForgetAfter time.Duration
-
-	// Follow keeps reading files as they grow and finds new files, until
-	// the context passed to Read is cancelled. When false (read-to-end
-	// mode), Read returns io.EOF once every file matched by the first
-	// scan has been read to its end; a last line without a newline is
-	// then emitted too.
-	Follow bool
-	// PollInterval is how often, in follow mode, files are checked for new
-	// data and the globs are scanned for new, rotated and truncated files.
-	// Default: 200ms.
-	PollInterval time.Duration
-
-	// MaxBatch is the most events one Read returns. Default: 1024.
-	MaxBatch int
-	// FlushInterval is, in follow mode, the longest time Read keeps a
-	// partial batch waiting for more lines before returning it.
-	// Default: 200ms.
-	FlushInterval time.Duration
-
-	// FingerprintSize is how many leading bytes identify a file. Files
-	// whose first FingerprintSize bytes are equal are told apart only by
-	// device and inode. Default: 1000; minimum 16.
-	FingerprintSize int
-	// MaxLineBytes is the longest line kept whole. A longer line becomes
-	// one event holding its first MaxLineBytes bytes, tagged
-	// TagLineTruncated and counted in Stats; the rest of the line is
-	// skipped without being buffered, and a warning is logged once per
-	// file. Default: 1 MiB.
-	MaxLineBytes int
-	// MaxOpenFiles bounds the file descriptors the input holds. Files at
-	// their end are closed first (least recently grown first) and opened
-	// again when a scan sees them grow. Default: 512.
-	MaxOpenFiles int
-
-	// Multiline joins lines into events (for example a traceback and the
-	// line it belongs to). Default: nil, one event per line.
-	Multiline *MultilineConfig
-
-	// PathField is where the file's absolute path goes: "[log][file][path]"
-	// (ECS, Logstash 8; the default) or "path" (Logstash 7). It must be a
-	// plain field, not under @metadata, @timestamp or tags.
-	PathField string
-	// HostField is where the host name goes. Default: "[host][name]".
-	HostField string
-	// Host is the host name written to HostField. Default: os.Hostname().
-	Host string
-
-	// Logger receives warnings (unreadable files, over-long lines, corrupt
-	// checkpoints, truncations). Default: slog.Default(). Nothing is
-	// logged per line above Debug level.
-	Logger *slog.Logger
-}
-
-// Event metadata set by the File input, under @metadata.
-const (
-	// MetaFileID is "[@metadata][file_id]": the file's stable identity,
-	// a digest of its first line (or of its first FingerprintSize bytes
-	// when they hold no newline), its device and its inode. Reading the
-	// same file again, with or without saved positions and however much
-	// it grew, gives the same id.
-	MetaFileID = "file_id"
-	// MetaOffset is "[@metadata][offset]": the byte offset of the event's
-	// first line in its file.
-	MetaOffset = "offset"
-	// MetaID is "[@metadata][id]": file_id and offset joined by "-", a
-	// stable event id. Used as an Elasticsearch document id with action
-	// "create", it turns events read again after a crash into no-ops.
-	MetaID = "id"
 )
 
 // File is an Input that reads lines from files, as Logstash's file input
@@ -157,25 +20,49 @@ const (
 //
 // # Identity and rotation
 //
-// A file is identified by its first FingerprintSize bytes (see package
-// internal/fingerprint), with device and inode breaking ties, never by its
-// name alone. So a file renamed by rotation keeps its position and is read
-// to its end (whether or not the new name still matches Paths, as long as
-// the input still holds it open), the new file created under the old name
-// is read from its beginning, a file truncated in place (copytruncate) is
-// noticed because its first bytes change and is read again from offset 0,
-// and the copy copytruncate makes, when Paths match it, is recognised by
-// its first bytes and read on from where the original was. A different
-// file put in place under the same name is a new file, even if the file
-// system reuses the inode. A file deleted while open is read to its end
-// before it is closed. Empty files are identified once they hold a byte.
+// A file is the same file as long as it keeps its device and inode (its
+// path where the platform reports neither) and its first bytes still start
+// with the bytes it was identified by (up to FingerprintSize, see package
+// internal/fingerprint). Its name does not matter. A new file, with an
+// inode the input does not know, is read from its start, even when it
+// begins exactly like another file: it is taken for a copy of a known file
+// only when that file was truncated, which is what copytruncate does. Each
+// scan applies these rules, in this order:
 //
-// Limits, shared with every fingerprinting tailer: two files whose first
-// FingerprintSize bytes are equal and that are both new are told apart by
-// inode, but a new file whose first bytes equal those of a file being read
-// is taken for a copy of it and skipped while that file is still there;
-// a file truncated and refilled past its old position between two polls
-// with an identical first FingerprintSize bytes is not seen as truncated.
+//	case                                   what a scan sees                                   result
+//	1 renamed (rotation), grown            known inode, same first bytes, not shorter         same file, read on from its position
+//	2 truncated in place (copytruncate),   known inode, other first bytes or shorter than     the file is new: read from offset 0;
+//	  deleted and recreated on a reused    the position                                       its old data may be in a copy (4)
+//	  inode
+//	3 a new file that ends with the same   new inode, first bytes related to a file being     not read yet (logged at Info); read from
+//	  bytes, at the same offsets, as a     read, not longer, its last 512 bytes equal that    its start once it has not changed for
+//	  file being read (a copy in progress) file's bytes at the same offsets                   max(3 polls, 1s) without that file being
+//	                                                                                          truncated; a copy (4) if it is
+//	4 copytruncate's copy                  new inode (or a file waiting per 3), its first     read on from where the truncated file
+//	                                       bytes start like a file truncated in this scan,    was read to (logged at Info, counted in
+//	                                       and it holds that file's last read bytes at the    Moved and Skipped)
+//	                                       same offset (when it is long enough for them)
+//	5 two files that begin alike, a file   new inode, none of the above                       a new file, read from offset 0 (from its
+//	  replaced by one with the same first                                                     end with StartEnd, first scan only)
+//	  line, any other new file
+//	6 renamed out of Paths, deleted        known inode not found                              read to its end through the open
+//	                                                                                          descriptor, then closed; forgotten after
+//	                                                                                          ForgetAfter
+//
+// After a restart, saved positions are matched by rules 1 and 2 by device
+// and inode; rule 4 applies to a saved file found truncated, with a copy
+// that reaches the saved offset. A saved position whose inode is not found
+// is not given to a file that merely begins alike: that file is read from
+// its start.
+//
+// Limits: a file truncated and refilled past its old position with
+// identical first FingerprintSize bytes between two polls (or while the
+// input was stopped, on the same inode) looks grown, not replaced; in a
+// copytruncate where the original was read past the copy's end, the copy
+// is recognised by its first bytes and the timing alone, so a different
+// file beginning alike that appears in the very poll the original is
+// truncated, and is shorter than what was read of the original, would be
+// taken for the copy. Empty files are identified once they hold a byte.
 //
 // # Positions and acknowledgements
 //
@@ -206,40 +93,50 @@ const (
 // ones where inotify does not.
 //
 // Read must not be called concurrently with itself or with Close; AckFuncs
-// may be called from any goroutine. File starts no goroutines.
+// may be called from any goroutine. File starts no goroutines of its own;
+// the fsnotify watcher it uses for change notifications runs one, which
+// Close ends.
 type File struct {
-	cfg       FileConfig
-	log       *slog.Logger
-	ml        *multiline
-	cp        Checkpointer
-	pathSegs  []string
-	hostSegs  []string
-	patterns  []string
-	excludes  []string
-	readSize  int
-	bufLimit  int
-	ckptEvery time.Duration
+	fileSettings // set by NewFile, read-only afterwards
+	readState    // owned by the goroutine calling Read
+	ackState     // guarded by its mu: shared with AckFuncs and Close
 
-	// State owned by the goroutine calling Read.
+	saveMu     sync.Mutex // serialises saves
+	completeMu sync.Mutex // serialises FileCompletedAction
+	stats      fileStats
+}
+
+// readState is the part of a File that only the goroutine calling Read
+// (or Close, which must not run concurrently with it) uses.
+type readState struct {
 	started   bool
 	eof       bool
-	cursor    int
-	pend      *batchBuilder
+	cursor    int           // the file fill reads next
+	pend      *batchBuilder // a batch kept when ctx ended Read
+	lastBatch int           // events in the last batch returned: the next one's size hint
 	nextScan  time.Time
+	lastScan  time.Time
+	pollEvery time.Duration // PollInterval, or NotifyPollInterval with notifications
 	warned    map[string]bool
 	fpBuf     []byte
 	openFiles int
 	firstScan bool
+	stat      map[string]statEntry     // what the last scan saw at each path
+	pending   map[fileKey]*pendingCopy // new files that may be copies
+	byPath    map[string]*tracked      // files found by the last scan
+	notify    *notifier                // nil: polling only
+}
 
-	mu       sync.Mutex // guards recs (the slice) and the fields marked "mu" in tracked
+// ackState is the part of a File shared between Read, the AckFuncs (any
+// goroutine) and Close; mu guards it, and the recShared part of every
+// tracked file.
+type ackState struct {
+	mu       sync.Mutex
 	recs     []*tracked
 	nacked   bool
 	dirty    bool
 	lastSave time.Time
 	closed   bool
-
-	saveMu sync.Mutex
-	stats  fileStats
 }
 
 var _ logpipe.Input = (*File)(nil)
@@ -254,6 +151,10 @@ type FileStats struct {
 	FilesOpen      int64 // descriptors held now
 	Truncations    int64 // files found truncated or replaced in place
 	Moved          int64 // files whose data was found under another inode (a copytruncate copy)
+	Skipped        int64 // files not read, or read only in part, on purpose; each is logged at Info with the reason
+	Notifications  int64 // change notifications received
+	Completed      int64 // files whose FileCompletedAction ran
+	CompleteErrors int64 // files whose FileCompletedAction failed (logged at Error)
 	Unreadable     int64 // paths skipped: not regular files, or failed to open or read
 	Acked          int64 // batches acknowledged with a nil error
 	Nacked         int64 // batches acknowledged with an error
@@ -263,8 +164,8 @@ type FileStats struct {
 }
 
 type fileStats struct {
-	lines, events, bytes, truncated, opened, open, truncations, unreadable atomic.Int64
-	acked, nacked, saves, saveErrors, corrupt, moved                       atomic.Int64
+	lines, events, bytes, truncated, opened, open, truncations, unreadable                              atomic.Int64
+	acked, nacked, saves, saveErrors, corrupt, moved, skipped, completed, completeErrors, notifications atomic.Int64
 }
 
 // Stats returns a snapshot of the input's counters. It is safe to call
@@ -276,355 +177,25 @@ func (f *File) Stats() FileStats {
 		LinesTruncated: s.truncated.Load(), FilesOpened: s.opened.Load(), FilesOpen: s.open.Load(),
 		Truncations: s.truncations.Load(), Moved: s.moved.Load(), Unreadable: s.unreadable.Load(),
 		Acked: s.acked.Load(), Nacked: s.nacked.Load(), Saves: s.saves.Load(),
-		SaveErrors: s.saveErrors.Load(), CorruptResets: s.corrupt.Load(),
+		SaveErrors: s.saveErrors.Load(), CorruptResets: s.corrupt.Load(), Skipped: s.skipped.Load(),
+		Completed: s.completed.Load(), CompleteErrors: s.completeErrors.Load(), Notifications: s.notifications.Load(),
 	}
 }
 
-// NewFile validates cfg and returns a File input. It does not touch the
-// files or the checkpoint yet: the first Read does.
+// NewFile validates cfg and returns a File input. It does not read the
+// files or the checkpoint yet (the first Read does), but with SincedbPath
+// it creates the sincedb's directory when missing and checks that it is
+// writable (see NewJSONFileCheckpoint), so a wrong location is an error
+// before anything is read.
 func NewFile(cfg FileConfig) (*File, error) {
-	if len(cfg.Paths) == 0 {
-		return nil, errors.New("input: file: Paths is empty")
-	}
-	f := &File{cfg: cfg, warned: make(map[string]bool), firstScan: true}
-	for _, p := range cfg.Paths {
-		abs, err := absGlob(p)
-		if err != nil {
-			return nil, err
-		}
-		f.patterns = append(f.patterns, abs)
-	}
-	for _, p := range cfg.Exclude {
-		if _, err := filepath.Match(p, ""); err != nil {
-			return nil, fmt.Errorf("input: file: exclude %q: %w", p, err)
-		}
-		f.excludes = append(f.excludes, p)
-	}
-	if cfg.StartAt != StartBeginning && cfg.StartAt != StartEnd {
-		return nil, fmt.Errorf("input: file: unknown StartAt %d", cfg.StartAt)
-	}
-	for _, d := range []struct {
-		name string
-		v    *time.Duration
-		def  time.Duration
-	}{
-		{"PollInterval", &f.cfg.PollInterval, 200 * time.Millisecond},
-		{"FlushInterval", &f.cfg.FlushInterval, 200 * time.Millisecond},
-		{"ForgetAfter", &f.cfg.ForgetAfter, 24 * time.Hour},
-	} {
-		if *d.v < 0 {
-			return nil, fmt.Errorf("input: file: %s %v is negative", d.name, *d.v)
-		}
-		if *d.v == 0 {
-			*d.v = d.def
-		}
-	}
-	f.ckptEvery = cfg.CheckpointInterval
-	if f.ckptEvery == 0 {
-		f.ckptEvery = time.Second
-	}
-	for _, n := range []struct {
-		name     string
-		v        *int
-		def, min int
-	}{
-		{"MaxBatch", &f.cfg.MaxBatch, 1024, 1},
-		{"FingerprintSize", &f.cfg.FingerprintSize, fingerprint.DefaultSize, fingerprint.MinSize},
-		{"MaxLineBytes", &f.cfg.MaxLineBytes, 1 << 20, 1},
-		{"MaxOpenFiles", &f.cfg.MaxOpenFiles, 512, 1},
-	} {
-		if *n.v == 0 {
-			*n.v = n.def
-		}
-		if *n.v < n.min {
-			return nil, fmt.Errorf("input: file: %s %d is below the minimum %d", n.name, *n.v, n.min)
-		}
-	}
-	var err error
-	if f.pathSegs, err = plainField("PathField", cfg.PathField, "[log][file][path]"); err != nil {
+	st, err := newFileSettings(cfg)
+	if err != nil {
 		return nil, err
 	}
-	if f.hostSegs, err = plainField("HostField", cfg.HostField, "[host][name]"); err != nil {
-		return nil, err
-	}
-	if slices.Equal(f.pathSegs, f.hostSegs) {
-		return nil, errors.New("input: file: PathField and HostField are the same field")
-	}
-	if f.cfg.Host == "" {
-		if f.cfg.Host, err = os.Hostname(); err != nil {
-			return nil, fmt.Errorf("input: file: host name: %w", err)
-		}
-	}
-	if cfg.Multiline != nil {
-		if f.ml, err = newMultiline(cfg.Multiline); err != nil {
-			return nil, err
-		}
-	}
-	f.log = cfg.Logger
-	if f.log == nil {
-		f.log = slog.Default()
-	}
-	f.log = f.log.With("component", "input.File")
-	switch {
-	case cfg.Checkpoint != nil:
-		f.cp = cfg.Checkpoint
-	case cfg.SincedbPath != "":
-		if f.cp, err = NewJSONFileCheckpoint(cfg.SincedbPath); err != nil {
-			return nil, err
-		}
-	default:
-		f.cp = &memoryCheckpoint{}
-	}
-	f.readSize = 128 << 10
-	f.bufLimit = f.cfg.MaxLineBytes + f.readSize
+	f := &File{fileSettings: st}
+	f.readState = readState{warned: make(map[string]bool), firstScan: true, stat: make(map[string]statEntry),
+		pending: make(map[fileKey]*pendingCopy), byPath: make(map[string]*tracked), pollEvery: st.cfg.PollInterval}
 	return f, nil
-}
-
-func absGlob(p string) (string, error) {
-	if p == "" {
-		return "", errors.New("input: file: empty path")
-	}
-	if _, err := filepath.Match(p, ""); err != nil {
-		return "", fmt.Errorf("input: file: path %q: %w", p, err)
-	}
-	abs, err := filepath.Abs(p)
-	if err != nil {
-		return "", fmt.Errorf("input: file: path %q: %w", p, err)
-	}
-	return abs, nil
-}
-
-func plainField(name, s, def string) ([]string, error) {
-	if s == "" {
-		s = def
-	}
-	p, err := logpipe.ParsePath(s)
-	if err != nil {
-		return nil, fmt.Errorf("input: file: %s: %w", name, err)
-	}
-	segs := p.Segments()
-	if len(segs) == 0 || segs[0] == "@metadata" || segs[0] == "@timestamp" || segs[0] == "tags" || segs[0] == "message" {
-		return nil, fmt.Errorf("input: file: %s %q must be a plain field other than message", name, s)
-	}
-	return segs, nil
-}
-
-// Read returns the next batch of events, at most MaxBatch. In follow mode
-// it blocks until at least one event is ready (returning a partial batch
-// after FlushInterval) or ctx is done, in which case it returns ctx.Err()
-// and keeps any events it had read for the next call. In read-to-end mode
-// it returns io.EOF once every file found by the first scan has been read
-// to its end.
-//
-// An error loading the checkpoint at the first Read is returned wrapped
-// with logpipe.Permanent, except for a decoding error: that is logged and
-// the input starts fresh (see FileConfig.SincedbPath).
-func (f *File) Read(ctx context.Context) (logpipe.Batch, logpipe.AckFunc, error) {
-	f.mu.Lock()
-	closed := f.closed
-	f.mu.Unlock()
-	if closed {
-		return nil, nil, logpipe.ErrClosed
-	}
-	if f.eof {
-		return nil, nil, io.EOF
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, nil, err
-	}
-	if !f.started {
-		if err := f.start(ctx); err != nil {
-			return nil, nil, err
-		}
-	}
-	b := f.pend
-	f.pend = nil
-	if b == nil {
-		b = &batchBuilder{}
-	}
-	for {
-		now := time.Now()
-		f.fill(b, now)
-		if b.len() >= f.cfg.MaxBatch {
-			return f.finish(b)
-		}
-		if !f.cfg.Follow {
-			if b.len() > 0 {
-				return f.finish(b)
-			}
-			f.eof = true
-			f.closeAll()
-			f.saveIfDirty(ctx)
-			return nil, nil, io.EOF
-		}
-		f.flushTimedOut(b, now)
-		if b.len() > 0 && (b.len() >= f.cfg.MaxBatch || !now.Before(b.first.Add(f.cfg.FlushInterval))) {
-			return f.finish(b)
-		}
-		f.saveIfDue(ctx, now)
-		wake := f.nextScan
-		if b.len() > 0 {
-			wake = earliest(wake, b.first.Add(f.cfg.FlushInterval))
-		}
-		if d, ok := f.multilineDeadline(); ok {
-			wake = earliest(wake, d)
-		}
-		if wait := time.Until(wake); wait > 0 {
-			t := time.NewTimer(wait)
-			select {
-			case <-ctx.Done():
-				t.Stop()
-				if b.len() > 0 {
-					f.pend = b
-				}
-				return nil, nil, ctx.Err()
-			case <-t.C:
-			}
-		}
-		if !time.Now().Before(f.nextScan) {
-			f.scan(time.Now())
-		}
-	}
-}
-
-func earliest(a, b time.Time) time.Time {
-	if b.Before(a) {
-		return b
-	}
-	return a
-}
-
-// start loads the checkpoint and runs the first scan.
-func (f *File) start(ctx context.Context) error {
-	positions, err := f.cp.Load(ctx)
-	if err != nil {
-		if !errors.Is(err, ErrCorruptCheckpoint) {
-			// Not a decoding problem (that is handled below) but, say, a
-			// directory or an unreadable file in its place: a setup error
-			// that retrying will not fix.
-			return logpipe.Permanent(fmt.Errorf("input: file: load checkpoint: %w", err))
-		}
-		f.stats.corrupt.Add(1)
-		attrs := []any{"err", err}
-		if jc, ok := f.cp.(*JSONFileCheckpoint); ok {
-			if moved, merr := jc.quarantine(time.Now()); merr == nil {
-				attrs = append(attrs, "moved_to", moved)
-			} else {
-				attrs = append(attrs, "move_err", merr)
-			}
-		}
-		f.log.Error("corrupt checkpoint discarded; starting without saved positions", attrs...)
-		positions = nil
-	}
-	f.mu.Lock()
-	for _, p := range positions {
-		f.recs = append(f.recs, &tracked{
-			id: p.ID, fpLen: p.FingerprintLen, fpSum: p.Fingerprint, dev: p.Device, ino: p.Inode,
-			path: p.Path, pos: p.Offset, emitted: p.Offset, committed: p.Offset, seen: p.Seen,
-			loaded: true,
-		})
-	}
-	f.lastSave = time.Now()
-	f.mu.Unlock()
-	f.started = true
-	f.scan(time.Now())
-	f.firstScan = false
-	return nil
-}
-
-// finish turns the builder into a batch and its AckFunc.
-func (f *File) finish(b *batchBuilder) (logpipe.Batch, logpipe.AckFunc, error) {
-	batch := b.batch()
-	ends := b.ends
-	f.stats.events.Add(int64(len(batch)))
-	f.stats.lines.Add(b.lines)
-	var once atomic.Bool
-	ack := func(ctx context.Context, err error) error {
-		if !once.CompareAndSwap(false, true) {
-			return errors.New("input: file: AckFunc called more than once")
-		}
-		return f.ack(ctx, ends, err)
-	}
-	return batch, ack, nil
-}
-
-func (f *File) ack(ctx context.Context, ends []recEnd, err error) error {
-	f.mu.Lock()
-	if err != nil {
-		if !f.nacked {
-			f.log.Warn("batch not delivered; saved positions are frozen until restart", "err", err)
-		}
-		f.nacked = true
-		f.mu.Unlock()
-		f.stats.nacked.Add(1)
-		return nil
-	}
-	f.stats.acked.Add(1)
-	if f.nacked {
-		f.mu.Unlock()
-		return nil
-	}
-	for _, e := range ends {
-		if e.off > e.rec.committed {
-			e.rec.committed = e.off
-		}
-	}
-	f.dirty = true
-	due := f.ckptEvery < 0 || time.Since(f.lastSave) >= f.ckptEvery
-	f.mu.Unlock()
-	if due {
-		return f.save(ctx)
-	}
-	return nil
-}
-
-func (f *File) saveIfDue(ctx context.Context, now time.Time) {
-	f.mu.Lock()
-	due := f.dirty && now.Sub(f.lastSave) >= f.ckptEvery
-	f.mu.Unlock()
-	if due {
-		f.save(ctx)
-	}
-}
-
-func (f *File) saveIfDirty(ctx context.Context) error {
-	f.mu.Lock()
-	dirty := f.dirty
-	f.mu.Unlock()
-	if dirty {
-		return f.save(ctx)
-	}
-	return nil
-}
-
-// save writes every known position. Calls never overlap.
-func (f *File) save(ctx context.Context) error {
-	f.saveMu.Lock()
-	defer f.saveMu.Unlock()
-	f.mu.Lock()
-	positions := make([]FilePosition, 0, len(f.recs))
-	for _, r := range f.recs {
-		if r.fpLen == 0 {
-			continue
-		}
-		positions = append(positions, FilePosition{
-			ID: r.id, FingerprintLen: r.fpLen, Fingerprint: r.fpSum, Device: r.dev, Inode: r.ino,
-			Path: r.path, Offset: r.committed, Seen: r.seen,
-		})
-	}
-	f.dirty = false
-	f.lastSave = time.Now()
-	f.mu.Unlock()
-	if err := f.cp.Save(ctx, positions); err != nil {
-		f.mu.Lock()
-		f.dirty = true
-		f.mu.Unlock()
-		f.stats.saveErrors.Add(1)
-		f.log.Error("saving positions failed", "err", err)
-		return fmt.Errorf("input: file: %w", err)
-	}
-	f.stats.saves.Add(1)
-	return nil
 }
 
 // Close closes every open file and saves the acknowledged positions. Events
@@ -636,8 +207,11 @@ func (f *File) Close(ctx context.Context) error {
 	f.mu.Lock()
 	f.closed = true
 	f.mu.Unlock()
+	f.closeNotify()
 	f.closeAll()
-	return f.saveIfDirty(ctx)
+	err := f.saveIfDirty(ctx)
+	f.complete(ctx)
+	return err
 }
 
 func (f *File) closeAll() {
@@ -647,149 +221,4 @@ func (f *File) closeAll() {
 	for _, r := range recs {
 		f.closeRec(r)
 	}
-}
-
-// Batch construction.
-
-type recEnd struct {
-	rec *tracked
-	off int64
-}
-
-type batchBuilder struct {
-	events []*logpipe.Event
-	slab   []logpipe.Event
-	objs   []logpipe.Object
-	kvSlab []logpipe.KV
-	ends   []recEnd
-	ids    []byte
-	lines  int64 // physical lines read into this batch
-	first  time.Time
-}
-
-func (b *batchBuilder) len() int { return len(b.events) }
-
-func (b *batchBuilder) batch() logpipe.Batch { return logpipe.Batch(b.events) }
-
-func (b *batchBuilder) newEvent() *logpipe.Event {
-	if len(b.slab) == 0 {
-		b.slab = make([]logpipe.Event, 128)
-	}
-	e := &b.slab[0]
-	b.slab = b.slab[1:]
-	return e
-}
-
-func (b *batchBuilder) newObject() *logpipe.Object {
-	if len(b.objs) == 0 {
-		b.objs = make([]logpipe.Object, 256)
-	}
-	o := &b.objs[0]
-	b.objs = b.objs[1:]
-	return o
-}
-
-// kvs returns n key/value slots, with room for spare more, carved from
-// the builder's slab, so the fields of many events come from one
-// allocation (see Object.Adopt).
-func (b *batchBuilder) kvs(n, spare int) []logpipe.KV {
-	if len(b.kvSlab) < n+spare {
-		b.kvSlab = make([]logpipe.KV, max(n+spare, 8192))
-	}
-	s := b.kvSlab[: n : n+spare]
-	b.kvSlab = b.kvSlab[n+spare:]
-	return s
-}
-
-// fieldSpare is the room left in each event's top-level fields for the
-// fields filters add (grok's captures, a json target), so that they do not
-// reallocate.
-const fieldSpare = 5
-
-// setNested sets segs under o to v, creating objects from the builder's
-// slab and descending into objects that already exist.
-func (b *batchBuilder) setNested(o *logpipe.Object, segs []string, v logpipe.Value) {
-	for len(segs) > 1 {
-		if cur, ok := o.Get(segs[0]); ok && cur.Kind() == logpipe.KindObject {
-			o = cur.Object()
-		} else {
-			child := b.newObject()
-			o.Set(segs[0], logpipe.ObjectValue(child))
-			o = child
-		}
-		segs = segs[1:]
-	}
-	o.Set(segs[0], v)
-}
-
-// nested returns the key segs[0] with v nested under the other segments.
-func (b *batchBuilder) nested(segs []string, v logpipe.Value) logpipe.KV {
-	for i := len(segs) - 1; i > 0; i-- {
-		o := b.newObject()
-		kv := b.kvs(1, 0)
-		kv[0] = logpipe.KV{Key: segs[i], Value: v}
-		o.Adopt(kv)
-		v = logpipe.ObjectValue(o)
-	}
-	return logpipe.KV{Key: segs[0], Value: v}
-}
-
-// eventID returns id + "-" + off. The strings of a batch share larger
-// allocations: bytes are appended to a buffer that is never written again
-// once a string refers to them, which is what makes unsafe.String sound.
-func (b *batchBuilder) eventID(id string, off int64) string {
-	const maxLen = 64
-	if cap(b.ids)-len(b.ids) < len(id)+1+20 {
-		b.ids = make([]byte, 0, max(8192, len(id)+maxLen))
-	}
-	start := len(b.ids)
-	b.ids = append(b.ids, id...)
-	b.ids = append(b.ids, '-')
-	b.ids = strconv.AppendInt(b.ids, off, 10)
-	return unsafe.String(&b.ids[start], len(b.ids)-start)
-}
-
-// emit adds one event built from j, read from rec, to the batch.
-func (f *File) emit(b *batchBuilder, r *tracked, j joined, now time.Time) {
-	e := b.newEvent()
-	e.Timestamp = now
-	msg := logpipe.KV{Key: "message", Value: logpipe.StringValue(j.text)}
-	if f.pathSegs[0] != f.hostSegs[0] {
-		// Build the top level with its exact size: one allocation for the
-		// keys instead of three growths.
-		kv := b.kvs(3, fieldSpare)
-		kv[0] = msg
-		kv[1] = b.nested(f.pathSegs, logpipe.StringValue(r.path))
-		kv[2] = b.nested(f.hostSegs, logpipe.StringValue(f.cfg.Host))
-		e.Fields().Adopt(kv)
-	} else {
-		fields := e.Fields()
-		fields.Set(msg.Key, msg.Value)
-		b.setNested(fields, f.pathSegs, logpipe.StringValue(r.path))
-		b.setNested(fields, f.hostSegs, logpipe.StringValue(f.cfg.Host))
-	}
-	meta := b.kvs(3, 0)
-	meta[0] = logpipe.KV{Key: MetaFileID, Value: logpipe.StringValue(r.id)}
-	meta[1] = logpipe.KV{Key: MetaOffset, Value: logpipe.IntValue(j.start)}
-	meta[2] = logpipe.KV{Key: MetaID, Value: logpipe.StringValue(b.eventID(r.id, j.start))}
-	e.Meta().Adopt(meta)
-	if j.truncated {
-		e.TagFailure(TagLineTruncated)
-	}
-	if j.lines > 1 {
-		e.AddTag(TagMultiline)
-	}
-	if j.limitTag != "" {
-		e.AddTag(j.limitTag)
-	}
-	if len(b.events) == 0 {
-		b.first = now
-	}
-	b.events = append(b.events, e)
-	if n := len(b.ends); n > 0 && b.ends[n-1].rec == r {
-		b.ends[n-1].off = j.end
-	} else {
-		b.ends = append(b.ends, recEnd{r, j.end})
-	}
-	r.emitted = j.end
 }

@@ -180,7 +180,9 @@ func TestFileFollowFlushInterval(t *testing.T) {
 		path := filepath.Join(dir, "app.log")
 		writeFile(t, path, "2024-01-01 first\n  continued\n")
 		in := newFile(t, FileConfig{
-			Paths: []string{path}, Follow: true,
+			// NoNotify: the watcher's goroutine waits in a system call,
+			// which a synctest bubble cannot see as idle.
+			Paths: []string{path}, Follow: true, NoNotify: true,
 			PollInterval: 50 * time.Millisecond, FlushInterval: 300 * time.Millisecond,
 			Multiline: &MultilineConfig{Pattern: `^\d{4}-`, Negate: true, Timeout: time.Second},
 		})
@@ -260,7 +262,7 @@ func TestFileRotatedSmallFileStartsLikeNew(t *testing.T) {
 		dir := t.TempDir()
 		path := filepath.Join(dir, "app.log")
 		writeFile(t, path, numbered(0))
-		in := newFile(t, FileConfig{Paths: []string{path}, Follow: true,
+		in := newFile(t, FileConfig{Paths: []string{path}, Follow: true, NoNotify: true, // see above
 			PollInterval: 10 * time.Millisecond, FlushInterval: 10 * time.Millisecond})
 		defer in.Close(t.Context())
 		c := &collector{seen: map[int]int{}}

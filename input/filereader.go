@@ -2,29 +2,24 @@ package input
 
 import (
 	"bytes"
+	"compress/gzip"
 	"errors"
 	"io"
 	"os"
-	"strings"
 	"time"
-	"unicode/utf8"
 
+	"github.com/logpipe/logpipe/codec"
 	"github.com/logpipe/logpipe/internal/fingerprint"
 )
 
 // tracked is one file the input knows: found by a scan, or loaded from the
-// checkpoint. Fields marked "mu" are written with File.mu held (they are
-// read by save from other goroutines); the others belong to the goroutine
-// calling Read.
+// checkpoint. The fields of its recShared are written with File.mu held
+// (save and the AckFuncs read them from other goroutines); the others
+// belong to the goroutine calling Read.
 type tracked struct {
-	id        string // mu: stable identity
-	fpLen     int    // mu: length of the fingerprint fpSum covers
-	fpSum     string // mu
-	dev, ino  uint64 // mu
-	path      string // mu
-	seen      time.Time
-	committed int64 // mu: end of the last acknowledged event
+	recShared
 
+	seen    time.Time
 	fp      fingerprint.Fingerprint // first bytes; empty for a loaded, unmatched position
 	loaded  bool                    // from the checkpoint, not yet matched by a scan
 	bound   bool                    // found by the latest scan
@@ -33,72 +28,60 @@ type tracked struct {
 	want    bool                    // the latest scan saw data beyond pos
 	gone    bool                    // not found by the latest scan
 	stale   bool                    // its content changed under an open descriptor
+	corrupt bool                    // could not be read to its end (a damaged .gz)
+
 	f       *os.File
-	buf     []byte
-	r, w    int
-	pos     int64 // offset of buf[r]: the next line starts here
+	src     io.Reader // f, or a gzip reader over it
+	gz      bool      // read through gzip (a .gz file in read-to-end mode)
+	lines   *codec.Lines
+	pos     int64 // the next line starts here
 	emitted int64 // end of the last event emitted
 	atEOF   bool
-	grown   time.Time // when a read last returned data
+	grown   time.Time // when a read last returned data (or the file was opened)
+	size    int64     // size at the latest scan
 
-	skipping   bool    // discarding the rest of an over-long line
-	long       rawLine // the kept part of that line, emitted at its end
+	// The last bytes read (up to len(tail)), ending at offset readEnd:
+	// they tell the copy copytruncate made of this file from another file
+	// that only begins alike.
+	tail    [64]byte
+	tailLen int
+	readEnd int64
+
 	warnedLong bool
-	chunk      string // a string copy of buf[chunkAt:chunkAt+len(chunk)]
-	chunkAt    int
-	chunkBad   bool // chunk holds invalid UTF-8
-	ml         mlBuffer
+	ml         codec.MultilineState
+}
+
+// recShared is the part of a tracked file that is guarded by File.mu.
+type recShared struct {
+	id        string // stable identity
+	fpLen     int    // length of the fingerprint fpSum covers
+	fpSum     string
+	dev, ino  uint64
+	path      string
+	committed int64 // end of the last acknowledged event
+
+	// Read-to-end mode: the offset the file was read to (doneEnd, once
+	// doneOK), and whether FileCompletedAction ran.
+	doneEnd   int64
+	doneOK    bool
+	completed bool
 }
 
 func (r *tracked) dropBuffer() {
-	r.r, r.w = 0, 0
-	r.chunk = ""
+	if r.lines != nil {
+		r.lines.Drop()
+	}
 	r.atEOF = false
 }
 
 func (f *File) closeRec(r *tracked) {
 	if r.f != nil {
 		r.f.Close()
-		r.f = nil
+		r.f, r.src = nil, nil
 		f.openFiles--
 		f.stats.open.Add(-1)
 	}
 	r.dropBuffer()
-}
-
-// fill reads lines from the tracked files into b until it holds MaxBatch
-// events or every file is at its end.
-func (f *File) fill(b *batchBuilder, now time.Time) {
-	f.mu.Lock()
-	recs := f.recs
-	f.mu.Unlock()
-	n := len(recs)
-	for i := 0; i < n && b.len() < f.cfg.MaxBatch; i++ {
-		if f.cursor >= n {
-			f.cursor = 0
-		}
-		r := recs[f.cursor]
-		if f.readable(r) {
-			f.readRec(b, r, now)
-			if b.len() >= f.cfg.MaxBatch {
-				return // continue with this file next time
-			}
-		}
-		f.cursor++
-	}
-}
-
-func (f *File) readable(r *tracked) bool {
-	if r.loaded || r.done || r.stale {
-		return false
-	}
-	if !f.cfg.Follow && !r.start {
-		return false
-	}
-	if r.f != nil {
-		return true
-	}
-	return r.want && !r.gone
 }
 
 // open opens r's file by path and checks it is still the same file.
@@ -118,7 +101,20 @@ func (f *File) open(r *tracked) bool {
 			err = errors.New("file replaced since the last scan")
 		}
 	}
-	if err == nil {
+	var src io.Reader = fh
+	if err == nil && r.gz {
+		var zr *gzip.Reader
+		if zr, err = gzip.NewReader(fh); err == nil {
+			// Offsets of a .gz file are offsets in its decompressed data.
+			_, err = io.CopyN(io.Discard, zr, r.pos)
+			src = zr
+		}
+		if err != nil {
+			fh.Close()
+			f.corruptGzip(r, err)
+			return false
+		}
+	} else if err == nil {
 		_, err = fh.Seek(r.pos, io.SeekStart)
 	}
 	if err != nil {
@@ -126,7 +122,11 @@ func (f *File) open(r *tracked) bool {
 		r.want = false // the next scan sorts it out
 		return false
 	}
-	r.f = fh
+	r.f, r.src = fh, src
+	r.grown = time.Now()
+	if r.lines == nil || r.lines.Pos() != r.pos {
+		r.lines = f.line.NewLines(r.pos)
+	}
 	r.dropBuffer()
 	f.openFiles++
 	f.stats.opened.Add(1)
@@ -142,7 +142,7 @@ func (f *File) closeIdle(keep *tracked) bool {
 	f.mu.Unlock()
 	var victim *tracked
 	for _, r := range recs {
-		if r == keep || r.f == nil || !r.atEOF || r.r != r.w {
+		if r == keep || r.f == nil || !r.atEOF || r.lines.Buffered() != 0 {
 			continue
 		}
 		if victim == nil || r.grown.Before(victim.grown) {
@@ -162,35 +162,31 @@ func (f *File) readRec(b *batchBuilder, r *tracked, now time.Time) {
 		return
 	}
 	for b.len() < f.cfg.MaxBatch {
-		if f.nextLine(b, r, now) {
+		if fr, ok := r.lines.Next(); ok {
+			r.pos = fr.End
+			f.frame(b, r, fr, now)
 			continue
 		}
+		r.pos = r.lines.Pos()
 		// Need more data.
-		if r.r > 0 {
-			// What is left is part of one line: cheap to move.
-			copy(r.buf, r.buf[r.r:r.w])
-			r.w -= r.r
-			r.r = 0
-			r.chunk = ""
+		n, err := r.lines.Fill(r.src)
+		if errors.Is(err, codec.ErrLineBuffer) {
+			// Not expected: lines are cut at MaxLineBytes before the
+			// buffer fills. Give up on the file rather than grow.
+			f.log.Error("line buffer full; file skipped", "path", r.path)
+			f.stats.unreadable.Add(1)
+			f.closeRec(r)
+			r.stale = true
+			return
 		}
-		if r.w == len(r.buf) {
-			if !r.grow(f.readSize, f.bufLimit) {
-				// Not expected: nextLine cuts lines at MaxLineBytes before
-				// the buffer fills. Give up on the file rather than grow.
-				f.log.Error("line buffer full; file skipped", "path", r.path)
-				f.stats.unreadable.Add(1)
-				f.closeRec(r)
-				r.stale = true
-				return
-			}
-		}
-		n, err := r.f.Read(r.buf[r.w:])
 		if n > 0 {
 			if !f.samePrefix(r) {
 				// The file was truncated (and maybe refilled) under us: what
 				// was just read may be new content at an old offset.
+				r.lines.Unread(n)
 				f.stats.truncations.Add(1)
 				f.log.Warn("file truncated while reading; rescanning", "path", r.path)
+				f.scanSoon(now)
 				r.stale = true
 				f.closeRec(r)
 				if !f.cfg.Follow {
@@ -198,11 +194,21 @@ func (f *File) readRec(b *batchBuilder, r *tracked, now time.Time) {
 				}
 				return
 			}
-			r.w += n
+			r.tailLen = copy(r.tail[:], r.lines.Last(len(r.tail)))
+			r.readEnd = r.lines.ReadEnd()
 			r.atEOF = false
 			r.grown = now
 			f.stats.bytes.Add(int64(n))
-			continue
+			if err == nil {
+				continue
+			}
+		}
+		if err != nil && !errors.Is(err, io.EOF) && r.gz {
+			// What was decompressed is read; the rest of the file is lost
+			// and said so.
+			f.corruptGzip(r, err)
+			f.finishRec(b, r, now)
+			return
 		}
 		if err != nil && !errors.Is(err, io.EOF) {
 			f.warnOnce(r.path, "read", "read failed", err)
@@ -214,27 +220,16 @@ func (f *File) readRec(b *batchBuilder, r *tracked, now time.Time) {
 			}
 			return
 		}
+		if n > 0 {
+			continue // data and io.EOF together: frame the data first
+		}
 		r.atEOF = true
+		r.want = false // until a scan or a notification sees it grow
 		if !f.cfg.Follow || r.gone {
 			f.finishRec(b, r, now)
 		}
 		return
 	}
-}
-
-func (r *tracked) grow(readSize, limit int) bool {
-	if len(r.buf) >= limit {
-		return false
-	}
-	n := max(readSize, 2*len(r.buf))
-	n = min(n, limit)
-	nb := make([]byte, n)
-	copy(nb, r.buf[r.r:r.w])
-	r.w -= r.r
-	r.r = 0
-	r.buf = nb
-	r.chunk = ""
-	return true
 }
 
 // samePrefix reports whether r's open file still starts with the bytes it
@@ -251,57 +246,6 @@ func (f *File) samePrefix(r *tracked) bool {
 	return got == n && (err == nil || errors.Is(err, io.EOF)) && bytes.Equal(f.fpBuf[:n], r.fp.Bytes())
 }
 
-// nextLine consumes one line from r's buffer, if a whole one is there, and
-// reports whether it did.
-func (f *File) nextLine(b *batchBuilder, r *tracked, now time.Time) bool {
-	data := r.buf[r.r:r.w]
-	if len(data) == 0 {
-		return false
-	}
-	i := bytes.IndexByte(data, '\n')
-	if r.skipping {
-		if i < 0 {
-			r.pos += int64(len(data))
-			r.r = r.w
-			return false
-		}
-		r.pos += int64(i + 1)
-		r.r += i + 1
-		r.skipping = false
-		l := r.long
-		l.end = r.pos
-		r.long = rawLine{}
-		f.line(b, r, l, now)
-		return true
-	}
-	max := f.cfg.MaxLineBytes
-	if i < 0 {
-		if len(data) <= max {
-			return false
-		}
-		// Over-long line without its end in sight: keep the first max
-		// bytes, skip the rest as it arrives.
-		r.long = rawLine{text: toText(data[:max], true), start: r.pos, truncated: true}
-		f.noteLong(r)
-		r.pos += int64(len(data))
-		r.r = r.w
-		r.skipping = true
-		return true
-	}
-	l := rawLine{start: r.pos, end: r.pos + int64(i) + 1}
-	if i > max {
-		l.text = toText(data[:max], true)
-		l.truncated = true
-		f.noteLong(r)
-	} else {
-		l.text = r.text(r.r, r.r+i)
-	}
-	r.r += i + 1
-	r.pos = l.end
-	f.line(b, r, l, now)
-	return true
-}
-
 func (f *File) noteLong(r *tracked) {
 	f.stats.truncated.Add(1)
 	if !r.warnedLong {
@@ -311,50 +255,18 @@ func (f *File) noteLong(r *tracked) {
 	}
 }
 
-// text returns buf[a:b] as a string without a trailing "\r", sharing one
-// string allocation among the lines of each read.
-func (r *tracked) text(a, b int) string {
-	if a < r.chunkAt || b > r.chunkAt+len(r.chunk) {
-		end := r.w
-		if j := bytes.LastIndexByte(r.buf[a:r.w], '\n'); j >= 0 {
-			end = a + j + 1
-		}
-		r.chunk = string(r.buf[a:end])
-		r.chunkAt = a
-		r.chunkBad = !utf8.ValidString(r.chunk)
-	}
-	s := r.chunk[a-r.chunkAt : b-r.chunkAt]
-	if n := len(s); n > 0 && s[n-1] == '\r' {
-		s = s[:n-1]
-	}
-	if r.chunkBad && !utf8.ValidString(s) {
-		s = strings.ToValidUTF8(s, "\uFFFD")
-	}
-	return s
-}
-
-// toText copies b into a valid UTF-8 string without a trailing "\r".
-// A cut line may end in the middle of a character; that character becomes
-// U+FFFD.
-func toText(b []byte, cut bool) string {
-	if !cut {
-		b = bytes.TrimSuffix(b, []byte{'\r'})
-	}
-	if utf8.Valid(b) {
-		return string(b)
-	}
-	return strings.ToValidUTF8(string(b), "\uFFFD")
-}
-
-// line passes one physical line through multiline joining (if configured)
-// and emits the events it completes.
-func (f *File) line(b *batchBuilder, r *tracked, l rawLine, now time.Time) {
+// frame passes one physical line through multiline joining (if
+// configured) and emits the events it completes.
+func (f *File) frame(b *batchBuilder, r *tracked, fr codec.Frame, now time.Time) {
 	b.lines++
+	if fr.Truncated {
+		f.noteLong(r)
+	}
 	if f.ml == nil {
-		f.emit(b, r, joined{text: l.text, start: l.start, end: l.end, lines: 1, truncated: l.truncated}, now)
+		f.emit(b, r, fr, now)
 		return
 	}
-	out, n := f.ml.push(&r.ml, l, now)
+	out, n := f.ml.Push(&r.ml, fr, now)
 	for k := range n {
 		f.emit(b, r, out[k], now)
 	}
@@ -365,63 +277,28 @@ func (f *File) line(b *batchBuilder, r *tracked, l rawLine, now time.Time) {
 // multiline event. It is used in read-to-end mode and for files that are
 // gone. In read-to-end mode it marks r done.
 func (f *File) finishRec(b *batchBuilder, r *tracked, now time.Time) {
-	if r.skipping {
-		r.skipping = false
-		l := r.long
-		l.end = r.pos
-		r.long = rawLine{}
-		f.line(b, r, l, now)
+	if r.lines != nil {
+		for {
+			fr, ok := r.lines.Flush()
+			if !ok {
+				break
+			}
+			r.pos = fr.End
+			f.frame(b, r, fr, now)
+		}
 	}
-	if data := r.buf[r.r:r.w]; len(data) > 0 {
-		l := rawLine{text: toText(data, false), start: r.pos, end: r.pos + int64(len(data))}
-		r.pos = l.end
-		r.r = r.w
-		f.line(b, r, l, now)
-	}
-	if f.ml != nil && !r.ml.empty() {
-		f.emit(b, r, r.ml.flush(""), now)
+	if f.ml != nil && r.ml.Pending() {
+		f.emit(b, r, r.ml.Flush(), now)
 	}
 	if !f.cfg.Follow {
 		r.done = true
+		f.mu.Lock()
+		r.doneEnd, r.doneOK = r.pos, !r.corrupt
+		f.mu.Unlock()
 		f.closeRec(r)
 	} else if r.gone {
 		f.closeRec(r)
 	}
-}
-
-// flushTimedOut emits pending multiline events that have waited Timeout.
-func (f *File) flushTimedOut(b *batchBuilder, now time.Time) {
-	if f.ml == nil {
-		return
-	}
-	f.mu.Lock()
-	recs := f.recs
-	f.mu.Unlock()
-	for _, r := range recs {
-		if !r.ml.empty() && !now.Before(r.ml.last.Add(f.ml.timeout)) {
-			f.emit(b, r, r.ml.flush(""), now)
-		}
-	}
-}
-
-func (f *File) multilineDeadline() (time.Time, bool) {
-	if f.ml == nil {
-		return time.Time{}, false
-	}
-	var d time.Time
-	found := false
-	f.mu.Lock()
-	recs := f.recs
-	f.mu.Unlock()
-	for _, r := range recs {
-		if !r.ml.empty() {
-			t := r.ml.last.Add(f.ml.timeout)
-			if !found || t.Before(d) {
-				d, found = t, true
-			}
-		}
-	}
-	return d, found
 }
 
 func (f *File) warnOnce(path, what, msg string, err error) {
@@ -430,5 +307,9 @@ func (f *File) warnOnce(path, what, msg string, err error) {
 		return
 	}
 	f.warned[key] = true
+	if err == nil {
+		f.log.Warn(msg, "path", path)
+		return
+	}
 	f.log.Warn(msg, "path", path, "err", err)
 }

@@ -1,18 +1,15 @@
 package input
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/logpipe/logpipe"
+	"github.com/logpipe/logpipe/codec"
 )
 
 // ReaderConfig configures a Reader. The zero value is ready to use.
@@ -25,33 +22,52 @@ type ReaderConfig struct {
 	// TagLineTruncated; the rest of the line is skipped, never buffered.
 	// Default: 1 MiB.
 	MaxLineBytes int
+	// Delimiter separates lines (Logstash's line codec delimiter). With
+	// the default "\n" a "\r" before it is removed too.
+	Delimiter string
+	// Charset is the stream's character set, converted to UTF-8 (see
+	// codec.NewCharset); UTF-16 and UTF-32 are converted before the
+	// stream is cut into lines. Default: UTF-8, invalid bytes replaced by
+	// U+FFFD.
+	Charset string
+	// Multiline joins lines into events (Logstash's multiline codec). A
+	// pending event is emitted when a line ends it or the stream ends;
+	// Timeout does not apply (a Reader does not wait on a clock).
+	Multiline *MultilineConfig
+	// Codec turns each line (or multiline event) into an event.
+	// Default: codec.Plain ("message").
+	Codec codec.Decoder
 }
 
 // Reader is an Input that turns each line of an io.Reader (standard input,
-// a pipe, a decompressed file) into one event with the line in "message".
-// Lines end with "\n" or "\r\n"; a last line without a newline is still an
-// event; invalid UTF-8 is replaced with U+FFFD, as Logstash's plain codec
-// does. Once the reader is exhausted, Read returns io.EOF.
+// a pipe, a decompressed file) into one event with the line in "message"
+// (or as its Codec decodes it). Lines end with "\n" or "\r\n" (or
+// Delimiter); a last line without a newline is still an event; invalid
+// UTF-8 is replaced with U+FFFD, as Logstash's plain codec does. Once the
+// reader is exhausted, Read returns io.EOF. Framing, charset conversion,
+// multiline and decoding are package codec's, the same as input.File's.
 //
 // A Reader keeps no position, so acknowledgements only count: a restart
 // reads the stream again from wherever the io.Reader then is.
 type Reader struct {
 	cfg    ReaderConfig
 	r      io.Reader
+	src    io.Reader // r, converted to UTF-8 when the charset is not ASCII-compatible
+	line   *codec.Line
+	ml     *codec.Multiline
+	dec    codec.Decoder
 	chunks chan readerChunk
 	stop   chan struct{}
 	exited chan struct{} // closed when the read-ahead goroutine has returned
 	once   sync.Once
-	pend   []string // lines received but not yet returned (batch overflow)
-	ptrunc []bool
+	pend   []codec.Frame // frames received but not yet returned (batch overflow)
 	done   bool
 	err    error
 }
 
 type readerChunk struct {
-	lines     []string
-	truncated []bool
-	err       error // io.EOF or a read error, after the lines
+	frames []codec.Frame
+	err    error // io.EOF or a read error, after the frames
 }
 
 // NewReader returns a Reader over r. It starts one goroutine that reads
@@ -68,10 +84,29 @@ func NewReader(r io.Reader, cfg ReaderConfig) (*Reader, error) {
 	if cfg.MaxBatch == 0 {
 		cfg.MaxBatch = 1024
 	}
-	if cfg.MaxLineBytes == 0 {
-		cfg.MaxLineBytes = 1 << 20
+	rd := &Reader{cfg: cfg, r: r, src: r, dec: cfg.Codec}
+	cs, err := codec.NewCharset(cfg.Charset)
+	if err != nil {
+		return nil, fmt.Errorf("input: NewReader: %w", err)
 	}
-	rd := &Reader{cfg: cfg, r: r, chunks: make(chan readerChunk, 1), stop: make(chan struct{}), exited: make(chan struct{})}
+	if !cs.ASCIICompatible() {
+		rd.src, cs = cs.NewReader(r), nil
+	}
+	if rd.line, err = codec.NewLine(codec.LineConfig{Delimiter: cfg.Delimiter, MaxBytes: cfg.MaxLineBytes,
+		Charset: cs, ReadSize: 64 << 10}); err != nil {
+		return nil, fmt.Errorf("input: NewReader: %w", err)
+	}
+	if cfg.Multiline != nil {
+		if rd.ml, err = codec.NewMultiline(*cfg.Multiline); err != nil {
+			return nil, fmt.Errorf("input: NewReader: %w", err)
+		}
+	}
+	if rd.dec == nil {
+		rd.dec = codec.Plain{}
+	}
+	rd.chunks = make(chan readerChunk, 1)
+	rd.stop = make(chan struct{})
+	rd.exited = make(chan struct{})
 	go func() {
 		defer close(rd.exited)
 		rd.readLoop()
@@ -81,72 +116,65 @@ func NewReader(r io.Reader, cfg ReaderConfig) (*Reader, error) {
 
 func (rd *Reader) readLoop() {
 	defer close(rd.chunks)
-	br := bufio.NewReaderSize(rd.r, 64<<10)
-	var lines []string
-	var trunc []bool
-	var anyTrunc bool
+	lines := rd.line.NewLines(0)
+	var ml codec.MultilineState
+	var frames []codec.Frame
 	send := func(err error) bool {
-		c := readerChunk{lines: lines, err: err}
-		if anyTrunc {
-			c.truncated = trunc
-		}
 		select {
-		case rd.chunks <- c:
+		case rd.chunks <- readerChunk{frames: frames, err: err}:
 		case <-rd.stop:
 			return false
 		}
-		lines, trunc, anyTrunc = nil, nil, false
+		frames = nil
 		return true
 	}
-	var long []byte
-	for {
-		line, err := br.ReadSlice('\n')
-		truncated := false
-		if errors.Is(err, bufio.ErrBufferFull) {
-			// A line longer than the buffer: collect up to the limit,
-			// skip the rest.
-			long = append(long[:0], line...)
-			for errors.Is(err, bufio.ErrBufferFull) {
-				line, err = br.ReadSlice('\n')
-				if room := rd.cfg.MaxLineBytes - len(long); room > 0 {
-					long = append(long, line[:min(room, len(line))]...)
-				}
-				if len(long) >= rd.cfg.MaxLineBytes {
-					truncated = true
-				}
-			}
-			line = long
-		}
-		if len(line) > 0 {
-			if len(line) > rd.cfg.MaxLineBytes {
-				line = line[:rd.cfg.MaxLineBytes]
-				truncated = true
-			}
-			lines = append(lines, lineString(line))
-			trunc = append(trunc, truncated)
-			anyTrunc = anyTrunc || truncated
-		}
-		if err != nil && !errors.Is(err, bufio.ErrBufferFull) {
-			send(err)
+	add := func(f codec.Frame) {
+		if rd.ml == nil {
+			frames = append(frames, f)
 			return
 		}
-		if len(lines) >= rd.cfg.MaxBatch || br.Buffered() == 0 {
-			if !send(nil) {
+		out, n := rd.ml.Push(&ml, f, time.Time{})
+		frames = append(frames, out[:n]...)
+	}
+	for {
+		for {
+			f, ok := lines.Next()
+			if !ok {
+				break
+			}
+			add(f)
+			if len(frames) >= rd.cfg.MaxBatch && !send(nil) {
 				return
 			}
 		}
+		// Hand over what is ready before blocking for more.
+		if len(frames) > 0 && !send(nil) {
+			return
+		}
+		_, err := lines.Fill(rd.src)
+		if err == nil {
+			continue
+		}
+		for {
+			f, ok := lines.Next()
+			if !ok {
+				break
+			}
+			add(f)
+		}
+		for {
+			f, ok := lines.Flush()
+			if !ok {
+				break
+			}
+			add(f)
+		}
+		if ml.Pending() {
+			frames = append(frames, ml.Flush())
+		}
+		send(err)
+		return
 	}
-}
-
-// lineString converts a line to a string without its line ending,
-// replacing invalid UTF-8.
-func lineString(b []byte) string {
-	b = bytes.TrimSuffix(b, []byte{'\n'})
-	b = bytes.TrimSuffix(b, []byte{'\r'})
-	if utf8.Valid(b) {
-		return string(b)
-	}
-	return strings.ToValidUTF8(string(b), "\uFFFD")
 }
 
 // Read returns the lines that are available, at most MaxBatch; it blocks
@@ -168,7 +196,7 @@ func (rd *Reader) Read(ctx context.Context) (logpipe.Batch, logpipe.AckFunc, err
 				}
 				continue
 			}
-			rd.pend, rd.ptrunc = c.lines, c.truncated
+			rd.pend = c.frames
 			if c.err != nil {
 				rd.done = true
 				rd.err = c.err
@@ -183,18 +211,17 @@ func (rd *Reader) Read(ctx context.Context) (logpipe.Batch, logpipe.AckFunc, err
 	n := min(len(rd.pend), rd.cfg.MaxBatch)
 	now := time.Now()
 	b := make(logpipe.Batch, n)
-	for i, line := range rd.pend[:n] {
-		e := logpipe.NewEvent(line)
-		e.Timestamp = now
-		if rd.ptrunc != nil && rd.ptrunc[i] {
-			e.TagFailure(TagLineTruncated)
+	evs := make([]logpipe.Event, n)
+	for i, f := range rd.pend[:n] {
+		e := &evs[i]
+		rd.dec.Decode(e, f)
+		if e.Timestamp.IsZero() {
+			e.Timestamp = now
 		}
+		codec.Tag(e, f)
 		b[i] = e
 	}
 	rd.pend = rd.pend[n:]
-	if rd.ptrunc != nil {
-		rd.ptrunc = rd.ptrunc[n:]
-	}
 	return b, func(context.Context, error) error { return nil }, nil
 }
 

@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
 	"github.com/logpipe/logpipe"
+	"github.com/logpipe/logpipe/codec"
 	"github.com/logpipe/logpipe/input"
 	"github.com/logpipe/logpipe/internal/leakcheck"
 )
@@ -160,5 +162,47 @@ func TestNewReaderValidates(t *testing.T) {
 	}
 	if _, err := input.NewReader(strings.NewReader(""), input.ReaderConfig{MaxBatch: -1}); err == nil {
 		t.Error("negative MaxBatch accepted")
+	}
+}
+
+func TestReaderCodecs(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  input.ReaderConfig
+		in   string
+		want []string
+		tag  string // a tag the last event must have
+	}{
+		{"latin1", input.ReaderConfig{Charset: "ISO-8859-1"}, "d\xe9j\xe0\nvu\n", []string{"déjà", "vu"}, ""},
+		{"utf-16", input.ReaderConfig{Charset: "UTF-16LE"}, "h\x00\xe9\x00\n\x00x\x00", []string{"hé", "x"}, ""},
+		{"delimiter", input.ReaderConfig{Delimiter: "\x00"}, "a\x00b\x00", []string{"a", "b"}, ""},
+		{"multiline", input.ReaderConfig{Multiline: &input.MultilineConfig{Pattern: `^\s`}}, "a\n 1\n 2\nb\n c", []string{"a\n 1\n 2", "b\n c"}, input.TagMultiline},
+		{"json_lines", input.ReaderConfig{Codec: codec.JSONLines{}}, "{\"message\":\"m\"}\n{", []string{"m", "{"}, codec.TagJSONParseFailure},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			in, err := input.NewReader(strings.NewReader(tc.in), tc.cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer in.Close(t.Context())
+			b, err := readAll(t, in)
+			if !errors.Is(err, io.EOF) {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, e := range b {
+				got = append(got, e.Message())
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Fatalf("read %q, want %q", got, tc.want)
+			}
+			if tc.tag != "" && !b[len(b)-1].HasTag(tc.tag) {
+				t.Fatalf("last event lacks %s: %v", tc.tag, b[len(b)-1].Tags())
+			}
+		})
+	}
+	if _, err := input.NewReader(strings.NewReader(""), input.ReaderConfig{Charset: "nope"}); err == nil {
+		t.Fatal("unknown charset accepted")
 	}
 }

@@ -10,195 +10,325 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bmatcuk/doublestar/v4"
+
+	"github.com/logpipe/logpipe/codec"
 	"github.com/logpipe/logpipe/internal/fingerprint"
 )
 
 // candidate is a file found by a scan.
 type candidate struct {
-	path     string
-	dev, ino uint64
-	size     int64
-	fp       fingerprint.Fingerprint
-	claimed  bool
+	path    string
+	key     fileKey
+	size    int64
+	mtime   time.Time
+	fp      fingerprint.Fingerprint
+	claimed bool
 }
 
-type devIno struct{ dev, ino uint64 }
+// fileKey is what tells files apart: device and inode where the platform
+// reports them, and otherwise the path.
+type fileKey struct {
+	dev, ino uint64
+	path     string
+}
 
-// matches reports whether a file whose first bytes are fp holds r's data:
-// it starts with r's fingerprint (or, for a position loaded from the
-// checkpoint, with the bytes whose digest was saved).
-func (r *tracked) matches(fp fingerprint.Fingerprint) bool {
+func keyOf(dev, ino uint64, path string) fileKey {
+	if dev == 0 && ino == 0 {
+		return fileKey{path: path}
+	}
+	return fileKey{dev: dev, ino: ino}
+}
+
+func (r *tracked) key() fileKey { return keyOf(r.dev, r.ino, r.path) }
+
+// statCache remembers, per path, what the last scan learnt about the file
+// there, so that a file whose device, inode, size and modification time
+// have not changed is not opened again to read its first bytes.
+type statEntry struct {
+	key   fileKey
+	size  int64
+	mtime time.Time
+	fp    fingerprint.Fingerprint
+}
+
+// pendingCopy is a new file that begins like a file being read and holds,
+// at its end, the same bytes as that file at the same offsets: it may be
+// the copy copytruncate is making. It is not read until that file is
+// truncated (then it is the copy) or it has not changed for copyWait (then
+// it is a file of its own, read from its start).
+type pendingCopy struct {
+	of      *tracked
+	size    int64
+	changed time.Time
+}
+
+// holds reports whether a file whose first bytes are fp still holds r's
+// data at its start: it starts with r's fingerprint (or, for a position
+// loaded from the checkpoint, with the bytes whose digest was saved).
+func (r *tracked) holds(fp fingerprint.Fingerprint) bool {
 	if r.fp.Len() > 0 {
 		return fp.StartsWith(r.fp)
 	}
 	return fp.MatchesSum(r.fpLen, r.fpSum)
 }
 
+// copyWait is how long a possible copy waits, unchanged, for the file it
+// was copied from to be truncated.
+func (f *File) copyWait() time.Duration { return max(3*f.cfg.PollInterval, time.Second) }
+
 // scan finds the files matching Paths and matches them with the tracked
-// files: first by device and inode with the same first bytes (the same
-// file, maybe renamed or grown), then by first bytes alone (a copy made by
-// copytruncate, or a file whose inode changed since the position was
-// saved). Other files are new. It runs on the goroutine calling Read.
+// files, following the rules in the table of the File documentation. It
+// runs on the goroutine calling Read.
 func (f *File) scan(now time.Time) {
-	f.nextScan = now.Add(f.cfg.PollInterval)
+	f.nextScan = now.Add(f.pollEvery)
+	f.lastScan = now
 	f.mu.Lock()
 	recs := slices.Clone(f.recs)
 	f.mu.Unlock()
 
-	open := make(map[devIno]*tracked)
+	open := make(map[fileKey]*tracked)
 	for _, r := range recs {
 		r.bound = false
 		if r.f != nil {
-			open[devIno{r.dev, r.ino}] = r
+			open[r.key()] = r
 		}
 	}
 	cands := f.candidates(open)
-	byIno := make(map[devIno]*candidate, len(cands))
+	byKey := make(map[fileKey]*candidate, len(cands))
 	for _, c := range cands {
-		if c.dev != 0 || c.ino != 0 {
-			if _, dup := byIno[devIno{c.dev, c.ino}]; !dup {
-				byIno[devIno{c.dev, c.ino}] = c
-			}
+		if _, dup := byKey[c.key]; !dup {
+			byKey[c.key] = c
 		}
 	}
 
 	var added []*tracked
-	// Pass 1: the same file, by device and inode, still holding its data.
+	drop := make(map[*tracked]bool)
+	var orphans []*tracked // truncated or replaced in this scan: their data may be in a copy
+	replaced := make(map[fileKey]bool)
+	// Rules 1 and 2: the same file, by device and inode.
 	for _, r := range recs {
-		if r.dev == 0 && r.ino == 0 {
-			continue
-		}
-		c := byIno[devIno{r.dev, r.ino}]
+		c := byKey[r.key()]
 		if c == nil || c.claimed {
 			continue
 		}
-		switch {
-		case r.matches(c.fp) && c.size >= r.pos:
+		if r.holds(c.fp) && (c.size >= r.pos || f.isGzip(c.path)) {
 			f.bind(r, c, now)
-		case r.matches(c.fp):
-			// Truncated and refilled with the same first bytes, but
-			// shorter than what was read: a new file in the old one.
-			f.noteTruncated(r, c)
-			added = append(added, f.newRec(c, 0, now))
-		case !r.gone && !r.loaded:
-			// Same inode, different first bytes: truncated in place
-			// (copytruncate) or a new file reusing the inode. Its old
-			// data may be in a copy (pass 2); the file itself is new.
-			f.noteTruncated(r, c)
-		}
-	}
-	// Pass 2: the same data under another inode.
-	for _, r := range recs {
-		if r.bound {
 			continue
 		}
-		// A short fingerprint (a file smaller than FingerprintSize when
-		// last seen) is the file's whole content, which a new file can
-		// start with as well (a fixed start-up line). Follow it to another
-		// inode only while its own inode is still in sight, as with
-		// copytruncate; otherwise a new file would be read from the old
-		// offset and its first lines lost.
-		shortGone := !r.loaded && r.fp.Len() < f.cfg.FingerprintSize && byIno[devIno{r.dev, r.ino}] == nil
-		var best *candidate
-		for _, c := range cands {
-			if shortGone && (c.dev != r.dev || c.ino != r.ino) {
+		// Same inode, other content: truncated in place (copytruncate)
+		// or a new file reusing the inode. The file is new; the data r
+		// was reading may be in a copy.
+		f.stats.truncations.Add(1)
+		f.log.Info("file truncated or replaced; reading it from its start",
+			"path", c.path, "old_offset", r.pos, "size", c.size)
+		f.closeRec(r)
+		drop[r] = true
+		orphans = append(orphans, r)
+		replaced[c.key] = true
+	}
+	// Rule 4: where truncated files' data went.
+	for _, r := range orphans {
+		if c := f.findCopy(r, cands); c != nil {
+			f.moveTo(r, c, now)
+			delete(drop, r)
+		}
+	}
+	// Rules 3 and 5: new files.
+	for _, c := range cands {
+		if c.claimed || c.fp.Len() == 0 {
+			continue
+		}
+		if p, ok := f.pending[c.key]; ok {
+			if p.size != c.size {
+				p.size, p.changed = c.size, now
+			}
+			if p.of.bound && now.Sub(p.changed) < f.copyWait() {
+				c.claimed = true // still waiting
 				continue
 			}
-			if !c.claimed && r.matches(c.fp) && (best == nil || c.path == r.path) {
-				best = c
+			delete(f.pending, c.key)
+			f.log.Info("file that began like another is not a copy of it; reading it from its start",
+				"path", c.path, "like", p.of.path)
+		} else if !f.firstScan && f.cfg.Follow {
+			if k := f.copySource(c, recs); k != nil {
+				f.pending[c.key] = &pendingCopy{of: k, size: c.size, changed: now}
+				f.log.Info("new file holds the same bytes as a file being read; waiting to see whether it is its copytruncate copy",
+					"path", c.path, "like", k.path, "wait", f.copyWait())
+				c.claimed = true
+				continue
 			}
-		}
-		if best != nil {
-			if !r.loaded && (r.dev != best.dev || r.ino != best.ino) {
-				f.stats.moved.Add(1)
-				f.log.Info("file content found under another inode (copytruncate copy or moved file); continuing there",
-					"from", r.path, "to", best.path, "offset", r.pos)
-			}
-			f.bind(r, best, now)
-		}
-	}
-	// The rest are new, unless they start like a file being read (a copy
-	// of it, e.g. made by copytruncate before the truncation).
-	for _, c := range cands {
-		if c.claimed {
-			continue
-		}
-		if f.isCopy(c, recs, added) {
-			f.log.Debug("skipping a copy of a file being read", "path", c.path)
-			continue
 		}
 		start := int64(0)
-		if f.firstScan && f.cfg.StartAt == StartEnd {
+		if f.firstScan && f.cfg.StartAt == StartEnd && !replaced[c.key] {
 			start = c.size
 		}
-		added = append(added, f.newRec(c, start, now))
+		if f.cfg.IgnoreOlder > 0 && now.Sub(c.mtime) > f.cfg.IgnoreOlder && !replaced[c.key] {
+			start = c.size
+			f.stats.skipped.Add(1)
+			f.log.Info("file older than IgnoreOlder; only what is appended to it is read",
+				"path", c.path, "modified", c.mtime, "ignore_older", f.cfg.IgnoreOlder)
+		}
+		nr := f.newRec(c, start, now)
+		if nr.gz && start > 0 {
+			nr.want, nr.done = false, true
+		}
+		added = append(added, nr)
 	}
-	// Tracked files not found: read what their open descriptor still
-	// gives (renamed away or deleted), then forget them in time.
+	for k := range f.pending {
+		if byKey[k] == nil {
+			delete(f.pending, k)
+		}
+	}
+	f.closeOlder(now)
+	// Rule 6: tracked files not found read what their open descriptor
+	// still gives (renamed away or deleted), then are forgotten in time.
 	keep := recs[:0]
-	forgot := false
+	changed := len(added) > 0 || len(drop) > 0
 	for _, r := range recs {
+		if drop[r] {
+			continue
+		}
 		if !r.bound && !r.loaded {
 			r.gone = true
 			r.want = false
 		}
-		if !r.bound && r.f == nil && now.Sub(r.seen) > f.cfg.ForgetAfter {
-			forgot = true
+		if !r.bound && r.f == nil && f.cfg.ForgetAfter >= 0 && now.Sub(r.seen) > f.cfg.ForgetAfter {
+			changed = true
 			continue
 		}
 		keep = append(keep, r)
 	}
+	f.sortNew(added, byKey)
+	clear(f.byPath)
+	for _, r := range keep {
+		if r.bound {
+			f.byPath[r.path] = r
+		}
+	}
+	for _, r := range added {
+		f.byPath[r.path] = r
+	}
+	f.watch(cands)
 	f.mu.Lock()
 	f.recs = append(keep, added...)
-	if len(added) > 0 || forgot {
+	if changed {
 		f.dirty = true
 	}
 	f.mu.Unlock()
 }
 
-func (f *File) noteTruncated(r *tracked, c *candidate) {
-	f.stats.truncations.Add(1)
-	f.log.Info("file truncated or replaced; reading it from the start", "path", c.path, "old_offset", r.pos)
-	if r.f != nil {
-		f.closeRec(r)
-	}
-}
-
-func (f *File) isCopy(c *candidate, recs, added []*tracked) bool {
-	for _, set := range [][]*tracked{recs, added} {
-		for _, r := range set {
-			if r.bound && r.fp.Related(c.fp) {
-				return true
+// findCopy returns the candidate that holds the data of r, a file found
+// truncated or replaced in this scan: a file waiting as r's possible copy,
+// or a new file that begins like r and, where r's last read bytes are
+// known and the file is long enough, holds them at the same offset.
+func (f *File) findCopy(r *tracked, cands []*candidate) *candidate {
+	var best *candidate
+	for _, c := range cands {
+		if c.claimed || c.key == r.key() {
+			continue
+		}
+		if p, ok := f.pending[c.key]; ok {
+			if p.of == r {
+				delete(f.pending, c.key)
+				return c
 			}
+			continue
+		}
+		if f.firstScan && !r.loaded || !r.holds(c.fp) && !(r.fp.Len() > 0 && r.fp.Related(c.fp)) {
+			continue
+		}
+		if r.loaded {
+			// Saved before a restart: the copy must reach the saved offset.
+			if c.size < r.pos {
+				continue
+			}
+		} else if r.tailLen > 0 && c.size >= r.readEnd && !f.bytesAt(c.path, r.readEnd-int64(r.tailLen), r.tail[:r.tailLen]) {
+			continue
+		}
+		if best == nil || c.path == r.path {
+			best = c
 		}
 	}
-	return false
+	return best
+}
+
+// copySource returns the file being read that c, a file new in this scan,
+// may be a copy of: its first bytes are related, it is not longer, and
+// its last bytes equal that file's bytes at the same offsets.
+func (f *File) copySource(c *candidate, recs []*tracked) *tracked {
+	for _, k := range recs {
+		if !k.bound || k.loaded || !k.fp.Related(c.fp) || c.size > k.size {
+			continue
+		}
+		n := min(c.size, 512)
+		tail, err := readAt(c.path, c.size-n, int(n))
+		if err != nil {
+			continue
+		}
+		if f.bytesAt(k.path, c.size-n, tail) {
+			return k
+		}
+	}
+	return nil
+}
+
+// bytesAt reports whether the file at path holds want at offset off.
+func (f *File) bytesAt(path string, off int64, want []byte) bool {
+	got, err := readAt(path, off, len(want))
+	return err == nil && bytes.Equal(got, want)
+}
+
+func readAt(path string, off int64, n int) ([]byte, error) {
+	fh, err := openFile(path)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	b := make([]byte, n)
+	if _, err := fh.ReadAt(b, off); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// moveTo continues r, whose file was truncated, in c, its copy.
+func (f *File) moveTo(r *tracked, c *candidate, now time.Time) {
+	pos := min(r.pos, c.size)
+	f.stats.moved.Add(1)
+	if pos > 0 {
+		f.stats.skipped.Add(1)
+	}
+	f.log.Info("data of a truncated file found in its copy (copytruncate); continuing there",
+		"from", r.path, "to", c.path, "offset", pos)
+	f.mu.Lock()
+	if r.committed > pos {
+		r.committed = pos
+	}
+	f.mu.Unlock()
+	r.pos, r.emitted = pos, min(r.emitted, pos)
+	r.ml = codec.MultilineState{}
+	r.dropBuffer()
+	r.stale = false
+	f.bind(r, c, now)
 }
 
 // bind records that r is the file c.
 func (f *File) bind(r *tracked, c *candidate, now time.Time) {
-	if r.f != nil && (r.dev != c.dev || r.ino != c.ino) {
+	if r.f != nil && r.key() != c.key {
 		f.closeRec(r)
 	}
 	f.mu.Lock()
-	r.dev, r.ino, r.path, r.seen = c.dev, c.ino, c.path, now
+	r.dev, r.ino, r.path, r.seen = c.key.dev, c.key.ino, c.path, now
 	if c.fp.Len() > r.fp.Len() && c.fp.Len() > r.fpLen || r.fp.Len() == 0 {
 		r.fp = c.fp
 		r.fpLen, r.fpSum = c.fp.Len(), c.fp.Sum()
 	}
 	f.mu.Unlock()
-	if r.loaded && c.size < r.pos {
-		// Shrunk while we were not running: read it again from the start.
-		f.stats.truncations.Add(1)
-		f.log.Info("file shorter than its saved position; reading it from the start", "path", c.path, "saved_offset", r.pos)
-		f.mu.Lock()
-		r.committed = 0
-		f.dirty = true
-		f.mu.Unlock()
-		r.pos, r.emitted = 0, 0
-	}
 	r.loaded, r.bound, r.gone, r.stale = false, true, false, false
-	r.want = c.size > r.pos
+	r.size = c.size
+	r.gz = f.isGzip(c.path)
+	r.want = c.size > r.pos || r.gz && !r.done
 	if f.firstScan {
 		r.start = true
 	}
@@ -216,27 +346,31 @@ func (f *File) newRec(c *candidate, start int64, now time.Time) *tracked {
 	}
 	var idb []byte
 	idb = append(idb, prefix...)
-	idb = binary.BigEndian.AppendUint64(idb, c.dev)
-	idb = binary.BigEndian.AppendUint64(idb, c.ino)
+	idb = binary.BigEndian.AppendUint64(idb, c.key.dev)
+	idb = binary.BigEndian.AppendUint64(idb, c.key.ino)
 	r := &tracked{
-		id: fingerprint.SumBytes(idb), fp: c.fp, fpLen: c.fp.Len(), fpSum: c.fp.Sum(),
-		dev: c.dev, ino: c.ino, path: c.path, seen: now,
-		pos: start, emitted: start, committed: start,
-		bound: true, start: f.firstScan, want: c.size > start,
+		recShared: recShared{id: fingerprint.SumBytes(idb), fpLen: c.fp.Len(), fpSum: c.fp.Sum(),
+			dev: c.key.dev, ino: c.key.ino, path: c.path, committed: start},
+		fp: c.fp, seen: now, size: c.size, pos: start, emitted: start,
+		bound: true, start: f.firstScan, want: c.size > start, gz: f.isGzip(c.path),
 	}
+	r.want = r.want || r.gz
 	c.claimed = true
-	f.log.Debug("new file", "path", c.path, "id", r.id, "offset", start)
+	if start > 0 {
+		f.log.Debug("new file; existing content skipped (StartAt is StartEnd)", "path", c.path, "offset", start)
+	} else {
+		f.log.Debug("new file", "path", c.path, "id", r.id)
+	}
 	return r
 }
 
 // candidates lists the regular, non-empty files matching Paths and not
 // Exclude, sorted by path, with their first bytes.
-func (f *File) candidates(open map[devIno]*tracked) []*candidate {
+func (f *File) candidates(open map[fileKey]*tracked) []*candidate {
 	var out []*candidate
 	seen := make(map[string]bool)
 	for _, pat := range f.patterns {
-		matches, _ := filepath.Glob(pat) // the only error is ErrBadPattern, checked by NewFile
-		for _, p := range matches {
+		for _, p := range f.glob(pat) {
 			if seen[p] || f.excluded(p) {
 				continue
 			}
@@ -246,11 +380,16 @@ func (f *File) candidates(open map[devIno]*tracked) []*candidate {
 			}
 		}
 	}
+	for p := range f.stat {
+		if !seen[p] {
+			delete(f.stat, p)
+		}
+	}
 	slices.SortFunc(out, func(a, b *candidate) int { return strings.Compare(a.path, b.path) })
 	return out
 }
 
-func (f *File) candidate(p string, open map[devIno]*tracked) *candidate {
+func (f *File) candidate(p string, open map[fileKey]*tracked) *candidate {
 	fi, err := os.Stat(p)
 	if err != nil {
 		f.unreadable(p, "stat", "cannot stat file", err)
@@ -260,12 +399,21 @@ func (f *File) candidate(p string, open map[devIno]*tracked) *candidate {
 		f.unreadable(p, "type", "not a regular file; skipped", nil)
 		return nil
 	}
-	if fi.Size() == 0 {
-		return nil
-	}
 	dev, ino := fileID(fi)
+	c := &candidate{path: p, key: keyOf(dev, ino, p), size: fi.Size(), mtime: fi.ModTime()}
+	if c.size == 0 {
+		// Kept so that a known file found empty counts as truncated; an
+		// empty file is not tracked until it holds a byte.
+		delete(f.stat, p)
+		return c
+	}
+	if e, ok := f.stat[p]; ok && e.key == c.key && e.size == c.size && e.mtime.Equal(c.mtime) {
+		// Unchanged since the last scan: no need to read it again.
+		c.fp = e.fp
+		return c
+	}
 	var ra io.ReaderAt
-	if r := open[devIno{dev, ino}]; r != nil && r.f != nil {
+	if r := open[c.key]; r != nil && r.f != nil {
 		ra = r.f
 	} else {
 		fh, err := openFile(p)
@@ -282,10 +430,9 @@ func (f *File) candidate(p string, open map[devIno]*tracked) *candidate {
 		f.unreadable(p, "read", "cannot read file", err)
 		return nil
 	}
-	if fp.Len() == 0 {
-		return nil
-	}
-	return &candidate{path: p, dev: dev, ino: ino, size: fi.Size(), fp: fp}
+	c.fp = fp
+	f.stat[p] = statEntry{key: c.key, size: c.size, mtime: c.mtime, fp: fp}
+	return c
 }
 
 func (f *File) unreadable(p, what, msg string, err error) {
@@ -297,13 +444,21 @@ func (f *File) unreadable(p, what, msg string, err error) {
 	f.warnOnce(p, what, msg, err)
 }
 
+// glob lists the files matching pat, which may hold "**" (any number of
+// directories) and "{a,b}" alternatives. Unreadable directories are
+// skipped, as filepath.Glob does.
+func (f *File) glob(pat string) []string {
+	matches, _ := doublestar.FilepathGlob(pat, doublestar.WithFilesOnly()) // patterns are validated by NewFile
+	return matches
+}
+
 func (f *File) excluded(p string) bool {
 	base := filepath.Base(p)
 	for _, ex := range f.excludes {
-		if ok, _ := filepath.Match(ex, p); ok {
+		if doublestar.PathMatchUnvalidated(ex, p) {
 			return true
 		}
-		if ok, _ := filepath.Match(ex, base); ok {
+		if doublestar.PathMatchUnvalidated(ex, base) {
 			return true
 		}
 	}

@@ -47,6 +47,26 @@ func ParseCodec(name string) (Codec, error) {
 	return 0, fmt.Errorf("output: unknown codec %q (want json_lines or rubydebug)", name)
 }
 
+// MarshalText returns the codec's Logstash name, so a Codec reads and
+// writes as text in any configuration format.
+func (c Codec) MarshalText() ([]byte, error) {
+	switch c {
+	case JSONLines, RubyDebug:
+		return []byte(c.String()), nil
+	}
+	return nil, fmt.Errorf("output: unknown codec %d", int(c))
+}
+
+// UnmarshalText sets c from a name ParseCodec accepts.
+func (c *Codec) UnmarshalText(b []byte) error {
+	v, err := ParseCodec(string(b))
+	if err != nil {
+		return err
+	}
+	*c = v
+	return nil
+}
+
 // WriterConfig configures a Writer. The zero value writes JSON lines.
 type WriterConfig struct {
 	// Codec selects the encoding. Default: JSONLines.

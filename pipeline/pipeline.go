@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -60,7 +61,8 @@ type Config struct {
 	Retry RetryPolicy
 	// DrainTimeout bounds everything Run does after ctx is cancelled:
 	// finishing the batches already accepted, then closing every
-	// component, under one deadline. Default: 30s.
+	// component, under one deadline. Default: 30s; negative: no deadline
+	// (wait for the drain however long it takes).
 	DrainTimeout time.Duration
 	// Logger receives the runner's own messages; nothing is logged per
 	// event above Debug. Default: slog.Default().
@@ -69,9 +71,11 @@ type Config struct {
 
 // RetryPolicy controls how output failures are retried.
 type RetryPolicy struct {
-	// InitialBackoff is the delay before the first retry. Default: 100ms.
+	// InitialBackoff is the delay before the first retry. Default: 100ms;
+	// negative: no delay (retry at once; meant for tests).
 	InitialBackoff time.Duration
-	// MaxBackoff caps the delay between retries. Default: 30s.
+	// MaxBackoff caps the delay between retries. Default: 30s; negative:
+	// no cap.
 	MaxBackoff time.Duration
 	// MaxAttempts limits the write attempts of one batch to one output.
 	// Events still failing after the last attempt are treated as
@@ -119,10 +123,8 @@ func New(cfg Config) (*Pipeline, error) {
 		return nil, fmt.Errorf("pipeline: QueueSize is %d, want >= 0", cfg.QueueSize)
 	case cfg.StreamWindow < 0:
 		return nil, fmt.Errorf("pipeline: StreamWindow is %d, want >= 0", cfg.StreamWindow)
-	case cfg.DrainTimeout < 0:
-		return nil, fmt.Errorf("pipeline: DrainTimeout is %v, want >= 0", cfg.DrainTimeout)
-	case cfg.Retry.InitialBackoff < 0 || cfg.Retry.MaxBackoff < 0 || cfg.Retry.MaxAttempts < 0:
-		return nil, errors.New("pipeline: negative Retry setting")
+	case cfg.Retry.MaxAttempts < 0:
+		return nil, fmt.Errorf("pipeline: Retry.MaxAttempts is %d, want >= 0", cfg.Retry.MaxAttempts)
 	}
 	if cfg.Workers == 0 {
 		cfg.Workers = runtime.GOMAXPROCS(0)
@@ -139,11 +141,17 @@ func New(cfg Config) (*Pipeline, error) {
 	if cfg.DrainTimeout == 0 {
 		cfg.DrainTimeout = 30 * time.Second
 	}
-	if cfg.Retry.InitialBackoff == 0 {
+	switch {
+	case cfg.Retry.InitialBackoff == 0:
 		cfg.Retry.InitialBackoff = 100 * time.Millisecond
+	case cfg.Retry.InitialBackoff < 0:
+		cfg.Retry.InitialBackoff = 0
 	}
-	if cfg.Retry.MaxBackoff == 0 {
+	switch {
+	case cfg.Retry.MaxBackoff == 0:
 		cfg.Retry.MaxBackoff = 30 * time.Second
+	case cfg.Retry.MaxBackoff < 0:
+		cfg.Retry.MaxBackoff = math.MaxInt64
 	}
 	if cfg.Retry.MaxBackoff < cfg.Retry.InitialBackoff {
 		cfg.Retry.MaxBackoff = cfg.Retry.InitialBackoff
@@ -306,6 +314,9 @@ func (p *Pipeline) Run(ctx context.Context) error {
 	var deadline atomic.Pointer[time.Time]
 	var drainTimer atomic.Pointer[time.Timer]
 	stopAfter := context.AfterFunc(ctx, func() {
+		if p.cfg.DrainTimeout < 0 {
+			return // no deadline
+		}
 		d := time.Now().Add(p.cfg.DrainTimeout)
 		deadline.Store(&d)
 		drainTimer.Store(time.AfterFunc(p.cfg.DrainTimeout, func() { cancelWork(ErrDrainTimeout) }))
@@ -364,8 +375,10 @@ func (p *Pipeline) Run(ctx context.Context) error {
 	var cancelClose context.CancelFunc
 	if d := deadline.Load(); d != nil {
 		closeCtx, cancelClose = context.WithDeadline(context.WithoutCancel(ctx), *d)
-	} else {
+	} else if p.cfg.DrainTimeout > 0 {
 		closeCtx, cancelClose = context.WithTimeout(context.WithoutCancel(ctx), p.cfg.DrainTimeout)
+	} else {
+		closeCtx, cancelClose = context.WithCancel(context.WithoutCancel(ctx))
 	}
 	defer cancelClose()
 	closeOne := func(name string, c logpipe.Closer) {

@@ -573,7 +573,7 @@ func TestNewValidates(t *testing.T) {
 		{"negative workers", pipeline.Config{Inputs: in, Outputs: out, Workers: -1}, "Workers is -1"},
 		{"negative queue", pipeline.Config{Inputs: in, Outputs: out, QueueSize: -2}, "QueueSize is -2"},
 		{"nil filter", pipeline.Config{Inputs: in, Outputs: out, Filters: []logpipe.Filter{nil}}, "filter 0 is nil"},
-		{"negative retry", pipeline.Config{Inputs: in, Outputs: out, Retry: pipeline.RetryPolicy{MaxAttempts: -1}}, "negative Retry"},
+		{"negative retry", pipeline.Config{Inputs: in, Outputs: out, Retry: pipeline.RetryPolicy{MaxAttempts: -1}}, "MaxAttempts is -1"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := pipeline.New(tc.cfg)

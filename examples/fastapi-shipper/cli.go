@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/logpipe/logpipe/pipeline"
 	"io"
 	"net/url"
 	"os"
@@ -15,43 +14,133 @@ import (
 	"runtime/pprof"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/logpipe/logpipe/input"
 	"github.com/logpipe/logpipe/output"
+	"github.com/logpipe/logpipe/output/elasticsearch"
+	"github.com/logpipe/logpipe/pipeline"
+)
+
+// Exit statuses of the command.
+const (
+	exitOK    = 0 // everything read was delivered, or -h
+	exitError = 1 // the run failed; standard error says why
+	exitUsage = 2 // the command line is wrong
 )
 
 func main() {
-	cfg, err := parseFlags(os.Args[1:], os.Stderr)
+	os.Exit(realMain(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// realMain runs the command and returns its exit status.
+func realMain(args []string, stdout, stderr io.Writer) int {
+	cfg, err := parseFlags(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
 	if err != nil {
-		os.Exit(2) // the flag package has printed the problem
+		return exitUsage // the problem and the usage have been printed
 	}
 	tuneGC()
-	if err := run(cfg, os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "fastapi-shipper:", err)
-		os.Exit(1)
+	if err := run(cfg, stdout, stderr); err != nil {
+		fmt.Fprintln(stderr, "fastapi-shipper:", err)
+		return exitError
 	}
+	return exitOK
 }
+
+// errStopNow is the cause of a stop that does not wait for the drain: a
+// second signal, or -give-up under -once.
+var errStopNow = errors.New("positions of undelivered events were not saved; they are read again by the next run")
 
 // run builds the pipeline, runs it until the files end (-once) or a signal
 // arrives, and prints the report when asked.
-func run(cfg config, stdout io.Writer) error {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	defer startProfile(cfg.CPUProfile)()
-	p, err := build(cfg, stdout)
+//
+// The first SIGINT or SIGTERM stops reading and lets the pipeline deliver
+// what it has read for up to -drain-timeout. A second one, or under -once
+// nothing delivered for -give-up, stops at once: the file input is closed,
+// which saves the positions acknowledged so far and nothing else, and run
+// returns without waiting for the pipeline (the process then exits).
+func run(cfg config, stdout, stderr io.Writer) error {
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	defer startProfile(cfg.CPUProfile, stderr)()
+	if err := checkPaths(cfg, stderr); err != nil {
+		return err
+	}
+	p, in, err := assemble(cfg, stdout)
 	if err != nil {
 		return err
 	}
-	warnUnmatched(cfg.Paths)
-	err = p.Run(ctx)
-	summary(os.Stderr, p.Stats())
-	if err != nil {
+
+	done := make(chan error, 1)
+	go func() { done <- p.Run(ctx) }()
+	stopNow := make(chan error, 1)
+	go watchSignals(sigs, cancel, cfg.DrainTimeout, stopNow, stderr)
+	var giveUp <-chan time.Time
+	if cfg.Once && cfg.GiveUp > 0 {
+		t := time.NewTicker(min(cfg.GiveUp/10+time.Millisecond, time.Second))
+		defer t.Stop()
+		giveUp = t.C
+	}
+	var last progress
+	for {
+		select {
+		case err = <-done:
+			summary(stderr, p.Stats())
+			if err != nil {
+				return err
+			}
+			if cfg.report != nil {
+				cfg.report.print(stdout)
+			}
+			return nil
+		case err = <-stopNow:
+		case now := <-giveUp:
+			if !last.stalled(p.Stats(), now, cfg.GiveUp) {
+				continue
+			}
+			err = fmt.Errorf("nothing could be delivered for %v (-give-up): %w", cfg.GiveUp, errStopNow)
+		}
+		closeCtx, cancelClose := context.WithTimeout(context.Background(), 5*time.Second)
+		if cerr := in.Close(closeCtx); cerr != nil {
+			err = errors.Join(err, cerr)
+		}
+		cancelClose()
+		summary(stderr, p.Stats())
 		return err
 	}
-	if cfg.report != nil {
-		cfg.report.print(stdout)
+}
+
+// watchSignals turns the first signal into a graceful stop (cancel) and
+// the second into errStopNow.
+func watchSignals(sigs <-chan os.Signal, cancel func(), drain time.Duration, stopNow chan<- error, stderr io.Writer) {
+	s := <-sigs
+	fmt.Fprintf(stderr, "fastapi-shipper: %v: delivering what was read (up to -drain-timeout %v); send it again to stop at once\n", s, drain)
+	cancel()
+	s = <-sigs
+	stopNow <- fmt.Errorf("stopped at once by a second %v: %w", s, errStopNow)
+}
+
+// progress remembers when events last left the pipeline, for -give-up.
+type progress struct {
+	handled uint64
+	since   time.Time
+}
+
+// stalled reports whether events are waiting and none has been delivered,
+// dropped or rejected for longer than d.
+func (pr *progress) stalled(s pipeline.Stats, now time.Time, d time.Duration) bool {
+	handled := s.Delivered + s.Dropped + s.DeadLettered + s.Rejected + s.Undelivered
+	if pr.since.IsZero() || handled != pr.handled || s.BatchesInFlight == 0 {
+		pr.handled, pr.since = handled, now
+		return false
 	}
-	return nil
+	return now.Sub(pr.since) >= d
 }
 
 // config is what the command line asks for.
@@ -67,6 +156,13 @@ type config struct {
 	Timezone   string              // -timezone for the date filter ("" = local)
 	Multiline  bool                // -multiline
 	CPUProfile string              // -cpuprofile file
+
+	DrainTimeout time.Duration       // -drain-timeout: how long a stop may take to deliver what was read
+	GiveUp       time.Duration       // -give-up: with -once, stop when nothing was delivered for this long (0 = never)
+	ESUser       string              // -es-user
+	ESPassFile   string              // -es-password-file
+	ESKeyFile    string              // -es-api-key-file
+	Getenv       func(string) string // where ES_USERNAME, ES_PASSWORD, ES_API_KEY are read (nil: none)
 
 	report *report // -report: non-nil when the analysis is wanted
 }
@@ -102,7 +198,13 @@ func parseFlags(args []string, errOut io.Writer) (config, error) {
 	start := fs.String("start", "beginning", "where to start files with no saved position: beginning or end")
 	sincedb := fs.String("sincedb", "", "`FILE` where read positions are saved (default: none, positions are kept in memory)")
 	once := fs.Bool("once", false, "read every matched file to its end, deliver everything, save positions and exit")
-	fs.Var(es, "es", "Elasticsearch node `URL` (repeatable, nodes of one cluster; user:password@ in the URL enables basic auth, ?query parameters are added to every _bulk request)")
+	fs.Var(es, "es", "Elasticsearch node `URL` (repeatable, nodes of one cluster; ?query parameters are added to every _bulk request). "+
+		"Credentials: ES_USERNAME and ES_PASSWORD or ES_API_KEY in the environment, -es-user with -es-password-file, or -es-api-key-file")
+	esUser := fs.String("es-user", "", "Elasticsearch user `NAME` for basic authentication (the password comes from -es-password-file or ES_PASSWORD)")
+	esPassFile := fs.String("es-password-file", "", "`FILE` holding the Elasticsearch password")
+	esKeyFile := fs.String("es-api-key-file", "", "`FILE` holding an Elasticsearch API key (id:key, or the encoded form)")
+	drain := fs.Duration("drain-timeout", 30*time.Second, "after SIGINT or SIGTERM, how long to keep delivering what was read before stopping (a second signal stops at once)")
+	giveUp := fs.Duration("give-up", 5*time.Minute, "with -once: exit with status 1, positions not advanced, when nothing could be delivered for this long (0: retry forever)")
 	index := fs.String("index", "fastapi-logs-%{+YYYY.MM.dd}", "Elasticsearch index `TEMPLATE`")
 	deadLetter := fs.String("dead-letter", "", "`FILE` receiving documents Elasticsearch rejected for good, with the reason")
 	stdout := fs.String("stdout", "rubydebug", "standard output codec: rubydebug, json (one document per line, as sent to Elasticsearch) or none")
@@ -111,7 +213,7 @@ func parseFlags(args []string, errOut io.Writer) (config, error) {
 	withReport := fs.Bool("report", false, "after the run, print requests, 5xx share and latency per endpoint, top clients and browsers")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile to `FILE`")
 	if err := fs.Parse(args); err != nil {
-		return config{}, err
+		return config{}, err // flag.ErrHelp for -h
 	}
 	fail := func(format string, a ...any) (config, error) {
 		err := fmt.Errorf(format, a...)
@@ -123,7 +225,11 @@ func parseFlags(args []string, errOut io.Writer) (config, error) {
 		return fail("unexpected arguments: %q", fs.Args())
 	}
 	cfg := config{Paths: paths.values, Sincedb: *sincedb, Once: *once, ES: es.values, Index: *index,
-		DeadLetter: *deadLetter, Timezone: *timezone, Multiline: *multiline, CPUProfile: *cpuprofile}
+		DeadLetter: *deadLetter, Timezone: *timezone, Multiline: *multiline, CPUProfile: *cpuprofile,
+		DrainTimeout: *drain, GiveUp: *giveUp, ESUser: *esUser, ESPassFile: *esPassFile, ESKeyFile: *esKeyFile, Getenv: os.Getenv}
+	if *drain <= 0 || *giveUp < 0 {
+		return fail("-drain-timeout must be positive and -give-up not negative")
+	}
 	switch *start {
 	case "beginning":
 		cfg.StartAt = input.StartBeginning
@@ -154,47 +260,103 @@ func parseFlags(args []string, errOut io.Writer) (config, error) {
 }
 
 // newElasticsearch returns the tutorial's Elasticsearch output for the
-// nodes at addrs: action create with the file input's stable event id as
+// nodes in cfg.ES: action create with the file input's stable event id as
 // document id, so that events read again after a crash are not stored twice.
-// A user:password in a URL is taken out of it and used for basic auth, and
-// its query parameters are sent with every _bulk request.
-func newElasticsearch(addrs []string, index string) (*output.Elasticsearch, error) {
-	cfg := output.ElasticsearchConfig{
-		Index:      index,
-		Action:     output.ActionCreate,
+// A URL's query parameters are sent with every _bulk request. Credentials
+// come from -es-user/-es-password-file/-es-api-key-file, from a
+// user:password in a URL (visible to other users in the process list:
+// avoid), or else from the environment. No error quotes a password.
+func newElasticsearch(cfg config) (*elasticsearch.Output, error) {
+	ec := elasticsearch.Config{
+		Index:      cfg.Index,
+		Action:     elasticsearch.ActionCreate,
 		DocumentID: "%{[@metadata][" + input.MetaID + "]}",
 	}
-	for _, addr := range addrs {
+	for _, addr := range cfg.ES {
 		u, err := url.Parse(addr)
 		if err != nil || u.Scheme == "" || u.Host == "" {
-			return nil, fmt.Errorf("-es %q: want a URL such as http://localhost:9200", addr)
+			return nil, fmt.Errorf("-es %q: want a URL such as http://localhost:9200", redact(addr))
 		}
 		if u.User != nil {
 			user := u.User.Username()
 			pass, _ := u.User.Password()
-			if cfg.Username != "" && (cfg.Username != user || cfg.Password != pass) {
+			if ec.Username != "" && (ec.Username != user || ec.Password != pass) {
 				return nil, errors.New("-es: the URLs carry different credentials; one cluster has one")
 			}
-			cfg.Username, cfg.Password = user, pass
+			ec.Username, ec.Password = user, pass
 			u.User = nil
 		}
 		if q := u.Query(); len(q) > 0 { // e.g. VictoriaLogs' ?_time_field=@timestamp
-			if cfg.BulkQuery == nil {
-				cfg.BulkQuery = url.Values{}
+			if ec.BulkQuery == nil {
+				ec.BulkQuery = url.Values{}
 			}
 			for k, v := range q {
-				cfg.BulkQuery[k] = v
+				ec.BulkQuery[k] = v
 			}
 			u.RawQuery = ""
 		}
-		cfg.Addresses = append(cfg.Addresses, u.String())
+		ec.Addresses = append(ec.Addresses, u.String())
 	}
-	return output.NewElasticsearch(cfg)
+	if cfg.ESUser != "" || cfg.ESPassFile != "" || cfg.ESKeyFile != "" {
+		if ec.Username != "" {
+			return nil, errors.New("-es: credentials in a URL and in -es-user/-es-password-file/-es-api-key-file; give them once")
+		}
+		ec.Username = cfg.ESUser
+		var err error
+		if cfg.ESPassFile != "" {
+			if ec.Password, err = readSecret(cfg.ESPassFile); err != nil {
+				return nil, fmt.Errorf("-es-password-file: %w", err)
+			}
+		}
+		if cfg.ESKeyFile != "" {
+			if ec.APIKey, err = readSecret(cfg.ESKeyFile); err != nil {
+				return nil, fmt.Errorf("-es-api-key-file: %w", err)
+			}
+		}
+	}
+	if cfg.Getenv != nil {
+		if err := ec.CredentialsFromEnv(cfg.Getenv); err != nil {
+			return nil, err
+		}
+	}
+	return elasticsearch.New(ec)
+}
+
+// readSecret returns the content of a secret file without its trailing
+// newline. Errors never quote the content.
+func readSecret(path string) (string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", err
+	}
+	s := strings.TrimRight(string(b), "\r\n")
+	if s == "" {
+		return "", fmt.Errorf("%s is empty", path)
+	}
+	return s, nil
+}
+
+// redact replaces what may be a user and password in addr (anything
+// between "//" and the last "@" before the path) with "xxxxx", whether or
+// not addr parses as a URL.
+func redact(addr string) string {
+	start := 0
+	if i := strings.Index(addr, "//"); i >= 0 {
+		start = i + 2
+	}
+	end := len(addr)
+	if i := strings.IndexAny(addr[start:], "/?#"); i >= 0 {
+		end = start + i
+	}
+	if at := strings.LastIndex(addr[start:end], "@"); at >= 0 {
+		return addr[:start] + "xxxxx" + addr[start+at:]
+	}
+	return addr
 }
 
 // startProfile starts a CPU profile into path, when set, and returns the
 // function that stops it.
-func startProfile(path string) func() {
+func startProfile(path string, stderr io.Writer) func() {
 	if path == "" {
 		return func() {}
 	}
@@ -203,7 +365,7 @@ func startProfile(path string) func() {
 		err = pprof.StartCPUProfile(f)
 	}
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "fastapi-shipper: -cpuprofile:", err)
+		fmt.Fprintln(stderr, "fastapi-shipper: -cpuprofile:", err)
 		return func() {}
 	}
 	return func() { pprof.StopCPUProfile(); f.Close() }
@@ -223,21 +385,27 @@ func tuneGC() {
 	}
 }
 
-// warnUnmatched tells the user, on standard error, when no file matches
-// any of the globs yet: with -once the run then ships nothing.
-func warnUnmatched(globs []string) {
-	for _, g := range globs {
+// checkPaths tells the user, on standard error, when no file matches any
+// of the globs yet. With -once that is an error: the run would ship
+// nothing, which in a cron job would hide a wrong -path.
+func checkPaths(cfg config, stderr io.Writer) error {
+	for _, g := range cfg.Paths {
 		if m, _ := filepath.Glob(g); len(m) > 0 {
-			return
+			return nil
 		}
 	}
-	fmt.Fprintf(os.Stderr, "fastapi-shipper: no file matches -path %s (yet)\n", strings.Join(globs, " -path "))
+	which := "-path " + strings.Join(cfg.Paths, " -path ")
+	if cfg.Once {
+		return fmt.Errorf("no file matches %s: nothing to ship", which)
+	}
+	fmt.Fprintf(stderr, "fastapi-shipper: no file matches %s yet; waiting for one\n", which)
+	return nil
 }
 
 // summary prints what happened to the events, so that nothing is silent:
 // parse failures, dead letters and rejections are counted even when
-// standard output is off.
+// standard output is off, and apart from the events delivered.
 func summary(w io.Writer, s pipeline.Stats) {
-	fmt.Fprintf(w, "fastapi-shipper: %d events read, %d delivered (%d of them with a parse-failure tag), %d dropped, %d dead-lettered, %d rejected without a dead-letter file, %d not delivered (read again on restart), %d retries\n",
-		s.EventsIn, s.Delivered, s.Tagged, s.Dropped, s.DeadLettered, s.Rejected, s.Undelivered, s.Retries)
+	fmt.Fprintf(w, "fastapi-shipper: %d events read: %d delivered, %d dead-lettered, %d rejected without a dead-letter file, %d dropped, %d not delivered (read again on restart); %d with a parse-failure tag; %d retries\n",
+		s.EventsIn, s.Delivered, s.DeadLettered, s.Rejected, s.Dropped, s.Undelivered, s.Tagged, s.Retries)
 }

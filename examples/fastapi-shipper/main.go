@@ -14,8 +14,15 @@ import (
 // build turns cfg into the tutorial's pipeline:
 // file -> grok -> json -> date -> elasticsearch + stdout.
 func build(cfg config, stdout io.Writer) (*pipeline.Pipeline, error) {
+	p, _, err := assemble(cfg, stdout)
+	return p, err
+}
+
+// assemble is build that also returns the file input, which run closes
+// itself when it stops without waiting for the pipeline.
+func assemble(cfg config, stdout io.Writer) (*pipeline.Pipeline, logpipe.Input, error) {
 	if len(cfg.ES) == 0 && cfg.Stdout == nil && cfg.report == nil {
-		return nil, errors.New("nothing to send events to: give -es, -stdout json|rubydebug or -report")
+		return nil, nil, errors.New("nothing to send events to: give -es, -stdout json|rubydebug or -report")
 	}
 	file := input.FileConfig{Paths: cfg.Paths, SincedbPath: cfg.Sincedb, StartAt: cfg.StartAt, Follow: !cfg.Once}
 	if cfg.Multiline { // a line that does not start with a date belongs to the entry before it
@@ -23,25 +30,25 @@ func build(cfg config, stdout io.Writer) (*pipeline.Pipeline, error) {
 	}
 	in, err := input.NewFile(file)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	var c pipeline.Config
+	c := pipeline.Config{DrainTimeout: cfg.DrainTimeout}
 	c.Inputs = []logpipe.Input{in}
 	c.Filters, err = filters(cfg.Timezone, cfg.Multiline)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(cfg.ES) > 0 { // the nodes of one cluster, as Logstash's hosts
-		es, err := newElasticsearch(cfg.ES, cfg.Index)
+		es, err := newElasticsearch(cfg)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		c.Outputs = append(c.Outputs, es)
 	}
 	if cfg.Stdout != nil {
 		w, err := output.NewWriter(stdout, output.WriterConfig{Codec: *cfg.Stdout})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		c.Outputs = append(c.Outputs, w)
 	}
@@ -50,10 +57,14 @@ func build(cfg config, stdout io.Writer) (*pipeline.Pipeline, error) {
 	}
 	if cfg.DeadLetter != "" {
 		if c.DeadLetter, err = output.NewDeadLetterFile(cfg.DeadLetter); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	return pipeline.New(c)
+	p, err := pipeline.New(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, in, nil
 }
 
 // filters returns the tutorial's filter section.

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -22,7 +21,7 @@ import (
 	"github.com/logpipe/logpipe/examples/httplog"
 	"github.com/logpipe/logpipe/internal/testlog"
 	"github.com/logpipe/logpipe/output"
-	"github.com/logpipe/logpipe/output/estest"
+	"github.com/logpipe/logpipe/output/elasticsearch/estest"
 )
 
 // TestMain lets the tests run the real command: the test binary, started
@@ -407,13 +406,6 @@ func TestCommandOnce(t *testing.T) {
 	}
 	if _, err := os.Stat(sincedb); err != nil {
 		t.Errorf("positions not saved: %v", err)
-	}
-}
-
-func TestCommandBadFlag(t *testing.T) {
-	err := command(t, "-stdout", "xml").Run()
-	if ee := (*exec.ExitError)(nil); !errors.As(err, &ee) || ee.ExitCode() != 2 {
-		t.Errorf("got %v, want exit status 2", err)
 	}
 }
 

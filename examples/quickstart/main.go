@@ -13,6 +13,7 @@ import (
 	"github.com/logpipe/logpipe/filter"
 	"github.com/logpipe/logpipe/input"
 	"github.com/logpipe/logpipe/output"
+	"github.com/logpipe/logpipe/output/elasticsearch"
 	"github.com/logpipe/logpipe/pipeline"
 )
 
@@ -30,8 +31,8 @@ func main() {
 	date, err := filter.NewDate(filter.DateConfig{Source: "log_timestamp", Formats: []string{"yyyy-MM-dd HH:mm:ss,SSS"},
 		Common: filter.Common{RemoveField: []string{"log_timestamp"}}})
 	check(err)
-	es, err := output.NewElasticsearch(output.ElasticsearchConfig{Addresses: []string{"http://localhost:9200"},
-		Index: "fastapi-logs-%{+YYYY.MM.dd}", Action: output.ActionCreate, DocumentID: "%{[@metadata][id]}"})
+	es, err := elasticsearch.New(elasticsearch.Config{Addresses: []string{"http://localhost:9200"},
+		Index: "fastapi-logs-%{+YYYY.MM.dd}", Action: elasticsearch.ActionCreate, DocumentID: "%{[@metadata][id]}"})
 	check(err)
 	p, err := pipeline.New(pipeline.Config{
 		Inputs:  []logpipe.Input{in},

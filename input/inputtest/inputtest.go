@@ -1,6 +1,9 @@
-// Package inputtest provides an in-memory Input for tests of filters,
-// outputs and pipelines, and a conformance check for Input
-// implementations.
+// Package inputtest helps test inputs and what comes after them: Source
+// is an in-memory Input for tests of filters, outputs and pipelines; Sink
+// records what a push-style logpipe.Source sends, so a server input can be
+// tested without a pipeline; TestInput is the conformance suite every
+// logpipe.Input implementation runs (read order, io.EOF, acknowledgements,
+// cancellation, Close, no goroutine left).
 package inputtest
 
 import (

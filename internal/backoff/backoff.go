@@ -24,6 +24,10 @@ func (p Policy) Delay(n int) time.Duration {
 	}
 	d := p.Initial
 	for i := 1; i < n && d < p.Max; i++ {
+		if d > p.Max/2 {
+			d = p.Max // doubling would pass the cap (or overflow)
+			break
+		}
 		d *= 2
 	}
 	if d > p.Max {

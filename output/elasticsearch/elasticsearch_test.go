@@ -1,4 +1,4 @@
-package output_test
+package elasticsearch_test
 
 import (
 	"context"
@@ -17,8 +17,8 @@ import (
 	"time"
 
 	"github.com/logpipe/logpipe"
-	"github.com/logpipe/logpipe/output"
-	"github.com/logpipe/logpipe/output/estest"
+	"github.com/logpipe/logpipe/output/elasticsearch"
+	"github.com/logpipe/logpipe/output/elasticsearch/estest"
 )
 
 var t0 = time.Date(2024, 3, 5, 10, 11, 12, 0, time.UTC)
@@ -37,12 +37,12 @@ func events(n int) logpipe.Batch {
 	return b
 }
 
-func newES(t *testing.T, cfg output.ElasticsearchConfig) *output.Elasticsearch {
+func newES(t *testing.T, cfg elasticsearch.Config) *elasticsearch.Output {
 	t.Helper()
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	es, err := output.NewElasticsearch(cfg)
+	es, err := elasticsearch.New(cfg)
 	if err != nil {
 		t.Fatalf("NewElasticsearch: %v", err)
 	}
@@ -60,31 +60,31 @@ func fakeES(t *testing.T, cfg estest.Config) *estest.Server {
 func TestNewElasticsearchErrors(t *testing.T) {
 	tests := []struct {
 		name string
-		cfg  output.ElasticsearchConfig
+		cfg  elasticsearch.Config
 		want string
 	}{
-		{"no address", output.ElasticsearchConfig{}, "no Addresses"},
-		{"bad address", output.ElasticsearchConfig{Addresses: []string{"localhost:9200"}}, "Addresses[0]"},
-		{"bad index template", output.ElasticsearchConfig{Addresses: []string{"http://x"}, Index: "logs-%{"}, "Index"},
-		{"bad date pattern", output.ElasticsearchConfig{Addresses: []string{"http://x"}, Index: "logs-%{+QQQ}"}, "Index"},
-		{"bad id template", output.ElasticsearchConfig{Addresses: []string{"http://x"}, DocumentID: "%{[a}"}, "DocumentID"},
-		{"bad routing template", output.ElasticsearchConfig{Addresses: []string{"http://x"}, Routing: "%{}"}, "Routing"},
-		{"unknown action", output.ElasticsearchConfig{Addresses: []string{"http://x"}, Action: "upsert"}, "unknown Action"},
-		{"update without id", output.ElasticsearchConfig{Addresses: []string{"http://x"}, Action: "update"}, "needs a DocumentID"},
-		{"delete without id", output.ElasticsearchConfig{Addresses: []string{"http://x"}, Action: "delete"}, "needs a DocumentID"},
-		{"upsert without update", output.ElasticsearchConfig{Addresses: []string{"http://x"}, DocAsUpsert: true}, "DocAsUpsert"},
-		{"password without user", output.ElasticsearchConfig{Addresses: []string{"http://x"}, Password: "s3cret"}, "Password set without Username"},
-		{"two auth methods", output.ElasticsearchConfig{Addresses: []string{"http://x"}, Username: "u", Password: "s3cret", APIKey: "k"}, "only one"},
-		{"missing CA file", output.ElasticsearchConfig{Addresses: []string{"https://x"}, CACertFile: "/nonexistent/ca.pem"}, "CACertFile"},
-		{"negative flush bytes", output.ElasticsearchConfig{Addresses: []string{"http://x"}, FlushBytes: -1}, "negative"},
-		{"query in address", output.ElasticsearchConfig{Addresses: []string{"http://x/?a=b"}}, "BulkQuery"},
-		{"upper-case static index", output.ElasticsearchConfig{Addresses: []string{"http://x"}, Index: "Logs"}, "lower case"},
-		{"index with a space", output.ElasticsearchConfig{Addresses: []string{"http://x"}, Index: "my logs"}, "space"},
-		{"credentials in address", output.ElasticsearchConfig{Addresses: []string{"http://elastic:s3cret@x"}, APIKey: "k"}, "carries credentials"},
+		{"no address", elasticsearch.Config{}, "no Addresses"},
+		{"bad address", elasticsearch.Config{Addresses: []string{"localhost:9200"}}, "Addresses[0]"},
+		{"bad index template", elasticsearch.Config{Addresses: []string{"http://x"}, Index: "logs-%{"}, "Index"},
+		{"bad date pattern", elasticsearch.Config{Addresses: []string{"http://x"}, Index: "logs-%{+QQQ}"}, "Index"},
+		{"bad id template", elasticsearch.Config{Addresses: []string{"http://x"}, DocumentID: "%{[a}"}, "DocumentID"},
+		{"bad routing template", elasticsearch.Config{Addresses: []string{"http://x"}, Routing: "%{}"}, "Routing"},
+		{"unknown action", elasticsearch.Config{Addresses: []string{"http://x"}, Action: "upsert"}, "unknown Action"},
+		{"update without id", elasticsearch.Config{Addresses: []string{"http://x"}, Action: "update"}, "needs a DocumentID"},
+		{"delete without id", elasticsearch.Config{Addresses: []string{"http://x"}, Action: "delete"}, "needs a DocumentID"},
+		{"upsert without update", elasticsearch.Config{Addresses: []string{"http://x"}, DocAsUpsert: true}, "DocAsUpsert"},
+		{"password without user", elasticsearch.Config{Addresses: []string{"http://x"}, Password: "s3cret"}, "Password set without Username"},
+		{"two auth methods", elasticsearch.Config{Addresses: []string{"http://x"}, Username: "u", Password: "s3cret", APIKey: "k"}, "only one"},
+		{"missing CA file", elasticsearch.Config{Addresses: []string{"https://x"}, CACertFile: "/nonexistent/ca.pem"}, "CACertFile"},
+		{"negative flush bytes", elasticsearch.Config{Addresses: []string{"http://x"}, FlushBytes: -1}, "negative"},
+		{"query in address", elasticsearch.Config{Addresses: []string{"http://x/?a=b"}}, "BulkQuery"},
+		{"upper-case static index", elasticsearch.Config{Addresses: []string{"http://x"}, Index: "Logs"}, "lower case"},
+		{"index with a space", elasticsearch.Config{Addresses: []string{"http://x"}, Index: "my logs"}, "space"},
+		{"credentials in address", elasticsearch.Config{Addresses: []string{"http://elastic:s3cret@x"}, APIKey: "k"}, "carries credentials"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			es, err := output.NewElasticsearch(tc.cfg)
+			es, err := elasticsearch.New(tc.cfg)
 			if err == nil {
 				es.Close(t.Context())
 				t.Fatal("NewElasticsearch succeeded, want an error")
@@ -109,7 +109,7 @@ func TestWriteStoresEvents(t *testing.T) {
 		mu.Unlock()
 		return estest.Plan{}
 	}})
-	es := newES(t, output.ElasticsearchConfig{
+	es := newES(t, elasticsearch.Config{
 		Addresses:  []string{srv.URL + "/insert/elasticsearch"},
 		Index:      "logs-%{[service]}-%{+YYYY.MM.dd}",
 		DocumentID: "%{[@metadata][id]}",
@@ -149,17 +149,17 @@ func TestWriteStoresEvents(t *testing.T) {
 func TestActionsAndOptions(t *testing.T) {
 	tests := []struct {
 		name     string
-		cfg      output.ElasticsearchConfig
+		cfg      elasticsearch.Config
 		wantReqs uint64
 		check    func(t *testing.T, docs []estest.Doc)
 	}{
-		{"create", output.ElasticsearchConfig{Action: "create", DocumentID: "%{[@metadata][id]}"}, 1,
+		{"create", elasticsearch.Config{Action: "create", DocumentID: "%{[@metadata][id]}"}, 1,
 			func(t *testing.T, docs []estest.Doc) {
 				if docs[0].Action != "create" || docs[0].ID != "id-0" {
 					t.Errorf("doc = %+v", docs[0])
 				}
 			}},
-		{"update as upsert", output.ElasticsearchConfig{Action: "update", DocumentID: "%{[@metadata][id]}", DocAsUpsert: true}, 1,
+		{"update as upsert", elasticsearch.Config{Action: "update", DocumentID: "%{[@metadata][id]}", DocAsUpsert: true}, 1,
 			func(t *testing.T, docs []estest.Doc) {
 				var body struct {
 					Doc    map[string]any `json:"doc"`
@@ -169,19 +169,19 @@ func TestActionsAndOptions(t *testing.T) {
 					t.Errorf("update body = %s (%v)", docs[0].Source, err)
 				}
 			}},
-		{"static index, gzip", output.ElasticsearchConfig{Index: "plain", Compress: true}, 1,
+		{"static index, gzip", elasticsearch.Config{Index: "plain", Compress: true}, 1,
 			func(t *testing.T, docs []estest.Doc) {
 				if docs[9].Index != "plain" || string(docs[9].Source) == "" {
 					t.Errorf("doc = %+v", docs[9])
 				}
 			}},
-		{"default index", output.ElasticsearchConfig{}, 1,
+		{"default index", elasticsearch.Config{}, 1,
 			func(t *testing.T, docs []estest.Doc) {
 				if docs[0].Index != "logpipe-2024.03.05" {
 					t.Errorf("index = %q", docs[0].Index)
 				}
 			}},
-		{"flush bytes splits batch", output.ElasticsearchConfig{FlushBytes: 300}, 5,
+		{"flush bytes splits batch", elasticsearch.Config{FlushBytes: 300}, 5,
 			func(t *testing.T, docs []estest.Doc) {
 				for i, d := range docs {
 					if !strings.Contains(string(d.Source), fmt.Sprintf(`"m%d"`, i)) {
@@ -189,7 +189,7 @@ func TestActionsAndOptions(t *testing.T) {
 					}
 				}
 			}},
-		{"max batch events", output.ElasticsearchConfig{MaxBatchEvents: 3}, 4, nil},
+		{"max batch events", elasticsearch.Config{MaxBatchEvents: 3}, 4, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -216,8 +216,8 @@ func TestActionsAndOptions(t *testing.T) {
 
 func TestDelete(t *testing.T) {
 	srv := fakeES(t, estest.Config{})
-	add := newES(t, output.ElasticsearchConfig{Addresses: []string{srv.URL}, Index: "x", DocumentID: "%{[@metadata][id]}"})
-	del := newES(t, output.ElasticsearchConfig{Addresses: []string{srv.URL}, Index: "x", DocumentID: "%{[@metadata][id]}", Action: "delete"})
+	add := newES(t, elasticsearch.Config{Addresses: []string{srv.URL}, Index: "x", DocumentID: "%{[@metadata][id]}"})
+	del := newES(t, elasticsearch.Config{Addresses: []string{srv.URL}, Index: "x", DocumentID: "%{[@metadata][id]}", Action: "delete"})
 	if err := add.Write(t.Context(), events(3)); err != nil {
 		t.Fatal(err)
 	}
@@ -234,7 +234,7 @@ func TestItemOutcomes(t *testing.T) {
 	srv := fakeES(t, estest.Config{Fault: func(r *estest.Request) estest.Plan {
 		return estest.Plan{Items: []int{0, 429, 400, 503, 404, 0}}
 	}})
-	es := newES(t, output.ElasticsearchConfig{Addresses: []string{srv.URL}, Index: "idx", DocumentID: "%{[@metadata][id]}"})
+	es := newES(t, elasticsearch.Config{Addresses: []string{srv.URL}, Index: "idx", DocumentID: "%{[@metadata][id]}"})
 	err := es.Write(t.Context(), events(6))
 	var be *logpipe.BatchError
 	if !errors.As(err, &be) {
@@ -265,7 +265,7 @@ func TestItemOutcomes(t *testing.T) {
 		if logpipe.IsPermanent(err) != w.permanent {
 			t.Errorf("event %d: permanent = %v, want %v", i, logpipe.IsPermanent(err), w.permanent)
 		}
-		var ie *output.ItemError
+		var ie *elasticsearch.ItemError
 		if !errors.As(err, &ie) || ie.Status != w.status || ie.Type != w.typ || ie.Index != "idx" || ie.DocumentID != fmt.Sprintf("id-%d", i) || ie.Reason == "" {
 			t.Errorf("event %d: item error = %#v", i, ie)
 		}
@@ -281,7 +281,7 @@ func TestItemOutcomes(t *testing.T) {
 
 func TestCreateConflictCountsAsDelivered(t *testing.T) {
 	srv := fakeES(t, estest.Config{})
-	cfg := output.ElasticsearchConfig{Addresses: []string{srv.URL}, Index: "idx", Action: "create", DocumentID: "%{[@metadata][id]}"}
+	cfg := elasticsearch.Config{Addresses: []string{srv.URL}, Index: "idx", Action: "create", DocumentID: "%{[@metadata][id]}"}
 	es := newES(t, cfg)
 	if err := es.Write(t.Context(), events(4)); err != nil {
 		t.Fatal(err)
@@ -296,14 +296,6 @@ func TestCreateConflictCountsAsDelivered(t *testing.T) {
 		if n := srv.Stored("idx", fmt.Sprintf("id-%d", i)); n != 1 {
 			t.Errorf("id-%d stored %d times", i, n)
 		}
-	}
-
-	// Without a document id a 409 is not a replay: it is a rejection.
-	srv2 := fakeES(t, estest.Config{Fault: func(*estest.Request) estest.Plan { return estest.Plan{Items: []int{409}} }})
-	es2 := newES(t, output.ElasticsearchConfig{Addresses: []string{srv2.URL}, Action: "create"})
-	var be *logpipe.BatchError
-	if err := es2.Write(t.Context(), events(1)); !errors.As(err, &be) || !logpipe.IsPermanent(be.Err(0)) {
-		t.Errorf("409 without id: err = %v, want a permanent item error", err)
 	}
 }
 
@@ -331,7 +323,7 @@ func TestWholeRequestFailures(t *testing.T) {
 				}
 				return estest.Plan{}
 			}})
-			es := newES(t, output.ElasticsearchConfig{Addresses: []string{srv.URL}, Index: "idx",
+			es := newES(t, elasticsearch.Config{Addresses: []string{srv.URL}, Index: "idx",
 				Action: "create", DocumentID: "%{[@metadata][id]}"})
 			err := es.Write(t.Context(), events(3))
 			if err == nil {
@@ -368,13 +360,13 @@ func TestRequestTooLargeSplits(t *testing.T) {
 	big := strings.Repeat("x", 2000)
 	b[5].Set(logpipe.MustPath("payload"), logpipe.StringValue(big))
 	srv := fakeES(t, estest.Config{MaxBodyBytes: 1000})
-	es := newES(t, output.ElasticsearchConfig{Addresses: []string{srv.URL}, Index: "idx"})
+	es := newES(t, elasticsearch.Config{Addresses: []string{srv.URL}, Index: "idx"})
 	err := es.Write(t.Context(), b)
 	var be *logpipe.BatchError
 	if !errors.As(err, &be) || be.Len() != 1 || be.Err(5) == nil {
 		t.Fatalf("err = %v, want event 5 alone failed", err)
 	}
-	var ie *output.ItemError
+	var ie *elasticsearch.ItemError
 	if !errors.As(be.Err(5), &ie) || ie.Status != 413 || !logpipe.IsPermanent(be.Err(5)) {
 		t.Errorf("event 5 error = %v, want permanent 413 item error", be.Err(5))
 	}
@@ -388,12 +380,12 @@ func TestRequestTooLargeSplits(t *testing.T) {
 
 func TestUnresolvedTemplateIsPermanentPerEvent(t *testing.T) {
 	srv := fakeES(t, estest.Config{})
-	es := newES(t, output.ElasticsearchConfig{Addresses: []string{srv.URL}, Index: "logs-%{[service]}"})
+	es := newES(t, elasticsearch.Config{Addresses: []string{srv.URL}, Index: "logs-%{[service]}"})
 	b := events(3)
 	b[1].Delete(logpipe.MustPath("service"))
 	err := es.Write(t.Context(), b)
 	var be *logpipe.BatchError
-	if !errors.As(err, &be) || be.Len() != 1 || !logpipe.IsPermanent(be.Err(1)) || !errors.Is(be.Err(1), output.ErrUnresolvedTemplate) {
+	if !errors.As(err, &be) || be.Len() != 1 || !logpipe.IsPermanent(be.Err(1)) || !errors.Is(be.Err(1), elasticsearch.ErrUnresolvedTemplate) {
 		t.Fatalf("err = %v, want event 1 failed permanently with ErrUnresolvedTemplate", err)
 	}
 	if got := srv.Count(); got != 2 {
@@ -409,7 +401,7 @@ func TestPartialChunkFailureReportsRemainingAsRetryable(t *testing.T) {
 		}
 		return estest.Plan{}
 	}})
-	es := newES(t, output.ElasticsearchConfig{Addresses: []string{srv.URL}, Index: "idx", MaxBatchEvents: 2})
+	es := newES(t, elasticsearch.Config{Addresses: []string{srv.URL}, Index: "idx", MaxBatchEvents: 2})
 	err := es.Write(t.Context(), events(5))
 	var be *logpipe.BatchError
 	if !errors.As(err, &be) {
@@ -449,7 +441,7 @@ func TestMaxInFlight(t *testing.T) {
 		cur.Add(-1)
 		return estest.Plan{}
 	}})
-	es := newES(t, output.ElasticsearchConfig{Addresses: []string{srv.URL}, Index: "idx", MaxInFlight: limit})
+	es := newES(t, elasticsearch.Config{Addresses: []string{srv.URL}, Index: "idx", MaxInFlight: limit})
 	var wg sync.WaitGroup
 	for range 8 {
 		wg.Go(func() {
@@ -477,7 +469,7 @@ func TestAPIKeyInLogstashForm(t *testing.T) {
 		"myid:mykey":       "APIKey bXlpZDpteWtleQ==", // Logstash's api_key => "id:api_key"
 		"bXlpZDpteWtleQ==": "APIKey bXlpZDpteWtleQ==", // already encoded
 	} {
-		es := newES(t, output.ElasticsearchConfig{Addresses: []string{srv.URL}, APIKey: key})
+		es := newES(t, elasticsearch.Config{Addresses: []string{srv.URL}, APIKey: key})
 		if err := es.Write(t.Context(), events(1)); err != nil {
 			t.Fatal(err)
 		}
@@ -493,7 +485,7 @@ func TestCredentialsNeverInErrors(t *testing.T) {
 		auth.Store(r.Header.Get("Authorization"))
 		return estest.Plan{}
 	}})
-	es := newES(t, output.ElasticsearchConfig{Addresses: []string{srv.URL}, Username: "elastic", Password: "s3cret"})
+	es := newES(t, elasticsearch.Config{Addresses: []string{srv.URL}, Username: "elastic", Password: "s3cret"})
 	if err := es.Write(t.Context(), events(1)); err != nil {
 		t.Fatal(err)
 	}
@@ -505,7 +497,7 @@ func TestCredentialsNeverInErrors(t *testing.T) {
 	// address embeds it.
 	dead := fakeES(t, estest.Config{})
 	dead.Close()
-	for _, cfg := range []output.ElasticsearchConfig{
+	for _, cfg := range []elasticsearch.Config{
 		{Addresses: []string{dead.URL}, Username: "elastic", Password: "s3cret"},
 		{Addresses: []string{dead.URL}, APIKey: "s3cret"},
 	} {
@@ -522,7 +514,7 @@ func TestCredentialsNeverInErrors(t *testing.T) {
 
 func TestCloseIdempotent(t *testing.T) {
 	srv := fakeES(t, estest.Config{})
-	es := newES(t, output.ElasticsearchConfig{Addresses: []string{srv.URL}})
+	es := newES(t, elasticsearch.Config{Addresses: []string{srv.URL}})
 	for range 2 {
 		if err := es.Close(t.Context()); err != nil {
 			t.Fatalf("Close: %v", err)
@@ -538,7 +530,7 @@ func TestCloseIdempotent(t *testing.T) {
 
 func TestCancelledContext(t *testing.T) {
 	srv := fakeES(t, estest.Config{})
-	es := newES(t, output.ElasticsearchConfig{Addresses: []string{srv.URL}})
+	es := newES(t, elasticsearch.Config{Addresses: []string{srv.URL}})
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	err := es.Write(ctx, events(2))
@@ -559,17 +551,17 @@ func TestTLS(t *testing.T) {
 	}
 	notPEM := filepath.Join(t.TempDir(), "bad.pem")
 	os.WriteFile(notPEM, []byte("not a certificate"), 0o600)
-	if _, err := output.NewElasticsearch(output.ElasticsearchConfig{Addresses: []string{srv.URL}, CACertFile: notPEM}); err == nil {
+	if _, err := elasticsearch.New(elasticsearch.Config{Addresses: []string{srv.URL}, CACertFile: notPEM}); err == nil {
 		t.Error("a CA file without certificates was accepted")
 	}
 	tests := []struct {
 		name string
-		cfg  output.ElasticsearchConfig
+		cfg  elasticsearch.Config
 		ok   bool
 	}{
-		{"system roots reject self-signed", output.ElasticsearchConfig{}, false},
-		{"CA file", output.ElasticsearchConfig{CACertFile: ca}, true},
-		{"insecure", output.ElasticsearchConfig{InsecureSkipVerify: true}, true},
+		{"system roots reject self-signed", elasticsearch.Config{}, false},
+		{"CA file", elasticsearch.Config{CACertFile: ca}, true},
+		{"insecure", elasticsearch.Config{InsecureSkipVerify: true}, true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,4 +1,4 @@
-package output_test
+package elasticsearch_test
 
 import (
 	"bufio"
@@ -18,10 +18,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/elastic/go-elasticsearch/v8"
+	goes "github.com/elastic/go-elasticsearch/v8"
 	"github.com/elastic/go-elasticsearch/v8/esutil"
 	"github.com/logpipe/logpipe"
-	"github.com/logpipe/logpipe/output"
+	"github.com/logpipe/logpipe/output/elasticsearch"
 )
 
 // benchEvents builds n events shaped like the tutorial's parsed FastAPI
@@ -137,8 +137,8 @@ const benchBatch = 1000
 func BenchmarkElasticsearchVsBulkIndexer(b *testing.B) {
 	batch := benchEvents(b, benchBatch)
 	for _, via := range []string{"transport", "server"} {
-		newClient := func(b *testing.B) (*elasticsearch.Client, *discardTransport) {
-			cfg := elasticsearch.Config{DisableRetry: true}
+		newClient := func(b *testing.B) (*goes.Client, *discardTransport) {
+			cfg := goes.Config{DisableRetry: true}
 			var d *discardTransport
 			if via == "transport" {
 				d = &discardTransport{}
@@ -149,7 +149,7 @@ func BenchmarkElasticsearchVsBulkIndexer(b *testing.B) {
 				srv, d = discardServer(b)
 				cfg.Addresses = []string{srv.URL}
 			}
-			c, err := elasticsearch.NewClient(cfg)
+			c, err := goes.NewClient(cfg)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -157,8 +157,8 @@ func BenchmarkElasticsearchVsBulkIndexer(b *testing.B) {
 		}
 		b.Run(via+"/logpipe", func(b *testing.B) {
 			c, d := newClient(b)
-			es, err := output.NewElasticsearch(output.ElasticsearchConfig{
-				Client: c, Index: "bench", Logger: slog.New(slog.DiscardHandler)})
+			es, err := elasticsearch.New(elasticsearch.Config{
+				Transport: c, Index: "bench", Logger: slog.New(slog.DiscardHandler)})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -194,7 +194,7 @@ func BenchmarkElasticsearchVsBulkIndexer(b *testing.B) {
 // otherwise each Add encodes its event, as a user of the BulkIndexer
 // must (the body has to stay alive until the flush, so it cannot share a
 // buffer), which is the same work logpipe's Write does.
-func benchBulkIndexer(b *testing.B, batch logpipe.Batch, preencoded bool, newClient func(*testing.B) (*elasticsearch.Client, *discardTransport)) {
+func benchBulkIndexer(b *testing.B, batch logpipe.Batch, preencoded bool, newClient func(*testing.B) (*goes.Client, *discardTransport)) {
 	c, d := newClient(b)
 	var failed atomic.Int64
 	bi, err := esutil.NewBulkIndexer(esutil.BulkIndexerConfig{

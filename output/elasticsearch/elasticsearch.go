@@ -1,4 +1,4 @@
-package output
+package elasticsearch
 
 import (
 	"bytes"
@@ -14,13 +14,12 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/elastic/go-elasticsearch/v8"
-	"github.com/elastic/go-elasticsearch/v8/esapi"
+	"github.com/elastic/elastic-transport-go/v8/elastictransport"
 	"github.com/logpipe/logpipe"
 	"github.com/valyala/fastjson"
 )
 
-// Bulk actions accepted in ElasticsearchConfig.Action.
+// Bulk actions accepted in Config.Action.
 const (
 	ActionIndex  = "index"  // add or replace the document (the default)
 	ActionCreate = "create" // add the document; a 409 for an existing id counts as delivered
@@ -28,25 +27,29 @@ const (
 	ActionDelete = "delete" // delete by id; needs DocumentID; the event body is not sent
 )
 
-// DefaultIndex is the index template used when ElasticsearchConfig.Index is
+// DefaultIndex is the index template used when Config.Index is
 // empty.
 const DefaultIndex = "logpipe-%{+YYYY.MM.dd}"
 
-// ElasticsearchConfig configures an Elasticsearch output. The zero value
+// Config configures an Elasticsearch output. The zero value
 // of every field except the connection (Client or Addresses) means the
 // documented default.
-type ElasticsearchConfig struct {
-	// Client is a ready client. When it is set, Addresses, the
-	// credentials, CACertFile and InsecureSkipVerify must be empty. The
-	// caller owns it; Close does not close it. Leave its
-	// CompressRequestBody off when Compress is set, and prefer
-	// DisableRetry: the pipeline retries per event.
-	Client *elasticsearch.Client
+type Config struct {
+	// Transport, when set, sends the requests instead of a transport built
+	// from the connection fields below, which must then be empty: a
+	// configured *elastictransport.Client (your own connection pool,
+	// node discovery, instrumentation) or the official client
+	// *elasticsearch.Client. The caller owns it; Close does not close it.
+	// Leave its request compression off when Compress is set, and prefer
+	// disabling its retries: the pipeline retries per event.
+	Transport Transport
 
 	// Addresses lists the node URLs, e.g. "https://es1:9200", or
 	// "http://127.0.0.1:9428/insert/elasticsearch" for VictoriaLogs (a path
-	// prefix is kept). Required unless Client is set. Requests rotate over
-	// the nodes and skip dead ones.
+	// prefix is kept). Required unless Transport is set; each must be an
+	// http(s) URL with a host, a port from 1 to 65535 when one is given,
+	// and no credentials, query or fragment. Requests rotate over the
+	// nodes and skip dead ones (elastictransport's connection pool).
 	Addresses []string
 	// Username and Password enable HTTP basic authentication. Addresses
 	// must not carry credentials themselves.
@@ -110,10 +113,11 @@ type ElasticsearchConfig struct {
 	Logger *slog.Logger
 }
 
-// ItemError is the error of one document that Elasticsearch rejected: an
-// item of a bulk response with a non-2xx status, or a document alone in a
-// request that was refused as too large (Status 413). Rejections that
-// cannot succeed on retry are wrapped with logpipe.Permanent.
+// ItemError is the error of one document that Elasticsearch did not
+// accept: an item of a bulk answer that is not delivered (see the table at
+// Output.Write), or a document alone in a request that was refused as too
+// large (Status 413) or bad (400). Rejections that cannot succeed on retry
+// are wrapped with logpipe.Permanent; the others are retried.
 type ItemError struct {
 	Status     int    // HTTP status of the item
 	Type       string // error type, e.g. "mapper_parsing_exception"
@@ -126,14 +130,18 @@ type ItemError struct {
 // Error describes the rejection.
 func (e *ItemError) Error() string {
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "output: elasticsearch: %s", e.Action)
+	sb.WriteString(e.Action)
 	if e.Index != "" {
 		fmt.Fprintf(&sb, " into %q", e.Index)
 	}
 	if e.DocumentID != "" {
 		fmt.Fprintf(&sb, " id %q", e.DocumentID)
 	}
-	fmt.Fprintf(&sb, ": status %d", e.Status)
+	if e.Status == 0 {
+		sb.WriteString(": no status")
+	} else {
+		fmt.Fprintf(&sb, ": status %d", e.Status)
+	}
 	if e.Type != "" {
 		sb.WriteString(": ")
 		sb.WriteString(e.Type)
@@ -163,13 +171,8 @@ func (e *ItemError) DeadLetterFields() *logpipe.Object {
 	return o
 }
 
-// Temporary reports whether retrying the document can help (429 and 5xx).
-func (e *ItemError) Temporary() bool {
-	return e.Status == http.StatusTooManyRequests || e.Status >= 500
-}
-
-// ElasticsearchStats are the output's counters since construction.
-type ElasticsearchStats struct {
+// Stats are the output's counters since construction.
+type Stats struct {
 	Indexed      uint64 // documents accepted, including Duplicates
 	Duplicates   uint64 // create with an existing id (409), counted as delivered
 	Retried      uint64 // documents reported back as retryable failures
@@ -179,24 +182,27 @@ type ElasticsearchStats struct {
 	BytesSent    uint64 // request body bytes sent (after compression)
 }
 
-// Elasticsearch is an Output that delivers events with the _bulk API of
+// Output is a logpipe.Output that delivers events with the _bulk API of
 // Elasticsearch and of servers that speak it (OpenSearch, VictoriaLogs).
+// It does not ask the server what it is: any server that answers _bulk
+// requests item for item is accepted, with or without the
+// X-Elastic-Product header, and an answer that does not match the request
+// acknowledges nothing.
 // Each Write sends one _bulk request per FlushBytes-sized chunk of the
 // batch and returns only when every chunk has been answered: nil when all
 // documents were accepted, a *logpipe.BatchError naming the documents that
 // were not, or a plain error when the whole batch can be retried. It is
 // safe for concurrent use.
-type Elasticsearch struct {
-	client      *elasticsearch.Client
-	ownClient   bool
-	transport   esapi.Transport
+type Output struct {
+	own         *elastictransport.Client // nil when the caller gave the Transport
+	transport   Transport
 	action      string
 	index       *logpipe.Template
 	indexStatic []byte // JSON-quoted index when the template is static
 	docID       *logpipe.Template
 	routing     *logpipe.Template
 	docAsUpsert bool
-	pipeline    string
+	bulkURL     string // "/_bulk", with ?pipeline= when Pipeline is set
 	timeout     time.Duration
 	flushBytes  int
 	maxEvents   int
@@ -211,19 +217,57 @@ type Elasticsearch struct {
 	actionPrefix []byte
 
 	indexed, duplicates, retried, failed, requests, splits, bytesSent atomic.Uint64
+
+	deadLetters, badAnswers, failures rateLog // Warn lines, at most one per warnEvery each
 }
 
-var _ logpipe.Output = (*Elasticsearch)(nil)
+// warnEvery is the shortest interval between two warnings of one kind.
+const warnEvery = 10 * time.Second
 
-// NewElasticsearch validates cfg, compiles its templates and returns the
+// rateLog logs at Warn at most once per warnEvery: the first call always
+// logs; later calls within the interval are only counted, and the count
+// is added to the next line as "suppressed".
+type rateLog struct {
+	mu         sync.Mutex
+	last       time.Time
+	suppressed int
+}
+
+func (r *rateLog) log(ctx context.Context, l *slog.Logger, msg string, attrs ...slog.Attr) {
+	r.mu.Lock()
+	now := time.Now()
+	if !r.last.IsZero() && now.Sub(r.last) < warnEvery {
+		r.suppressed++
+		r.mu.Unlock()
+		return
+	}
+	r.last = now
+	n := r.suppressed
+	r.suppressed = 0
+	r.mu.Unlock()
+	if n > 0 {
+		attrs = append(attrs, slog.Int("suppressed", n))
+	}
+	l.LogAttrs(ctx, slog.LevelWarn, msg, attrs...)
+}
+
+var _ logpipe.Output = (*Output)(nil)
+
+// New validates cfg, compiles its templates and returns the
 // output. It does not contact the server: connection problems show up as
-// retryable Write errors. A missing address, an invalid template, an
-// unknown action, or update/delete without DocumentID is an error.
-func NewElasticsearch(cfg ElasticsearchConfig) (*Elasticsearch, error) {
-	es := &Elasticsearch{
+// retryable Write errors. A missing or invalid address (port included), an
+// invalid template, an unknown action, or update/delete without DocumentID
+// is an error; no error quotes an address or a credential.
+func New(cfg Config) (*Output, error) {
+	return newOutput(cfg)
+}
+
+// newOutput is New; every error it returns starts with "elasticsearch: ".
+func newOutput(cfg Config) (*Output, error) {
+	es := &Output{
 		action:      cfg.Action,
 		docAsUpsert: cfg.DocAsUpsert,
-		pipeline:    cfg.Pipeline,
+		bulkURL:     "/_bulk",
 		timeout:     cfg.Timeout,
 		flushBytes:  cfg.FlushBytes,
 		maxEvents:   cfg.MaxBatchEvents,
@@ -235,13 +279,13 @@ func NewElasticsearch(cfg ElasticsearchConfig) (*Elasticsearch, error) {
 		es.action = ActionIndex
 	case ActionIndex, ActionCreate, ActionUpdate, ActionDelete:
 	default:
-		return nil, fmt.Errorf("output: elasticsearch: unknown Action %q (want index, create, update or delete)", cfg.Action)
+		return nil, fmt.Errorf("elasticsearch: unknown Action %q (want index, create, update or delete)", cfg.Action)
 	}
 	if (es.action == ActionUpdate || es.action == ActionDelete) && cfg.DocumentID == "" {
-		return nil, fmt.Errorf("output: elasticsearch: Action %q needs a DocumentID", es.action)
+		return nil, fmt.Errorf("elasticsearch: Action %q needs a DocumentID", es.action)
 	}
 	if cfg.DocAsUpsert && es.action != ActionUpdate {
-		return nil, errors.New("output: elasticsearch: DocAsUpsert needs Action update")
+		return nil, errors.New("elasticsearch: DocAsUpsert needs Action update")
 	}
 	if es.timeout == 0 {
 		es.timeout = 60 * time.Second
@@ -250,7 +294,7 @@ func NewElasticsearch(cfg ElasticsearchConfig) (*Elasticsearch, error) {
 		es.flushBytes = 5 << 20
 	}
 	if es.flushBytes < 0 || es.maxEvents < 0 || cfg.MaxInFlight < 0 {
-		return nil, errors.New("output: elasticsearch: FlushBytes, MaxBatchEvents and MaxInFlight must not be negative")
+		return nil, errors.New("elasticsearch: FlushBytes, MaxBatchEvents and MaxInFlight must not be negative")
 	}
 	inflight := cfg.MaxInFlight
 	if inflight == 0 {
@@ -267,41 +311,43 @@ func NewElasticsearch(cfg ElasticsearchConfig) (*Elasticsearch, error) {
 	}
 	var err error
 	if es.index, err = logpipe.ParseTemplate(indexTpl); err != nil {
-		return nil, fmt.Errorf("output: elasticsearch: Index: %w", err)
+		return nil, fmt.Errorf("elasticsearch: Index: %w", err)
 	}
 	if es.index.IsStatic() {
 		if err := checkIndexName(es.index.String()); err != nil {
-			return nil, fmt.Errorf("output: elasticsearch: Index: %w", err)
+			return nil, fmt.Errorf("elasticsearch: Index: %w", err)
 		}
 		es.indexStatic = appendJSONString(nil, []byte(es.index.String()))
 	}
 	if cfg.DocumentID != "" {
 		if es.docID, err = logpipe.ParseTemplate(cfg.DocumentID); err != nil {
-			return nil, fmt.Errorf("output: elasticsearch: DocumentID: %w", err)
+			return nil, fmt.Errorf("elasticsearch: DocumentID: %w", err)
 		}
 	}
 	if cfg.Routing != "" {
 		if es.routing, err = logpipe.ParseTemplate(cfg.Routing); err != nil {
-			return nil, fmt.Errorf("output: elasticsearch: Routing: %w", err)
+			return nil, fmt.Errorf("elasticsearch: Routing: %w", err)
 		}
+	}
+	if cfg.Pipeline != "" {
+		es.bulkURL += "?" + url.Values{"pipeline": {cfg.Pipeline}}.Encode()
 	}
 	es.actionPrefix = []byte(`{"` + es.action + `":{"_index":`)
 
-	if cfg.Client != nil {
+	if cfg.Transport != nil {
 		if len(cfg.Addresses) > 0 || cfg.Username != "" || cfg.Password != "" || cfg.APIKey != "" ||
 			cfg.ServiceToken != "" || cfg.CACertFile != "" || cfg.InsecureSkipVerify {
-			return nil, errors.New("output: elasticsearch: set either Client or the connection fields, not both")
+			return nil, errors.New("elasticsearch: set either Transport or the connection fields, not both")
 		}
-		es.client = cfg.Client
+		es.transport = cfg.Transport
 	} else {
-		if es.client, err = newESClient(&cfg, inflight); err != nil {
+		if es.own, err = newTransport(&cfg, inflight); err != nil {
 			return nil, err
 		}
-		es.ownClient = true
+		es.transport = es.own
 	}
-	es.transport = es.client
 	if len(cfg.BulkQuery) > 0 {
-		es.transport = queryTransport{t: es.client, query: cfg.BulkQuery.Encode()}
+		es.transport = queryTransport{t: es.transport, query: cfg.BulkQuery.Encode()}
 	}
 	es.bufs.New = func() any { return new(bulkBuffer) }
 	return es, nil
@@ -309,7 +355,7 @@ func NewElasticsearch(cfg ElasticsearchConfig) (*Elasticsearch, error) {
 
 // queryTransport adds extra query parameters to every request.
 type queryTransport struct {
-	t     esapi.Transport
+	t     Transport
 	query string
 }
 
@@ -323,8 +369,8 @@ func (q queryTransport) Perform(req *http.Request) (*http.Response, error) {
 }
 
 // Stats returns a snapshot of the counters.
-func (es *Elasticsearch) Stats() ElasticsearchStats {
-	return ElasticsearchStats{
+func (es *Output) Stats() Stats {
+	return Stats{
 		Indexed:      es.indexed.Load(),
 		Duplicates:   es.duplicates.Load(),
 		Retried:      es.retried.Load(),
@@ -336,15 +382,15 @@ func (es *Elasticsearch) Stats() ElasticsearchStats {
 }
 
 // Close stops accepting writes; later Writes return logpipe.ErrClosed.
-// Writes in progress finish. When the output built its own client, its
-// idle connections are closed. Close is idempotent.
-func (es *Elasticsearch) Close(ctx context.Context) error {
+// Writes in progress finish. When the output built its own transport, its
+// connections are closed. Close is idempotent.
+func (es *Output) Close(ctx context.Context) error {
 	if !es.closed.CompareAndSwap(false, true) {
 		return nil
 	}
-	if es.ownClient {
-		if err := es.client.Close(ctx); err != nil && !errors.Is(err, elasticsearch.ErrAlreadyClosed) {
-			return fmt.Errorf("output: elasticsearch: close: %w", err)
+	if es.own != nil {
+		if err := es.own.Close(ctx); err != nil {
+			return fmt.Errorf("elasticsearch: close: %w", err)
 		}
 	}
 	return nil
@@ -358,6 +404,17 @@ type writeState struct {
 	whole     error // first whole-request retryable error
 	wholeFrom int   // batch index from which nothing was delivered after whole
 	stop      error // Permanent whole-batch error
+	dead      int   // documents refused for good
+	firstDead error // the first of them, for the warning
+}
+
+// deadLetter records that batch event i is refused for good.
+func (ws *writeState) deadLetter(i int, err error) {
+	if ws.firstDead == nil {
+		ws.firstDead = err
+	}
+	ws.dead++
+	ws.fail(i, logpipe.Permanent(err))
 }
 
 func (ws *writeState) fail(i int, err error) {
@@ -372,23 +429,51 @@ func (ws *writeState) failed(i int) bool { return ws.be != nil && ws.be.Err(i) !
 func (ws *writeState) done() bool { return ws.stop != nil || ws.whole != nil }
 
 // Write sends b with one _bulk request per chunk and reports the outcome
-// per event (see Elasticsearch). Errors:
+// per event. Errors:
 //
-//   - nil: every event was accepted (a 409 on create with an id counts).
+//   - nil: every event was delivered.
 //   - *logpipe.BatchError: the failed events only; each error is an
 //     *ItemError or an unresolved template (ErrUnresolvedTemplate),
-//     wrapped with logpipe.Permanent unless retrying can help (item 429
-//     and 5xx, or a request-level failure after other events of the batch
-//     were delivered).
+//     wrapped with logpipe.Permanent when retrying cannot help.
 //   - a plain error: nothing was delivered and the whole batch may be
-//     retried (connection error, whole-request 429 or 5xx).
-//   - a Permanent error: the server refused the request itself (401, 403,
-//     a missing endpoint); retrying cannot help.
+//     retried.
+//   - a Permanent error: the server refused the request itself; retrying
+//     cannot help and the pipeline stops.
 //
-// Write does not modify b or keep it. A chunk refused with 413 (or a
-// whole-request 400) is split in halves and resent, down to single
-// documents, so one bad document does not hold back the others.
-func (es *Elasticsearch) Write(ctx context.Context, b logpipe.Batch) error {
+// This is the one table of outcomes, following Logstash's elasticsearch
+// output. The request's status is looked at first:
+//
+//	request status                         outcome
+//	2xx with a complete answer             each item decides, see below
+//	2xx with an answer that is cut short,  every document of the request is retried;
+//	  not JSON, or has fewer or more         nothing is acknowledged (Warn, rate-limited)
+//	  items than documents sent
+//	413, 400                               the request is split in halves and resent; a single
+//	                                       document refused this way is a Permanent *ItemError
+//	429, 5xx except 501                    every document of the request is retried
+//	connection error, timeout              every document of the request is retried
+//	501 and any other status (401, 403,    Permanent error for the whole batch: the address is
+//	  404, 405, 1xx, 3xx, ...)               not a bulk endpoint, or the credentials are refused
+//
+// Then each item of a complete answer, in request order:
+//
+//	item status                            outcome
+//	200-299                                delivered
+//	409 with action create                 delivered (the id exists: a replay), counted in Duplicates
+//	400, 404                               Permanent *ItemError: dead letter
+//	409 with index, update or delete       Permanent *ItemError: dead letter (a version conflict
+//	                                         does not resolve itself; Logstash drops it)
+//	anything else: 429, 5xx, 401, 403,     retryable *ItemError: the document is sent again
+//	  413, other 4xx, 1xx, 3xx, no status,
+//	  a status that is not an integer
+//
+// When a request is retried after other chunks of the batch were
+// delivered, its documents and the later ones are reported as retryable
+// in a *logpipe.BatchError. Each Write with refused documents logs one
+// Warn line with their count and the first reason (at most one per 10 s).
+//
+// Write does not modify b or keep it.
+func (es *Output) Write(ctx context.Context, b logpipe.Batch) error {
 	if es.closed.Load() {
 		return logpipe.ErrClosed
 	}
@@ -404,7 +489,7 @@ func (es *Elasticsearch) Write(ctx context.Context, b logpipe.Batch) error {
 		mark := len(bb.body)
 		if err := es.appendAction(bb, e); err != nil {
 			es.failed.Add(1)
-			ws.fail(i, logpipe.Permanent(err))
+			ws.deadLetter(i, err)
 			continue
 		}
 		// Send the chunk before this document would overflow it.
@@ -426,6 +511,10 @@ func (es *Elasticsearch) Write(ctx context.Context, b logpipe.Batch) error {
 		es.sendSpan(ctx, bb, 0, bb.docs(), &ws)
 	}
 
+	if ws.dead > 0 {
+		es.deadLetters.log(ctx, es.log, "elasticsearch refused documents for good; the pipeline dead-letters them",
+			slog.Int("refused", ws.dead), slog.Int("batch", len(b)), slog.String("first_reason", ws.firstDead.Error()))
+	}
 	switch {
 	case ws.stop != nil:
 		return ws.stop
@@ -448,17 +537,17 @@ func (es *Elasticsearch) Write(ctx context.Context, b logpipe.Batch) error {
 
 // sendSpan sends documents [lo, hi) of the current chunk and records
 // their outcome in ws.
-func (es *Elasticsearch) sendSpan(ctx context.Context, bb *bulkBuffer, lo, hi int, ws *writeState) {
+func (es *Output) sendSpan(ctx context.Context, bb *bulkBuffer, lo, hi int, ws *writeState) {
 	status, resp, err := es.do(ctx, bb, bb.span(lo, hi))
 	if err != nil {
-		es.log.LogAttrs(ctx, slog.LevelWarn, "elasticsearch bulk request failed",
+		es.failures.log(ctx, es.log, "elasticsearch bulk request failed; retrying",
 			slog.Int("docs", hi-lo), slog.String("error", err.Error()))
 		ws.whole, ws.wholeFrom = err, bb.idx[lo]
 		return
 	}
 	switch {
 	case status >= 200 && status < 300:
-		es.handleItems(bb, lo, hi, resp, ws)
+		es.handleItems(ctx, bb, lo, hi, resp, ws)
 	case status == http.StatusRequestEntityTooLarge || status == http.StatusBadRequest:
 		if hi-lo == 1 {
 			p := es.parsers.Get()
@@ -468,7 +557,7 @@ func (es *Elasticsearch) sendSpan(ctx context.Context, bb *bulkBuffer, lo, hi in
 				ie.Type = "request_entity_too_large"
 			}
 			es.failed.Add(1)
-			ws.fail(bb.idx[lo], logpipe.Permanent(ie))
+			ws.deadLetter(bb.idx[lo], ie)
 			return
 		}
 		es.splits.Add(1)
@@ -479,16 +568,16 @@ func (es *Elasticsearch) sendSpan(ctx context.Context, bb *bulkBuffer, lo, hi in
 		if !ws.done() {
 			es.sendSpan(ctx, bb, mid, hi, ws)
 		}
-	case status == http.StatusTooManyRequests || status >= 500:
+	case status == http.StatusTooManyRequests || (status >= 500 && status != http.StatusNotImplemented):
 		p := es.parsers.Get()
-		err := fmt.Errorf("output: elasticsearch: bulk request: status %d: %s", status, wholeRequestReason(p, resp))
+		err := fmt.Errorf("bulk request failed: status %d: %s", status, wholeRequestReason(p, resp))
 		es.parsers.Put(p)
-		es.log.LogAttrs(ctx, slog.LevelWarn, "elasticsearch bulk request failed",
-			slog.Int("docs", hi-lo), slog.Int("status", status))
+		es.failures.log(ctx, es.log, "elasticsearch bulk request failed; retrying",
+			slog.Int("docs", hi-lo), slog.String("error", err.Error()))
 		ws.whole, ws.wholeFrom = err, bb.idx[lo]
 	default:
 		p := es.parsers.Get()
-		err := fmt.Errorf("output: elasticsearch: bulk request refused: status %d: %s", status, wholeRequestReason(p, resp))
+		err := fmt.Errorf("bulk request refused: status %d: %s", status, wholeRequestReason(p, resp))
 		es.parsers.Put(p)
 		es.log.LogAttrs(ctx, slog.LevelError, "elasticsearch bulk request refused",
 			slog.Int("docs", hi-lo), slog.Int("status", status))
@@ -496,16 +585,14 @@ func (es *Elasticsearch) sendSpan(ctx context.Context, bb *bulkBuffer, lo, hi in
 	}
 }
 
-var gzipHeader = http.Header{"Content-Encoding": {"gzip"}}
-
 // do sends one _bulk request with body and returns the status and the
 // response body (valid until bb is reused). err is a transport error or
 // a response that could not be read, both retryable.
-func (es *Elasticsearch) do(ctx context.Context, bb *bulkBuffer, body []byte) (int, []byte, error) {
+func (es *Output) do(ctx context.Context, bb *bulkBuffer, body []byte) (int, []byte, error) {
 	select {
 	case es.sem <- struct{}{}:
 	case <-ctx.Done():
-		return 0, nil, fmt.Errorf("output: elasticsearch: %w", context.Cause(ctx))
+		return 0, nil, fmt.Errorf("bulk request not sent: %w", context.Cause(ctx))
 	}
 	defer func() { <-es.sem }()
 	if es.timeout > 0 {
@@ -514,74 +601,96 @@ func (es *Elasticsearch) do(ctx context.Context, bb *bulkBuffer, body []byte) (i
 		defer cancel()
 	}
 	send := body
-	var hdr http.Header
 	if es.compress {
 		var err error
 		if send, err = bb.gzipBody(body); err != nil {
-			return 0, nil, fmt.Errorf("output: elasticsearch: gzip: %w", err)
+			return 0, nil, fmt.Errorf("gzip bulk request: %w", err)
 		}
-		hdr = gzipHeader
 	}
 	es.requests.Add(1)
 	es.bytesSent.Add(uint64(len(send)))
-	req := esapi.BulkRequest{Body: bytes.NewReader(send), Pipeline: es.pipeline, Header: hdr}
-	res, err := req.Do(ctx, es.transport)
+	// The transport fills in the node's scheme, host and path prefix,
+	// and the credentials.
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, es.bulkURL, bytes.NewReader(send))
 	if err != nil {
-		return 0, nil, fmt.Errorf("output: elasticsearch: bulk request: %w", err)
+		return 0, nil, fmt.Errorf("bulk request: %w", err)
+	}
+	req.Header.Set("Content-Type", "application/x-ndjson")
+	req.Header.Set("Accept", "application/json")
+	if es.compress {
+		req.Header.Set("Content-Encoding", "gzip")
+	}
+	res, err := es.transport.Perform(req)
+	if err != nil {
+		return 0, nil, fmt.Errorf("bulk request: %w", err)
 	}
 	defer res.Body.Close()
 	bb.resp, err = readAll(bb.resp, res.Body, 64<<20)
 	if err != nil {
-		return 0, nil, fmt.Errorf("output: elasticsearch: read bulk response (status %d): %w", res.StatusCode, err)
+		return 0, nil, fmt.Errorf("read bulk answer (status %d): %w", res.StatusCode, err)
 	}
 	return res.StatusCode, bb.resp, nil
 }
 
-// handleItems records the per-item outcome of a successful _bulk response
-// for documents [lo, hi) of the current chunk.
-func (es *Elasticsearch) handleItems(bb *bulkBuffer, lo, hi int, resp []byte, ws *writeState) {
+// handleItems records the per-item outcome of a 2xx _bulk answer for
+// documents [lo, hi) of the current chunk (see itemOutcome). An answer
+// that is not complete and item for item (cut short, fewer or more items,
+// not JSON) acknowledges nothing: the chunk is a retryable failure.
+func (es *Output) handleItems(ctx context.Context, bb *bulkBuffer, lo, hi int, resp []byte, ws *writeState) {
 	n := hi - lo
-	if errs, known := bulkErrorsFlag(resp); known && !errs {
+	if bulkAllDelivered(resp, n) {
 		es.indexed.Add(uint64(n))
 		ws.delivered += n
 		return
 	}
 	p := es.parsers.Get()
 	defer es.parsers.Put(p)
-	count, err := parseBulkItems(p, resp, func(k int, it *itemResult) {
-		if k >= n {
-			return
-		}
+	err := decodeBulkItems(p, resp, n, func(k int, it *itemResult) {
 		i := bb.idx[lo+k]
-		switch {
-		case it.status >= 200 && it.status < 300:
+		switch itemOutcome(it.status, es.action) {
+		case outcomeDelivered:
 			es.indexed.Add(1)
-			ws.delivered++
-		case it.status == http.StatusConflict && es.action == ActionCreate && es.docID != nil:
-			es.indexed.Add(1)
-			es.duplicates.Add(1)
-			ws.delivered++
-		default:
-			ie := &ItemError{Status: it.status, Type: it.errTyp, Reason: it.reason,
-				Action: es.action, Index: it.index, DocumentID: it.id}
-			if ie.Temporary() {
-				es.retried.Add(1)
-				ws.fail(i, ie)
-			} else {
-				es.failed.Add(1)
-				ws.fail(i, logpipe.Permanent(ie))
+			if it.status == http.StatusConflict {
+				es.duplicates.Add(1)
 			}
+			ws.delivered++
+		case outcomeRetry:
+			es.retried.Add(1)
+			ws.fail(i, &ItemError{Status: it.status, Type: it.errTyp, Reason: it.reason,
+				Action: es.action, Index: it.index, DocumentID: it.id})
+		default:
+			es.failed.Add(1)
+			ws.deadLetter(i, &ItemError{Status: it.status, Type: it.errTyp, Reason: it.reason,
+				Action: es.action, Index: it.index, DocumentID: it.id})
 		}
 	})
-	if err == nil && count < n {
-		err = fmt.Errorf("output: elasticsearch: bulk response has %d items for %d documents", count, n)
-	}
 	if err != nil {
-		for k := count; k < n; k++ {
-			es.retried.Add(1)
-			ws.fail(bb.idx[lo+k], err)
-		}
+		err = fmt.Errorf("%w (status 2xx, %d bytes); nothing of it is acknowledged", err, len(resp))
+		es.badAnswers.log(ctx, es.log, "elasticsearch bulk answer is not usable; retrying",
+			slog.Int("docs", n), slog.String("error", err.Error()))
+		ws.whole, ws.wholeFrom = err, bb.idx[lo]
 	}
+}
+
+// Outcomes of a bulk answer's item.
+const (
+	outcomeDelivered = iota
+	outcomeRetry
+	outcomeDeadLetter
+)
+
+// itemOutcome maps the status of one item of a 2xx bulk answer to what
+// happens to its document: the item table documented at Output.Write.
+func itemOutcome(status int, action string) int {
+	switch {
+	case status >= 200 && status < 300:
+		return outcomeDelivered
+	case status == http.StatusConflict && action == ActionCreate:
+		return outcomeDelivered
+	case status == http.StatusBadRequest || status == http.StatusNotFound || status == http.StatusConflict:
+		return outcomeDeadLetter
+	}
+	return outcomeRetry
 }
 
 // checkIndexName applies Elasticsearch's rules for index names to a static

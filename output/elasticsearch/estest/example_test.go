@@ -6,8 +6,8 @@ import (
 	"net/http"
 
 	"github.com/logpipe/logpipe"
-	"github.com/logpipe/logpipe/output"
-	"github.com/logpipe/logpipe/output/estest"
+	"github.com/logpipe/logpipe/output/elasticsearch"
+	"github.com/logpipe/logpipe/output/elasticsearch/estest"
 )
 
 // A fake node that rejects the first bulk request with 503 lets a test
@@ -20,7 +20,7 @@ func ExampleNewServer() {
 		return estest.Plan{}
 	}})
 	defer srv.Close()
-	es, err := output.NewElasticsearch(output.ElasticsearchConfig{Addresses: []string{srv.URL}, Index: "logs"})
+	es, err := elasticsearch.New(elasticsearch.Config{Addresses: []string{srv.URL}, Index: "logs"})
 	if err != nil {
 		fmt.Println(err)
 		return

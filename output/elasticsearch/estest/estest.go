@@ -58,6 +58,11 @@ type Plan struct {
 	// es_rejected_execution_exception, 400 mapper_parsing_exception,
 	// others a generic type) without storing it.
 	Items []int
+	// Answer, when set, replaces the body of the normal 200 answer
+	// (given as its argument, after the documents were stored) with what
+	// it returns: a proxy that cuts bodies, a server that answers with
+	// fewer items or with items the client cannot read.
+	Answer func(answer []byte) []byte
 }
 
 // Config configures a Server. The zero value stores everything.
@@ -73,6 +78,9 @@ type Config struct {
 	// TLS serves HTTPS with a self-signed certificate (see
 	// httptest.NewTLSServer; its certificate is s.Certificate()).
 	TLS bool
+	// NoProductHeader leaves out the "X-Elastic-Product: Elasticsearch"
+	// header, as OpenSearch and some proxies do.
+	NoProductHeader bool
 }
 
 // Server is a fake Elasticsearch node. Close it when done.
@@ -146,7 +154,9 @@ type itemBody struct {
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("X-Elastic-Product", "Elasticsearch")
+	if !s.cfg.NoProductHeader {
+		w.Header().Set("X-Elastic-Product", "Elasticsearch")
+	}
 	w.Header().Set("Content-Type", "application/json")
 	if r.Method == http.MethodGet && !strings.HasSuffix(r.URL.Path, "/_bulk") {
 		io.WriteString(w, `{"version":{"number":"8.19.0"},"tagline":"You Know, for Search"}`)
@@ -267,6 +277,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		Errors bool                  `json:"errors"`
 		Items  []map[string]itemBody `json:"items"`
 	}{1, anyErr, items})
+	if plan.Answer != nil {
+		out = plan.Answer(out)
+	}
 	w.Write(out)
 }
 

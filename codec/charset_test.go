@@ -1,0 +1,68 @@
+package codec
+
+import (
+	"io"
+	"strings"
+	"testing"
+)
+
+func TestCharset(t *testing.T) {
+	tests := []struct {
+		charset string
+		in      string
+		want    string
+		ascii   bool
+	}{
+		{"ISO-8859-1", "caf\xe9 \xa3", "café £", true},
+		{"latin1", "\xfc", "ü", true},
+		{"Windows-1252", "\x80 \x93x\x94", "€ “x”", true},
+		{"cp1252", "\x80", "€", true},
+		{"Shift_JIS", "\x82\xa0", "あ", true},
+		{"UTF-16LE", "a\x00\n\x00", "a\n", false},
+		{"", "ok \xff", "ok \uFFFD", true},
+		{"utf-8", "é", "é", true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.charset, func(t *testing.T) {
+			cs, err := NewCharset(tc.charset)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cs.ASCIICompatible() != tc.ascii {
+				t.Fatalf("ASCIICompatible = %v, want %v", cs.ASCIICompatible(), tc.ascii)
+			}
+			if tc.ascii {
+				if got := cs.Decode([]byte(tc.in)); got != tc.want {
+					t.Fatalf("Decode = %q, want %q", got, tc.want)
+				}
+			}
+			b, err := io.ReadAll(cs.NewReader(strings.NewReader(tc.in)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.charset != "" && string(b) != tc.want {
+				t.Fatalf("NewReader gives %q, want %q", b, tc.want)
+			}
+		})
+	}
+	if _, err := NewCharset("EBCDIC-XYZ"); err == nil {
+		t.Fatal("unknown charset accepted")
+	}
+}
+
+// TestLinesLatin1 frames ISO-8859-1 text: lines and offsets come from the
+// stream's own bytes, texts are UTF-8.
+func TestLinesLatin1(t *testing.T) {
+	cs, err := NewCharset("ISO-8859-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := NewLine(LineConfig{Charset: cs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := frames(t, l, strings.NewReader("d\xe9j\xe0\r\nna\xefve\n"))
+	if len(got) != 2 || got[0].Text != "déjà" || got[1].Text != "naïve" || got[1].Start != 6 || got[1].End != 12 {
+		t.Fatalf("frames %+v", got)
+	}
+}

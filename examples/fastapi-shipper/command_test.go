@@ -1,0 +1,254 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/logpipe/logpipe/output/elasticsearch/estest"
+)
+
+// closedPort returns an address on which nothing listens.
+func closedPort(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return "http://" + addr
+}
+
+// exitCode runs cmd and returns its exit status and standard error.
+func exitCode(t *testing.T, cmd *exec.Cmd) (int, string) {
+	t.Helper()
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	var ee *exec.ExitError
+	switch {
+	case err == nil:
+		return 0, stderr.String()
+	case errors.As(err, &ee):
+		return ee.ExitCode(), stderr.String()
+	}
+	t.Fatalf("run: %v", err)
+	return -1, ""
+}
+
+// TestExitCodes runs the real command: 0 when everything read was
+// delivered (or for -h), 2 for a bad command line, 1 for a failed run,
+// with a message that says why.
+func TestExitCodes(t *testing.T) {
+	ok := estest.NewServer(estest.Config{})
+	defer ok.Close()
+	noHeader := estest.NewServer(estest.Config{NoProductHeader: true})
+	defer noHeader.Close()
+	notBulk := estest.NewServer(estest.Config{Fault: func(*estest.Request) estest.Plan { return estest.Plan{Status: 501} }})
+	defer notBulk.Close()
+	down := closedPort(t)
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string // in standard error
+	}{
+		{"help", []string{"-h"}, exitOK, "Usage"},
+		{"help long", []string{"-help"}, exitOK, "Usage"},
+		{"bad flag value", []string{"-stdout", "xml"}, exitUsage, "-stdout"},
+		{"unknown flag", []string{"-verbose"}, exitUsage, "verbose"},
+		{"stray argument", []string{"app.log"}, exitUsage, "unexpected arguments"},
+		{"bad drain timeout", []string{"-drain-timeout", "0s"}, exitUsage, "-drain-timeout"},
+		{"once", []string{"-once", "-stdout", "none", "-report", "-path", "testdata/app.log"}, exitOK, "delivered"},
+		{"once, no file matches", []string{"-once", "-stdout", "json", "-path", "testdata/nothing-*.log"}, exitError, "no file matches -path testdata/nothing-*.log"},
+		{"invalid port", []string{"-once", "-stdout", "none", "-es", "http://127.0.0.1:99999", "-path", "testdata/app.log"}, exitError, "port"},
+		{"server answers 501", []string{"-once", "-stdout", "none", "-es", notBulk.URL, "-path", "testdata/app.log"}, exitError, "status 501"},
+		{"server without product header", []string{"-once", "-stdout", "none", "-es", noHeader.URL, "-path", "testdata/app.log"}, exitOK, "delivered"},
+		{"elasticsearch", []string{"-once", "-stdout", "none", "-es", ok.URL, "-path", "testdata/app.log"}, exitOK, "delivered"},
+		{"unreachable, give up", []string{"-once", "-stdout", "none", "-es", down, "-give-up", "1s", "-path", "testdata/app.log"}, exitError, "-give-up"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string{"-sincedb", filepath.Join(t.TempDir(), "sincedb.json")}, tc.args...)
+			code, stderr := exitCode(t, command(t, args...))
+			if code != tc.code || !strings.Contains(stderr, tc.want) {
+				t.Errorf("exit %d, want %d with %q; stderr:\n%s", code, tc.code, tc.want, stderr)
+			}
+		})
+	}
+	if ok.Count() == 0 || noHeader.Count() == 0 {
+		t.Errorf("stored %d and %d documents", ok.Count(), noHeader.Count())
+	}
+}
+
+// TestGiveUpKeepsPositions: a -once run that gives up saves no position
+// past what was delivered: the next run ships every line.
+func TestGiveUpKeepsPositions(t *testing.T) {
+	sincedb := filepath.Join(t.TempDir(), "sincedb.json")
+	lines := readLines(t, filepath.Join("testdata", "app.log"))
+	code, stderr := exitCode(t, command(t, "-once", "-stdout", "none", "-es", closedPort(t), "-give-up", "500ms",
+		"-path", "testdata/app.log", "-sincedb", sincedb))
+	if code != exitError || !strings.Contains(stderr, "not saved") {
+		t.Fatalf("exit %d; stderr:\n%s", code, stderr)
+	}
+	srv := estest.NewServer(estest.Config{})
+	defer srv.Close()
+	code, stderr = exitCode(t, command(t, "-once", "-stdout", "none", "-es", srv.URL, "-path", "testdata/app.log", "-sincedb", sincedb))
+	if code != exitOK || srv.Count() != len(lines) {
+		t.Errorf("second run: exit %d, stored %d of %d; stderr:\n%s", code, srv.Count(), len(lines), stderr)
+	}
+}
+
+// TestSignals: after one SIGTERM the command delivers for -drain-timeout
+// and exits 1 if it could not; a second signal stops it at once. Either
+// way no position past the delivered events is saved.
+func TestSignals(t *testing.T) {
+	for _, second := range []bool{false, true} {
+		name := "drain timeout"
+		if second {
+			name = "second signal"
+		}
+		t.Run(name, func(t *testing.T) {
+			failing := estest.NewServer(estest.Config{Fault: func(*estest.Request) estest.Plan { return estest.Plan{Status: 503} }})
+			defer failing.Close()
+			sincedb := filepath.Join(t.TempDir(), "sincedb.json")
+			drain := "2s"
+			if second {
+				drain = "1h"
+			}
+			cmd := command(t, "-stdout", "none", "-es", failing.URL, "-drain-timeout", drain,
+				"-path", "testdata/app.log", "-sincedb", sincedb)
+			stderrPipe, err := cmd.StderrPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			sc := bufio.NewScanner(stderrPipe)
+			var stderr strings.Builder
+			waitFor := func(s string) {
+				t.Helper()
+				for sc.Scan() {
+					stderr.WriteString(sc.Text() + "\n")
+					if strings.Contains(sc.Text(), s) {
+						return
+					}
+				}
+				t.Fatalf("no %q in stderr:\n%s", s, stderr.String())
+			}
+			for total, _ := failing.Requests(); total == 0; total, _ = failing.Requests() {
+				time.Sleep(10 * time.Millisecond)
+			}
+			cmd.Process.Signal(os.Interrupt)
+			waitFor("send it again")
+			if second {
+				cmd.Process.Signal(os.Interrupt)
+			}
+			for sc.Scan() {
+				stderr.WriteString(sc.Text() + "\n")
+			}
+			err = cmd.Wait()
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) || ee.ExitCode() != exitError {
+				t.Fatalf("exit: %v, want status 1; stderr:\n%s", err, stderr.String())
+			}
+			want := "drain timeout"
+			if second {
+				want = "stopped at once"
+			}
+			if !strings.Contains(stderr.String(), want) {
+				t.Errorf("stderr lacks %q:\n%s", want, stderr.String())
+			}
+
+			srv := estest.NewServer(estest.Config{})
+			defer srv.Close()
+			lines := readLines(t, filepath.Join("testdata", "app.log"))
+			code, out := exitCode(t, command(t, "-once", "-stdout", "none", "-es", srv.URL, "-path", "testdata/app.log", "-sincedb", sincedb))
+			if code != exitOK || srv.Count() != len(lines) {
+				t.Errorf("next run: exit %d, stored %d of %d; stderr:\n%s", code, srv.Count(), len(lines), out)
+			}
+		})
+	}
+}
+
+// TestPasswordNeverPrinted: no malformed -es form, and no failure after
+// it, prints the password.
+func TestPasswordNeverPrinted(t *testing.T) {
+	const secret = "s3cr3t-pw"
+	down := strings.TrimPrefix(closedPort(t), "http://")
+	forms := []string{
+		"http://elastic:" + secret + "@127.0.0.1:99999",
+		"http://elastic:" + secret + "@127.0.0.1:0",
+		"elastic:" + secret + "@localhost:9200",
+		"http://elastic:" + secret + "@",
+		"http://elastic:" + secret + "@[::1",
+		"http://elastic:" + secret + "@host:9200/%zz",
+		"ftp://elastic:" + secret + "@host",
+		"//elastic:" + secret + "@host:9200",
+		"http://elastic:" + secret + "@host:9200 extra",
+		"http://elastic:" + secret + "@@host:9200",
+		"http://elastic:" + secret + "@" + down,
+	}
+	for _, es := range forms {
+		t.Run(es, func(t *testing.T) {
+			var stdout bytes.Buffer
+			cmd := command(t, "-once", "-stdout", "none", "-give-up", "300ms", "-es", es, "-path", "testdata/app.log",
+				"-sincedb", filepath.Join(t.TempDir(), "sincedb.json"))
+			cmd.Stdout = &stdout
+			code, stderr := exitCode(t, cmd)
+			if code == exitOK {
+				t.Errorf("exit 0 for -es %q", es)
+			}
+			if strings.Contains(stderr+stdout.String(), secret) {
+				t.Errorf("password printed:\n%s%s", stdout.String(), stderr)
+			}
+		})
+	}
+}
+
+// TestCredentialSources: the password and API key reach the server from
+// the environment and from files, never from the command line.
+func TestCredentialSources(t *testing.T) {
+	dir := t.TempDir()
+	passFile, keyFile := filepath.Join(dir, "pw"), filepath.Join(dir, "key")
+	os.WriteFile(passFile, []byte("from-file\n"), 0o600)
+	os.WriteFile(keyFile, []byte("id:k3y\n"), 0o600)
+	tests := []struct {
+		name string
+		args []string
+		env  []string
+		auth string
+	}{
+		{"environment basic", nil, []string{"ES_USERNAME=elastic", "ES_PASSWORD=from-env"}, "Basic ZWxhc3RpYzpmcm9tLWVudg=="},
+		{"environment api key", nil, []string{"ES_API_KEY=id:k3y"}, "APIKey aWQ6azN5"},
+		{"password file", []string{"-es-user", "elastic", "-es-password-file", passFile}, []string{"ES_API_KEY=ignored"}, "Basic ZWxhc3RpYzpmcm9tLWZpbGU="},
+		{"api key file", []string{"-es-api-key-file", keyFile}, nil, "APIKey aWQ6azN5"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var auth []string
+			srv := estest.NewServer(estest.Config{Fault: func(r *estest.Request) estest.Plan {
+				auth = r.Header.Values("Authorization")
+				return estest.Plan{}
+			}})
+			defer srv.Close()
+			args := append([]string{"-once", "-stdout", "none", "-es", srv.URL, "-path", "testdata/app.log",
+				"-sincedb", filepath.Join(t.TempDir(), "sincedb.json")}, tc.args...)
+			cmd := command(t, args...)
+			cmd.Env = append(cmd.Env, tc.env...)
+			code, stderr := exitCode(t, cmd)
+			if code != exitOK || len(auth) != 1 || auth[0] != tc.auth {
+				t.Errorf("exit %d, Authorization %q, want %q; stderr:\n%s", code, auth, tc.auth, stderr)
+			}
+		})
+	}
+}

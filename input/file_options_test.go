@@ -1,0 +1,354 @@
+package input
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/logpipe/logpipe/codec"
+)
+
+func mkdirWrite(t *testing.T, path, data string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, path, data)
+}
+
+// TestFileDoubleStar checks "**" against nested directories, with an
+// Exclude using "**" too, in read-to-end mode and in follow mode (a file
+// in a directory created while the input runs).
+func TestFileDoubleStar(t *testing.T) {
+	dir := t.TempDir()
+	mkdirWrite(t, filepath.Join(dir, "top.log"), "top\n")
+	mkdirWrite(t, filepath.Join(dir, "a", "one.log"), "one\n")
+	mkdirWrite(t, filepath.Join(dir, "a", "b", "c", "deep.log"), "deep\n")
+	mkdirWrite(t, filepath.Join(dir, "a", "b", "not-a-log.txt"), "txt\n")
+	mkdirWrite(t, filepath.Join(dir, "a", "skip", "x.log"), "skipped\n")
+	cfg := FileConfig{Paths: []string{filepath.Join(dir, "**", "*.log")}, Exclude: []string{"**/skip/**"}}
+	got := messages(drain(t, newFile(t, cfg)))
+	slices.Sort(got)
+	if want := []string{"deep", "one", "top"}; !slices.Equal(got, want) {
+		t.Fatalf("read %q, want %q", got, want)
+	}
+
+	cfg.Follow, cfg.PollInterval, cfg.FlushInterval = true, 5*time.Millisecond, time.Millisecond
+	in := newFile(t, cfg)
+	defer in.Close(t.Context())
+	lines := readLines(t, in, nil, 3)
+	mkdirWrite(t, filepath.Join(dir, "new", "er", "later.log"), "later\n")
+	lines = readLines(t, in, lines, 4)
+	slices.Sort(lines)
+	if want := []string{"deep", "later", "one", "top"}; !slices.Equal(lines, want) {
+		t.Fatalf("followed %q, want %q", lines, want)
+	}
+}
+
+func gzipFile(t *testing.T, path, data string) {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write([]byte(data))
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+func TestFileCompletedAction(t *testing.T) {
+	for _, act := range []CompletedAction{CompletedLog, CompletedDelete, CompletedLogAndDelete} {
+		t.Run(string(act), func(t *testing.T) {
+			dir := t.TempDir()
+			a, b := filepath.Join(dir, "a.log"), filepath.Join(dir, "b.log")
+			writeFile(t, a, "a1\na2\n")
+			writeFile(t, b, "b1\n")
+			logPath := filepath.Join(dir, "completed.txt")
+			cfg := FileConfig{Paths: []string{filepath.Join(dir, "*.log")}, FileCompletedAction: act,
+				FileCompletedLogPath: logPath, MaxBatch: 1}
+			// Not acknowledged: nothing is completed.
+			in := newFile(t, cfg)
+			if _, _, err := in.Read(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			in.Close(t.Context())
+			if !exists(a) || !exists(b) || exists(logPath) {
+				t.Fatal("a file was completed before its events were acknowledged")
+			}
+			in = newFile(t, cfg)
+			if got := messages(drain(t, in)); len(got) != 3 {
+				t.Fatalf("read %q", got)
+			}
+			if err := in.Close(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			deleted := act != CompletedLog
+			if exists(a) == deleted || exists(b) == deleted {
+				t.Errorf("files exist: %v %v, want deleted = %v", exists(a), exists(b), deleted)
+			}
+			data, _ := os.ReadFile(logPath)
+			var want string
+			if act != CompletedDelete {
+				want = a + "\n" + b + "\n"
+			}
+			if string(data) != want {
+				t.Errorf("completed log = %q, want %q", data, want)
+			}
+			if st := in.Stats(); st.Completed != 2 || st.CompleteErrors != 0 {
+				t.Errorf("stats %+v", st)
+			}
+		})
+	}
+	if _, err := NewFile(FileConfig{Paths: []string{"x"}, FileCompletedAction: CompletedLog}); err == nil {
+		t.Error("log without FileCompletedLogPath accepted")
+	}
+	if _, err := NewFile(FileConfig{Paths: []string{"x"}, FileCompletedAction: "archive"}); err == nil {
+		t.Error("unknown action accepted")
+	}
+}
+
+func TestFileGzip(t *testing.T) {
+	dir := t.TempDir()
+	var sb strings.Builder
+	for i := range 5000 {
+		fmt.Fprintf(&sb, "compressed line %d\n", i)
+	}
+	gzipFile(t, filepath.Join(dir, "a.log.gz"), sb.String())
+	writeFile(t, filepath.Join(dir, "b.log"), "plain\n")
+	got := messages(drain(t, newFile(t, FileConfig{Paths: []string{filepath.Join(dir, "*")}, FileSortBy: SortByPath})))
+	if len(got) != 5001 || got[0] != "compressed line 0" || got[4999] != "compressed line 4999" || got[5000] != "plain" {
+		t.Fatalf("read %d lines: first %q", len(got), got[:min(3, len(got))])
+	}
+
+	// A truncated .gz: the lines before the damage are read, the damage is
+	// an error in the log and in Stats, and the file is not completed.
+	data, err := os.ReadFile(filepath.Join(dir, "a.log.gz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := filepath.Join(dir, "cut.gz")
+	if err := os.WriteFile(cut, data[:len(data)/2], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	errs := 0
+	in := newFile(t, FileConfig{Paths: []string{cut}, FileCompletedAction: CompletedDelete,
+		Logger: slog.New(levelCounter{slog.LevelError, &errs})})
+	got = messages(drain(t, in))
+	in.Close(t.Context())
+	if len(got) == 0 || len(got) >= 5000 {
+		t.Fatalf("read %d lines of a half .gz", len(got))
+	}
+	for i, l := range got[:len(got)-1] {
+		if l != fmt.Sprintf("compressed line %d", i) {
+			t.Fatalf("line %d = %q", i, l)
+		}
+	}
+	if st := in.Stats(); st.Unreadable != 1 || errs != 1 {
+		t.Fatalf("damage not reported: %d errors logged, stats %+v", errs, st)
+	}
+	if !exists(cut) {
+		t.Fatal("a damaged .gz was deleted as completed")
+	}
+	// Not a gzip file at all.
+	writeFile(t, filepath.Join(dir, "fake.gz"), "not gzip\n")
+	in = newFile(t, FileConfig{Paths: []string{filepath.Join(dir, "fake.gz")}})
+	if got := drain(t, in); len(got) != 0 || in.Stats().Unreadable != 1 {
+		t.Fatalf("fake .gz: %d events, stats %+v", len(got), in.Stats())
+	}
+}
+
+// levelCounter counts records at level.
+type levelCounter struct {
+	level slog.Level
+	n     *int
+}
+
+func (h levelCounter) Enabled(context.Context, slog.Level) bool { return true }
+func (h levelCounter) WithAttrs([]slog.Attr) slog.Handler       { return h }
+func (h levelCounter) WithGroup(string) slog.Handler            { return h }
+func (h levelCounter) Handle(_ context.Context, r slog.Record) error {
+	if r.Level == h.level {
+		*h.n++
+	}
+	return nil
+}
+
+func TestFileIgnoreOlder(t *testing.T) {
+	dir := t.TempDir()
+	old, fresh := filepath.Join(dir, "old.log"), filepath.Join(dir, "fresh.log")
+	writeFile(t, old, "old\n")
+	writeFile(t, fresh, "fresh\n")
+	past := time.Now().Add(-2 * time.Hour)
+	if err := os.Chtimes(old, past, past); err != nil {
+		t.Fatal(err)
+	}
+	cfg := FileConfig{Paths: []string{filepath.Join(dir, "*.log")}, IgnoreOlder: time.Hour}
+	in := newFile(t, cfg)
+	if got := messages(drain(t, in)); !slices.Equal(got, []string{"fresh"}) {
+		t.Fatalf("read %q", got)
+	}
+	if in.Stats().Skipped != 1 {
+		t.Fatalf("Skipped = %d", in.Stats().Skipped)
+	}
+	cfg.Follow, cfg.PollInterval, cfg.FlushInterval = true, 5*time.Millisecond, time.Millisecond
+	in = newFile(t, cfg)
+	defer in.Close(t.Context())
+	got := readLines(t, in, nil, 1)
+	appendFile(t, old, "appended\n")
+	got = readLines(t, in, got, 2)
+	got = readLines(t, in, got, 3, 200*time.Millisecond)
+	slices.Sort(got)
+	if !slices.Equal(got, []string{"appended", "fresh"}) {
+		t.Fatalf("followed %q", got)
+	}
+}
+
+func TestFileCloseOlder(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "a.log")
+	writeFile(t, p, "1\n")
+	in := newFile(t, FileConfig{Paths: []string{p}, Follow: true, CloseOlder: time.Millisecond, NotifyPollInterval: 5 * time.Millisecond,
+		PollInterval: 5 * time.Millisecond, FlushInterval: time.Millisecond})
+	defer in.Close(t.Context())
+	got := readLines(t, in, nil, 1)
+	readLines(t, in, got, 2, 100*time.Millisecond) // a few polls
+	if st := in.Stats(); st.FilesOpen != 0 || st.FilesOpened != 1 {
+		t.Fatalf("idle file not closed: %+v", st)
+	}
+	appendFile(t, p, "2\n")
+	got = readLines(t, in, got, 2)
+	if !slices.Equal(got, []string{"1", "2"}) || in.Stats().FilesOpened != 2 {
+		t.Fatalf("read %q, stats %+v", got, in.Stats())
+	}
+}
+
+func TestFileSort(t *testing.T) {
+	dir := t.TempDir()
+	now := time.Now()
+	for i, name := range []string{"a", "b", "c"} {
+		p := filepath.Join(dir, name+".log")
+		writeFile(t, p, name+"\n")
+		// a is the newest, c the oldest.
+		mt := now.Add(time.Duration(-i) * time.Minute)
+		if err := os.Chtimes(p, mt, mt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		by   SortBy
+		dir  SortDirection
+		want string
+	}{
+		{"", "", "c,b,a"},
+		{SortByLastModified, SortDescending, "a,b,c"},
+		{SortByPath, "", "a,b,c"},
+		{SortByPath, SortDescending, "c,b,a"},
+	}
+	for _, tc := range tests {
+		got := messages(drain(t, newFile(t, FileConfig{Paths: []string{filepath.Join(dir, "*.log")},
+			FileSortBy: tc.by, FileSortDirection: tc.dir})))
+		if strings.Join(got, ",") != tc.want {
+			t.Errorf("%q %q: read %q, want %s", tc.by, tc.dir, got, tc.want)
+		}
+	}
+	for _, bad := range []FileConfig{{FileSortBy: "size"}, {FileSortDirection: "up"}} {
+		bad.Paths = []string{"x"}
+		if _, err := NewFile(bad); err == nil {
+			t.Errorf("%+v accepted", bad)
+		}
+	}
+}
+
+func TestFileDelimiter(t *testing.T) {
+	dir := t.TempDir()
+	var sb strings.Builder
+	var want []string
+	for i := range 20000 {
+		rec := fmt.Sprintf("record %d\r\nsecond line", i)
+		want = append(want, rec)
+		sb.WriteString(rec + "<END>")
+	}
+	sb.WriteString("last without delimiter")
+	want = append(want, "last without delimiter")
+	p := filepath.Join(dir, "a.log")
+	writeFile(t, p, sb.String())
+	got := messages(drain(t, newFile(t, FileConfig{Paths: []string{p}, Delimiter: "<END>"})))
+	if !slices.Equal(got, want) {
+		t.Fatalf("read %d records, want %d; first %q", len(got), len(want), got[:min(2, len(got))])
+	}
+	writeFile(t, p, "a|b\r|c")
+	got = messages(drain(t, newFile(t, FileConfig{Paths: []string{p}, Delimiter: "|"})))
+	if !slices.Equal(got, []string{"a", "b\r", "c"}) {
+		t.Fatalf("read %q", got)
+	}
+}
+
+func TestFileNoExitAfterRead(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "a.log"), "a\n")
+	in := newFile(t, FileConfig{Paths: []string{filepath.Join(dir, "*.log")}, NoExitAfterRead: true,
+		PollInterval: 5 * time.Millisecond})
+	defer in.Close(t.Context())
+	got := readLines(t, in, nil, 1)
+	writeFile(t, filepath.Join(dir, "b.log"), "b\nno newline")
+	got = readLines(t, in, got, 3)
+	if !slices.Equal(got, []string{"a", "b", "no newline"}) {
+		t.Fatalf("read %q", got)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	defer cancel()
+	if _, _, err := in.Read(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Read after all files: err = %v, want the context's error (no io.EOF)", err)
+	}
+}
+
+func TestFileCharsetAndCodec(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "latin1.log")
+	writeFile(t, p, "caf\xe9 cr\xe8me\n\xa3 5\n")
+	evs := drain(t, newFile(t, FileConfig{Paths: []string{p}, Charset: "ISO-8859-1"}))
+	if got := messages(evs); !slices.Equal(got, []string{"café crème", "£ 5"}) {
+		t.Fatalf("read %q", got)
+	}
+	if off, _ := get(t, evs[1], "[@metadata][offset]").Int(); off != 11 {
+		t.Fatalf("offset of line 2 = %v, want 11 (bytes of the file, not of the UTF-8 text)", off)
+	}
+	if _, err := NewFile(FileConfig{Paths: []string{p}, Charset: "UTF-16LE"}); err == nil {
+		t.Fatal("UTF-16 accepted for files")
+	}
+	if _, err := NewFile(FileConfig{Paths: []string{p}, Charset: "no-such"}); err == nil {
+		t.Fatal("unknown charset accepted")
+	}
+
+	j := filepath.Join(dir, "events.json")
+	writeFile(t, j, `{"level":"warn","@timestamp":"2024-05-06T07:08:09Z"}`+"\nnot json\n")
+	evs = drain(t, newFile(t, FileConfig{Paths: []string{j}, Codec: codec.JSONLines{}}))
+	if len(evs) != 2 {
+		t.Fatalf("%d events", len(evs))
+	}
+	if lvl := get(t, evs[0], "level"); lvl.Str() != "warn" || evs[0].Timestamp.Year() != 2024 {
+		t.Fatalf("decoded event %s", evs[0])
+	}
+	if path := get(t, evs[0], "[log][file][path]"); path.Str() != j {
+		t.Fatalf("path %v", path)
+	}
+	if id := get(t, evs[1], "[@metadata][id]"); id.Str() == "" || !evs[1].HasTag(codec.TagJSONParseFailure) || evs[1].Message() != "not json" {
+		t.Fatalf("undecodable line: %s", evs[1])
+	}
+}

@@ -1,0 +1,139 @@
+package input
+
+import (
+	"strconv"
+	"time"
+	"unsafe"
+
+	"github.com/logpipe/logpipe"
+)
+
+type recEnd struct {
+	rec *tracked
+	off int64
+}
+
+// batchBuilder collects the events of one batch. Their memory comes from
+// slabs owned by the batch: events, objects, key/value slots and id bytes
+// are carved from a few large allocations rather than allocated one by
+// one. The first slab of each kind is sized for hint events (the size of
+// the previous batch, at least minSlabEvents), and each further one for
+// twice as many as the one before (at most maxSlabEvents), so a batch of
+// one event costs a few KiB and a full batch a handful of allocations.
+type batchBuilder struct {
+	events []*logpipe.Event
+	hint   int // expected number of events
+	slab   []logpipe.Event
+	objs   []logpipe.Object
+	kvSlab []logpipe.KV
+	ends   []recEnd
+	ids    []byte
+	lines  int64 // physical lines read into this batch
+	first  time.Time
+
+	// Events the last slab of each kind was sized for.
+	nEvents, nObjs, nKVs, nIDs int
+}
+
+// Slab sizes, in events, and what one event usually takes of each kind:
+// its top-level fields and metadata and the nested objects of the path
+// and host fields ([log][file][path], [host][name]), and its id.
+const (
+	minSlabEvents = 4
+	maxSlabEvents = 1024
+	objsPerEvent  = 3
+	kvsPerEvent   = 14
+	idBytes       = 32
+)
+
+// slabEvents returns the number of events the next slab of a kind is
+// sized for, given the number the last one was sized for (0 for none).
+func (b *batchBuilder) slabEvents(last *int) int {
+	if *last == 0 {
+		*last = min(max(b.hint, minSlabEvents), maxSlabEvents)
+	} else {
+		*last = min(2**last, maxSlabEvents)
+	}
+	return *last
+}
+
+func (b *batchBuilder) len() int { return len(b.events) }
+
+func (b *batchBuilder) batch() logpipe.Batch { return logpipe.Batch(b.events) }
+
+func (b *batchBuilder) newEvent() *logpipe.Event {
+	if len(b.slab) == 0 {
+		b.slab = make([]logpipe.Event, b.slabEvents(&b.nEvents))
+	}
+	e := &b.slab[0]
+	b.slab = b.slab[1:]
+	return e
+}
+
+func (b *batchBuilder) newObject() *logpipe.Object {
+	if len(b.objs) == 0 {
+		b.objs = make([]logpipe.Object, objsPerEvent*b.slabEvents(&b.nObjs))
+	}
+	o := &b.objs[0]
+	b.objs = b.objs[1:]
+	return o
+}
+
+// kvs returns n key/value slots, with room for spare more, carved from
+// the builder's slab, so the fields of many events come from one
+// allocation (see Object.Adopt).
+func (b *batchBuilder) kvs(n, spare int) []logpipe.KV {
+	if len(b.kvSlab) < n+spare {
+		b.kvSlab = make([]logpipe.KV, max(n+spare, kvsPerEvent*b.slabEvents(&b.nKVs)))
+	}
+	s := b.kvSlab[: n : n+spare]
+	b.kvSlab = b.kvSlab[n+spare:]
+	return s
+}
+
+// fieldSpare is the room left in each event's top-level fields for the
+// fields filters add (grok's captures, a json target), so that they do not
+// reallocate.
+const fieldSpare = 5
+
+// setNested sets segs under o to v, creating objects from the builder's
+// slab and descending into objects that already exist.
+func (b *batchBuilder) setNested(o *logpipe.Object, segs []string, v logpipe.Value) {
+	for len(segs) > 1 {
+		if cur, ok := o.Get(segs[0]); ok && cur.Kind() == logpipe.KindObject {
+			o = cur.Object()
+		} else {
+			child := b.newObject()
+			o.Set(segs[0], logpipe.ObjectValue(child))
+			o = child
+		}
+		segs = segs[1:]
+	}
+	o.Set(segs[0], v)
+}
+
+// nested returns the key segs[0] with v nested under the other segments.
+func (b *batchBuilder) nested(segs []string, v logpipe.Value) logpipe.KV {
+	for i := len(segs) - 1; i > 0; i-- {
+		o := b.newObject()
+		kv := b.kvs(1, 0)
+		kv[0] = logpipe.KV{Key: segs[i], Value: v}
+		o.Adopt(kv)
+		v = logpipe.ObjectValue(o)
+	}
+	return logpipe.KV{Key: segs[0], Value: v}
+}
+
+// eventID returns id + "-" + off. The strings of a batch share larger
+// allocations: bytes are appended to a buffer that is never written again
+// once a string refers to them, which is what makes unsafe.String sound.
+func (b *batchBuilder) eventID(id string, off int64) string {
+	if cap(b.ids)-len(b.ids) < len(id)+1+20 {
+		b.ids = make([]byte, 0, max(idBytes*b.slabEvents(&b.nIDs), len(id)+1+20))
+	}
+	start := len(b.ids)
+	b.ids = append(b.ids, id...)
+	b.ids = append(b.ids, '-')
+	b.ids = strconv.AppendInt(b.ids, off, 10)
+	return unsafe.String(&b.ids[start], len(b.ids)-start)
+}

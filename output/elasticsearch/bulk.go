@@ -1,0 +1,547 @@
+package elasticsearch
+
+import (
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"unsafe"
+
+	"github.com/logpipe/logpipe"
+	"github.com/valyala/fastjson"
+)
+
+// This file holds the Elasticsearch _bulk wire format: encoding events into
+// NDJSON (action line + document) in a reused buffer, and decoding the bulk
+// response item by item.
+
+// bulkBuffer is the per-Write scratch state, pooled by Elasticsearch. It
+// holds the NDJSON body of the chunk being built, the start offset of every
+// document in it, and the batch index each document came from.
+type bulkBuffer struct {
+	body    []byte // NDJSON of the current chunk
+	offs    []int  // offs[k] is where document k starts in body; len(offs) == len(idx)
+	idx     []int  // idx[k] is the batch index of document k
+	scratch []byte // rendered template output
+	hold    []byte // a document moved aside while its predecessors are sent
+	resp    []byte // response body
+	zbuf    bytes.Buffer
+	zw      *gzip.Writer
+}
+
+func (bb *bulkBuffer) reset() {
+	bb.body = bb.body[:0]
+	bb.offs = bb.offs[:0]
+	bb.idx = bb.idx[:0]
+}
+
+// docs returns the number of documents in the current chunk.
+func (bb *bulkBuffer) docs() int { return len(bb.idx) }
+
+// span returns the NDJSON of documents [lo, hi) of the current chunk.
+func (bb *bulkBuffer) span(lo, hi int) []byte {
+	end := len(bb.body)
+	if hi < len(bb.offs) {
+		end = bb.offs[hi]
+	}
+	return bb.body[bb.offs[lo]:end]
+}
+
+// ErrUnresolvedTemplate is wrapped (as a Permanent per-event error) when the
+// index, document id or routing template of an event refers to a field the
+// event does not have, or to @timestamp when it is zero.
+var ErrUnresolvedTemplate = errors.New("template reference did not resolve")
+
+// appendAction appends the action line and, for every action but delete,
+// the document line of e to bb.body. It returns false, leaving bb.body
+// unchanged, with an error when a template does not resolve.
+func (es *Output) appendAction(bb *bulkBuffer, e *logpipe.Event) error {
+	start := len(bb.body)
+	dst := append(bb.body, es.actionPrefix...)
+	if es.indexStatic != nil {
+		dst = append(dst, es.indexStatic...)
+	} else {
+		var ok bool
+		bb.scratch, ok = es.index.Append(bb.scratch[:0], e)
+		if !ok {
+			bb.body = dst[:start]
+			return fmt.Errorf("%w: index %q", ErrUnresolvedTemplate, es.index.String())
+		}
+		dst = appendJSONString(dst, bb.scratch)
+	}
+	if es.docID != nil {
+		var ok bool
+		bb.scratch, ok = es.docID.Append(bb.scratch[:0], e)
+		if !ok || len(bb.scratch) == 0 {
+			bb.body = dst[:start]
+			return fmt.Errorf("%w: document id %q", ErrUnresolvedTemplate, es.docID.String())
+		}
+		dst = append(dst, `,"_id":`...)
+		dst = appendJSONString(dst, bb.scratch)
+	}
+	if es.routing != nil {
+		var ok bool
+		bb.scratch, ok = es.routing.Append(bb.scratch[:0], e)
+		if !ok {
+			bb.body = dst[:start]
+			return fmt.Errorf("%w: routing %q", ErrUnresolvedTemplate, es.routing.String())
+		}
+		dst = append(dst, `,"routing":`...)
+		dst = appendJSONString(dst, bb.scratch)
+	}
+	dst = append(dst, "}}\n"...)
+	switch es.action {
+	case ActionDelete:
+	case ActionUpdate:
+		dst = append(dst, `{"doc":`...)
+		dst = e.AppendJSON(dst)
+		if es.docAsUpsert {
+			dst = append(dst, `,"doc_as_upsert":true`...)
+		}
+		dst = append(dst, "}\n"...)
+	default:
+		dst = e.AppendJSON(dst)
+		dst = append(dst, '\n')
+	}
+	bb.body = dst
+	return nil
+}
+
+// appendJSONString appends the bytes of s as a JSON string. The bytes are
+// viewed as a string without copying; s is not modified during the call.
+func appendJSONString(dst, s []byte) []byte {
+	return logpipe.AppendJSONString(dst, unsafe.String(unsafe.SliceData(s), len(s)))
+}
+
+// gzipBody compresses body into bb.zbuf and returns the compressed bytes.
+func (bb *bulkBuffer) gzipBody(body []byte) ([]byte, error) {
+	bb.zbuf.Reset()
+	if bb.zw == nil {
+		zw, err := gzip.NewWriterLevel(&bb.zbuf, gzip.BestSpeed)
+		if err != nil {
+			return nil, err
+		}
+		bb.zw = zw
+	} else {
+		bb.zw.Reset(&bb.zbuf)
+	}
+	if _, err := bb.zw.Write(body); err != nil {
+		return nil, err
+	}
+	if err := bb.zw.Close(); err != nil {
+		return nil, err
+	}
+	return bb.zbuf.Bytes(), nil
+}
+
+// readAll reads r to the end into dst[:0], growing it as needed, and
+// returns at most limit bytes (the rest is read and discarded so the
+// connection can be reused).
+func readAll(dst []byte, r io.Reader, limit int) ([]byte, error) {
+	dst = dst[:0]
+	for {
+		if len(dst) == cap(dst) {
+			dst = append(dst, 0)[:len(dst)]
+		}
+		n, err := r.Read(dst[len(dst):cap(dst)])
+		dst = dst[:len(dst)+n]
+		if err == io.EOF {
+			return dst, nil
+		}
+		if err != nil {
+			return dst, err
+		}
+		if len(dst) > limit {
+			_, err := io.Copy(io.Discard, r)
+			return dst[:limit], err
+		}
+	}
+}
+
+// itemResult is one decoded entry of a bulk response's "items".
+type itemResult struct {
+	status int
+	errTyp string
+	reason string
+	index  string
+	id     string
+}
+
+// bulkErrorsFlag reports what the response says about "errors" when the
+// body starts the way Elasticsearch (and VictoriaLogs) write it,
+// {"took":N,"errors":BOOL, ..., so that a successful response is
+// recognised without parsing its items. known is false for any other
+// shape; the caller then parses the whole body.
+func bulkErrorsFlag(body []byte) (errs, known bool) {
+	rest, ok := expect(body, `{`)
+	if ok {
+		rest, ok = expect(rest, `"took"`)
+	}
+	if ok {
+		rest, ok = expect(rest, `:`)
+	}
+	if !ok {
+		return false, false
+	}
+	rest = bytes.TrimLeft(rest, " \t\r\n")
+	d := 0
+	for d < len(rest) && rest[d] >= '0' && rest[d] <= '9' {
+		d++
+	}
+	if d == 0 {
+		return false, false
+	}
+	rest, ok = expect(rest[d:], `,`)
+	if ok {
+		rest, ok = expect(rest, `"errors"`)
+	}
+	if ok {
+		rest, ok = expect(rest, `:`)
+	}
+	if !ok {
+		return false, false
+	}
+	if r, ok := expect(rest, "false"); ok && endOfLiteral(r) {
+		return false, true
+	}
+	if r, ok := expect(rest, "true"); ok && endOfLiteral(r) {
+		return true, true
+	}
+	return false, false
+}
+
+// expect skips JSON whitespace and then tok.
+func expect(b []byte, tok string) ([]byte, bool) {
+	b = bytes.TrimLeft(b, " \t\r\n")
+	if !bytes.HasPrefix(b, []byte(tok)) {
+		return b, false
+	}
+	return b[len(tok):], true
+}
+
+func endOfLiteral(b []byte) bool {
+	b = bytes.TrimLeft(b, " \t\r\n")
+	return len(b) > 0 && (b[0] == ',' || b[0] == '}')
+}
+
+// countBulkItems validates body as JSON in one pass and counts the
+// elements of the "items" array of its top-level object. It returns -1
+// when body is not valid JSON (a body cut short, a bad literal or number,
+// unbalanced brackets, anything after the object), when the top-level
+// object has no "items" key written plainly (an escaped key is left to the
+// full parse), when an element of items is not an object, or when nesting
+// is deeper than a bulk answer needs. It builds no values: it is the cheap
+// check that lets a complete "errors": false answer through without
+// decoding its items.
+func countBulkItems(b []byte) int {
+	const maxDepth = 64
+	var stack [maxDepth]byte // the open brackets
+	depth, count := 0, -1
+	itemsDepth := 0      // depth inside the items array; 0 when not in it
+	seenItems := false   // an "items" key was read at depth 1
+	nextIsItems := false // the value about to be read is that key's
+	i := skipSpace(b, 0)
+	if i >= len(b) || b[i] != '{' {
+		return -1
+	}
+	// key reads `"key":` at b[i] inside an object.
+	key := func(i int) int {
+		i = skipSpace(b, i)
+		if i >= len(b) || b[i] != '"' {
+			return -1
+		}
+		end := skipString(b, i)
+		if end < 0 {
+			return -1
+		}
+		if depth == 1 && !seenItems && string(b[i:end]) == `"items"` {
+			seenItems, nextIsItems = true, true
+		}
+		end = skipSpace(b, end)
+		if end >= len(b) || b[end] != ':' {
+			return -1
+		}
+		return end + 1
+	}
+	for {
+		// A value at b[i].
+		i = skipSpace(b, i)
+		if i >= len(b) {
+			return -1
+		}
+		if depth > 0 && depth == itemsDepth {
+			if b[i] != '{' {
+				return -1
+			}
+			count++
+		}
+		isItems := nextIsItems
+		nextIsItems = false
+		switch c := b[i]; c {
+		case '{', '[':
+			if depth == maxDepth {
+				return -1
+			}
+			stack[depth] = c
+			depth++
+			if c == '[' && isItems {
+				itemsDepth, count = depth, 0
+			}
+			i = skipSpace(b, i+1)
+			if i < len(b) && ((c == '{' && b[i] == '}') || (c == '[' && b[i] == ']')) {
+				i++
+				depth--
+				if depth < itemsDepth {
+					itemsDepth = 0
+				}
+				break // an empty container is a whole value
+			}
+			if c == '{' {
+				if i = key(i); i < 0 {
+					return -1
+				}
+			}
+			continue
+		case '"':
+			i = skipString(b, i)
+		case 't':
+			i = literal(b, i, "true")
+		case 'f':
+			i = literal(b, i, "false")
+		case 'n':
+			i = literal(b, i, "null")
+		default:
+			i = skipNumber(b, i)
+		}
+		if i < 0 {
+			return -1
+		}
+		// After a value: the end of containers, then a comma or the end.
+		for {
+			i = skipSpace(b, i)
+			if depth == 0 {
+				if i != len(b) {
+					return -1
+				}
+				return count
+			}
+			if i >= len(b) {
+				return -1
+			}
+			top := stack[depth-1]
+			if (b[i] == '}' && top == '{') || (b[i] == ']' && top == '[') {
+				i++
+				depth--
+				if depth < itemsDepth {
+					itemsDepth = 0
+				}
+				continue
+			}
+			if b[i] != ',' {
+				return -1
+			}
+			i++
+			if top == '{' {
+				if i = key(i); i < 0 {
+					return -1
+				}
+			}
+			break
+		}
+	}
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t') {
+		i++
+	}
+	return i
+}
+
+// skipString returns the index after the string starting at b[i] (a
+// quote), or -1 when it is not closed or holds a control character or a
+// bad escape.
+func skipString(b []byte, i int) int {
+	for i++; i < len(b); {
+		switch c := b[i]; {
+		case c == '"':
+			return i + 1
+		case c == '\\':
+			if i+1 >= len(b) {
+				return -1
+			}
+			switch b[i+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				i += 2
+			case 'u':
+				if i+6 > len(b) || !isHex4(b[i+2:i+6]) {
+					return -1
+				}
+				i += 6
+			default:
+				return -1
+			}
+		case c < 0x20:
+			return -1
+		default:
+			i++
+		}
+	}
+	return -1
+}
+
+func isHex4(s []byte) bool {
+	if len(s) != 4 {
+		return false
+	}
+	for _, c := range s {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+func literal(b []byte, i int, lit string) int {
+	if !bytes.HasPrefix(b[i:], []byte(lit)) {
+		return -1
+	}
+	return i + len(lit)
+}
+
+// skipNumber returns the index after the JSON number at b[i], or -1.
+func skipNumber(b []byte, i int) int {
+	if i < len(b) && b[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(b) && b[i] == '0':
+		i++
+	case i < len(b) && b[i] >= '1' && b[i] <= '9':
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+	default:
+		return -1
+	}
+	if i < len(b) && b[i] == '.' {
+		i++
+		d := i
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+		if i == d {
+			return -1
+		}
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		d := i
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+		if i == d {
+			return -1
+		}
+	}
+	return i
+}
+
+// bulkAllDelivered is the fast path for a 2xx answer: it reports true only
+// when body is well-formed JSON that starts with "errors": false and holds
+// exactly n items, each an object, which then all count as delivered
+// without decoding them.
+func bulkAllDelivered(body []byte, n int) bool {
+	errs, known := bulkErrorsFlag(body)
+	return known && !errs && countBulkItems(body) == n
+}
+
+// decodeBulkItems decodes the items of a 2xx bulk answer for n documents
+// and calls f for each one in order, but only when the whole answer is
+// usable: valid JSON, exactly n items, each an object holding one action
+// object. Otherwise f is not called and the error says what is wrong, so
+// that nothing of a truncated or mismatched answer is acknowledged.
+func decodeBulkItems(p *fastjson.Parser, body []byte, n int, f func(k int, it *itemResult)) error {
+	v, err := p.ParseBytes(body)
+	if err != nil {
+		return fmt.Errorf("undecodable bulk answer: %w", err)
+	}
+	iv := v.Get("items")
+	if iv == nil {
+		return errors.New("bulk answer has no items")
+	}
+	items, err := iv.Array()
+	if err != nil {
+		return errors.New("bulk answer's items is not an array")
+	}
+	if len(items) != n {
+		return fmt.Errorf("bulk answer has %d items for %d documents", len(items), n)
+	}
+	for k, item := range items {
+		o, err := item.Object()
+		if err != nil || o.Len() != 1 {
+			return fmt.Errorf("bulk answer item %d is not an object with one action", k)
+		}
+		var res *fastjson.Value
+		o.Visit(func(_ []byte, v *fastjson.Value) { res = v })
+		if res.Type() != fastjson.TypeObject {
+			return fmt.Errorf("bulk answer item %d is not an object with one action", k)
+		}
+	}
+	var it itemResult
+	for k, item := range items {
+		var res *fastjson.Value
+		item.GetObject().Visit(func(_ []byte, v *fastjson.Value) { res = v })
+		it = itemResult{}
+		// A status that is not an integer (absent, a string, a float)
+		// stays 0, which is retried.
+		if sv := res.Get("status"); sv != nil && sv.Type() == fastjson.TypeNumber {
+			if st, err := sv.Int(); err == nil {
+				it.status = st
+			}
+		}
+		it.index = string(res.GetStringBytes("_index"))
+		it.id = string(res.GetStringBytes("_id"))
+		if ev := res.Get("error"); ev != nil {
+			if ev.Type() == fastjson.TypeString {
+				it.reason = string(ev.GetStringBytes())
+			} else {
+				it.errTyp = string(ev.GetStringBytes("type"))
+				it.reason = string(ev.GetStringBytes("reason"))
+				if cb := ev.Get("caused_by"); cb != nil {
+					if r := cb.GetStringBytes("reason"); len(r) > 0 {
+						it.reason += ": " + string(r)
+					}
+				}
+			}
+		}
+		f(k, &it)
+	}
+	return nil
+}
+
+// wholeRequestReason extracts "type: reason" from an Elasticsearch error
+// response, or a short, quoted prefix of the body when it is not one.
+func wholeRequestReason(p *fastjson.Parser, body []byte) string {
+	if v, err := p.ParseBytes(body); err == nil {
+		if ev := v.Get("error"); ev != nil {
+			if ev.Type() == fastjson.TypeString {
+				return string(ev.GetStringBytes())
+			}
+			t, r := ev.GetStringBytes("type"), ev.GetStringBytes("reason")
+			if len(t) > 0 || len(r) > 0 {
+				return string(t) + ": " + string(r)
+			}
+		}
+	}
+	const max = 200
+	if len(body) > max {
+		body = body[:max]
+	}
+	return strconv.Quote(string(bytes.TrimSpace(body)))
+}
