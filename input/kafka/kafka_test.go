@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -345,5 +346,37 @@ func TestConfigErrors(t *testing.T) {
 				t.Fatalf("error %v, want one mentioning %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestTopicsPattern: a regular expression subscribes to every matching
+// topic and to nothing else.
+func TestTopicsPattern(t *testing.T) {
+	leakcheck.Check(t)
+	brokers, topic := cluster(t, 2)
+	other := "zz-" + topic
+	if _, err := admin(t, brokers).CreateTopic(context.Background(), 1, 1, nil, other); err != nil {
+		t.Fatal(err)
+	}
+	produce(t, brokers, topic, 2, 0, 10, nil)
+	produce(t, brokers, other, 1, 100, 5, nil)
+	in, err := kafka.New(kafka.Config{BootstrapServers: brokers, TopicsPattern: "^" + regexp.QuoteMeta(topic) + "$",
+		GroupID: "g-" + topic, AutoOffsetReset: "earliest", Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := newCollector()
+	stop := run(t, pipeline.Config{Sources: []logpipe.Source{in}, Outputs: []logpipe.Output{out}})
+	waitFor(t, "records", func() bool { d, _ := out.counts(); return d == 10 })
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range out.events {
+		if strings.HasPrefix(e.Message(), "msg-1") && len(e.Message()) == 7 {
+			t.Errorf("consumed %q from the topic that does not match", e.Message())
+		}
+	}
+	if _, total := out.counts(); total != 10 {
+		t.Errorf("%d events, want 10", total)
 	}
 }
