@@ -11,6 +11,21 @@
 //     ISO8601, UNIX, UNIX_MS, TAI64N) into @timestamp.
 //   - UserAgent (NewUserAgent) turns a User-Agent header into browser,
 //     version, operating system and device fields.
+//   - Dissect (NewDissect) splits text on fixed delimiters, without
+//     regular expressions: the fast choice for fixed layouts.
+//   - KV (NewKV) parses key=value text (firewall and application logs).
+//   - CSV (NewCSV) parses a line of comma-separated (or other) values.
+//   - Split (NewSplit) makes one event per element of an array or per
+//     line of a string.
+//
+// Enrichment filters:
+//
+//   - Fingerprint (NewFingerprint) hashes fields into a consistent id, the
+//     same as Logstash's, for deduplicating document ids.
+//   - Translate (NewTranslate) looks values up in a dictionary, inline or
+//     from a YAML, JSON or CSV file reloaded in the background.
+//   - GeoIP, in package filter/geoip (a package of its own because it
+//     brings the MaxMind database reader), adds where an address is.
 //
 // Edit filters:
 //
@@ -48,7 +63,9 @@
 // failed) and lets it continue down the pipeline, as Logstash does. Each
 // parse filter has a TagOnFailure option with one convention: nil means
 // the filter's default tag ("_grokparsefailure", "_jsonparsefailure",
-// "_dateparsefailure", "_mutate_error"), and an empty non-nil slice
+// "_dateparsefailure", "_mutate_error", "_dissectfailure",
+// "_kv_filter_error", "_csvparsefailure", "_splitparsefailure",
+// "_fingerprintfailure", "_geoip_lookup_failure"), and an empty non-nil slice
 // ([]string{}) means no tag. Filters never return an error for a bad
 // event; a returned error means the whole batch failed.
 //

@@ -120,7 +120,11 @@ func run(cfg config, stdout, stderr io.Writer) error {
 // the second into errStopNow.
 func watchSignals(sigs <-chan os.Signal, cancel func(), drain time.Duration, stopNow chan<- error, stderr io.Writer) {
 	s := <-sigs
-	fmt.Fprintf(stderr, "fastapi-shipper: %v: delivering what was read (up to -drain-timeout %v); send it again to stop at once\n", s, drain)
+	limit := fmt.Sprintf("up to -drain-timeout %v", drain)
+	if drain < 0 {
+		limit = "no time limit"
+	}
+	fmt.Fprintf(stderr, "fastapi-shipper: %v: delivering what was read (%s); send it again to stop at once\n", s, limit)
 	cancel()
 	s = <-sigs
 	stopNow <- fmt.Errorf("stopped at once by a second %v: %w", s, errStopNow)
@@ -203,8 +207,8 @@ func parseFlags(args []string, errOut io.Writer) (config, error) {
 	esUser := fs.String("es-user", "", "Elasticsearch user `NAME` for basic authentication (the password comes from -es-password-file or ES_PASSWORD)")
 	esPassFile := fs.String("es-password-file", "", "`FILE` holding the Elasticsearch password")
 	esKeyFile := fs.String("es-api-key-file", "", "`FILE` holding an Elasticsearch API key (id:key, or the encoded form)")
-	drain := fs.Duration("drain-timeout", 30*time.Second, "after SIGINT or SIGTERM, how long to keep delivering what was read before stopping (a second signal stops at once)")
-	giveUp := fs.Duration("give-up", 5*time.Minute, "with -once: exit with status 1, positions not advanced, when nothing could be delivered for this long (0: retry forever)")
+	drain := fs.Duration("drain-timeout", 30*time.Second, "after SIGINT or SIGTERM, how long to keep delivering what was read before stopping (negative: no limit; a second signal stops at once)")
+	giveUp := fs.Duration("give-up", 5*time.Minute, "with -once: exit with status 1, positions not advanced, when nothing could be delivered for this long (0 or negative: retry forever)")
 	index := fs.String("index", "fastapi-logs-%{+YYYY.MM.dd}", "Elasticsearch index `TEMPLATE`")
 	deadLetter := fs.String("dead-letter", "", "`FILE` receiving documents Elasticsearch rejected for good, with the reason")
 	stdout := fs.String("stdout", "rubydebug", "standard output codec: rubydebug, json (one document per line, as sent to Elasticsearch) or none")
@@ -227,9 +231,6 @@ func parseFlags(args []string, errOut io.Writer) (config, error) {
 	cfg := config{Paths: paths.values, Sincedb: *sincedb, Once: *once, ES: es.values, Index: *index,
 		DeadLetter: *deadLetter, Timezone: *timezone, Multiline: *multiline, CPUProfile: *cpuprofile,
 		DrainTimeout: *drain, GiveUp: *giveUp, ESUser: *esUser, ESPassFile: *esPassFile, ESKeyFile: *esKeyFile, Getenv: os.Getenv}
-	if *drain <= 0 || *giveUp < 0 {
-		return fail("-drain-timeout must be positive and -give-up not negative")
-	}
 	switch *start {
 	case "beginning":
 		cfg.StartAt = input.StartBeginning

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"fmt"
 	"net"
 	"os"
 	"os/exec"
@@ -66,7 +67,7 @@ func TestExitCodes(t *testing.T) {
 		{"bad flag value", []string{"-stdout", "xml"}, exitUsage, "-stdout"},
 		{"unknown flag", []string{"-verbose"}, exitUsage, "verbose"},
 		{"stray argument", []string{"app.log"}, exitUsage, "unexpected arguments"},
-		{"bad drain timeout", []string{"-drain-timeout", "0s"}, exitUsage, "-drain-timeout"},
+		{"bad duration", []string{"-drain-timeout", "soon"}, exitUsage, "-drain-timeout"},
 		{"once", []string{"-once", "-stdout", "none", "-report", "-path", "testdata/app.log"}, exitOK, "delivered"},
 		{"once, no file matches", []string{"-once", "-stdout", "json", "-path", "testdata/nothing-*.log"}, exitError, "no file matches -path testdata/nothing-*.log"},
 		{"invalid port", []string{"-once", "-stdout", "none", "-es", "http://127.0.0.1:99999", "-path", "testdata/app.log"}, exitError, "port"},
@@ -250,5 +251,40 @@ func TestCredentialSources(t *testing.T) {
 				t.Errorf("exit %d, Authorization %q, want %q; stderr:\n%s", code, auth, tc.auth, stderr)
 			}
 		})
+	}
+}
+
+// TestSummaryCounts: the exit summary's counts agree with what the server
+// stored and what the dead-letter file holds, when some documents are
+// refused for good.
+func TestSummaryCounts(t *testing.T) {
+	srv := estest.NewServer(estest.Config{Fault: func(r *estest.Request) estest.Plan {
+		items := make([]int, len(r.Docs))
+		for k := range items {
+			if k%7 == 0 {
+				items[k] = 400
+			}
+		}
+		return estest.Plan{Items: items}
+	}})
+	defer srv.Close()
+	dir := t.TempDir()
+	dead := filepath.Join(dir, "dead.jsonl")
+	lines := readLines(t, filepath.Join("testdata", "app.log"))
+	code, stderr := exitCode(t, command(t, "-once", "-stdout", "none", "-es", srv.URL, "-dead-letter", dead,
+		"-path", "testdata/app.log", "-sincedb", filepath.Join(dir, "sincedb.json")))
+	if code != exitOK {
+		t.Fatalf("exit %d; stderr:\n%s", code, stderr)
+	}
+	refused := len(readLines(t, dead))
+	var read, delivered, deadLettered int
+	for _, line := range strings.Split(stderr, "\n") {
+		if _, err := fmt.Sscanf(line, "fastapi-shipper: %d events read: %d delivered, %d dead-lettered", &read, &delivered, &deadLettered); err == nil {
+			break
+		}
+	}
+	if read != len(lines) || delivered != srv.Count() || deadLettered != refused || refused == 0 || delivered+deadLettered != read {
+		t.Errorf("summary: %d read, %d delivered, %d dead-lettered; server stored %d, dead-letter file holds %d, file has %d lines; stderr:\n%s",
+			read, delivered, deadLettered, srv.Count(), refused, len(lines), stderr)
 	}
 }

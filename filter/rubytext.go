@@ -1,0 +1,224 @@
+package filter
+
+import (
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/logpipe/logpipe"
+)
+
+// This file renders values as Logstash's Ruby code turns them into text,
+// so that hashes of that text (fingerprint's concatenate_sources and
+// concatenate_all_fields) are the ones Logstash computes: "#{v}" (to_s)
+// at the top, inspect inside hashes and arrays, with hash keys sorted
+// (the fingerprint filter's deep_sort_hashes).
+
+// appendRubyToS appends v as Ruby's to_s renders it after deep sorting.
+func appendRubyToS(dst []byte, v logpipe.Value) []byte {
+	switch v.Kind() {
+	case logpipe.KindNull:
+		return dst
+	case logpipe.KindString:
+		return append(dst, v.Str()...)
+	case logpipe.KindTime:
+		t, _ := v.Time()
+		return appendLogstashTimestamp(dst, t)
+	}
+	return appendRubyInspect(dst, v)
+}
+
+// appendRubyInspect appends v as Ruby's inspect renders it (the form of
+// values inside a Hash#to_s or Array#to_s), with hash keys sorted.
+func appendRubyInspect(dst []byte, v logpipe.Value) []byte {
+	switch v.Kind() {
+	case logpipe.KindNull:
+		return append(dst, "nil"...)
+	case logpipe.KindString:
+		return appendRubyString(dst, v.Str())
+	case logpipe.KindBool:
+		b, _ := v.Bool()
+		return strconv.AppendBool(dst, b)
+	case logpipe.KindInt:
+		i, _ := v.Int()
+		return strconv.AppendInt(dst, i, 10)
+	case logpipe.KindFloat:
+		f, _ := v.Float()
+		return appendRubyFloat(dst, f)
+	case logpipe.KindNumber:
+		lit := v.Number()
+		if isIntegerLiteral(lit) {
+			return append(dst, lit...)
+		}
+		f, _ := v.Float()
+		return appendRubyFloat(dst, f)
+	case logpipe.KindTime:
+		t, _ := v.Time()
+		return appendLogstashTimestamp(dst, t)
+	case logpipe.KindArray:
+		dst = append(dst, '[')
+		for i, e := range v.Array() {
+			if i > 0 {
+				dst = append(dst, ", "...)
+			}
+			dst = appendRubyInspect(dst, e)
+		}
+		return append(dst, ']')
+	case logpipe.KindObject:
+		o := v.Object()
+		keys := slices.Sorted(func(yield func(string) bool) {
+			for k := range o.All() {
+				if !yield(k) {
+					return
+				}
+			}
+		})
+		dst = append(dst, '{')
+		for i, k := range keys {
+			if i > 0 {
+				dst = append(dst, ", "...)
+			}
+			dst = appendRubyString(dst, k)
+			dst = append(dst, "=>"...)
+			val, _ := o.Get(k)
+			dst = appendRubyInspect(dst, val)
+		}
+		return append(dst, '}')
+	}
+	return append(dst, v.String()...)
+}
+
+func isIntegerLiteral(s string) bool {
+	if strings.HasPrefix(s, "-") {
+		s = s[1:]
+	}
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// appendRubyString appends s as Ruby's String#inspect does for UTF-8 text.
+func appendRubyString(dst []byte, s string) []byte {
+	dst = append(dst, '"')
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 {
+			dst = append(dst, `\x`...)
+			dst = append(dst, strings.ToUpper(strconv.FormatUint(uint64(s[i])|0x100, 16))[1:]...)
+			i++
+			continue
+		}
+		switch r {
+		case '"', '\\':
+			dst = append(dst, '\\', byte(r))
+		case '\n':
+			dst = append(dst, `\n`...)
+		case '\t':
+			dst = append(dst, `\t`...)
+		case '\r':
+			dst = append(dst, `\r`...)
+		case '\f':
+			dst = append(dst, `\f`...)
+		case '\v':
+			dst = append(dst, `\v`...)
+		case '\a':
+			dst = append(dst, `\a`...)
+		case '\b':
+			dst = append(dst, `\b`...)
+		case 0x1b:
+			dst = append(dst, `\e`...)
+		case '#':
+			// "#{", "#$" and "#@" would interpolate: Ruby escapes the '#'.
+			if i+1 < len(s) && (s[i+1] == '{' || s[i+1] == '$' || s[i+1] == '@') {
+				dst = append(dst, '\\')
+			}
+			dst = append(dst, '#')
+		default:
+			if r < 0x20 || r == 0x7f {
+				dst = append(dst, `\u`...)
+				dst = append(dst, strings.ToUpper(strconv.FormatUint(uint64(r)|0x10000, 16))[1:]...)
+			} else {
+				dst = append(dst, s[i:i+n]...)
+			}
+		}
+		i += n
+	}
+	return append(dst, '"')
+}
+
+// appendRubyFloat appends f as Ruby's Float#to_s: the shortest digits
+// that read back as f, always with a fraction ("100.0"), in exponent form
+// ("1.0e+16", "1.0e-05") below 1e-4 and from 1e16 on.
+func appendRubyFloat(dst []byte, f float64) []byte {
+	switch {
+	case math.IsNaN(f):
+		return append(dst, "NaN"...)
+	case math.IsInf(f, 1):
+		return append(dst, "Infinity"...)
+	case math.IsInf(f, -1):
+		return append(dst, "-Infinity"...)
+	case f == 0:
+		if math.Signbit(f) {
+			return append(dst, "-0.0"...)
+		}
+		return append(dst, "0.0"...)
+	}
+	e := strconv.FormatFloat(f, 'e', -1, 64) // d.ddde±XX
+	mant, exp, _ := strings.Cut(e, "e")
+	x, _ := strconv.Atoi(exp)
+	if decpt := x + 1; decpt < -3 || decpt > 16 {
+		if !strings.Contains(mant, ".") {
+			mant += ".0"
+		}
+		dst = append(dst, mant...)
+		dst = append(dst, 'e')
+		if x < 0 {
+			dst = append(dst, '-')
+			x = -x
+		} else {
+			dst = append(dst, '+')
+		}
+		if x < 10 {
+			dst = append(dst, '0')
+		}
+		return strconv.AppendInt(dst, int64(x), 10)
+	}
+	s := strconv.FormatFloat(f, 'f', -1, 64)
+	dst = append(dst, s...)
+	if !strings.Contains(s, ".") {
+		dst = append(dst, ".0"...)
+	}
+	return dst
+}
+
+// appendLogstashTimestamp appends t as Logstash 8's Timestamp#to_s (Java's
+// Instant.toString): UTC, with the fraction in groups of three digits
+// only as long as needed ("2017-07-26T14:44:27.064Z",
+// "1970-01-01T00:00:00Z").
+func appendLogstashTimestamp(dst []byte, t time.Time) []byte {
+	t = t.UTC()
+	dst = t.AppendFormat(dst, "2006-01-02T15:04:05")
+	ns := t.Nanosecond()
+	switch {
+	case ns == 0:
+	case ns%1_000_000 == 0:
+		dst = append(dst, '.')
+		dst = append(dst, strconv.Itoa(ns/1_000_000 + 1000)[1:]...)
+	case ns%1000 == 0:
+		dst = append(dst, '.')
+		dst = append(dst, strconv.Itoa(ns/1000 + 1_000_000)[1:]...)
+	default:
+		dst = append(dst, '.')
+		dst = append(dst, strconv.Itoa(ns + 1_000_000_000)[1:]...)
+	}
+	return append(dst, 'Z')
+}
