@@ -166,6 +166,8 @@ type config struct {
 	ESUser       string              // -es-user
 	ESPassFile   string              // -es-password-file
 	ESKeyFile    string              // -es-api-key-file
+	Kafka        string              // -kafka, comma-separated brokers ("" = no Kafka output)
+	KafkaTopic   string              // -kafka-topic
 	Getenv       func(string) string // where ES_USERNAME, ES_PASSWORD, ES_API_KEY are read (nil: none)
 
 	report *report // -report: non-nil when the analysis is wanted
@@ -207,6 +209,8 @@ func parseFlags(args []string, errOut io.Writer) (config, error) {
 	esUser := fs.String("es-user", "", "Elasticsearch user `NAME` for basic authentication (the password comes from -es-password-file or ES_PASSWORD)")
 	esPassFile := fs.String("es-password-file", "", "`FILE` holding the Elasticsearch password")
 	esKeyFile := fs.String("es-api-key-file", "", "`FILE` holding an Elasticsearch API key (id:key, or the encoded form)")
+	kafkaBrokers := fs.String("kafka", "", "Kafka `BROKERS` (comma-separated host:port): also send the parsed events there, keyed by event id")
+	kafkaTopic := fs.String("kafka-topic", "fastapi-logs", "Kafka `TOPIC` for -kafka")
 	drain := fs.Duration("drain-timeout", 30*time.Second, "after SIGINT or SIGTERM, how long to keep delivering what was read before stopping (negative: no limit; a second signal stops at once)")
 	giveUp := fs.Duration("give-up", 5*time.Minute, "with -once: exit with status 1, positions not advanced, when nothing could be delivered for this long (0 or negative: retry forever)")
 	index := fs.String("index", "fastapi-logs-%{+YYYY.MM.dd}", "Elasticsearch index `TEMPLATE`")
@@ -230,7 +234,8 @@ func parseFlags(args []string, errOut io.Writer) (config, error) {
 	}
 	cfg := config{Paths: paths.values, Sincedb: *sincedb, Once: *once, ES: es.values, Index: *index,
 		DeadLetter: *deadLetter, Timezone: *timezone, Multiline: *multiline, CPUProfile: *cpuprofile,
-		DrainTimeout: *drain, GiveUp: *giveUp, ESUser: *esUser, ESPassFile: *esPassFile, ESKeyFile: *esKeyFile, Getenv: os.Getenv}
+		DrainTimeout: *drain, GiveUp: *giveUp, ESUser: *esUser, ESPassFile: *esPassFile, ESKeyFile: *esKeyFile, Getenv: os.Getenv,
+		Kafka: *kafkaBrokers, KafkaTopic: *kafkaTopic}
 	switch *start {
 	case "beginning":
 		cfg.StartAt = input.StartBeginning
