@@ -104,4 +104,3 @@ func sum(m map[int32]int64) (s int64) {
 	}
 	return s
 }
-

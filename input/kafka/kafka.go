@@ -101,7 +101,7 @@ type Input struct {
 	opts   []kgo.Opt
 	log    *slog.Logger
 	json   bool
-	decor  int // 0 none, 1 basic, 2 extended
+	decor  int         // 0 none, 1 basic, 2 extended
 	rewind atomic.Bool // a partition waits to be rewound (see seekFailed)
 
 	mu      sync.Mutex
