@@ -14,6 +14,7 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/sasl/scram"
 
 	"github.com/logpipe/logpipe"
 	"github.com/logpipe/logpipe/input/kafka"
@@ -378,5 +379,47 @@ func TestTopicsPattern(t *testing.T) {
 	}
 	if _, total := out.counts(); total != 10 {
 		t.Errorf("%d events, want 10", total)
+	}
+}
+
+// TestSASL: a SCRAM-SHA-512 user consumes; wrong credentials never
+// deliver anything and stop cleanly.
+func TestSASL(t *testing.T) {
+	if realCluster() {
+		t.Skip("needs kfake's users")
+	}
+	leakcheck.Check(t)
+	c, err := kfake.NewCluster(kfake.SeedTopics(1, "secure"), kfake.EnableSASL(), kfake.Superuser("SCRAM-SHA-512", "logpipe", "s3cret"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...), kgo.SASL(scram.Auth{User: "logpipe", Pass: "s3cret"}.AsSha512Mechanism()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cl.ProduceSync(t.Context(), &kgo.Record{Topic: "secure", Value: []byte("hello")}).FirstErr(); err != nil {
+		t.Fatal(err)
+	}
+	cl.Close()
+	for _, tc := range []struct {
+		pass string
+		want int
+	}{{"s3cret", 1}, {"wrong", 0}} {
+		in := newInput(t, kafka.Config{BootstrapServers: c.ListenAddrs(), Topics: []string{"secure"}, GroupID: "g-" + tc.pass,
+			Security: kafka.Security{SecurityProtocol: "SASL_PLAINTEXT", SASLMechanism: "SCRAM-SHA-512", SASLUsername: "logpipe", SASLPassword: tc.pass}})
+		out := newCollector()
+		stop := run(t, pipeline.Config{Sources: []logpipe.Source{in}, Outputs: []logpipe.Output{out}})
+		if tc.want > 0 {
+			waitFor(t, "the record", func() bool { _, n := out.counts(); return n == 1 })
+		} else {
+			time.Sleep(500 * time.Millisecond)
+		}
+		if err := stop(); err != nil {
+			t.Fatal(err)
+		}
+		if _, n := out.counts(); n != tc.want {
+			t.Errorf("password %q: %d events, want %d", tc.pass, n, tc.want)
+		}
 	}
 }
