@@ -3,6 +3,7 @@ package kafka_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"regexp"
 	"strconv"
@@ -421,5 +422,38 @@ func TestSASL(t *testing.T) {
 		if _, n := out.counts(); n != tc.want {
 			t.Errorf("password %q: %d events, want %d", tc.pass, n, tc.want)
 		}
+	}
+}
+
+// TestBackpressurePauses: while the output is stuck, the partition fills
+// its queue, is paused, and holds no more than about two fetches; once the
+// output recovers everything arrives.
+func TestBackpressurePauses(t *testing.T) {
+	leakcheck.Check(t)
+	const n = 40000 // about 4 MB of values
+	brokers, topic := cluster(t, 1)
+	produce(t, brokers, topic, 1, 0, n, func(i int) string { return fmt.Sprintf("%096d", i) })
+	in := newInput(t, kafka.Config{BootstrapServers: brokers, Topics: []string{topic}})
+	out := newCollector()
+	release := make(chan struct{})
+	out.hook = func(logpipe.Batch) error { <-release; return nil }
+	stop := run(t, pipeline.Config{Sources: []logpipe.Source{in}, Outputs: []logpipe.Output{out}, Workers: 1, QueueSize: 1, StreamWindow: 2})
+	waitFor(t, "the partition paused", func() bool {
+		s := in.Stats()
+		return len(s.Partitions) == 1 && s.Partitions[0].Paused
+	})
+	time.Sleep(200 * time.Millisecond) // fetches in flight when it paused land now
+	p := in.Stats().Partitions[0]
+	t.Logf("paused with %d bytes queued, %d records handed over", p.Queued, in.Stats().Records)
+	if p.Queued > 2<<20+200*500 {
+		t.Errorf("%d bytes queued while paused, want about two fetches at most", p.Queued)
+	}
+	if st := in.Stats(); st.Records > 2*500+uint64(2<<20/100) {
+		t.Errorf("%d records handed over while the output was stuck", st.Records)
+	}
+	close(release)
+	waitFor(t, "all records", func() bool { d, _ := out.counts(); return d == n })
+	if err := stop(); err != nil {
+		t.Fatal(err)
 	}
 }
