@@ -362,7 +362,7 @@ func (e *Event) documentFields(yield func(string, Value) bool) bool {
 	if !e.fields.Has("@version") && !yield("@version", StringValue("1")) {
 		return false
 	}
-	for _, kv := range e.fields.kvs {
+	for _, kv := range e.fields.list() {
 		if !e.shadowed(kv.Key) && !yield(kv.Key, kv.Value) {
 			return false
 		}

@@ -300,6 +300,21 @@ func ExampleEvent_Document() {
 	// tags = ["_grokparsefailure"]
 }
 
+func ExampleTemplate_Execute() {
+	tpl := logpipe.MustTemplate("logs-%{{yyyy.MM.dd}}-%{tags}")
+	e := logpipe.NewEvent("m")
+	e.Timestamp = time.Date(2024, 12, 21, 23, 30, 0, 0, time.UTC)
+	e.AddTag("a", "b")
+	out, err := tpl.Execute(nil, e)
+	fmt.Println(string(out), err)
+	e.Timestamp = time.Time{}
+	_, err = tpl.Execute(nil, e)
+	fmt.Println(errors.Is(err, logpipe.ErrNoTimestamp))
+	// Output:
+	// logs-2024.12.21-a,b <nil>
+	// true
+}
+
 // A decoded document becomes event fields through MergeObject: the same
 // rule the json filter and UnmarshalJSON follow.
 func ExampleEvent_MergeObject() {

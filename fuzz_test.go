@@ -73,7 +73,8 @@ func FuzzParsePath(f *testing.F) {
 
 func FuzzTemplate(f *testing.F) {
 	for _, s := range []string{"plain", "%{message}", "%{[a][b]}", "fastapi-logs-%{+YYYY.MM.dd}", "%{+%s}", "%{",
-		"%{}", "%{+}", "%{+qq}", "%{[a}", "a%{b}c%{[d][0]}e", "%{+'x'}", "%{@timestamp}", "%{tags}", "%{[@metadata][id]}"} {
+		"%{}", "%{+}", "%{+qq}", "%{[a}", "a%{b}c%{[d][0]}e", "%{+'x'}", "%{@timestamp}", "%{tags}", "%{[@metadata][id]}",
+		"%{{yyyy-MM-dd'T'HH:mm:ss.SSSX}}", "%{{YYYY-'W'ww}}", "%{{", "%{{}}", "%{{qq}}", "%{{'x}}", "%{{E, d MMM uuuu}}"} {
 		f.Add(s, "value", int64(1734775200))
 	}
 	f.Fuzz(func(t *testing.T, tpl, field string, unix int64) {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
 	"strconv"
 	"strings"
 	"time"
@@ -85,7 +86,7 @@ func (e *Event) UnmarshalJSON(data []byte) error {
 //     input put there (the event id outputs use as document id);
 //   - every other member sets the field of that name, replacing it.
 func (e *Event) MergeObject(o *Object) {
-	for _, kv := range o.kvs {
+	for _, kv := range o.list() {
 		switch kv.Key {
 		case "@timestamp":
 			if err := e.SetTimestamp(kv.Value); err != nil {
@@ -98,7 +99,7 @@ func (e *Event) MergeObject(o *Object) {
 				e.fields.Set(kv.Key, kv.Value)
 				continue
 			}
-			for _, mkv := range m.kvs {
+			for _, mkv := range m.list() {
 				if !e.meta.Has(mkv.Key) {
 					e.meta.Set(mkv.Key, mkv.Value)
 				}
@@ -223,9 +224,12 @@ func (v Value) MarshalJSON() ([]byte, error) { return v.AppendJSON(nil), nil }
 
 // AppendJSON appends o as a JSON object, keys in order.
 func (o *Object) AppendJSON(dst []byte) []byte {
+	if o != nil && o.lz != nil && !o.lz.done.Load() {
+		return append(dst, o.lz.raw...)
+	}
 	dst = append(dst, '{')
 	if o != nil {
-		for i, kv := range o.kvs {
+		for i, kv := range o.list() {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
@@ -275,12 +279,57 @@ var safeASCII = func() (t [utf8.RuneSelf]bool) {
 // with U+FFFD. Outputs use it for the metadata they write next to events.
 func AppendJSONString(dst []byte, s string) []byte { return appendString(dst, s) }
 
+const (
+	lsb = 0x0101010101010101
+	msb = 0x8080808080808080
+)
+
+// load64 returns the eight bytes of s at i as a little-endian word (the
+// compiler makes this one load).
+func load64(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// escapeMask flags (in the high bit of each byte) the bytes of x that
+// are a control character, '"', '\\' or not ASCII: the bytes appendString
+// and canonicalString must look at one by one. Bytes above a flagged one
+// may be flagged falsely (borrows carry upwards); the lowest flag is
+// always right.
+func escapeMask(x uint64) uint64 {
+	ctl := x - lsb*0x20 // borrows into the high bit of bytes < 0x20
+	q := x ^ (lsb * '"')
+	bs := x ^ (lsb * '\\')
+	// A zero byte of q or bs borrows into its high bit; x's own high
+	// bits mark non-ASCII bytes.
+	return (ctl | (q - lsb) | (bs - lsb) | x) & msb
+}
+
+// skipPlain returns the index of the first byte at or after i that
+// escapeMask flags, looking at eight bytes at a time; it stops early, at
+// most seven bytes before the end of s.
+func skipPlain(s string, i int) int {
+	for ; i+8 <= len(s); i += 8 {
+		if m := escapeMask(load64(s, i)); m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
+		}
+	}
+	return i
+}
+
 // appendString appends s as a JSON string, replacing invalid UTF-8 with
 // U+FFFD.
 func appendString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		if i+8 <= len(s) {
+			i = skipPlain(s, i)
+		}
+		if i >= len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if safeASCII[c] {
@@ -336,30 +385,272 @@ var ErrInvalidJSON = errors.New("logpipe: invalid JSON")
 // numbers keep their literal text (KindNumber), so 0.0 stays 0.0 and
 // 12345678901234567890 keeps every digit.
 //
-// Validation is fastjson's (github.com/valyala/fastjson). The tree is then
-// built from the validated text by a small builder that takes strings
-// without escapes and number literals as substrings of s (so the result
-// shares memory with s) and allocates objects, key/value pairs and array
-// elements from one slab each, sized by a counting scan. Objects and
-// arrays keep their exact capacity, so growing one later reallocates it
-// instead of touching a neighbour.
+// Validation is fastjson's (github.com/valyala/fastjson), except for the
+// common case, checked in one pass of our own: an object whose
+// text is already exactly what AppendJSON writes for it (compact,
+// escapes as AppendJSON writes them, valid UTF-8, no repeated key; see
+// canonicalObject) is kept as that text: its members are built on first
+// use (Get, All, Len, Set...; safe for concurrent readers) and, until
+// then, encoding copies the text. The result is indistinguishable
+// through the API from the tree built eagerly, which is what happens to
+// any other document: a small builder takes strings without escapes
+// and number literals as substrings of s (so the result shares memory
+// with s) and allocates objects, key/value pairs and array elements
+// from one slab each, sized by a counting scan. Objects and arrays keep
+// their exact capacity, so growing one later reallocates it instead of
+// touching a neighbour.
 func ParseJSON(s string) (Value, error) {
+	// One pass validates the common case, a canonical object.
+	if start := skipSpace(s, 0); start < len(s) && s[start] == '{' {
+		if end, ok := canonicalObject(s, start); ok {
+			// One allocation holds the Object and its text.
+			box := &struct {
+				o  Object
+				lz lazyObject
+			}{lz: lazyObject{raw: s[start:end]}}
+			box.o.lz = &box.lz
+			return Value{kind: KindObject, ptr: unsafe.Pointer(&box.o)}, nil
+		}
+	}
 	if !depthOK(s) {
 		return Value{}, fmt.Errorf("%w: nested deeper than %d levels", ErrInvalidJSON, maxDepth)
 	}
 	if err := fastjson.Validate(s); err != nil {
 		return Value{}, fmt.Errorf("%w: %v", ErrInvalidJSON, err)
 	}
-	var b builder
-	b.src = s
-	b.alloc()
-	v, _ := b.value(skipSpace(s, 0))
-	if b.ctrl {
+	v, ok := buildValidated(s)
+	if !ok {
 		// fastjson's validator stops checking a string for raw control
 		// characters at its first escape; RFC 8259 forbids them anywhere.
 		return Value{}, fmt.Errorf("%w: raw control character in a string", ErrInvalidJSON)
 	}
 	return v, nil
+}
+
+// buildValidated builds the tree of validated JSON text; ok is false
+// when a string holds a raw control character.
+func buildValidated(s string) (v Value, ok bool) {
+	var b builder
+	b.src = s
+	b.alloc()
+	v, _ = b.value(skipSpace(s, 0))
+	return v, !b.ctrl
+}
+
+// canonicalObject validates the JSON object starting at s[i] and reports
+// whether it is written exactly as AppendJSON would write the tree built
+// from it; it returns the index after it. It is strict (RFC 8259) and
+// conservative: anything it does not recognise, valid or not, is "no",
+// and ParseJSON then takes the general path, whose errors are the ones
+// callers see. Besides invalid text it refuses whitespace inside the
+// object, escapes AppendJSON does not write (\/, \b, \f, \u other than
+// control characters in lower-case hex and U+2028/U+2029), invalid UTF-8,
+// raw U+2028/U+2029, repeated keys (which the tree collapses) and
+// nesting deeper than maxDepth. Numbers are kept as literals, so any
+// valid one is canonical.
+func canonicalObject(s string, i int) (int, bool) {
+	var keyStack [32]string
+	var markStack, openStack [16]int
+	// keys holds the keys of the open objects; marks[d] is where the
+	// keys of the container at depth d start; open[d] is its bracket.
+	keys, marks, open := keyStack[:0], markStack[:0], openStack[:0]
+	ok := true
+	for {
+		// A value starts at i.
+		if i >= len(s) {
+			return 0, false
+		}
+		switch c := s[i]; c {
+		case '{', '[':
+			if len(open) >= maxDepth {
+				return 0, false
+			}
+			open = append(open, int(c))
+			marks = append(marks, len(keys))
+			i++
+			if i < len(s) && s[i] == c+2 { // '}' and ']' follow '{' and '[' by two
+				i++
+				open, marks = open[:len(open)-1], marks[:len(marks)-1]
+				break
+			}
+			if c == '{' {
+				if i, keys, ok = member(s, i, keys, marks[len(marks)-1]); !ok {
+					return 0, false
+				}
+			}
+			continue
+		case '"':
+			end, ok := canonicalString(s, i+1)
+			if !ok {
+				return 0, false
+			}
+			i = end + 1
+		case 't':
+			if !strings.HasPrefix(s[i:], "true") {
+				return 0, false
+			}
+			i += 4
+		case 'f':
+			if !strings.HasPrefix(s[i:], "false") {
+				return 0, false
+			}
+			i += 5
+		case 'n':
+			if !strings.HasPrefix(s[i:], "null") {
+				return 0, false
+			}
+			i += 4
+		default:
+			if i, ok = numberEnd(s, i); !ok {
+				return 0, false
+			}
+		}
+		// After a value: close containers, or go on after a comma.
+		for {
+			d := len(open) - 1
+			if d < 0 {
+				return i, skipSpace(s, i) == len(s)
+			}
+			if i >= len(s) {
+				return 0, false
+			}
+			if int(s[i]) == open[d]+2 {
+				i++
+				keys = keys[:marks[d]]
+				open, marks = open[:d], marks[:d]
+				continue
+			}
+			if s[i] != ',' {
+				return 0, false
+			}
+			i++
+			if open[d] == '{' {
+				if i, keys, ok = member(s, i, keys, marks[d]); !ok {
+					return 0, false
+				}
+			}
+			break
+		}
+	}
+}
+
+// member checks the key at s[i] and the colon after it, refusing a key
+// already among keys[mark:], and returns the index of the value.
+func member(s string, i int, keys []string, mark int) (int, []string, bool) {
+	if i >= len(s) || s[i] != '"' {
+		return 0, keys, false
+	}
+	end, ok := canonicalString(s, i+1)
+	if !ok || end+1 >= len(s) || s[end+1] != ':' {
+		return 0, keys, false
+	}
+	k := s[i+1 : end]
+	for _, seen := range keys[mark:] {
+		if seen == k {
+			return 0, keys, false
+		}
+	}
+	return end + 2, append(keys, k), true
+}
+
+// numberEnd returns the index after the JSON number at s[i].
+func numberEnd(s string, i int) (int, bool) {
+	if i < len(s) && s[i] == '-' {
+		i++
+	}
+	switch {
+	case i >= len(s):
+		return 0, false
+	case s[i] == '0':
+		i++
+	case s[i] >= '1' && s[i] <= '9':
+		i = digitsEnd(s, i+1)
+	default:
+		return 0, false
+	}
+	if i < len(s) && s[i] == '.' {
+		j := digitsEnd(s, i+1)
+		if j == i+1 {
+			return 0, false
+		}
+		i = j
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		j := digitsEnd(s, i)
+		if j == i {
+			return 0, false
+		}
+		i = j
+	}
+	return i, true
+}
+
+func digitsEnd(s string, i int) int {
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	return i
+}
+
+// canonicalString reports whether the string whose content starts at
+// s[i] is written as appendString would write its unescaped value, and
+// returns the index of its closing quote.
+func canonicalString(s string, i int) (int, bool) {
+	for i < len(s) {
+		if i+8 <= len(s) {
+			i = skipPlain(s, i)
+		}
+		if i >= len(s) {
+			break
+		}
+		c := s[i]
+		switch {
+		case c == '"':
+			return i, true
+		case c == '\\':
+			if i+1 >= len(s) {
+				return 0, false
+			}
+			switch s[i+1] {
+			case '"', '\\', 'n', 'r', 't':
+				i += 2
+				continue
+			case 'u':
+				if i+6 > len(s) {
+					return 0, false
+				}
+				h := s[i+2 : i+6]
+				if h == "2028" || h == "2029" {
+					i += 6
+					continue
+				}
+				if h[0] != '0' || h[1] != '0' || (h[2] != '0' && h[2] != '1') || !(h[3] >= '0' && h[3] <= '9' || h[3] >= 'a' && h[3] <= 'f') {
+					return 0, false
+				}
+				if h == "000a" || h == "000d" || h == "0009" {
+					return 0, false
+				}
+				i += 6
+				continue
+			}
+			return 0, false
+		case c < 0x20:
+			return 0, false
+		case c < utf8.RuneSelf:
+			i++
+		default:
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && size == 1 || r == '\u2028' || r == '\u2029' {
+				return 0, false
+			}
+			i += size
+		}
+	}
+	return 0, false
 }
 
 // maxDepth bounds the nesting of objects and arrays. fastjson's validator

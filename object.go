@@ -4,6 +4,8 @@ import (
 	"iter"
 	"slices"
 	"sort"
+	"sync"
+	"sync/atomic"
 )
 
 // KV is one key and its value in an Object.
@@ -22,6 +24,50 @@ type KV struct {
 // concurrent mutation.
 type Object struct {
 	kvs []KV
+	// lz, when set, holds the object as validated JSON text whose members
+	// are built on first use (see ParseJSON). Readers go through list,
+	// writers through own, which moves the members into kvs and drops lz.
+	lz *lazyObject
+}
+
+// lazyObject is a JSON object kept as its source text, which is exactly
+// what AppendJSON would write for it (compact, canonical escapes, no
+// repeated keys: ParseJSON checks this before making one). Its members
+// are built once, on first read, and may be read by several goroutines
+// at once (two outputs encoding a shared batch, templates): the build is
+// guarded by once, and done tells encoders whether the text still stands
+// for the object (once built, a member may have been changed in place
+// through a nested Object or array, so the tree is written instead).
+type lazyObject struct {
+	raw  string
+	once sync.Once
+	done atomic.Bool
+	kvs  []KV
+}
+
+func (l *lazyObject) load() []KV {
+	l.once.Do(func() {
+		v, _ := buildValidated(l.raw) // canonical text has no raw control characters
+		l.kvs = v.obj().kvs
+		l.done.Store(true)
+	})
+	return l.kvs
+}
+
+// list returns the members for reading.
+func (o *Object) list() []KV {
+	if o.lz != nil {
+		return o.lz.load()
+	}
+	return o.kvs
+}
+
+// own makes the members plain, for writing.
+func (o *Object) own() {
+	if o.lz != nil {
+		o.kvs = o.lz.load()
+		o.lz = nil
+	}
 }
 
 // NewObject returns an Object holding kvs in order. A later duplicate key
@@ -42,6 +88,7 @@ func NewObject(kvs ...KV) *Object {
 // fill the spare room and then reallocate, never touching a neighbour.
 func (o *Object) Adopt(kvs []KV) {
 	o.kvs = kvs
+	o.lz = nil
 }
 
 func objectFromMap(m map[string]any) *Object {
@@ -62,16 +109,24 @@ func (o *Object) Len() int {
 	if o == nil {
 		return 0
 	}
-	return len(o.kvs)
+	return len(o.list())
 }
 
-func (o *Object) index(key string) int {
-	for i := range o.kvs {
-		if o.kvs[i].Key == key {
+// find returns the position of key in kvs, or -1.
+func find(kvs []KV, key string) int {
+	for i := range kvs {
+		if kvs[i].Key == key {
 			return i
 		}
 	}
 	return -1
+}
+
+// index returns the position of key in o.kvs, or -1, for a caller about
+// to change o (or to read o.kvs directly).
+func (o *Object) index(key string) int {
+	o.own()
+	return find(o.kvs, key)
 }
 
 // Get returns the value of key.
@@ -79,14 +134,15 @@ func (o *Object) Get(key string) (Value, bool) {
 	if o == nil {
 		return Value{}, false
 	}
-	if i := o.index(key); i >= 0 {
-		return o.kvs[i].Value, true
+	kvs := o.list()
+	if i := find(kvs, key); i >= 0 {
+		return kvs[i].Value, true
 	}
 	return Value{}, false
 }
 
 // Has reports whether key is present.
-func (o *Object) Has(key string) bool { return o != nil && o.index(key) >= 0 }
+func (o *Object) Has(key string) bool { return o != nil && find(o.list(), key) >= 0 }
 
 // Set sets key to v, keeping the key's position when it already exists and
 // appending it otherwise.
@@ -142,7 +198,7 @@ func (o *Object) All() iter.Seq2[string, Value] {
 		if o == nil {
 			return
 		}
-		for _, kv := range o.kvs {
+		for _, kv := range o.list() {
 			if !yield(kv.Key, kv.Value) {
 				return
 			}
@@ -155,8 +211,9 @@ func (o *Object) Keys() []string {
 	if o == nil {
 		return nil
 	}
-	ks := make([]string, len(o.kvs))
-	for i, kv := range o.kvs {
+	kvs := o.list()
+	ks := make([]string, len(kvs))
+	for i, kv := range kvs {
 		ks[i] = kv.Key
 	}
 	return ks
@@ -164,6 +221,7 @@ func (o *Object) Keys() []string {
 
 // Reset removes every key, keeping the allocated capacity.
 func (o *Object) Reset() {
+	o.lz = nil
 	clear(o.kvs)
 	o.kvs = o.kvs[:0]
 }
@@ -173,8 +231,13 @@ func (o *Object) Clone() *Object {
 	if o == nil {
 		return &Object{}
 	}
-	c := &Object{kvs: make([]KV, len(o.kvs))}
-	for i, kv := range o.kvs {
+	if o.lz != nil && !o.lz.done.Load() {
+		// The text is immutable: a copy may share it.
+		return &Object{lz: &lazyObject{raw: o.lz.raw}}
+	}
+	kvs := o.list()
+	c := &Object{kvs: make([]KV, len(kvs))}
+	for i, kv := range kvs {
 		c.kvs[i] = KV{kv.Key, kv.Value.Clone()}
 	}
 	return c
@@ -189,7 +252,7 @@ func (o *Object) Equal(p *Object) bool {
 	if o == nil || p == nil {
 		return true
 	}
-	for _, kv := range o.kvs {
+	for _, kv := range o.list() {
 		w, ok := p.Get(kv.Key)
 		if !ok || !kv.Value.Equal(w) {
 			return false

@@ -1,9 +1,11 @@
 package logpipe
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/logpipe/logpipe/internal/joda"
 )
@@ -11,11 +13,24 @@ import (
 // Template is a compiled Logstash sprintf format such as
 // "fastapi-logs-%{+YYYY.MM.dd}" or "%{[log_data][status_code]} took %{ms}":
 //
-//   - %{field} and %{[a][b]} insert the field's text (strings as they are,
-//     objects and arrays as JSON). A reference that does not resolve stays
-//     in the output literally, as in Logstash.
+//   - %{field} and %{[a][b]} insert the field's text: strings as they
+//     are, objects as JSON, arrays as their elements joined with commas
+//     (["a",null,"b"] gives "a,,b"), as Logstash 8 does. A reference that
+//     does not resolve stays in the output literally, as in Logstash.
 //   - %{+FORMAT} formats the event's @timestamp in UTC with a Joda-Time
 //     pattern (YYYY.MM.dd, xxxx.ww, ...); %{+%s} gives epoch seconds.
+//   - %{{FORMAT}} (Logstash 8) formats @timestamp in UTC with a
+//     java.time pattern ("%{{yyyy-MM-dd}}", "%{{YYYY-'W'ww}}" where Y is
+//     the ISO week-based year). The letters y u Y M L d D H h K k m s S a
+//     E w, X (which prints "Z") and Z (which prints "+0000") are
+//     supported; any other letter is a construction error.
+//     %{{TIME_NOW}} is the current time (not @timestamp) in ISO 8601, UTC.
+//   - "%{" without a closing "}" is a construction error (Logstash keeps
+//     it as text).
+//
+// Logstash raises an error for a date reference on an event without
+// @timestamp; Append reports it (ok false) and Execute returns
+// ErrNoTimestamp, while Render keeps the reference literally.
 //
 // Compile once with ParseTemplate; a Template is safe for concurrent use.
 type Template struct {
@@ -30,6 +45,7 @@ const (
 	tplField
 	tplTime
 	tplEpoch
+	tplNow // %{{TIME_NOW}}
 )
 
 type tplPart struct {
@@ -39,9 +55,13 @@ type tplPart struct {
 	layout *joda.Layout
 }
 
-// ParseTemplate compiles a sprintf format. An unterminated "%{", an empty
-// reference, an invalid field reference or an invalid Joda pattern is an
-// error that names the offending part.
+// ErrNoTimestamp is returned by Template.Execute for a date reference
+// ("%{+YYYY}", "%{{yyyy}}", "%{+%s}") on an event without @timestamp.
+var ErrNoTimestamp = errors.New("logpipe: template: date reference on an event without @timestamp")
+
+// ParseTemplate compiles a sprintf format. An empty reference, an invalid
+// field reference, an unterminated "%{" or an invalid Joda or java.time
+// pattern is an error that names the offending part.
 func ParseTemplate(s string) (*Template, error) {
 	t := &Template{raw: s}
 	rest := s
@@ -57,8 +77,30 @@ func ParseTemplate(s string) (*Template, error) {
 		if i > 0 {
 			t.parts = append(t.parts, tplPart{kind: tplLiteral, lit: rest[:i]})
 		}
+		if strings.HasPrefix(rest[i:], "%{{") {
+			if end := strings.Index(rest[i+3:], "}}"); end >= 0 {
+				pat := rest[i+3 : i+3+end]
+				whole := rest[i : i+3+end+2]
+				if pat == "TIME_NOW" {
+					t.parts = append(t.parts, tplPart{kind: tplNow, lit: whole})
+					off += i + len(whole)
+					rest = rest[i+len(whole):]
+					continue
+				}
+				l, err := javaTimeLayout(pat)
+				if err != nil {
+					return nil, fmt.Errorf("logpipe: template %q: %%{{%s}} at offset %d: %w", s, pat, off+i, err)
+				}
+				t.parts = append(t.parts, tplPart{kind: tplTime, lit: whole, layout: l})
+				off += i + len(whole)
+				rest = rest[i+len(whole):]
+				continue
+			}
+		}
 		end := strings.IndexByte(rest[i:], '}')
 		if end < 0 {
+			// Logstash keeps an unterminated reference as text; logpipe
+			// reports it, as callers (and their tests) rely on that.
 			return nil, fmt.Errorf("logpipe: template %q: unterminated %%{ at offset %d", s, off+i)
 		}
 		end += i
@@ -128,7 +170,7 @@ func (t *Template) Append(dst []byte, e *Event) ([]byte, bool) {
 				ok = false
 				continue
 			}
-			dst = v.AppendText(dst)
+			dst = appendTemplateValue(dst, v)
 		case tplTime:
 			if e.Timestamp.IsZero() {
 				dst = append(dst, p.lit...)
@@ -143,9 +185,110 @@ func (t *Template) Append(dst []byte, e *Event) ([]byte, bool) {
 				continue
 			}
 			dst = strconv.AppendInt(dst, e.Timestamp.Unix(), 10)
+		case tplNow:
+			dst = time.Now().UTC().AppendFormat(dst, "2006-01-02T15:04:05.000Z")
 		}
 	}
 	return dst, ok
+}
+
+// Execute is Append that fails as Logstash does: a date reference on an
+// event without @timestamp is ErrNoTimestamp. Field references that do
+// not resolve stay literal, as in Logstash.
+func (t *Template) Execute(dst []byte, e *Event) ([]byte, error) {
+	if e.Timestamp.IsZero() {
+		for i := range t.parts {
+			if k := t.parts[i].kind; k == tplTime || k == tplEpoch {
+				return dst, fmt.Errorf("%w: %q", ErrNoTimestamp, t.raw)
+			}
+		}
+	}
+	dst, _ = t.Append(dst, e)
+	return dst, nil
+}
+
+// appendTemplateValue appends v as Logstash's sprintf prints a field:
+// arrays as their elements joined with commas (null as nothing), the
+// rest as Value.AppendText (objects as JSON).
+func appendTemplateValue(dst []byte, v Value) []byte {
+	if v.Kind() != KindArray {
+		return v.AppendText(dst)
+	}
+	for i, el := range v.Array() {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		if !el.IsNull() {
+			dst = appendTemplateValue(dst, el)
+		}
+	}
+	return dst
+}
+
+// javaLetters maps the supported java.time pattern letters to the Joda
+// letters that print the same thing for a UTC time; X and Z print fixed
+// text for UTC.
+var javaLetters = map[byte]byte{
+	'y': 'y', 'u': 'y', 'Y': 'x', 'M': 'M', 'L': 'M', 'd': 'd', 'D': 'D',
+	'H': 'H', 'h': 'h', 'K': 'K', 'k': 'k', 'm': 'm', 's': 's', 'S': 'S',
+	'a': 'a', 'E': 'E', 'w': 'w',
+}
+
+// javaTimeLayout translates a java.time DateTimeFormatter pattern into a
+// Joda layout for UTC times.
+func javaTimeLayout(p string) (*joda.Layout, error) {
+	if p == "" {
+		return nil, errors.New("empty java.time pattern")
+	}
+	var b strings.Builder
+	var lit []byte // literal text not yet written
+	flush := func() {
+		if len(lit) > 0 {
+			b.WriteByte('\'')
+			b.WriteString(strings.ReplaceAll(string(lit), "'", "''"))
+			b.WriteByte('\'')
+			lit = lit[:0]
+		}
+	}
+	for i := 0; i < len(p); {
+		c := p[i]
+		switch {
+		case c == '\'':
+			var err error
+			if lit, i, err = joda.AppendQuoted(lit, p, i); err != nil {
+				return nil, fmt.Errorf("java.time %w", err)
+			}
+		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+			n := 1
+			for i+n < len(p) && p[i+n] == c {
+				n++
+			}
+			switch c {
+			case 'X':
+				lit = append(lit, 'Z')
+			case 'Z':
+				if n > 3 {
+					return nil, fmt.Errorf("java.time pattern %q: %q is not supported", p, p[i:i+n])
+				}
+				lit = append(lit, "+0000"...)
+			default:
+				j, ok := javaLetters[c]
+				if !ok {
+					return nil, fmt.Errorf("java.time pattern %q: unsupported letter %q at offset %d", p, c, i)
+				}
+				flush()
+				b.WriteString(strings.Repeat(string(j), n))
+			}
+			i += n
+		case c == '[' || c == ']' || c == '{' || c == '}' || c == '#':
+			return nil, fmt.Errorf("java.time pattern %q: %q at offset %d is not supported", p, c, i)
+		default:
+			lit = append(lit, c)
+			i++
+		}
+	}
+	flush()
+	return joda.Compile(b.String())
 }
 
 // Render returns the template's output for e. References that do not

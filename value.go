@@ -341,7 +341,7 @@ func (v Value) Any() any {
 	case KindObject:
 		o := v.obj()
 		m := make(map[string]any, o.Len())
-		for _, kv := range o.kvs {
+		for _, kv := range o.list() {
 			m[kv.Key] = kv.Value.Any()
 		}
 		return m

@@ -137,20 +137,6 @@ func BenchmarkMutate(b *testing.B) {
 	})
 }
 
-// BenchmarkUserAgent parses the tutorial's user agents.
-func BenchmarkUserAgent(b *testing.B) {
-	f, err := NewUserAgent(UserAgentConfig{Source: "message"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	uas := []string{
-		"Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
-		"Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1",
-		"curl/8.7.1",
-	}
-	runBench(b, f, uas, messageEvent)
-}
-
 // tutorialChain is the tutorial's filter section: grok splits the line,
 // json decodes the payload into log_data and removes the raw fields, date
 // sets @timestamp from the logged time.

@@ -25,7 +25,7 @@ type Pairs []Pair
 type Common struct {
 	// AddField sets fields: keys are field references (which may
 	// themselves be templates, "[tag_%{type}]"), values are sprintf
-	// templates ("%{[log_data][path]}"). A field that already exists
+	// templates ("%{[log_data][status_code]}"). A field that already exists
 	// becomes an array holding both values, as in Logstash. Fields are
 	// added in the order written. A value that cannot be set (a non-object
 	// in the way) records an error on the event with Event.Fail.

@@ -25,7 +25,9 @@ type DateConfig struct {
 	// Logstash writes them ("yyyy-MM-dd HH:mm:ss,SSS",
 	// "dd/MMM/yyyy:HH:mm:ss Z", "MMM dd HH:mm:ss", quoted literals,
 	// fractions to nanoseconds with up to nine S), or one of the names
-	// "ISO8601", "UNIX" (seconds, with an optional fraction), "UNIX_MS"
+	// "ISO8601", "UNIX" (seconds, with an optional fraction, at most
+	// 2147483647 as in Logstash, so that "UNIX", "UNIX_MS" parses a
+	// millisecond value as milliseconds), "UNIX_MS"
 	// (milliseconds) and "TAI64N". UNIX and UNIX_MS also accept numeric
 	// fields; Joda patterns accept only strings.
 	Formats []string
@@ -285,12 +287,21 @@ func (d *Date) parseValue(v logpipe.Value, loc *time.Location) (time.Time, bool)
 				t, err = unixFloat(v, f64, unit)
 			}
 		}
+		if err == nil && f.kind == dateUnix && t.Unix() > maxUnixSeconds {
+			// Logstash's UNIX takes at most 2^31-1 seconds, so that a
+			// millisecond value falls through to a later UNIX_MS.
+			err = errDate
+		}
 		if err == nil {
 			return t, true
 		}
 	}
 	return time.Time{}, false
 }
+
+// maxUnixSeconds is the largest value Logstash's UNIX format accepts
+// (Java's Integer.MAX_VALUE seconds, 2038-01-19T03:14:07Z).
+const maxUnixSeconds = math.MaxInt32
 
 var errDate = errors.New("filter: date: no match")
 

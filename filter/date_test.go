@@ -112,6 +112,31 @@ func TestDate(t *testing.T) {
 			want:      `{"@timestamp":"2016-11-03T21:10:57.123Z","ts":1.478207457123e12}`,
 		},
 		{
+			name:      "UNIX then UNIX_MS on a millisecond string",
+			configure: func(c *DateConfig) { c.Formats = []string{"UNIX", "UNIX_MS"} },
+			in:        `{"ts":"1478207457123"}`,
+			want:      `{"@timestamp":"2016-11-03T21:10:57.123Z","ts":"1478207457123"}`,
+		},
+		{
+			name:      "UNIX then UNIX_MS on a millisecond number",
+			configure: func(c *DateConfig) { c.Formats = []string{"UNIX", "UNIX_MS"} },
+			in:        `{"ts":1478207457123}`,
+			want:      `{"@timestamp":"2016-11-03T21:10:57.123Z","ts":1478207457123}`,
+		},
+		{
+			name:      "UNIX at the 32-bit limit",
+			configure: func(c *DateConfig) { c.Formats = []string{"UNIX"} },
+			in:        `{"ts":"2147483647.5"}`,
+			want:      `{"@timestamp":"2038-01-19T03:14:07.500Z","ts":"2147483647.5"}`,
+		},
+		{
+			name:       "UNIX above the 32-bit limit",
+			configure:  func(c *DateConfig) { c.Formats = []string{"UNIX"} },
+			in:         `{"ts":2147483648}`,
+			want:       `{"ts":2147483648,"tags":["_dateparsefailure"]}`,
+			wantFailed: true,
+		},
+		{
 			name:       "UNIX rejects junk",
 			configure:  func(c *DateConfig) { c.Formats = []string{"UNIX", "UNIX_MS"} },
 			in:         `{"ts":"12ab"}`,

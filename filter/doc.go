@@ -9,8 +9,6 @@
 //     and the literal text of numbers.
 //   - Date (NewDate) parses a date field with Joda-Time patterns (or
 //     ISO8601, UNIX, UNIX_MS, TAI64N) into @timestamp.
-//   - UserAgent (NewUserAgent) turns a User-Agent header into browser,
-//     version, operating system and device fields.
 //   - Dissect (NewDissect) splits text on fixed delimiters, without
 //     regular expressions: the fast choice for fixed layouts.
 //   - KV (NewKV) parses key=value text (firewall and application logs).
@@ -26,6 +24,8 @@
 //     from a YAML, JSON or CSV file reloaded in the background.
 //   - GeoIP, in package filter/geoip (a package of its own because it
 //     brings the MaxMind database reader), adds where an address is.
+//   - The useragent filter lives in package filter/useragent, so that
+//     programs without it do not compile ua-parser's rules.
 //
 // Edit filters:
 //

@@ -75,21 +75,6 @@ func ExampleNewMutate() {
 	// {"@version":"1","method":"get","http":{"status":200}}
 }
 
-func ExampleNewUserAgent() {
-	f, err := filter.NewUserAgent(filter.UserAgentConfig{Source: "ua"})
-	if err != nil {
-		panic(err)
-	}
-	e := newEvent("")
-	e.Fields().Delete("message")
-	e.Fields().Set("ua", logpipe.StringValue("Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1"))
-	f.Apply(context.Background(), logpipe.Batch{e})
-	v, _ := e.Get(logpipe.MustPath("user_agent"))
-	fmt.Println(v)
-	// Output:
-	// {"name":"Mobile Safari","version":"18.1","major":"18","os":{"name":"iOS","version":"18.1","full":"iOS 18.1"},"device":{"type":"Mobile"}}
-}
-
 func ExampleChain() {
 	j, _ := filter.NewJSON(filter.JSONConfig{Source: "message", Target: "doc"})
 	m, _ := filter.NewMutate(filter.MutateConfig{Uppercase: []string{"[doc][level]"}})

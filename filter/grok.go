@@ -62,6 +62,22 @@ type GrokConfig struct {
 	// PatternFiles lists pattern files read after PatternsDir; later
 	// definitions win.
 	PatternFiles []string
+	// ECSCompatibility selects the stock pattern set, as Logstash's
+	// ecs_compatibility: "v8" or "v1" (the same set in Logstash) capture
+	// into Elastic Common Schema fields ("%{COMBINEDAPACHELOG}" gives
+	// [source][address], [http][request][method], [url][original],
+	// [http][response][status_code] as an integer, ...); "disabled" gives
+	// the legacy names (clientip, verb, request, response, ...).
+	//
+	// Empty means "v8", Logstash 8's default: the same configuration then
+	// produces the same documents as in Logstash 8, which is what a
+	// pipeline moved from Logstash (and its index mappings and
+	// dashboards) expects. Patterns that only split text (IP, NUMBER,
+	// TIMESTAMP_ISO8601, ...) are the same in every mode. In ECS mode, a
+	// legacy stock pattern that captures into fields and for which logpipe
+	// has no ECS definition yet is a construction error naming it, never a
+	// silent fallback to legacy names.
+	ECSCompatibility string
 	// Target, when set, puts every capture under this field: "%{IP:ip}"
 	// with Target "src" sets [src][ip].
 	Target string
@@ -77,8 +93,10 @@ type GrokConfig struct {
 // building blocks such as %{TIMESTAMP_ISO8601} and %{IP}. It behaves as
 // Logstash's grok filter: patterns are tried in order and the first match
 // wins (see GrokConfig.NoBreakOnMatch); captures go to fields named by
-// field references ("%{IP:[client][ip]}"); type hints ":int" and ":float"
-// convert as Logstash does (Ruby's to_i and to_f: "3.7" is 3 as an int,
+// field references ("%{IP:[client][ip]}"); inline definitions
+// ("%{NAME=regex}", "%{NAME:field=regex}") define a pattern for the rest of
+// the expression and text after a pattern name is ignored, as in Logstash;
+// type hints ":int" (or ":long") and ":float" convert as Logstash does (Ruby's to_i and to_f: "3.7" is 3 as an int,
 // non-numbers are 0); '.' matches newlines and '^'/'$' match at line
 // boundaries, so multi-line events work as in Logstash; a source field
 // holding an array is matched element by element; a source that is not a
@@ -129,7 +147,15 @@ func NewGrok(cfg GrokConfig) (*Grok, error) {
 	if len(cfg.Match) == 0 {
 		return nil, errors.New("grok: no match configured")
 	}
-	defs := grok.Defaults()
+	var defs, missing map[string]string
+	switch cfg.ECSCompatibility {
+	case "", "v8", "v1":
+		defs, missing = grok.ECSDefaults()
+	case "disabled":
+		defs = grok.Defaults()
+	default:
+		return nil, fmt.Errorf("grok: ecs_compatibility %q: want \"disabled\", \"v1\" or \"v8\"", cfg.ECSCompatibility)
+	}
 	glob := cfg.PatternsFilesGlob
 	if glob == "" {
 		glob = "*"
@@ -159,6 +185,9 @@ func NewGrok(cfg GrokConfig) (*Grok, error) {
 	for k, v := range cfg.PatternDefinitions {
 		defs[k] = v
 	}
+	for k := range defs {
+		delete(missing, k) // defined by a pattern file or PatternDefinitions
+	}
 	common, err := cfg.Common.compile()
 	if err != nil {
 		return nil, fmt.Errorf("grok: %w", err)
@@ -172,7 +201,7 @@ func NewGrok(cfg GrokConfig) (*Grok, error) {
 	if g.tags == nil {
 		g.tags = []string{"_grokparsefailure"}
 	}
-	opts := grok.Options{Definitions: defs, CaptureUnnamed: cfg.CaptureUnnamed}
+	opts := grok.Options{Definitions: defs, Missing: missing, CaptureUnnamed: cfg.CaptureUnnamed}
 	for i, m := range cfg.Match {
 		src := m.Source
 		if src == "" {

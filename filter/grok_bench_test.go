@@ -94,3 +94,23 @@ func grokAllocsPerLine(b *testing.B, g *Grok, lines []string) float64 {
 	runtime.ReadMemStats(&after)
 	return float64(after.Mallocs-before.Mallocs) / float64(len(lines))
 }
+
+// BenchmarkGrokCombinedApache runs %{COMBINEDAPACHELOG} in ECS (v8, the
+// default) and legacy mode on access-log lines, one batch of fresh events
+// per iteration.
+func BenchmarkGrokCombinedApache(b *testing.B) {
+	lines := []string{
+		`83.149.9.216 - - [24/Feb/2015:23:13:42 +0000] "GET /presentations/logstash-monitorama-2013/images/kibana-search.png HTTP/1.1" 200 203023 "http://semicomplete.com/presentations/logstash-monitorama-2013/" "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_9_1) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/32.0.1700.77 Safari/537.36"`,
+		`10.0.0.1 - username@example.com [07/Apr/2016:18:42:24 +0000] "GET /bar/foo/users/1/username%40example.com/authenticate?token=blargh&client_id=15 HTTP/1.1" 400 75 "" "Mozilla/5.0 (iPad; CPU OS 9_3_1 like Mac OS X) AppleWebKit/601.1.46 (KHTML, like Gecko) Version/9.0 Mobile/13E238 Safari/601.1"`,
+		`83.149.9.216 - a.user [11/Jan/2020:23:05:27 +0100] "OPTIONS /remote.php/ HTTP/1.1" - 7908 "-" "monitoring-client (v2.2)"`,
+	}
+	for _, mode := range []string{"v8", "disabled"} {
+		b.Run(mode, func(b *testing.B) {
+			g, err := NewGrok(GrokConfig{Match: msg(`%{COMBINEDAPACHELOG}`), ECSCompatibility: mode})
+			if err != nil {
+				b.Fatal(err)
+			}
+			runBench(b, g, lines, messageEvent)
+		})
+	}
+}

@@ -69,3 +69,24 @@ func ExampleNewGrok_unsupported() {
 	// Output:
 	// true
 }
+
+// Stock patterns capture into Elastic Common Schema fields by default, as
+// in Logstash 8; ECSCompatibility "disabled" gives the legacy names.
+func ExampleNewGrok_ecs() {
+	line := `127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /a.gif HTTP/1.0" 200 2326 "-" "curl/8.5.0"`
+	for _, mode := range []string{"v8", "disabled"} {
+		g, err := filter.NewGrok(filter.GrokConfig{Match: []filter.GrokMatch{{Patterns: []string{"%{COMBINEDAPACHELOG}"}}}, ECSCompatibility: mode})
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		e := logpipe.NewEvent(line)
+		e.Timestamp = time.Time{}
+		g.Apply(context.Background(), logpipe.Batch{e})
+		e.Fields().Delete("message")
+		fmt.Println(e)
+	}
+	// Output:
+	// {"@version":"1","source":{"address":"127.0.0.1"},"user":{"name":"frank"},"timestamp":"10/Oct/2000:13:55:36 -0700","http":{"request":{"method":"GET"},"version":"1.0","response":{"status_code":200,"body":{"bytes":2326}}},"url":{"original":"/a.gif"},"user_agent":{"original":"curl/8.5.0"}}
+	// {"@version":"1","clientip":"127.0.0.1","ident":"-","auth":"frank","timestamp":"10/Oct/2000:13:55:36 -0700","verb":"GET","request":"/a.gif","httpversion":"1.0","response":"200","bytes":"2326","referrer":"\"-\"","agent":"\"curl/8.5.0\""}
+}

@@ -18,10 +18,10 @@ import (
 // Every Pairs option is keyed by a field reference, and its entries run in
 // the order written, as Logstash applies a hash option in its
 // configuration's order (so a second rename sees the first one's result).
-// The options run in
-// Logstash's documented order: Coerce, Rename, Update, Replace, Convert,
-// Gsub, Uppercase, Capitalize, Lowercase, Strip, Split, Join, Merge, Copy,
-// and then the Common options (AddField, AddTag, RemoveField, RemoveTag).
+// The options run in Logstash's documented order: Coerce, Rename, Update,
+// Replace, Convert, Gsub, Uppercase, Capitalize, Lowercase, Strip, Split,
+// Join, Merge, Copy, and then the Common options in Logstash's order
+// (AddField, RemoveField, AddTag, RemoveTag; see Common).
 type MutateConfig struct {
 	// Coerce sets a field that exists but is null to a template's text.
 	Coerce Pairs

@@ -174,9 +174,10 @@ type FileConfig struct {
 	// Default: codec.Plain.
 	Codec codec.Decoder
 
-	// PathField is where the file's absolute path goes: "[log][file][path]"
-	// (ECS, Logstash 8; the default) or "path" (Logstash 7). It must be a
-	// plain field, not under @metadata, @timestamp or tags.
+	// PathField is where the file's absolute path goes, as a field
+	// reference: the ECS field log.file.path (Logstash 8; the default) or
+	// "path" (Logstash 7). It must be a plain field, not under @metadata,
+	// @timestamp or tags.
 	PathField string
 	// HostField is where the host name goes. Default: "[host][name]".
 	HostField string

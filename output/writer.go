@@ -79,13 +79,38 @@ type WriterConfig struct {
 
 // Writer is an Output that encodes events to an io.Writer. Each batch is
 // encoded into a reused buffer and written with one Write call, under a
-// lock, so concurrent batches never interleave. It does not close the
+// lock, so concurrent batches never interleave. Encoding happens outside
+// the lock: concurrent Writes (fan-out, several pipeline workers) encode
+// in parallel and only take turns at the io.Writer. It does not close the
 // io.Writer.
 type Writer struct {
-	cfg WriterConfig
-	mu  sync.Mutex
-	w   io.Writer
-	buf []byte
+	cfg  WriterConfig
+	mu   sync.Mutex
+	w    io.Writer
+	bufs bufPool
+}
+
+// maxPooledBuf bounds the buffers kept for reuse: one huge batch must not
+// pin its buffer for the life of the output.
+const maxPooledBuf = 4 << 20
+
+// bufPool recycles encoding buffers between batches. Each concurrent
+// Write takes its own buffer, so encoding needs no lock.
+type bufPool struct{ p sync.Pool }
+
+func (p *bufPool) get() *[]byte {
+	if b, ok := p.p.Get().(*[]byte); ok {
+		return b
+	}
+	return new([]byte)
+}
+
+func (p *bufPool) put(b *[]byte) {
+	if cap(*b) > maxPooledBuf {
+		return
+	}
+	*b = (*b)[:0]
+	p.p.Put(b)
 }
 
 // NewWriter returns a Writer that writes to w.
@@ -109,14 +134,14 @@ func (w *Writer) Write(ctx context.Context, b logpipe.Batch) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	buf := w.bufs.get()
+	defer w.bufs.put(buf)
+	*buf = AppendBatch((*buf)[:0], b, w.cfg)
 	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.buf = AppendBatch(w.buf[:0], b, w.cfg)
-	if _, err := w.w.Write(w.buf); err != nil {
+	_, err := w.w.Write(*buf)
+	w.mu.Unlock()
+	if err != nil {
 		return fmt.Errorf("output: write: %w", err)
-	}
-	if cap(w.buf) > 4<<20 {
-		w.buf = nil // do not pin a buffer grown by one huge batch
 	}
 	return nil
 }
@@ -255,10 +280,10 @@ type FileConfig struct {
 // NewDeadLetterFile it keeps metadata and syncs each batch, which makes it
 // the pipeline's dead-letter sink.
 type File struct {
-	cfg FileConfig
-	mu  sync.Mutex
-	f   *os.File
-	buf []byte
+	cfg  FileConfig
+	mu   sync.Mutex
+	f    *os.File
+	bufs bufPool
 }
 
 // NewFile opens (or creates) cfg.Path for appending.
@@ -287,13 +312,17 @@ func (f *File) Write(ctx context.Context, b logpipe.Batch) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	// Encode outside the lock (see Writer); the lock orders the writes
+	// and the syncs.
+	buf := f.bufs.get()
+	defer f.bufs.put(buf)
+	*buf = AppendBatch((*buf)[:0], b, WriterConfig{Codec: f.cfg.Codec, Metadata: f.cfg.Metadata})
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.f == nil {
 		return logpipe.Permanent(fmt.Errorf("output: file %s: %w", f.cfg.Path, logpipe.ErrClosed))
 	}
-	f.buf = AppendBatch(f.buf[:0], b, WriterConfig{Codec: f.cfg.Codec, Metadata: f.cfg.Metadata})
-	if _, err := f.f.Write(f.buf); err != nil {
+	if _, err := f.f.Write(*buf); err != nil {
 		return fmt.Errorf("output: file %s: %w", f.cfg.Path, err)
 	}
 	if !f.cfg.NoSync {

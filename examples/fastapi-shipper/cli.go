@@ -168,6 +168,7 @@ type config struct {
 	ESKeyFile    string              // -es-api-key-file
 	Kafka        string              // -kafka, comma-separated brokers ("" = no Kafka output)
 	KafkaTopic   string              // -kafka-topic
+	NoTemplate   bool                // -manage-template=false
 	Getenv       func(string) string // where ES_USERNAME, ES_PASSWORD, ES_API_KEY are read (nil: none)
 
 	report *report // -report: non-nil when the analysis is wanted
@@ -213,6 +214,7 @@ func parseFlags(args []string, errOut io.Writer) (config, error) {
 	kafkaTopic := fs.String("kafka-topic", "fastapi-logs", "Kafka `TOPIC` for -kafka")
 	drain := fs.Duration("drain-timeout", 30*time.Second, "after SIGINT or SIGTERM, how long to keep delivering what was read before stopping (negative: no limit; a second signal stops at once)")
 	giveUp := fs.Duration("give-up", 5*time.Minute, "with -once: exit with status 1, positions not advanced, when nothing could be delivered for this long (0 or negative: retry forever)")
+	manageTemplate := fs.Bool("manage-template", true, "with -es, install the tutorial's index template \"fastapi-logs\" for fastapi-logs-* (ip, keyword and number types) unless one exists")
 	index := fs.String("index", "fastapi-logs-%{+YYYY.MM.dd}", "Elasticsearch index `TEMPLATE`")
 	deadLetter := fs.String("dead-letter", "", "`FILE` receiving documents Elasticsearch rejected for good, with the reason")
 	stdout := fs.String("stdout", "rubydebug", "standard output codec: rubydebug, json (one document per line, as sent to Elasticsearch) or none")
@@ -235,7 +237,7 @@ func parseFlags(args []string, errOut io.Writer) (config, error) {
 	cfg := config{Paths: paths.values, Sincedb: *sincedb, Once: *once, ES: es.values, Index: *index,
 		DeadLetter: *deadLetter, Timezone: *timezone, Multiline: *multiline, CPUProfile: *cpuprofile,
 		DrainTimeout: *drain, GiveUp: *giveUp, ESUser: *esUser, ESPassFile: *esPassFile, ESKeyFile: *esKeyFile, Getenv: os.Getenv,
-		Kafka: *kafkaBrokers, KafkaTopic: *kafkaTopic}
+		NoTemplate: !*manageTemplate, Kafka: *kafkaBrokers, KafkaTopic: *kafkaTopic}
 	switch *start {
 	case "beginning":
 		cfg.StartAt = input.StartBeginning
@@ -277,6 +279,10 @@ func newElasticsearch(cfg config) (*elasticsearch.Output, error) {
 		Index:      cfg.Index,
 		Action:     elasticsearch.ActionCreate,
 		DocumentID: "%{[@metadata][" + input.MetaID + "]}",
+
+		ManageTemplate: !cfg.NoTemplate,
+		Template:       indexTemplate,
+		TemplateName:   templateName,
 	}
 	for _, addr := range cfg.ES {
 		u, err := url.Parse(addr)

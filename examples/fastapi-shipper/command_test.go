@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -55,7 +56,14 @@ func TestExitCodes(t *testing.T) {
 	defer noHeader.Close()
 	notBulk := estest.NewServer(estest.Config{Fault: func(*estest.Request) estest.Plan { return estest.Plan{Status: 501} }})
 	defer notBulk.Close()
+	noTpl := estest.NewServer(estest.Config{})
+	defer noTpl.Close()
 	down := closedPort(t)
+	refusing := func(status int) string {
+		s := estest.NewServer(estest.Config{Admin: func(*http.Request, int) int { return status }})
+		t.Cleanup(s.Close)
+		return s.URL
+	}
 	tests := []struct {
 		name string
 		args []string
@@ -74,6 +82,10 @@ func TestExitCodes(t *testing.T) {
 		{"server answers 501", []string{"-once", "-stdout", "none", "-es", notBulk.URL, "-path", "testdata/app.log"}, exitError, "status 501"},
 		{"server without product header", []string{"-once", "-stdout", "none", "-es", noHeader.URL, "-path", "testdata/app.log"}, exitOK, "delivered"},
 		{"elasticsearch", []string{"-once", "-stdout", "none", "-es", ok.URL, "-path", "testdata/app.log"}, exitOK, "delivered"},
+		{"no template", []string{"-once", "-stdout", "none", "-manage-template=false", "-es", noTpl.URL, "-path", "testdata/app.log"}, exitOK, "delivered"},
+		{"401 at start", []string{"-once", "-stdout", "none", "-es", refusing(401), "-path", "testdata/app.log"}, exitError, "authentication failed (401)"},
+		{"403 at start", []string{"-once", "-stdout", "none", "-es", refusing(403), "-path", "testdata/app.log"}, exitError, "missing privileges (403)"},
+		{"404 at start", []string{"-once", "-stdout", "none", "-es", refusing(404), "-path", "testdata/app.log"}, exitError, "not Elasticsearch: status 404"},
 		{"unreachable, give up", []string{"-once", "-stdout", "none", "-es", down, "-give-up", "1s", "-path", "testdata/app.log"}, exitError, "-give-up"},
 	}
 	for _, tc := range tests {
@@ -87,6 +99,12 @@ func TestExitCodes(t *testing.T) {
 	}
 	if ok.Count() == 0 || noHeader.Count() == 0 {
 		t.Errorf("stored %d and %d documents", ok.Count(), noHeader.Count())
+	}
+	if !bytes.Equal(ok.Template(templateName), indexTemplate) || ok.TemplatePuts() != 1 {
+		t.Errorf("template %q put %d times: %s", templateName, ok.TemplatePuts(), ok.Template(templateName))
+	}
+	if noTpl.Count() == 0 || noTpl.TemplatePuts() != 0 {
+		t.Errorf("-manage-template=false: %d documents, %d template puts", noTpl.Count(), noTpl.TemplatePuts())
 	}
 }
 

@@ -12,7 +12,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/logpipe/logpipe"
-	"github.com/logpipe/logpipe/filter"
+	"github.com/logpipe/logpipe/filter/useragent"
 )
 
 // report is an Output that aggregates the tutorial's analysis from the
@@ -21,7 +21,7 @@ import (
 // json filter put under [log_data] and ignores events that have none (lines
 // that failed to parse). It is safe for concurrent use.
 type report struct {
-	ua *filter.UserAgent // only its Parse method is used: the events are not modified
+	ua *useragent.UserAgent // only its Parse method is used: the events are not modified
 
 	path, status, latency, client, agent logpipe.Path
 
@@ -41,7 +41,7 @@ type endpoint struct {
 var _ logpipe.Output = (*report)(nil)
 
 func newReport() (*report, error) {
-	ua, err := filter.NewUserAgent(filter.UserAgentConfig{Source: "[log_data][user_agent]"})
+	ua, err := useragent.New(useragent.Config{Source: "[log_data][user_agent]"})
 	if err != nil {
 		return nil, err
 	}
@@ -102,10 +102,7 @@ func (r *report) family(e *logpipe.Event) string {
 	ua := v.Str()
 	f, ok := r.families[ua]
 	if !ok {
-		f = "Other"
-		if name, ok := r.ua.Parse(ua, false).Get("name"); ok {
-			f = name.String()
-		}
+		f = r.ua.Parse(ua).Name
 		if len(r.families) < 10000 { // bound the cache on hostile input
 			r.families[strings.Clone(ua)] = f
 		}

@@ -38,6 +38,10 @@ type Options struct {
 	// captures named NAME, as Logstash does with named_captures_only =>
 	// false. By default only named references and raw named groups capture.
 	CaptureUnnamed bool
+	// Missing maps pattern names that are deliberately absent from
+	// Definitions to the reason, reported when an expression uses one
+	// (for example a legacy pattern that has no ECS definition yet).
+	Missing map[string]string
 }
 
 // Pattern is a compiled grok expression. It is immutable and safe for
@@ -61,8 +65,20 @@ type expander struct {
 	unnamed bool
 	caps    map[string]Capture // generated group name -> capture
 	n       int
-	used    []string // definition names in expansion order, for errors
+	inline  map[string]string // "%{NAME=regex}" definitions of this expression
+	missing map[string]string // names that are deliberately absent, and why
+	used    []string          // definition names in expansion order, for errors
 	stack   []string
+}
+
+// lookup returns the definition of name: an inline definition of the
+// expression first, then the definition set.
+func (x *expander) lookup(name string) (string, bool) {
+	if d, ok := x.inline[name]; ok {
+		return d, true
+	}
+	d, ok := x.defs[name]
+	return d, ok
 }
 
 // Compile expands expr and compiles it. Errors name the expression and,
@@ -70,7 +86,7 @@ type expander struct {
 // the unsupported construct (lookbehind, lookahead, atomic group,
 // possessive quantifier, backreference).
 func Compile(expr string, opts Options) (*Pattern, error) {
-	x := &expander{defs: opts.Definitions, unnamed: opts.CaptureUnnamed, caps: map[string]Capture{}}
+	x := &expander{defs: opts.Definitions, missing: opts.Missing, unnamed: opts.CaptureUnnamed, caps: map[string]Capture{}}
 	var b strings.Builder
 	if err := x.expand(&b, expr, ""); err != nil {
 		return nil, fmt.Errorf("grok: pattern %q: %w", expr, err)
@@ -107,17 +123,29 @@ func (x *expander) expand(b *strings.Builder, text, owner string) error {
 			b.WriteString(text)
 			return nil
 		}
-		name, field, typ, n, ok := parseRef(text[i:])
+		r, ok := parseRef(text[i:])
 		if !ok {
 			// Not a reference: keep it literally, as Logstash does.
 			b.WriteString(text[:i+2])
 			text = text[i+2:]
 			continue
 		}
+		name, field := r.name, r.field
 		b.WriteString(text[:i])
-		text = text[i+n:]
-		def, found := x.defs[name]
+		text = text[i+r.n:]
+		if r.hasDef {
+			// An inline definition defines the pattern for the rest of
+			// the expression, as in Logstash.
+			if x.inline == nil {
+				x.inline = map[string]string{}
+			}
+			x.inline[name] = r.def
+		}
+		def, found := x.lookup(name)
 		if !found {
+			if why, ok := x.missing[name]; ok {
+				return fmt.Errorf("%%{%s}: %s", name, why)
+			}
 			if owner != "" {
 				return fmt.Errorf("%%{%s} references unknown pattern %%{%s}", owner, name)
 			}
@@ -132,14 +160,14 @@ func (x *expander) expand(b *strings.Builder, text, owner string) error {
 			return fmt.Errorf("pattern %%{%s}: references nested deeper than %d", name, maxDepth)
 		}
 		var t Type
-		switch typ {
+		switch r.typ {
 		case "", "string":
-		case "int":
+		case "int", "long":
 			t = TypeInt
 		case "float":
 			t = TypeFloat
 		default:
-			return fmt.Errorf("%%{%s:%s:%s}: unknown type %q (want int, float or string)", name, field, typ, typ)
+			return fmt.Errorf("%%{%s:%s:%s}: unknown type %q (want int, long, float or string)", name, field, r.typ, r.typ)
 		}
 		capture := field != "" || x.unnamed
 		if capture {
@@ -163,35 +191,82 @@ func (x *expander) expand(b *strings.Builder, text, owner string) error {
 	}
 }
 
-// parseRef parses "%{NAME}", "%{NAME:field}" or "%{NAME:field:type}" at the
-// start of s and returns its parts and length. The field may be any
-// Logstash field reference ("[client][ip]", "foo-bar", "a.b").
-func parseRef(s string) (name, field, typ string, n int, ok bool) {
-	end := strings.IndexByte(s, '}')
-	if end < 0 {
-		return "", "", "", 0, false
+// ref is one parsed "%{...}" reference.
+type ref struct {
+	name, field, typ string
+	def              string // inline definition ("%{NAME=regex}"), or ""
+	hasDef           bool
+	n                int // length of the reference text
+}
+
+// parseRef parses a reference at the start of s (which starts with "%{")
+// with Logstash's grammar: a pattern name of letters, digits and '_'; an
+// optional ":subname" of field-reference characters ([@\[\]A-Za-z0-9_:.-])
+// that holds the field name and, after a second ':', the type hint; an
+// optional "=definition" (balanced braces, backslash escapes) that defines
+// the pattern inline; then any text up to '}', which Logstash ignores
+// ("%{NAGIOSLOGLINE - SERVICE ALERT}" is "%{NAGIOSLOGLINE}"). ok is false
+// when s does not start a reference; the text is then kept literally.
+func parseRef(s string) (r ref, ok bool) {
+	i := 2
+	for i < len(s) && isNameByte(s[i]) {
+		i++
 	}
-	body := s[2:end]
-	parts := strings.SplitN(body, ":", 3)
-	name = parts[0]
-	if name == "" {
-		return "", "", "", 0, false
+	if i == 2 {
+		return ref{}, false
 	}
-	for _, r := range name {
-		if !(r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
-			return "", "", "", 0, false
+	r.name = s[2:i]
+	if i < len(s) && s[i] == ':' {
+		j := i + 1
+		for j < len(s) && isSubnameByte(s[j]) {
+			j++
+		}
+		if f, t, _ := strings.Cut(s[i+1:j], ":"); f != "" {
+			r.field, r.typ = f, t
+			i = j
 		}
 	}
-	if len(parts) > 1 {
-		field = parts[1]
-		if field == "" || strings.ContainsAny(field, "{%") {
-			return "", "", "", 0, false
+	if i+1 < len(s) && s[i] == '=' && s[i+1] != '}' {
+		if end, ok := definitionEnd(s, i+1); ok {
+			r.def, r.hasDef = s[i+1:end], true
+			i = end
 		}
 	}
-	if len(parts) > 2 {
-		typ = parts[2]
+	k := strings.IndexByte(s[i:], '}')
+	if k < 0 {
+		return ref{}, false
 	}
-	return name, field, typ, end + 1, true
+	r.n = i + k + 1
+	return r, true
+}
+
+// definitionEnd returns the index of the '}' that closes an inline
+// definition starting at s[i:]: braces nest, and a backslash escapes the
+// next byte.
+func definitionEnd(s string, i int) (int, bool) {
+	depth := 0
+	for ; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case '{':
+			depth++
+		case '}':
+			if depth == 0 {
+				return i, true
+			}
+			depth--
+		}
+	}
+	return 0, false
+}
+
+func isNameByte(c byte) bool {
+	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+func isSubnameByte(c byte) bool {
+	return isNameByte(c) || c == '@' || c == '[' || c == ']' || c == ':' || c == '.' || c == '-'
 }
 
 // constructs are regexp constructs of Oniguruma/PCRE that RE2 rejects.
@@ -209,10 +284,29 @@ var constructs = []struct{ text, what string }{
 	{`\g<`, `a subexpression call "\g<"`},
 }
 
+// unsupportedEscapes are Oniguruma escapes that RE2 rejects.
+var unsupportedEscapes = map[byte]string{
+	'h': `the escape "\h" (a hex digit in Oniguruma; write [0-9a-fA-F])`,
+	'H': `the escape "\H" (a non-hex digit in Oniguruma; write [^0-9a-fA-F])`,
+	'Z': `the anchor "\Z" (write \n?\z)`,
+	'G': `the anchor "\G"`,
+	'R': `the escape "\R"`,
+	'X': `the escape "\X"`,
+	'K': `the escape "\K"`,
+}
+
 // unsupported finds the first unsupported construct in expr or in one of
 // the definitions it used, and names where it was found.
 func (x *expander) unsupported(expr string) (construct, where string) {
 	check := func(s string) string {
+		for i := 0; i+1 < len(s); i++ {
+			if s[i] == '\\' {
+				if what, ok := unsupportedEscapes[s[i+1]]; ok {
+					return what
+				}
+				i++
+			}
+		}
 		s = stripEscapes(s)
 		for _, c := range constructs {
 			if strings.Contains(s, c.text) {
@@ -226,13 +320,14 @@ func (x *expander) unsupported(expr string) (construct, where string) {
 		}
 		return ""
 	}
-	if c := check(expr); c != "" {
-		return c, "the expression"
-	}
 	for _, name := range x.used {
-		if c := check(x.defs[name]); c != "" {
+		d, _ := x.lookup(name)
+		if c := check(d); c != "" {
 			return c, "%{" + name + "}"
 		}
+	}
+	if c := check(expr); c != "" {
+		return c, "the expression"
 	}
 	return "", ""
 }

@@ -2,8 +2,12 @@
 // %{NUMBER:bytes:int}") into Go regular expressions and matches them fast.
 //
 // Compile expands pattern references recursively against a definition set
-// (Defaults, which starts from github.com/trivago/grok's stock patterns and
-// completes them with the logstash-patterns-core names users expect), gives
+// (Defaults, Logstash's legacy set: github.com/trivago/grok's stock
+// patterns completed and updated to today's logstash-patterns-core names
+// and definitions; or ECSDefaults, Logstash's ECS set for the families
+// logpipe defines), understands Logstash's reference grammar
+// ("%{NAME:field:type}", inline "%{NAME=regex}" definitions, text after
+// the name that Logstash ignores), gives
 // every capture a generated group name so that capture names may be any
 // Logstash field reference, and compiles the result with flags (?ms): as in
 // Logstash (Oniguruma with the MULTILINE option), '.' matches newlines and

@@ -44,12 +44,23 @@ func newFastMatcher(expanded string, numSubexp int) *fastMatcher {
 		elems = []*syntax.Regexp{re}
 	}
 	m := &fastMatcher{ncap: 2 * (numSubexp + 1)}
-	for _, el := range elems {
+	for i := 0; i < len(elems); i++ {
+		el := elems[i]
 		sg, ok := classify(el)
 		if !ok {
 			return nil
 		}
 		if sg.kind == segToken {
+			// A token holding an unbounded "anything" (an alternative
+			// such as (?:-|%{DATA}) ) decides its length only against
+			// what follows it: run it together with the literal after it,
+			// so the backtracker tries its lengths against that literal.
+			if i+1 < len(elems) && hasUnboundedAny(el) {
+				if next, _ := classify(elems[i+1]); next.kind == segLiteral {
+					el = &syntax.Regexp{Op: syntax.OpConcat, Flags: el.Flags, Sub: []*syntax.Regexp{el, elems[i+1]}}
+					i++
+				}
+			}
 			prog, err := syntax.Compile(el.Simplify())
 			if err != nil {
 				return nil
@@ -77,6 +88,27 @@ func newFastMatcher(expanded string, numSubexp int) *fastMatcher {
 		return nil
 	}
 	return m
+}
+
+// hasUnboundedAny reports whether re contains a repetition of "any
+// character" without an upper bound (DATA, GREEDYDATA and the like).
+func hasUnboundedAny(re *syntax.Regexp) bool {
+	switch re.Op {
+	case syntax.OpStar, syntax.OpPlus:
+		if op := re.Sub[0].Op; op == syntax.OpAnyChar || op == syntax.OpAnyCharNotNL {
+			return true
+		}
+	case syntax.OpRepeat:
+		if op := re.Sub[0].Op; re.Max < 0 && (op == syntax.OpAnyChar || op == syntax.OpAnyCharNotNL) {
+			return true
+		}
+	}
+	for _, sub := range re.Sub {
+		if hasUnboundedAny(sub) {
+			return true
+		}
+	}
+	return false
 }
 
 func classify(el *syntax.Regexp) (segment, bool) {

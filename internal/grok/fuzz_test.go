@@ -139,3 +139,96 @@ func FuzzFastMatchesRegexp(f *testing.F) {
 		checkSame(t, p, line, &sc)
 	})
 }
+
+// ecsLines are lines of the families the ECS set defines.
+var ecsLines = []string{
+	`83.149.9.216 - - [24/Feb/2015:23:13:42 +0000] "GET /a.png HTTP/1.1" 200 203023 "http://semicomplete.com/" "Mozilla/5.0 (X11)"`,
+	`[Mon Aug 31 09:30:48.958285 2015] [proxy_fcgi:error] [pid 28787:tid 140169587934976] (70008)Partial: [client 58.13.45.166:59307] AH01075: Error`,
+	`[Mon Aug 31 16:27:04 2015] [error] [client 10.17.42.3] Premature end of script headers: example.com`,
+	`May 11 15:17:02 meow.soy.se CRON[10973]: pam_unix(cron:session): session opened for user root by (uid=0)`,
+	`<174>1 2016-11-14T09:49:23+01:00 10.23.16.6 named 2255 - -  info: client`,
+	"31-Jul-2020 16:40:38.505 INFO [main] org.a.B.c Deployment\n\tat x.Y.z(Y.java:1)",
+	`  at com.sample.StackTraceExample.aMethod(StackTraceExample.java:42)`,
+}
+
+// ecsNames returns the ECS definition names, sorted.
+func ecsNames() []string {
+	names := make([]string, 0, len(ecsDefinitions))
+	for k := range ecsDefinitions {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// TestFastMatchesRegexpECS runs the differential check on every ECS stock
+// pattern (with the ECS set) against mutated lines of those families.
+func TestFastMatchesRegexpECS(t *testing.T) {
+	defs, missing := ECSDefaults()
+	rng := rand.New(rand.NewPCG(3, 4))
+	var sc Scratch
+	for _, name := range ecsNames() {
+		p, err := Compile("%{"+name+"}", Options{Definitions: defs, Missing: missing})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for _, line := range ecsLines {
+			for k := 0; k < 8; k++ {
+				checkSame(t, p, mutate(rng, line), &sc)
+			}
+		}
+	}
+}
+
+// FuzzFastMatchesRegexpECS is FuzzFastMatchesRegexp for the ECS stock
+// patterns: pick selects the pattern.
+func FuzzFastMatchesRegexpECS(f *testing.F) {
+	for i, line := range ecsLines {
+		f.Add(uint8(i), line)
+	}
+	defs, missing := ECSDefaults()
+	names := ecsNames()
+	pats := make([]*Pattern, len(names))
+	for i, name := range names {
+		p, err := Compile("%{"+name+"}", Options{Definitions: defs, Missing: missing})
+		if err != nil {
+			f.Fatalf("%s: %v", name, err)
+		}
+		pats[i] = p
+	}
+	var sc Scratch
+	f.Fuzz(func(t *testing.T, pick uint8, line string) {
+		checkSame(t, pats[int(pick)%len(pats)], line, &sc)
+	})
+}
+
+// FuzzCompile feeds arbitrary expressions (inline definitions, ignored
+// text after names, odd braces) to Compile: it never panics, an error
+// names the expression, and a compiled pattern matches like its regexp.
+func FuzzCompile(f *testing.F) {
+	for _, s := range []string{
+		`%{FOO=\d{2}-\d+} and %{FOO:foo} and %{BAR:bar:int=[0-9]+}`,
+		`%{WORD - SERVICE ALERT} %{NUMBER:n:int extra}`,
+		`%{X=a{1,2\}}`, `%{Y=(?<=a)b}`, `%{Z=}`, `%{WORD:}`, `%{:x}`, `%{=x}`, `%{A=%{A}}`,
+		`%{WORD:[@metadata][x]}`, `%{NUMBER:x:double}`, `%{`, `%{}`, `\%{WORD}`,
+	} {
+		f.Add(s, "12-3 and 45-67 and 8")
+	}
+	defs := Defaults()
+	var sc Scratch
+	f.Fuzz(func(t *testing.T, expr, line string) {
+		p, err := Compile(expr, Options{Definitions: defs})
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "grok: pattern ") {
+				t.Fatalf("error without context: %v", err)
+			}
+			return
+		}
+		checkSame(t, p, line, &sc)
+		for _, c := range p.Captures() {
+			if c.Group <= 0 || c.Group > p.Regexp().NumSubexp() {
+				t.Fatalf("capture %+v outside the regexp's groups", c)
+			}
+		}
+	})
+}

@@ -28,9 +28,8 @@ func TestDefaultsCompile(t *testing.T) {
 		names = append(names, k)
 	}
 	sort.Strings(names)
-	// These stock definitions use lookarounds that RE2 cannot express and
-	// have no faithful rewrite; compiling them is a clear error.
-	unsupported := map[string]bool{"MONGO_QUERY": true, "MONGO_SLOWQUERY": true, "SYSLOGPAMSESSION": true, "SHOREWALL": true}
+	// Every stock definition has an RE2 form.
+	unsupported := map[string]bool{}
 	var bad []string
 	for _, name := range names {
 		if unsupported[name] {

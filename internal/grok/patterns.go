@@ -1,6 +1,8 @@
 package grok
 
 import (
+	"strings"
+
 	trivago "github.com/trivago/grok"
 	"github.com/trivago/grok/patterns"
 )
@@ -29,6 +31,51 @@ var overrides = map[string]string{
 	"HAPROXYTIME": `%{HOUR:haproxy_hour}:%{MINUTE:haproxy_minute}(?::%{SECOND:haproxy_second})`,
 	// Oniguruma's \h (a hex digit) is not RE2 syntax.
 	"RUUID": `[0-9a-fA-F]{32}`,
+
+	// Names and definitions of today's logstash-patterns-core legacy set
+	// that trivago's copy lacks or has in an older form.
+	"URN":           `urn:[0-9A-Za-z][0-9A-Za-z-]{0,31}:(?:%[0-9a-fA-F]{2}|[0-9A-Za-z()+,.:=@;$_!*'/?#-])+`,
+	"MAVEN_VERSION": `(?:(\d+)\.)?(?:(\d+)\.)?(\*|\d+)(?:[.-](RELEASE|SNAPSHOT))?`,
+	// Logstash: (/[[[:alnum:]]_%!$@:.,+~-]*)+ with an Oniguruma nested
+	// class; in RE2 the POSIX class sits directly in the bracket.
+	"UNIXPATH":  `(?:/[[:alnum:]_%!$@:.,+~-]*)+`,
+	"HTTPDUSER": `%{EMAILADDRESS}|%{USER}`,
+
+	"HTTPD_COMMONLOG":   `%{IPORHOST:clientip} %{HTTPDUSER:ident} %{HTTPDUSER:auth} \[%{HTTPDATE:timestamp}\] "(?:%{WORD:verb} %{NOTSPACE:request}(?: HTTP/%{NUMBER:httpversion})?|%{DATA:rawrequest})" (?:-|%{NUMBER:response}) (?:-|%{NUMBER:bytes})`,
+	"HTTPD_COMBINEDLOG": `%{HTTPD_COMMONLOG} %{QS:referrer} %{QS:agent}`,
+	// The 2.2 error log's text goes to message, which grok then turns into
+	// [original, text] unless message is in Overwrite.
+	"HTTPD20_ERRORLOG":  `\[%{HTTPDERROR_DATE:timestamp}\] \[%{LOGLEVEL:loglevel}\] (?:\[client %{IPORHOST:clientip}\] ){0,1}%{GREEDYDATA:message}`,
+	"HTTPD24_ERRORLOG":  `\[%{HTTPDERROR_DATE:timestamp}\] \[(?:%{WORD:module})?:%{LOGLEVEL:loglevel}\] \[pid %{POSINT:pid}(:tid %{NUMBER:tid})?\]( \(%{POSINT:proxy_errorcode}\)%{DATA:proxy_message}:)?( \[client %{IPORHOST:clientip}:%{POSINT:clientport}\])?( %{DATA:errorcode}:)? %{GREEDYDATA:message}`,
+	"HTTPD_ERRORLOG":    `%{HTTPD20_ERRORLOG}|%{HTTPD24_ERRORLOG}`,
+	"COMMONAPACHELOG":   `%{HTTPD_COMMONLOG}`,
+	"COMBINEDAPACHELOG": `%{HTTPD_COMBINEDLOG}`,
+
+	"SYSLOGBASE2": `(?:%{SYSLOGTIMESTAMP:timestamp}|%{TIMESTAMP_ISO8601:timestamp8601}) (?:%{SYSLOGFACILITY} )?%{SYSLOGHOST:logsource}+(?: %{SYSLOGPROG}:|)`,
+	// Logstash starts the session part with a lookahead (?=%{GREEDYDATA:message})
+	// that captures the rest of the line into message without consuming
+	// it. The same captures in RE2: a message group around the session
+	// part that then runs to the end of the text, as the lookahead's
+	// GREEDYDATA did.
+	"SYSLOGPAMSESSION": `%{SYSLOGBASE} (?P<message>%{WORD:pam_module}\(%{DATA:pam_caller}\): session %{WORD:pam_session_state} for user %{USERNAME:username}(?: by %{GREEDYDATA:pam_by})?.*)`,
+	"SYSLOG5424BASE":   `%{SYSLOG5424PRI}%{NONNEGINT:syslog5424_ver} +(?:%{TIMESTAMP_ISO8601:syslog5424_ts}|-) +(?:%{IPORHOST:syslog5424_host}|-) +(-|%{SYSLOG5424PRINTASCII:syslog5424_app}) +(-|%{SYSLOG5424PRINTASCII:syslog5424_proc}) +(-|%{SYSLOG5424PRINTASCII:syslog5424_msgid}) +(?:%{SYSLOG5424SD:syslog5424_sd}|-|)`,
+
+	// Logstash's MONGO_QUERY is \{ (?<={ ).*(?= } ntoreturn:) \}: the
+	// lookbehind repeats the literal before it and is dropped; the
+	// lookahead only lets MONGO_SLOWQUERY's next word be "ntoreturn", so
+	// MONGO_SLOWQUERY says so literally. Used alone, MONGO_QUERY therefore
+	// no longer insists on a following " ntoreturn:".
+	"MONGO_QUERY":     `\{ .* \}`,
+	"MONGO_SLOWQUERY": `%{WORD} %{MONGO_WORDDASH:database}\.%{MONGO_WORDDASH:collection} %{WORD}: %{MONGO_QUERY:query} ntoreturn:%{NONNEGINT:ntoreturn} %{WORD}:%{NONNEGINT:ntoskip} %{WORD}:%{NONNEGINT:nscanned}.*nreturned:%{NONNEGINT:nreturned}..+ (?<duration>[0-9]+)ms`,
+
+	"JAVAFILE":           `(?:[a-zA-Z$_0-9. -]+)`,
+	"JAVAMETHOD":         `(?:(<(?:cl)?init>)|[a-zA-Z$_][a-zA-Z$_0-9]*)`,
+	"JAVASTACKTRACEPART": `%{SPACE}at %{JAVACLASS:class}\.%{JAVAMETHOD:method}\(%{JAVAFILE:file}(?::%{NUMBER:line})?\)`,
+	"JAVALOGMESSAGE":     `(?:.*)`,
+	"CATALINA_DATESTAMP": `%{MONTH} %{MONTHDAY}, 20%{YEAR} %{HOUR}:?%{MINUTE}(?::?%{SECOND}) (?:AM|PM)`,
+	"CATALINALOG":        `%{CATALINA_DATESTAMP:timestamp} %{JAVACLASS:class} %{JAVALOGMESSAGE:logmessage}`,
+	"TOMCAT_DATESTAMP":   `20%{YEAR}-%{MONTHNUM}-%{MONTHDAY} %{HOUR}:?%{MINUTE}(?::?%{SECOND}) %{ISO8601_TIMEZONE}`,
+	"TOMCATLOG":          `%{TOMCAT_DATESTAMP:timestamp} \| %{LOGLEVEL:level} \| %{JAVACLASS:class} - %{JAVALOGMESSAGE:logmessage}`,
 }
 
 // Defaults returns a new map holding the stock pattern definitions: the
@@ -55,5 +102,7 @@ func Defaults() map[string]string {
 	for k, v := range overrides {
 		out[k] = v
 	}
+	// Oniguruma reads ".?*" (a repeat of a repeat) as ".*"; RE2 rejects it.
+	out["SHOREWALL"] = strings.ReplaceAll(out["SHOREWALL"], ".?*", ".*")
 	return out
 }

@@ -37,6 +37,30 @@ var known = map[byte]string{
 
 func isLetter(c byte) bool { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') }
 
+// AppendQuoted reads the quoted text that starts at p[i] (a single
+// quote): two single quotes in a row stand for one quote, inside or
+// outside quoted text, and any other text between quotes is literal. It
+// appends the text to lit and returns the index after it. The rule is the
+// same in Joda-Time and java.time patterns.
+func AppendQuoted(lit []byte, p string, i int) ([]byte, int, error) {
+	if i+1 < len(p) && p[i+1] == '\'' {
+		return append(lit, '\''), i + 2, nil
+	}
+	for j := i + 1; j < len(p); j++ {
+		if p[j] != '\'' {
+			lit = append(lit, p[j])
+			continue
+		}
+		if j+1 < len(p) && p[j+1] == '\'' {
+			lit = append(lit, '\'')
+			j++
+			continue
+		}
+		return lit, j + 1, nil
+	}
+	return lit, 0, fmt.Errorf("pattern %q: unterminated quote at offset %d", p, i)
+}
+
 // Compile tokenizes a Joda pattern. Letters that Joda reserves but does not
 // define are an error naming the letter and its offset; text in single
 // quotes is literal and ” is a single quote.
@@ -56,28 +80,10 @@ func Compile(pattern string) (*Layout, error) {
 		c := pattern[i]
 		switch {
 		case c == '\'':
-			if i+1 < len(pattern) && pattern[i+1] == '\'' {
-				lit = append(lit, '\'')
-				i += 2
-				continue
+			var err error
+			if lit, i, err = AppendQuoted(lit, pattern, i); err != nil {
+				return nil, fmt.Errorf("joda: %w", err)
 			}
-			end := i + 1
-			for {
-				if end >= len(pattern) {
-					return nil, fmt.Errorf("joda: pattern %q: unterminated quote at offset %d", pattern, i)
-				}
-				if pattern[end] == '\'' {
-					if end+1 < len(pattern) && pattern[end+1] == '\'' {
-						lit = append(lit, '\'')
-						end += 2
-						continue
-					}
-					break
-				}
-				lit = append(lit, pattern[end])
-				end++
-			}
-			i = end + 1
 		case isLetter(c):
 			if _, ok := known[c]; !ok {
 				return nil, fmt.Errorf("joda: pattern %q: unsupported letter %q at offset %d", pattern, c, i)

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -18,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/elastic/elastic-transport-go/v8/elastictransport"
 	goes "github.com/elastic/go-elasticsearch/v8"
 	"github.com/elastic/go-elasticsearch/v8/esutil"
 	"github.com/logpipe/logpipe"
@@ -157,24 +159,7 @@ func BenchmarkElasticsearchVsBulkIndexer(b *testing.B) {
 		}
 		b.Run(via+"/logpipe", func(b *testing.B) {
 			c, d := newClient(b)
-			es, err := elasticsearch.New(elasticsearch.Config{
-				Transport: c, Index: "bench", Logger: slog.New(slog.DiscardHandler)})
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer es.Close(context.Background())
-			ctx := context.Background()
-			b.ReportAllocs()
-			cpu0 := benchutil.CPUTime()
-			b.ResetTimer()
-			for sent := 0; sent < b.N; sent += benchBatch {
-				n := min(benchBatch, b.N-sent)
-				if err := es.Write(ctx, batch[:n]); err != nil {
-					b.Fatal(err)
-				}
-			}
-			b.StopTimer()
-			report(b, cpu0, d)
+			benchWrite(b, elasticsearch.Config{Transport: c, Index: "bench"}, batch, d)
 		})
 		for _, pre := range []bool{false, true} {
 			name := via + "/BulkIndexer"
@@ -251,4 +236,48 @@ func report(b *testing.B, cpu0 time.Duration, d *discardTransport) {
 		b.ReportMetric(float64(b.N)/s, "docs/s")
 	}
 	b.ReportMetric(float64(benchutil.CPUTime()-cpu0)/float64(b.N), "cpu-ns/doc")
+}
+
+// BenchmarkDataStream compares the cost per document of writing to a
+// plain index and to a data stream (auto-routing and synced
+// [data_stream] fields spliced into each document), client CPU only.
+func BenchmarkDataStream(b *testing.B) {
+	batch := benchEvents(b, benchBatch)
+	for _, name := range []string{"index", "data_stream"} {
+		b.Run(name, func(b *testing.B) {
+			d := &discardTransport{}
+			tr, err := elastictransport.NewClient(elastictransport.WithURLs(&url.URL{Scheme: "http", Host: "127.0.0.1:9"}),
+				elastictransport.WithTransport(d), elastictransport.WithDisableRetry())
+			if err != nil {
+				b.Fatal(err)
+			}
+			cfg := elasticsearch.Config{Transport: tr, Index: "bench"}
+			if name == "data_stream" {
+				cfg.Index, cfg.DataStream = "", &elasticsearch.DataStreamConfig{Dataset: "fastapi"}
+			}
+			benchWrite(b, cfg, batch, d)
+		})
+	}
+}
+
+// benchWrite writes b.N documents of batch, benchBatch per Write, through
+// an output built from cfg, and reports the CPU per document.
+func benchWrite(b *testing.B, cfg elasticsearch.Config, batch logpipe.Batch, d *discardTransport) {
+	cfg.Logger = slog.New(slog.DiscardHandler)
+	es, err := elasticsearch.New(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer es.Close(context.Background())
+	ctx := context.Background()
+	b.ReportAllocs()
+	cpu0 := benchutil.CPUTime()
+	b.ResetTimer()
+	for sent := 0; sent < b.N; sent += benchBatch {
+		if err := es.Write(ctx, batch[:min(benchBatch, b.N-sent)]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	report(b, cpu0, d)
 }

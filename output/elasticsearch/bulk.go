@@ -59,10 +59,20 @@ var ErrUnresolvedTemplate = errors.New("template reference did not resolve")
 // unchanged, with an error when a template does not resolve.
 func (es *Output) appendAction(bb *bulkBuffer, e *logpipe.Event) error {
 	start := len(bb.body)
+	var stream [3]string
+	if es.ds != nil {
+		var err error
+		if stream, err = es.ds.route(e); err != nil {
+			return err
+		}
+	}
 	dst := append(bb.body, es.actionPrefix...)
-	if es.indexStatic != nil {
+	switch {
+	case es.indexStatic != nil:
 		dst = append(dst, es.indexStatic...)
-	} else {
+	case es.ds != nil:
+		dst = appendStreamName(dst, stream)
+	default:
 		var ok bool
 		bb.scratch, ok = es.index.Append(bb.scratch[:0], e)
 		if !ok {
@@ -102,7 +112,11 @@ func (es *Output) appendAction(bb *bulkBuffer, e *logpipe.Event) error {
 		}
 		dst = append(dst, "}\n"...)
 	default:
-		dst = e.AppendJSON(dst)
+		if es.ds != nil {
+			dst = es.ds.appendDoc(dst, e, stream)
+		} else {
+			dst = e.AppendJSON(dst)
+		}
 		dst = append(dst, '\n')
 	}
 	bb.body = dst

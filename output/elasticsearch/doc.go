@@ -16,6 +16,29 @@
 // pipeline writes to its dead-letter output with the details of
 // ItemError.DeadLetterFields.
 //
+// Before its first _bulk request the output runs Output.Setup once: a
+// health check (GET /) that reads the server's major version and tells an
+// unreachable cluster, bad credentials (401), missing privileges (403) and
+// a server that is not Elasticsearch apart, then, with
+// Config.ManageTemplate, the installation of the index template, and with
+// Config.ILMEnabled the ILM policy and bootstrap index. With
+// Config.DataStream it writes to data streams ("logs-generic-default" and
+// the like) instead of plain indices; a data stream template with
+// "lifecycle": {"data_retention": ...} gives them a retention.
+//
+// Servers differ as follows. Elasticsearch 8 and 9: composable templates,
+// data streams with "data_retention". Elasticsearch 7.x: the legacy
+// template API (a composable Template is converted; a data stream template
+// needs 7.9+ and TemplateAPIComposable), no data stream lifecycle (use
+// ILM on the server). OpenSearch (GET / says "distribution": "opensearch"):
+// composable templates, data streams, retention through its ISM plugin
+// rather than "lifecycle"; it sends no X-Elastic-Product header, which the
+// output does not require. VictoriaLogs: answers GET / as 8.x and has no
+// template API (logged once); it keeps what it receives for its own
+// -retentionPeriod (7 days by default: older timestamps are dropped on
+// arrival, though the bulk answer says they were stored).
+//
 // The subpackage estest is an in-process fake of the _bulk API, with fault
-// injection, for tests.
+// injection, that also answers GET /, _index_template, _template and
+// _data_stream as Elasticsearch 8 does, for tests.
 package elasticsearch

@@ -67,6 +67,14 @@ type Config struct {
 	// InsecureSkipVerify disables TLS certificate verification. Only for
 	// tests and trusted networks.
 	InsecureSkipVerify bool
+	// Sniffing asks the cluster for its nodes (GET /_nodes/http) every
+	// SniffingDelay and sends requests to the HTTP nodes it lists, master-only
+	// nodes excepted (Logstash's sniffing, elastic-transport-go's node
+	// discovery). Not for addresses with a path prefix (a proxy,
+	// VictoriaLogs): discovered nodes are reached without it.
+	Sniffing bool
+	// SniffingDelay is sniffing_delay; zero means 5 s, as in Logstash.
+	SniffingDelay time.Duration
 
 	// Timeout bounds each bulk request. Zero means 60 s; a negative value
 	// means no limit other than the ctx passed to Write.
@@ -76,6 +84,10 @@ type Config struct {
 	// e.g. "fastapi-logs-%{+YYYY.MM.dd}". Empty means DefaultIndex. An
 	// event for which it does not resolve gets a Permanent error.
 	Index string
+	// DataStream, when set, writes to data streams instead of Index
+	// (which must then be empty) with Action create; see
+	// DataStreamConfig, which also says why this is not the default.
+	DataStream *DataStreamConfig
 	// Action is one of ActionIndex (default), ActionCreate, ActionUpdate
 	// and ActionDelete.
 	Action string
@@ -106,6 +118,60 @@ type Config struct {
 	MaxInFlight int
 	// Compress gzips request bodies.
 	Compress bool
+
+	// ManageTemplate installs Template as an index template before the
+	// first _bulk request (Logstash's manage_template; logpipe has no
+	// built-in template, so the zero value installs nothing). The
+	// composable API (_index_template) is used on Elasticsearch 8+ and
+	// OpenSearch, the legacy one (_template) on older servers, with the
+	// composable form converted. An existing template is kept unless
+	// TemplateOverwrite is set. 429, 5xx and connection errors are
+	// retried (Write fails retryably); a 400 is a Permanent error that
+	// stops the pipeline with the server's reason. A server without a
+	// template API (VictoriaLogs) is logged once and shipping goes on.
+	ManageTemplate bool
+	// Template is the template's JSON in the composable form, e.g.
+	// {"index_patterns":["fastapi-logs-*"],"template":{"mappings":...}}
+	// (Logstash's template, given as content instead of a path). Putting
+	// "lifecycle":{"data_retention":"30d"} under "template" gives the
+	// data streams it matches a retention (Elasticsearch 8.14+).
+	Template []byte
+	// TemplateName is the template's name (Logstash's template_name).
+	// Empty means DefaultTemplateName.
+	TemplateName string
+	// TemplateOverwrite replaces an existing template of that name
+	// (Logstash's template_overwrite).
+	TemplateOverwrite bool
+	// TemplateAPI forces TemplateAPIComposable or TemplateAPILegacy
+	// (Logstash's template_api). Empty decides from the server version.
+	TemplateAPI string
+	// ILMEnabled writes to the rollover alias ILMRolloverAlias under the
+	// index lifecycle policy ILMPolicy (Logstash's ilm_enabled => true;
+	// Index must be empty, DataStream unset). Before the first request
+	// the policy is put when it does not exist and is either
+	// DefaultILMPolicy (Logstash's default: rollover at 50 GB per primary
+	// shard or 30 days, no deletion) or given in ILMPolicyBody, and the
+	// first index "<alias>-<ILMPattern>" is created with the alias as its
+	// write index unless the alias exists. With ManageTemplate, the
+	// template gets index.lifecycle.name and rollover_alias; its
+	// index_patterns must match "<alias>-*".
+	ILMEnabled bool
+	// ILMRolloverAlias is ilm_rollover_alias; empty means
+	// DefaultILMRolloverAlias.
+	ILMRolloverAlias string
+	// ILMPattern is ilm_pattern; empty means DefaultILMPattern.
+	ILMPattern string
+	// ILMPolicy is ilm_policy; empty means DefaultILMPolicy.
+	ILMPolicy string
+	// ILMPolicyBody, when set, is the policy's JSON, put when ILMPolicy
+	// does not exist, e.g. a hot phase with rollover and a delete phase
+	// with "min_age": "30d" for a retention (not a Logstash option).
+	ILMPolicyBody []byte
+	// SkipHealthCheck leaves out the GET / health check that otherwise
+	// runs before the first request when the output built its own
+	// transport or installs a template. Without it the legacy template
+	// API is used only when TemplateAPI says so.
+	SkipHealthCheck bool
 
 	// Logger receives request-level problems (Warn) and per-request
 	// details (Debug). Nil means slog.Default(). Credentials are never
@@ -195,10 +261,13 @@ type Stats struct {
 // safe for concurrent use.
 type Output struct {
 	own         *elastictransport.Client // nil when the caller gave the Transport
-	transport   Transport
+	transport   Transport                // base, with BulkQuery added
+	base        Transport                // for the setup requests
 	action      string
 	index       *logpipe.Template
-	indexStatic []byte // JSON-quoted index when the template is static
+	indexStatic []byte      // JSON-quoted index when the template is static
+	ds          *dataStream // nil: plain indices
+	ilm         *ilm        // nil: ILM off
 	docID       *logpipe.Template
 	routing     *logpipe.Template
 	docAsUpsert bool
@@ -215,6 +284,18 @@ type Output struct {
 	closed  atomic.Bool
 
 	actionPrefix []byte
+
+	// Setup (setup.go): health check and template, once.
+	skipHealth        bool
+	templateAPI       string
+	template          []byte // nil: no template to install
+	templateName      string
+	templateOverwrite bool
+	setupMu           sync.Mutex
+	ready             atomic.Bool
+	setupErr          error // Permanent setup failure, returned by every later Write
+	major             int   // server major version, 0 until read
+	opensearch        bool
 
 	indexed, duplicates, retried, failed, requests, splits, bytesSent atomic.Uint64
 
@@ -281,6 +362,19 @@ func newOutput(cfg Config) (*Output, error) {
 	default:
 		return nil, fmt.Errorf("elasticsearch: unknown Action %q (want index, create, update or delete)", cfg.Action)
 	}
+	if cfg.DataStream != nil {
+		if cfg.Index != "" {
+			return nil, errors.New("elasticsearch: set either Index or DataStream, not both (a data stream is named type-dataset-namespace)")
+		}
+		if cfg.Action != "" && cfg.Action != ActionCreate {
+			return nil, fmt.Errorf("elasticsearch: DataStream takes Action create only, not %q", cfg.Action)
+		}
+		es.action = ActionCreate
+		var err error
+		if es.ds, err = newDataStream(cfg.DataStream); err != nil {
+			return nil, err
+		}
+	}
 	if (es.action == ActionUpdate || es.action == ActionDelete) && cfg.DocumentID == "" {
 		return nil, fmt.Errorf("elasticsearch: Action %q needs a DocumentID", es.action)
 	}
@@ -305,15 +399,25 @@ func newOutput(cfg Config) (*Output, error) {
 		es.log = slog.Default()
 	}
 
+	var err error
+	if es.ilm, err = newILM(&cfg); err != nil {
+		return nil, err
+	}
 	indexTpl := cfg.Index
+	if es.ilm != nil {
+		indexTpl = es.ilm.alias
+	}
 	if indexTpl == "" {
 		indexTpl = DefaultIndex
 	}
-	var err error
 	if es.index, err = logpipe.ParseTemplate(indexTpl); err != nil {
 		return nil, fmt.Errorf("elasticsearch: Index: %w", err)
 	}
-	if es.index.IsStatic() {
+	switch {
+	case es.ds != nil && (!es.ds.auto):
+		es.indexStatic = appendStreamName(nil, es.ds.parts)
+	case es.ds != nil:
+	case es.index.IsStatic():
 		if err := checkIndexName(es.index.String()); err != nil {
 			return nil, fmt.Errorf("elasticsearch: Index: %w", err)
 		}
@@ -336,7 +440,7 @@ func newOutput(cfg Config) (*Output, error) {
 
 	if cfg.Transport != nil {
 		if len(cfg.Addresses) > 0 || cfg.Username != "" || cfg.Password != "" || cfg.APIKey != "" ||
-			cfg.ServiceToken != "" || cfg.CACertFile != "" || cfg.InsecureSkipVerify {
+			cfg.ServiceToken != "" || cfg.CACertFile != "" || cfg.InsecureSkipVerify || cfg.Sniffing {
 			return nil, errors.New("elasticsearch: set either Transport or the connection fields, not both")
 		}
 		es.transport = cfg.Transport
@@ -345,6 +449,10 @@ func newOutput(cfg Config) (*Output, error) {
 			return nil, err
 		}
 		es.transport = es.own
+	}
+	es.base = es.transport
+	if err := es.setupConfig(&cfg); err != nil {
+		return nil, err
 	}
 	if len(cfg.BulkQuery) > 0 {
 		es.transport = queryTransport{t: es.transport, query: cfg.BulkQuery.Encode()}
@@ -432,6 +540,8 @@ func (ws *writeState) done() bool { return ws.stop != nil || ws.whole != nil }
 // per event. Errors:
 //
 //   - nil: every event was delivered.
+//   - the error of Setup, which runs before the first request (health
+//     check and template), until it succeeds once.
 //   - *logpipe.BatchError: the failed events only; each error is an
 //     *ItemError or an unresolved template (ErrUnresolvedTemplate),
 //     wrapped with logpipe.Permanent when retrying cannot help.
@@ -479,6 +589,11 @@ func (es *Output) Write(ctx context.Context, b logpipe.Batch) error {
 	}
 	if len(b) == 0 {
 		return nil
+	}
+	if !es.ready.Load() && es.needsSetup() {
+		if err := es.Setup(ctx); err != nil {
+			return err
+		}
 	}
 	bb := es.bufs.Get().(*bulkBuffer)
 	defer es.bufs.Put(bb)

@@ -3,6 +3,8 @@ package elasticsearch_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
+	"net/http"
 	"net/url"
 	"time"
 
@@ -10,6 +12,7 @@ import (
 
 	"github.com/logpipe/logpipe"
 	"github.com/logpipe/logpipe/output/elasticsearch"
+	"github.com/logpipe/logpipe/output/elasticsearch/estest"
 )
 
 // ExampleNew ships events to the tutorial's daily index. It
@@ -89,4 +92,82 @@ func ExampleNew_transport() {
 		return
 	}
 	defer es.Close(context.Background())
+}
+
+// ExampleNew_template installs an index template that gives the
+// tutorial's fields their types before the first document is written.
+// The in-process fake stands in for Elasticsearch 8.
+func ExampleNew_template() {
+	srv := estest.NewServer(estest.Config{})
+	defer srv.Close()
+	es, err := elasticsearch.New(elasticsearch.Config{
+		Addresses:      []string{srv.URL},
+		Index:          "fastapi-logs-%{+YYYY.MM.dd}",
+		ManageTemplate: true,
+		TemplateName:   "fastapi-logs",
+		Template: []byte(`{"index_patterns":["fastapi-logs-*"],"template":{"mappings":{"properties":{
+			"log_data":{"properties":{"client_ip":{"type":"ip"},"status_code":{"type":"integer"}}}}}}}`),
+		Logger: slog.New(slog.DiscardHandler),
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer es.Close(context.Background())
+	e := logpipe.NewEvent("GET /items 200")
+	e.Timestamp = time.Date(2024, 12, 21, 0, 0, 0, 0, time.UTC)
+	if err := es.Write(context.Background(), logpipe.Batch{e}); err != nil {
+		fmt.Println(err)
+		return
+	}
+	major, _ := es.Version()
+	fmt.Println("server major version", major, "template installed:", srv.Template("fastapi-logs") != nil)
+	// Output: server major version 8 template installed: true
+}
+
+// ExampleNew_dataStream writes to the data stream logs-fastapi-default,
+// and lets an event choose another dataset with its own
+// [data_stream][dataset]. A data stream template with a lifecycle gives
+// the documents a retention of 30 days.
+func ExampleNew_dataStream() {
+	srv := estest.NewServer(estest.Config{BuiltinTemplates: true})
+	defer srv.Close()
+	es, err := elasticsearch.New(elasticsearch.Config{
+		Addresses:      []string{srv.URL},
+		DataStream:     &elasticsearch.DataStreamConfig{Dataset: "fastapi"},
+		ManageTemplate: true,
+		TemplateName:   "logs-fastapi",
+		Template: []byte(`{"index_patterns":["logs-fastapi-*"],"priority":200,"data_stream":{},
+			"template":{"lifecycle":{"data_retention":"30d"}}}`),
+		Logger: slog.New(slog.DiscardHandler),
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer es.Close(context.Background())
+	a, b := logpipe.NewEvent("request"), logpipe.NewEvent("audit")
+	b.Set(logpipe.MustPath("[data_stream][dataset]"), logpipe.StringValue("audit"))
+	if err := es.Write(context.Background(), logpipe.Batch{a, b}); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(srv.DataStreams())
+	// Output: [logs-audit-default logs-fastapi-default]
+}
+
+// ExampleOutput_Setup checks the cluster before the pipeline starts, so
+// that bad credentials end the program at once.
+func ExampleOutput_Setup() {
+	srv := estest.NewServer(estest.Config{Admin: func(*http.Request, int) int { return http.StatusUnauthorized }})
+	defer srv.Close()
+	es, err := elasticsearch.New(elasticsearch.Config{Addresses: []string{srv.URL}, Username: "elastic", Password: "wrong"})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer es.Close(context.Background())
+	err = es.Setup(context.Background())
+	fmt.Println(err, logpipe.IsPermanent(err))
+	// Output: elasticsearch: health check (GET /): authentication failed (401): check Username/Password, APIKey or ServiceToken true
 }

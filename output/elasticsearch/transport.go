@@ -11,6 +11,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/elastic/elastic-transport-go/v8/elastictransport"
 )
@@ -74,6 +75,21 @@ func newTransport(cfg *Config, maxInFlight int) (*elastictransport.Client, error
 		// retries inside the transport would hide outcomes from Stats
 		// and multiply delays.
 		elastictransport.WithDisableRetry(),
+	}
+	if cfg.Sniffing {
+		for i, u := range urls {
+			if u.Path != "" {
+				return nil, fmt.Errorf("elasticsearch: Sniffing with Addresses[%d] that has a path prefix: discovered nodes would be reached without it", i)
+			}
+		}
+		delay := cfg.SniffingDelay
+		if delay == 0 {
+			delay = 5 * time.Second
+		}
+		if delay < 0 {
+			return nil, errors.New("elasticsearch: SniffingDelay must not be negative")
+		}
+		opts = append(opts, elastictransport.WithDiscoverNodesInterval(delay))
 	}
 	switch {
 	case cfg.Username != "":

@@ -81,6 +81,24 @@ type Config struct {
 	// NoProductHeader leaves out the "X-Elastic-Product: Elasticsearch"
 	// header, as OpenSearch and some proxies do.
 	NoProductHeader bool
+	// Version is the version.number of the GET / answer; empty means
+	// "8.19.0".
+	Version string
+	// Admin, when set, is called for every request that is not a _bulk
+	// request (GET /, templates, data streams), concurrently, with the
+	// number of such requests before it. A non-zero status answers the
+	// request with that status and an Elasticsearch error body
+	// (401/403 security_exception, 404 no handler, 5xx unavailable)
+	// instead of handling it.
+	Admin func(r *http.Request, seq int) int
+	// BuiltinTemplates starts the server with Elasticsearch 8's built-in
+	// index templates "logs", "metrics" and "synthetics": writes into
+	// logs-*-*, metrics-*-* and synthetics-*-* then go to data streams,
+	// which take the create action only. Off, every name is a plain index.
+	BuiltinTemplates bool
+	// Nodes are the HTTP publish addresses ("127.0.0.1:9200") that GET
+	// /_nodes/http lists, for node discovery; empty lists this server.
+	Nodes []string
 }
 
 // Server is a fake Elasticsearch node. Close it when done.
@@ -95,11 +113,13 @@ type Server struct {
 	requests int
 	drops    int
 	count    int
+	admin    adminState
 }
 
 // NewServer starts a fake node; its URL is s.URL.
 func NewServer(cfg Config) *Server {
 	s := &Server{cfg: cfg, ids: make(map[string]int)}
+	s.admin.init(cfg.BuiltinTemplates)
 	if cfg.TLS {
 		s.Server = httptest.NewTLSServer(http.HandlerFunc(s.serve))
 	} else {
@@ -158,8 +178,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Elastic-Product", "Elasticsearch")
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if r.Method == http.MethodGet && !strings.HasSuffix(r.URL.Path, "/_bulk") {
-		io.WriteString(w, `{"version":{"number":"8.19.0"},"tagline":"You Know, for Search"}`)
+	if !strings.HasSuffix(r.URL.Path, "/_bulk") {
+		s.serveAdmin(w, r)
 		return
 	}
 	if !strings.HasSuffix(r.URL.Path, "/_bulk") || r.Method != http.MethodPost {
@@ -230,10 +250,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			st = plan.Items[k]
 		}
 		key := d.Index + "\x00" + d.ID
+		dsErr := s.dataStreamWrite(d.Action, d.Index)
 		switch {
 		case st != 0:
 			it.Status = st
 			it.Error = itemError(st)
+		case dsErr != nil:
+			it.Status = http.StatusBadRequest
+			it.Error = dsErr
 		case d.Action == "create" && d.ID != "" && s.ids[key] > 0:
 			it.Status = http.StatusConflict
 			it.Error = &errBody{Type: "version_conflict_engine_exception",

@@ -1,0 +1,91 @@
+package filter
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/logpipe/logpipe"
+)
+
+// grokSpec is one assertion block ("it") of logstash-patterns-core's
+// spec/patterns/*_spec.rb, run in one mode: the pattern is matched against
+// message (as the spec helper does, with the line in [message]) and every
+// field in want must hold exactly the given JSON value; the fields in
+// absent must not exist. The inputs and expectations are Logstash's
+// documented results, written here as Go tables.
+type grokSpec struct {
+	file, name string
+	pattern    string // a pattern name: the expression is "%{NAME}"
+	ecs        bool   // ecs-v1 (logpipe "v8") rather than legacy ("disabled")
+	message    string
+	want       map[string]string // field reference -> JSON value
+	absent     []string
+	check      func(t *testing.T, e *logpipe.Event)
+}
+
+func runGrokSpecs(t *testing.T, specs []grokSpec) {
+	t.Helper()
+	for _, sc := range specs {
+		mode := "legacy"
+		if sc.ecs {
+			mode = "ecs"
+		}
+		t.Run(sc.file+"/"+sc.pattern+"/"+sc.name+"/"+mode, func(t *testing.T) {
+			cfg := GrokConfig{Match: msg("%{" + sc.pattern + "}"), ECSCompatibility: "disabled"}
+			if sc.ecs {
+				cfg.ECSCompatibility = "v8"
+			}
+			g, err := NewGrok(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			e := grokApply(t, g, logpipe.NewEvent(sc.message))
+			if e.HasTag("_grokparsefailure") {
+				t.Fatalf("no match: %s", e)
+			}
+			for ref, js := range sc.want {
+				want, err := logpipe.ParseJSON(js)
+				if err != nil {
+					t.Fatalf("bad want %s: %v", js, err)
+				}
+				got, ok := e.Get(logpipe.MustPath(ref))
+				if !ok || !got.Equal(want) {
+					t.Errorf("%s = %s (found %v), want %s\nevent: %s", ref, got, ok, js, e)
+				}
+			}
+			for _, ref := range sc.absent {
+				if v, ok := e.Get(logpipe.MustPath(ref)); ok {
+					t.Errorf("%s = %s, want absent", ref, v)
+				}
+			}
+			if sc.check != nil {
+				sc.check(t, e)
+			}
+		})
+	}
+}
+
+// js quotes s as a JSON string.
+func js(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch r {
+		case '"', '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\t':
+			b.WriteString(`\t`)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// pair is the JSON array [a, b]: the [message] of a pattern that captures
+// into message without Overwrite.
+func pair(a, b string) string { return "[" + js(a) + "," + js(b) + "]" }
