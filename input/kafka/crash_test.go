@@ -42,7 +42,6 @@ func TestMemberDies(t *testing.T) {
 		return nil, nil, false
 	})
 	brokers := c.ListenAddrs()
-	produce(t, brokers, "crash", parts, 0, n, nil)
 
 	out := newCollector()
 	var hang atomic.Bool
@@ -60,10 +59,14 @@ func TestMemberDies(t *testing.T) {
 			Opts: []kgo.Opt{kgo.InstanceID(id), kgo.HeartbeatInterval(100 * time.Millisecond)}})
 		return in, run(t, pipeline.Config{Sources: []logpipe.Source{in}, Outputs: []logpipe.Output{o}, StreamWindow: window, Workers: 2, DrainTimeout: time.Second})
 	}
-	out.hook = func(logpipe.Batch) error { time.Sleep(time.Millisecond); return nil }
-	_, stopA := member("a", pipeline.Borrowed(out))
+	out.hook = func(logpipe.Batch) error { time.Sleep(5 * time.Millisecond); return nil }
+	aIn, stopA := member("a", pipeline.Borrowed(out))
 	bIn, stopB := member("b", fanout{out, b})
-	waitFor(t, "B delivering", func() bool { return bIn.Stats().Records >= 200 && len(bIn.Stats().Partitions) > 0 })
+	waitFor(t, "both members assigned", func() bool {
+		return len(aIn.Stats().Partitions) > 0 && len(bIn.Stats().Partitions) > 0 && len(aIn.Stats().Partitions)+len(bIn.Stats().Partitions) == parts
+	})
+	produce(t, brokers, "crash", parts, 0, n, nil)
+	waitFor(t, "B delivering", func() bool { return bIn.Stats().Records >= 100 })
 	hang.Store(true)
 	silenced.Store(true)
 	waitFor(t, "all records", func() bool { d, _ := out.counts(); return d == n })
