@@ -166,6 +166,8 @@ type config struct {
 	ESUser       string              // -es-user
 	ESPassFile   string              // -es-password-file
 	ESKeyFile    string              // -es-api-key-file
+	Kafka        string              // -kafka, comma-separated brokers ("" = no Kafka output)
+	KafkaTopic   string              // -kafka-topic
 	NoTemplate   bool                // -manage-template=false
 	Getenv       func(string) string // where ES_USERNAME, ES_PASSWORD, ES_API_KEY are read (nil: none)
 
@@ -208,6 +210,8 @@ func parseFlags(args []string, errOut io.Writer) (config, error) {
 	esUser := fs.String("es-user", "", "Elasticsearch user `NAME` for basic authentication (the password comes from -es-password-file or ES_PASSWORD)")
 	esPassFile := fs.String("es-password-file", "", "`FILE` holding the Elasticsearch password")
 	esKeyFile := fs.String("es-api-key-file", "", "`FILE` holding an Elasticsearch API key (id:key, or the encoded form)")
+	kafkaBrokers := fs.String("kafka", "", "Kafka `BROKERS` (comma-separated host:port): also send the parsed events there, keyed by event id")
+	kafkaTopic := fs.String("kafka-topic", "fastapi-logs", "Kafka `TOPIC` for -kafka")
 	drain := fs.Duration("drain-timeout", 30*time.Second, "after SIGINT or SIGTERM, how long to keep delivering what was read before stopping (negative: no limit; a second signal stops at once)")
 	giveUp := fs.Duration("give-up", 5*time.Minute, "with -once: exit with status 1, positions not advanced, when nothing could be delivered for this long (0 or negative: retry forever)")
 	manageTemplate := fs.Bool("manage-template", true, "with -es, install the tutorial's index template \"fastapi-logs\" for fastapi-logs-* (ip, keyword and number types) unless one exists")
@@ -233,7 +237,7 @@ func parseFlags(args []string, errOut io.Writer) (config, error) {
 	cfg := config{Paths: paths.values, Sincedb: *sincedb, Once: *once, ES: es.values, Index: *index,
 		DeadLetter: *deadLetter, Timezone: *timezone, Multiline: *multiline, CPUProfile: *cpuprofile,
 		DrainTimeout: *drain, GiveUp: *giveUp, ESUser: *esUser, ESPassFile: *esPassFile, ESKeyFile: *esKeyFile, Getenv: os.Getenv,
-		NoTemplate: !*manageTemplate}
+		NoTemplate: !*manageTemplate, Kafka: *kafkaBrokers, KafkaTopic: *kafkaTopic}
 	switch *start {
 	case "beginning":
 		cfg.StartAt = input.StartBeginning

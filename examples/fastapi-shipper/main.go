@@ -8,6 +8,7 @@ import (
 	"github.com/logpipe/logpipe/examples/internal/tutorial"
 	"github.com/logpipe/logpipe/input"
 	"github.com/logpipe/logpipe/output"
+	"github.com/logpipe/logpipe/output/kafka"
 	"github.com/logpipe/logpipe/pipeline"
 )
 
@@ -21,8 +22,8 @@ func build(cfg config, stdout io.Writer) (*pipeline.Pipeline, error) {
 // assemble is build that also returns the file input, which run closes
 // itself when it stops without waiting for the pipeline.
 func assemble(cfg config, stdout io.Writer) (*pipeline.Pipeline, logpipe.Input, error) {
-	if len(cfg.ES) == 0 && cfg.Stdout == nil && cfg.report == nil {
-		return nil, nil, errors.New("nothing to send events to: give -es, -stdout json|rubydebug or -report")
+	if len(cfg.ES) == 0 && cfg.Kafka == "" && cfg.Stdout == nil && cfg.report == nil {
+		return nil, nil, errors.New("nothing to send events to: give -es, -kafka, -stdout json|rubydebug or -report")
 	}
 	file := input.FileConfig{Paths: cfg.Paths, SincedbPath: cfg.Sincedb, StartAt: cfg.StartAt, Follow: !cfg.Once}
 	if cfg.Multiline { // a line that does not start with a date belongs to the entry before it
@@ -44,6 +45,13 @@ func assemble(cfg config, stdout io.Writer) (*pipeline.Pipeline, logpipe.Input, 
 			return nil, nil, err
 		}
 		c.Outputs = append(c.Outputs, es)
+	}
+	if cfg.Kafka != "" { // key = the event id, so a replayed line keeps its key
+		k, err := kafka.New(kafka.Config{BootstrapServers: []string{cfg.Kafka}, TopicID: cfg.KafkaTopic})
+		if err != nil {
+			return nil, nil, err
+		}
+		c.Outputs = append(c.Outputs, k)
 	}
 	if cfg.Stdout != nil {
 		w, err := output.NewWriter(stdout, output.WriterConfig{Codec: *cfg.Stdout})
