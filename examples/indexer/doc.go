@@ -12,6 +12,9 @@
 //	-http ADDR         receive POSTed events on ADDR (JSON, JSON array, JSON lines, text lines)
 //	-tcp ADDR          receive lines or octet-counted syslog frames over TCP on ADDR
 //	-udp ADDR          receive syslog datagrams on ADDR (best effort)
+//	-kafka BROKERS     consume from Kafka (comma-separated host:port) as a group member
+//	-kafka-topic TOPIC topic to consume (default fastapi-logs)
+//	-kafka-group GROUP consumer group (default logpipe-indexer): indexers of one group share the partitions
 //	-es URL            Elasticsearch node (repeatable; the nodes of one cluster)
 //	-index TEMPLATE    index name template (default fastapi-logs-%{+YYYY.MM.dd})
 //	-dead-letter FILE  documents rejected for good, with the reason
@@ -19,7 +22,7 @@
 //	-timezone NAME     time zone of the tutorial's log timestamps (default local)
 //	-metrics ADDR      serve /metrics (Prometheus) and /_node/stats/pipelines (JSON)
 //
-// At least one of -beats, -http, -tcp and -udp is required. Events whose "message"
+// At least one of -beats, -http, -tcp, -udp and -kafka is required. Events whose "message"
 // is a raw tutorial line ("2024-12-21 10:00:00,123 - INFO - request:
 // {...}") go through the tutorial's grok, json and date filters (the code
 // examples/fastapi-shipper uses); lines starting with a syslog priority

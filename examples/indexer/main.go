@@ -23,6 +23,7 @@ import (
 	"github.com/logpipe/logpipe/filter/syslog"
 	"github.com/logpipe/logpipe/input"
 	"github.com/logpipe/logpipe/input/beats"
+	"github.com/logpipe/logpipe/input/kafka"
 	"github.com/logpipe/logpipe/metrics"
 	"github.com/logpipe/logpipe/output"
 	"github.com/logpipe/logpipe/output/elasticsearch"
@@ -52,6 +53,9 @@ type config struct {
 	Stdout      *output.Codec // nil for none
 	Timezone    string        // for the date filter ("" = local)
 	Metrics     string        // metrics listen address
+	Kafka       string        // comma-separated brokers ("" = off)
+	KafkaTopic  string        // topic to consume
+	KafkaGroup  string        // consumer group
 }
 
 type stringList []string
@@ -79,6 +83,9 @@ func parseFlags(args []string, errOut io.Writer) (config, error) {
 	fs.StringVar(&cfg.DeadLetter, "dead-letter", "", "`FILE` receiving documents rejected for good, with the reason")
 	stdout := fs.String("stdout", "", "standard output codec: json, rubydebug or none (default: none with -es, else rubydebug)")
 	fs.StringVar(&cfg.Timezone, "timezone", "", "time zone `NAME` of the tutorial's log timestamps (default: local)")
+	fs.StringVar(&cfg.Kafka, "kafka", "", "consume from Kafka `BROKERS` (comma-separated host:port) as a member of -kafka-group")
+	fs.StringVar(&cfg.KafkaTopic, "kafka-topic", "fastapi-logs", "Kafka `TOPIC` to consume")
+	fs.StringVar(&cfg.KafkaGroup, "kafka-group", "logpipe-indexer", "Kafka consumer `GROUP`: indexers in one group share the topic's partitions")
 	fs.StringVar(&cfg.Metrics, "metrics", "", "serve /metrics (Prometheus) and /_node/stats/pipelines (JSON) on `ADDR`")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
@@ -92,8 +99,8 @@ func parseFlags(args []string, errOut io.Writer) (config, error) {
 	if fs.NArg() > 0 {
 		return fail("unexpected arguments: %q", fs.Args())
 	}
-	if cfg.Beats == "" && cfg.HTTP == "" && cfg.TCP == "" && cfg.UDP == "" {
-		return fail("no input: give -beats, -http, -tcp and/or -udp ADDR")
+	if cfg.Beats == "" && cfg.HTTP == "" && cfg.TCP == "" && cfg.UDP == "" && cfg.Kafka == "" {
+		return fail("no input: give -beats, -http, -tcp, -udp ADDR and/or -kafka BROKERS")
 	}
 	for _, a := range []struct{ flag, addr string }{{"-beats", cfg.Beats}, {"-http", cfg.HTTP}, {"-tcp", cfg.TCP}, {"-udp", cfg.UDP}, {"-metrics", cfg.Metrics}} {
 		if a.addr == "" {
@@ -251,6 +258,17 @@ func build(cfg config, stdout io.Writer, log *slog.Logger) (*pipeline.Pipeline, 
 		}
 		c.Sources = append(c.Sources, u)
 		netInputs = append(netInputs, netStats{u.ID(), func() (uint64, uint64, uint64) { return 0, 0, u.Stats().Bytes }})
+	}
+	if cfg.Kafka != "" {
+		k, err := kafka.New(kafka.Config{
+			BootstrapServers: strings.Split(cfg.Kafka, ","), Topics: []string{cfg.KafkaTopic}, GroupID: cfg.KafkaGroup,
+			AutoOffsetReset: "earliest", Codec: "json", Logger: log,
+		})
+		if err != nil {
+			closeAll()
+			return nil, nil, err
+		}
+		c.Sources = append(c.Sources, k)
 	}
 	f, err := filters(cfg.Timezone)
 	if err != nil {

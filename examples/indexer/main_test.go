@@ -55,13 +55,18 @@ func TestParseFlags(t *testing.T) {
 				t.Errorf("%+v", c)
 			}
 		}},
+		{"kafka only: defaults", []string{"-kafka", "k1:9092,k2:9092"}, "", func(t *testing.T, c config) {
+			if c.Kafka != "k1:9092,k2:9092" || c.KafkaTopic != "fastapi-logs" || c.KafkaGroup != "logpipe-indexer" {
+				t.Errorf("%+v", c)
+			}
+		}},
 		{"bad udp address", []string{"-udp", "x"}, "-udp", nil},
 		{"no input", []string{"-es", "http://a:9200"}, "no input", nil},
 		{"bad stdout", []string{"-http", ":1", "-stdout", "xml"}, "-stdout", nil},
 		{"bad address", []string{"-beats", "5044"}, "-beats", nil},
 		{"bad port", []string{"-http", ":99999"}, "-http", nil},
 		{"stray argument", []string{"-http", ":1", "extra"}, "unexpected", nil},
-		{"unknown flag", []string{"-kafka", ":1"}, "flag provided but not defined", nil},
+		{"unknown flag", []string{"-zookeeper", ":1"}, "flag provided but not defined", nil},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
