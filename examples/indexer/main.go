@@ -357,8 +357,8 @@ func (n netStats) Connections() (uint64, uint64) {
 func (n netStats) BytesIn() uint64 { _, _, b := n.stats(); return b }
 
 // newElasticsearch returns the output for the nodes at addrs: action
-// create, with [@metadata][id] as document id when an event has one (see
-// idWhenPresent).
+// create, with [@metadata][id] as document id when an event has one and
+// an id chosen by Elasticsearch otherwise (DocumentIDOptional).
 func newElasticsearch(addrs []string, index string) (logpipe.Output, error) {
 	base := elasticsearch.Config{Index: index, Action: elasticsearch.ActionCreate}
 	for _, addr := range addrs {
@@ -376,16 +376,11 @@ func newElasticsearch(addrs []string, index string) (logpipe.Output, error) {
 		}
 		base.Addresses = append(base.Addresses, u.String())
 	}
-	withID := base
-	withID.DocumentID = "%{[@metadata][id]}"
-	a, err := elasticsearch.New(withID)
+	base.DocumentID = "%{[@metadata][id]}"
+	base.DocumentIDOptional = true
+	es, err := elasticsearch.New(base)
 	if err != nil {
-		return nil, err
+		return nil, err // not a typed nil in the interface
 	}
-	b, err := elasticsearch.New(base)
-	if err != nil {
-		_ = a.Close(context.Background())
-		return nil, err
-	}
-	return &idWhenPresent{withID: a, withoutID: b}, nil
+	return es, nil
 }

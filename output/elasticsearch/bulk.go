@@ -84,12 +84,14 @@ func (es *Output) appendAction(bb *bulkBuffer, e *logpipe.Event) error {
 	if es.docID != nil {
 		var ok bool
 		bb.scratch, ok = es.docID.Append(bb.scratch[:0], e)
-		if !ok || len(bb.scratch) == 0 {
+		switch {
+		case ok && len(bb.scratch) > 0:
+			dst = append(dst, `,"_id":`...)
+			dst = appendJSONString(dst, bb.scratch)
+		case !es.docIDOpt:
 			bb.body = dst[:start]
 			return fmt.Errorf("%w: document id %q", ErrUnresolvedTemplate, es.docID.String())
 		}
-		dst = append(dst, `,"_id":`...)
-		dst = appendJSONString(dst, bb.scratch)
 	}
 	if es.routing != nil {
 		var ok bool

@@ -96,6 +96,12 @@ type Config struct {
 	// delete). With ActionCreate, a stable id makes replays harmless: a 409
 	// "version_conflict" counts as delivered.
 	DocumentID string
+	// DocumentIDOptional sends an event whose DocumentID template cannot
+	// be resolved (the field is missing or empty) without an id, letting
+	// the server choose one, instead of rejecting it. Typical use: an
+	// indexer receiving events with and without [@metadata][id]. Only
+	// with ActionIndex and ActionCreate.
+	DocumentIDOptional bool
 	// Routing is an optional routing template.
 	Routing string
 	// Pipeline names the ingest pipeline for every document.
@@ -268,6 +274,7 @@ type Output struct {
 	indexStatic []byte      // JSON-quoted index when the template is static
 	ds          *dataStream // nil: plain indices
 	ilm         *ilm        // nil: ILM off
+	docIDOpt    bool
 	docID       *logpipe.Template
 	routing     *logpipe.Template
 	docAsUpsert bool
@@ -375,6 +382,9 @@ func newOutput(cfg Config) (*Output, error) {
 			return nil, err
 		}
 	}
+	if cfg.DocumentIDOptional && (cfg.DocumentID == "" || es.action == ActionUpdate || es.action == ActionDelete) {
+		return nil, fmt.Errorf("elasticsearch: DocumentIDOptional needs a DocumentID and the index or create action")
+	}
 	if (es.action == ActionUpdate || es.action == ActionDelete) && cfg.DocumentID == "" {
 		return nil, fmt.Errorf("elasticsearch: Action %q needs a DocumentID", es.action)
 	}
@@ -424,6 +434,7 @@ func newOutput(cfg Config) (*Output, error) {
 		es.indexStatic = appendJSONString(nil, []byte(es.index.String()))
 	}
 	if cfg.DocumentID != "" {
+		es.docIDOpt = cfg.DocumentIDOptional
 		if es.docID, err = logpipe.ParseTemplate(cfg.DocumentID); err != nil {
 			return nil, fmt.Errorf("elasticsearch: DocumentID: %w", err)
 		}

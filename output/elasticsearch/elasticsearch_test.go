@@ -578,3 +578,42 @@ func TestTLS(t *testing.T) {
 		})
 	}
 }
+
+// DocumentIDOptional: events with the id field are sent with it, the others
+// without, and the server chooses; without the option they are unresolved.
+func TestDocumentIDOptional(t *testing.T) {
+	srv := fakeES(t, estest.Config{})
+	es := newES(t, elasticsearch.Config{Addresses: []string{srv.URL}, Index: "idx", Action: elasticsearch.ActionCreate,
+		DocumentID: "%{[@metadata][id]}", DocumentIDOptional: true})
+	b := events(4)
+	b[1].Meta().Delete("id")
+	b[3].Meta().Set("id", logpipe.StringValue(""))
+	if err := es.Write(t.Context(), b); err != nil {
+		t.Fatal(err)
+	}
+	var withID, without int
+	for _, d := range srv.Docs() {
+		if d.ID == "" {
+			without++
+		} else {
+			withID++
+		}
+	}
+	if withID != 2 || without != 2 || srv.Stored("idx", "id-0") != 1 || srv.Stored("idx", "id-2") != 1 {
+		t.Errorf("%d with id, %d without; want 2 and 2", withID, without)
+	}
+
+	strict := newES(t, elasticsearch.Config{Addresses: []string{srv.URL}, Index: "idx", Action: elasticsearch.ActionCreate, DocumentID: "%{[@metadata][id]}"})
+	var be *logpipe.BatchError
+	if err := strict.Write(t.Context(), b); !errors.As(err, &be) || be.Len() != 2 || !errors.Is(be.Err(1), elasticsearch.ErrUnresolvedTemplate) {
+		t.Errorf("without the option: err = %v, want 2 unresolved events", err)
+	}
+	for _, cfg := range []elasticsearch.Config{
+		{Addresses: []string{srv.URL}, DocumentIDOptional: true},
+		{Addresses: []string{srv.URL}, Action: elasticsearch.ActionUpdate, DocumentID: "%{x}", DocumentIDOptional: true},
+	} {
+		if _, err := elasticsearch.New(cfg); err == nil {
+			t.Errorf("New(%+v) accepted DocumentIDOptional", cfg)
+		}
+	}
+}
