@@ -64,7 +64,7 @@ func ECSDefaults() (defs map[string]string, missing map[string]string) {
 	defs = Defaults()
 	missing = map[string]string{}
 	for name, def := range defs {
-		if _, ok := ecsDefinitions[name]; ok {
+		if hasECSDefinition(name) {
 			continue
 		}
 		if namedCapture.MatchString(def) {
@@ -72,8 +72,20 @@ func ECSDefaults() (defs map[string]string, missing map[string]string) {
 			missing[name] = "logpipe has no ECS definition of this pattern yet; use ECS compatibility \"disabled\" for its legacy field names, or define it in PatternDefinitions"
 		}
 	}
-	for name, def := range ecsDefinitions {
-		defs[name] = def
+	for _, set := range append([]map[string]string{ecsDefinitions}, familyECS...) {
+		for name, def := range set {
+			defs[name] = def
+		}
 	}
 	return defs, missing
+}
+
+// hasECSDefinition reports whether logpipe defines name for ECS mode.
+func hasECSDefinition(name string) bool {
+	for _, set := range append([]map[string]string{ecsDefinitions}, familyECS...) {
+		if _, ok := set[name]; ok {
+			return true
+		}
+	}
+	return false
 }

@@ -99,8 +99,10 @@ func Defaults() map[string]string {
 			}
 		}
 	}
-	for k, v := range overrides {
-		out[k] = v
+	for _, set := range append([]map[string]string{overrides}, familyLegacy...) {
+		for k, v := range set {
+			out[k] = v
+		}
 	}
 	// Oniguruma reads ".?*" (a repeat of a repeat) as ".*"; RE2 rejects it.
 	out["SHOREWALL"] = strings.ReplaceAll(out["SHOREWALL"], ".?*", ".*")
