@@ -109,11 +109,11 @@ func ExampleParseTemplate() {
 	var e logpipe.Event
 	_ = e.UnmarshalJSON([]byte(`{"@timestamp":"2024-12-21T23:30:00-05:00","log_data":{"path":"/api"}}`))
 	fmt.Println(tpl.Render(&e)) // dates in UTC; unresolved references stay literal
-	_, err = logpipe.ParseTemplate("%{[log_data]")
+	_, err = logpipe.ParseTemplate("%{[log_data}")
 	fmt.Println(err)
 	// Output:
 	// fastapi-logs-2024.12.22//api/%{user}
-	// logpipe: template "%{[log_data]": unterminated %{ at offset 0
+	// logpipe: template "%{[log_data}": logpipe: field reference "[log_data": unclosed '[' at offset 0
 }
 
 func ExampleTemplate_Append() {

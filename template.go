@@ -60,8 +60,9 @@ type tplPart struct {
 var ErrNoTimestamp = errors.New("logpipe: template: date reference on an event without @timestamp")
 
 // ParseTemplate compiles a sprintf format. An empty reference, an invalid
-// field reference, an unterminated "%{" or an invalid Joda or java.time
-// pattern is an error that names the offending part.
+// field reference or an invalid Joda or java.time pattern is an error that
+// names the offending part. An unterminated "%{" is literal text, as in
+// Logstash.
 func ParseTemplate(s string) (*Template, error) {
 	t := &Template{raw: s}
 	rest := s
@@ -99,9 +100,9 @@ func ParseTemplate(s string) (*Template, error) {
 		}
 		end := strings.IndexByte(rest[i:], '}')
 		if end < 0 {
-			// Logstash keeps an unterminated reference as text; logpipe
-			// reports it, as callers (and their tests) rely on that.
-			return nil, fmt.Errorf("logpipe: template %q: unterminated %%{ at offset %d", s, off+i)
+			// As Logstash: an unterminated reference is text.
+			t.parts = append(t.parts, tplPart{kind: tplLiteral, lit: rest[i:]})
+			return t, nil
 		}
 		end += i
 		ref := rest[i+2 : end]

@@ -83,11 +83,11 @@ func TestCommonCompileErrors(t *testing.T) {
 		opt  string
 	}{
 		{"bad add_field key", Common{AddField: Pairs{{"[a", "x"}}}, "add_field"},
-		{"bad add_field key template", Common{AddField: Pairs{{"%{", "x"}}}, "add_field"},
-		{"bad add_field value", Common{AddField: Pairs{{"a", "%{"}}}, "add_field"},
+		{"bad add_field key template", Common{AddField: Pairs{{"%{}", "x"}}}, "add_field"},
+		{"bad add_field value", Common{AddField: Pairs{{"a", "%{}"}}}, "add_field"},
 		{"bad add_tag", Common{AddTag: []string{"%{}"}}, "add_tag"},
 		{"bad remove_field", Common{RemoveField: []string{"a]"}}, "remove_field"},
-		{"bad remove_tag", Common{RemoveTag: []string{"%{"}}, "remove_tag"},
+		{"bad remove_tag", Common{RemoveTag: []string{"%{}"}}, "remove_tag"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -253,11 +253,11 @@ func TestNewDateErrors(t *testing.T) {
 		{"unparseable letter", DateConfig{Source: "ts", Formats: []string{"xxxx-ww"}}},
 		{"unterminated quote", DateConfig{Source: "ts", Formats: []string{"yyyy'T"}}},
 		{"bad timezone", DateConfig{Source: "ts", Formats: []string{"ISO8601"}, Timezone: "Mars/Olympus"}},
-		{"bad timezone template", DateConfig{Source: "ts", Formats: []string{"ISO8601"}, Timezone: "%{"}},
+		{"bad timezone template", DateConfig{Source: "ts", Formats: []string{"ISO8601"}, Timezone: "%{}"}},
 		{"location and timezone", DateConfig{Source: "ts", Formats: []string{"ISO8601"}, Timezone: "UTC", Location: time.UTC}},
 		{"bad locale", DateConfig{Source: "ts", Formats: []string{"ISO8601"}, Locale: "tlh"}},
 		{"bad target", DateConfig{Source: "ts", Formats: []string{"ISO8601"}, Target: "[a"}},
-		{"bad common", DateConfig{Source: "ts", Formats: []string{"ISO8601"}, Common: Common{RemoveTag: []string{"%{"}}}},
+		{"bad common", DateConfig{Source: "ts", Formats: []string{"ISO8601"}, Common: Common{RemoveTag: []string{"%{}"}}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

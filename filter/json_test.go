@@ -220,7 +220,7 @@ func TestNewJSONErrors(t *testing.T) {
 		{"bad source", JSONConfig{Source: "[a"}},
 		{"bad target", JSONConfig{Source: "m", Target: "a]"}},
 		{"bad add_field", JSONConfig{Source: "m", Common: Common{AddField: Pairs{{"[x", "y"}}}}},
-		{"bad add_tag", JSONConfig{Source: "m", Common: Common{AddTag: []string{"%{"}}}},
+		{"bad add_tag", JSONConfig{Source: "m", Common: Common{AddTag: []string{"%{}"}}}},
 		{"bad remove_field", JSONConfig{Source: "m", Common: Common{RemoveField: []string{"[a]b"}}}},
 	}
 	for _, tc := range tests {

@@ -103,7 +103,7 @@ func TestNewMutateErrors(t *testing.T) {
 		{"bad convert type", MutateConfig{Convert: Pairs{{"a", "int"}}}},
 		{"bad gsub pattern", MutateConfig{Gsub: []GsubRule{{Field: "a", Pattern: "(?<=x)"}}}},
 		{"bad gsub field", MutateConfig{Gsub: []GsubRule{{Pattern: "x"}}}},
-		{"bad replace template", MutateConfig{Replace: Pairs{{"a", "%{"}}}},
+		{"bad replace template", MutateConfig{Replace: Pairs{{"a", "%{}"}}}},
 		{"bad uppercase", MutateConfig{Uppercase: []string{"a]"}}},
 		{"bad split", MutateConfig{Split: Pairs{{"[", ","}}}},
 		{"bad common", MutateConfig{Common: Common{AddField: Pairs{{"", "x"}}}}},

@@ -368,7 +368,7 @@ func TestBuildErrors(t *testing.T) {
 		{"no outputs", config{Paths: []string{"x.log"}}},
 		{"bad timezone", config{Paths: []string{"x.log"}, Timezone: "Mars/Olympus", report: &report{}}},
 		{"bad es url", config{Paths: []string{"x.log"}, ES: []string{"localhost"}}},
-		{"bad index", config{Paths: []string{"x.log"}, ES: []string{"http://localhost:9200"}, Index: "logs-%{"}},
+		{"bad index", config{Paths: []string{"x.log"}, ES: []string{"http://localhost:9200"}, Index: "logs-%{}"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

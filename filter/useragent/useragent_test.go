@@ -115,7 +115,7 @@ func TestNewErrors(t *testing.T) {
 		"bad ecs":        {Source: "ua", ECSCompatibility: "v9"},
 		"prefix in ECS":  {Source: "ua", Prefix: "x_"},
 		"negative cache": {Source: "ua", LRUCacheSize: -1},
-		"bad common":     {Source: "ua", Common: filter.Common{AddTag: []string{"%{"}}},
+		"bad common":     {Source: "ua", Common: filter.Common{AddTag: []string{"%{}"}}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			if _, err := New(cfg); err == nil || !strings.HasPrefix(err.Error(), "filter: useragent: ") {

@@ -65,7 +65,7 @@ func TestNewElasticsearchErrors(t *testing.T) {
 	}{
 		{"no address", elasticsearch.Config{}, "no Addresses"},
 		{"bad address", elasticsearch.Config{Addresses: []string{"localhost:9200"}}, "Addresses[0]"},
-		{"bad index template", elasticsearch.Config{Addresses: []string{"http://x"}, Index: "logs-%{"}, "Index"},
+		{"bad index template", elasticsearch.Config{Addresses: []string{"http://x"}, Index: "logs-%{}"}, "Index"},
 		{"bad date pattern", elasticsearch.Config{Addresses: []string{"http://x"}, Index: "logs-%{+QQQ}"}, "Index"},
 		{"bad id template", elasticsearch.Config{Addresses: []string{"http://x"}, DocumentID: "%{[a}"}, "DocumentID"},
 		{"bad routing template", elasticsearch.Config{Addresses: []string{"http://x"}, Routing: "%{}"}, "Routing"},
