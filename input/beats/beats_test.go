@@ -1,6 +1,7 @@
 package beats_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -13,11 +14,13 @@ import (
 	"io"
 	"math/big"
 	"net"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
 
 	lumber "github.com/elastic/go-lumber/client/v2"
+	"github.com/klauspost/compress/zlib"
 
 	"github.com/logpipe/logpipe"
 	"github.com/logpipe/logpipe/input/beats"
@@ -272,6 +275,13 @@ func TestBadPeersAreClosedOthersServed(t *testing.T) {
 		return b
 	}
 	u32 := func(n uint32) []byte { return binary.BigEndian.AppendUint32(nil, n) }
+	zframe := func(parts ...[]byte) []byte {
+		var z bytes.Buffer
+		w := zlib.NewWriter(&z)
+		_, _ = w.Write(frame(parts...))
+		_ = w.Close()
+		return frame([]byte("2C"), u32(uint32(z.Len())), z.Bytes())
+	}
 	cases := []struct {
 		name string
 		send []byte
@@ -280,10 +290,20 @@ func TestBadPeersAreClosedOthersServed(t *testing.T) {
 		{"huge window", frame([]byte("2W"), u32(1<<32-1))},
 		{"huge event", frame([]byte("2W"), u32(1), []byte("2J"), u32(1), u32(1<<31))},
 		{"huge compressed frame", frame([]byte("2W"), u32(1), []byte("2C"), u32(1<<30))},
+		// A few bytes of zlib announcing a 2 GiB event: go-lumber would
+		// allocate the buffer before reading it.
+		{"huge event inside a compressed frame", frame([]byte("2W"), u32(1), zframe([]byte("2J"), u32(1), u32(1<<31)))},
+		{"compressed frame inflating past the limit", frame([]byte("2W"), u32(3), zframe(
+			[]byte("2J"), u32(1), u32(600), bytes.Repeat([]byte("a"), 600),
+			[]byte("2J"), u32(2), u32(600), bytes.Repeat([]byte("a"), 600)))},
+		{"compressed frame inside a compressed frame", frame([]byte("2W"), u32(1), zframe(zframe([]byte("2J"), u32(1), u32(2), []byte("{}"))))},
+		{"corrupt zlib", frame([]byte("2W"), u32(1), []byte("2C"), u32(6), []byte("x\x9cjunk"))},
 		{"v1 protocol", frame([]byte("1W"), u32(1))},
 		{"half a window then silence", frame([]byte("2W"), u32(1), []byte("2J"), u32(1))},
 		{"idle", nil},
 	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			c, err := net.Dial("tcp", in.Addr().String())
@@ -303,6 +323,10 @@ func TestBadPeersAreClosedOthersServed(t *testing.T) {
 				t.Errorf("server answered %d bytes", n)
 			}
 		})
+	}
+	runtime.ReadMemStats(&after)
+	if d := after.TotalAlloc - before.TotalAlloc; d > 256<<20 {
+		t.Errorf("bad peers made the process allocate %d MiB", d>>20)
 	}
 	// A well-behaved agent is still served.
 	cl, err := lumber.SyncDial(in.Addr().String())

@@ -1,24 +1,28 @@
 package beats
 
 import (
+	"bufio"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/klauspost/compress/zlib"
 )
 
 // conn wraps an accepted connection for go-lumber's server. It counts the
 // bytes read, turns go-lumber's "no read deadline" between windows into the
-// idle timeout, checks the outer lumberjack v2 framing before go-lumber
-// sizes buffers from it (see guard), and notices the ACK frames written.
+// idle timeout, checks the lumberjack v2 framing before go-lumber sizes
+// buffers from it (see deframer), and notices the ACK frames written.
 type conn struct {
 	net.Conn
-	idle  time.Duration
-	guard guard
-	bytes *atomic.Uint64
+	idle   time.Duration
+	frames *deframer
+	bytes  *atomic.Uint64
 
 	closeOnce sync.Once
 	closed    chan struct{}
@@ -28,23 +32,27 @@ type conn struct {
 }
 
 func newConn(c net.Conn, idle time.Duration, maxWindow, maxFrame uint32, bytes *atomic.Uint64) *conn {
-	return &conn{
+	cc := &conn{
 		Conn: c, idle: idle, bytes: bytes,
-		guard:   guard{maxWindow: maxWindow, maxFrame: maxFrame},
 		closed:  make(chan struct{}),
 		ackNote: make(chan struct{}, 1),
 	}
+	cc.frames = newDeframer(countingReader{c, bytes}, maxWindow, maxFrame)
+	return cc
 }
 
-// Read reads from the connection and checks the framing of what it read.
-func (c *conn) Read(p []byte) (int, error) {
-	n, err := c.Conn.Read(p)
-	if n > 0 {
-		c.bytes.Add(uint64(n))
-		if gerr := c.guard.feed(p[:n]); gerr != nil {
-			return 0, gerr
-		}
-	}
+// Read gives go-lumber the connection's frames, checked and decompressed.
+func (c *conn) Read(p []byte) (int, error) { return c.frames.Read(p) }
+
+// countingReader counts the bytes read from the network.
+type countingReader struct {
+	r     io.Reader
+	bytes *atomic.Uint64
+}
+
+func (r countingReader) Read(p []byte) (int, error) {
+	n, err := r.r.Read(p)
+	r.bytes.Add(uint64(n))
 	return n, err
 }
 
@@ -84,75 +92,173 @@ func (c *conn) Close() error {
 // errFrame is the error a connection breaking the framing limits gets.
 var errFrame = errors.New("beats: lumberjack frame refused")
 
-// guard follows the outer framing of lumberjack v2 as it is read:
+// deframer reads lumberjack v2 frames from the network and hands
+// go-lumber the same stream with every compressed frame replaced by the
+// frames inside it:
 //
 //	'2' 'W' count(4)              window of count events
 //	'2' 'J' seq(4) len(4) payload a JSON event
-//	'2' 'C' len(4) payload        zlib-compressed frames
+//	'2' 'C' len(4) payload        zlib-compressed 'J' frames
 //
 // go-lumber allocates a slice of count events and a buffer of len bytes
-// before it reads them, so a peer announcing 4 billion of either would
-// make the process allocate gigabytes; guard refuses such headers (and
-// unknown frame types) before go-lumber sees them. Frames inside a
-// compressed payload are not inspected: their number is bounded by the
-// window's count, not their size (see Config.MaxFrameSize).
-type guard struct {
+// before it reads them, also for the frames inside a compressed one, so a
+// peer announcing 4 billion of either (a few bytes of zlib can announce
+// that) would make the process allocate gigabytes. deframer refuses, with
+// errFrame and before go-lumber sees the header: a window of more than
+// maxWindow events, an event or a compressed frame of more than maxFrame
+// bytes, a compressed frame that inflates to more than maxFrame bytes, more
+// events than the window announced, a compressed frame inside another, and
+// unknown frame types. Decompressing here instead of in go-lumber costs
+// nothing extra: go-lumber then reads plain frames.
+type deframer struct {
+	raw                 *bufio.Reader
 	maxWindow, maxFrame uint32
 
-	hdr  [10]byte
-	have int    // bytes of hdr filled
-	need int    // header length of the current frame, once its type is known
-	skip uint64 // payload bytes still to pass through
+	out  []byte    // header bytes to hand out before anything else
+	hdr  [10]byte  // scratch for reading a header
+	src  io.Reader // where the current payload comes from: raw or zr
+	copy uint64    // payload bytes of the current 'J' frame still to pass on
+	left uint64    // events the current window still expects
+
+	zr       io.ReadCloser     // zlib reader of the current compressed frame
+	zlimit   *io.LimitedReader // its compressed bytes
+	inflated uint64            // bytes it produced so far
 }
 
-func (g *guard) feed(p []byte) error {
-	for len(p) > 0 {
-		if g.skip > 0 {
-			n := min(uint64(len(p)), g.skip)
-			g.skip -= n
-			p = p[n:]
-			continue
+func newDeframer(r io.Reader, maxWindow, maxFrame uint32) *deframer {
+	return &deframer{raw: bufio.NewReaderSize(r, 64<<10), maxWindow: maxWindow, maxFrame: maxFrame}
+}
+
+func (d *deframer) Read(p []byte) (int, error) {
+	for {
+		if len(d.out) > 0 {
+			n := copy(p, d.out)
+			d.out = d.out[n:]
+			return n, nil
 		}
-		g.hdr[g.have] = p[0]
-		g.have++
-		p = p[1:]
-		if g.have == 2 {
-			if g.hdr[0] != '2' {
-				return fmt.Errorf("%w: protocol version %q, want '2'", errFrame, g.hdr[0])
+		if d.copy > 0 {
+			n, err := d.src.Read(p[:min(uint64(len(p)), d.copy)])
+			d.copy -= uint64(n)
+			if n > 0 {
+				return n, nil
 			}
-			switch g.hdr[1] {
-			case 'W', 'C':
-				g.need = 6
-			case 'J':
-				g.need = 10
-			default:
-				return fmt.Errorf("%w: unknown frame type %q", errFrame, g.hdr[1])
+			if err == io.EOF && d.zr != nil {
+				err = fmt.Errorf("%w: compressed frame ends inside an event", errFrame)
+			}
+			return 0, err
+		}
+		if err := d.next(); err != nil {
+			return 0, err
+		}
+	}
+}
+
+// next reads the next frame header and queues it for go-lumber.
+func (d *deframer) next() error {
+	var in io.Reader = d.raw
+	if d.zr != nil {
+		n, err := io.ReadFull(d.zr, d.hdr[:2])
+		switch {
+		case err == nil:
+			in = d.zr
+		case err == io.EOF: // the compressed frame's end
+			if err := d.endCompressed(); err != nil {
+				return err
+			}
+		default:
+			return fmt.Errorf("beats: compressed frame: %w", frameErr(err, n))
+		}
+	}
+	if in == d.raw {
+		if n, err := io.ReadFull(d.raw, d.hdr[:2]); err != nil {
+			return frameErr(err, n)
+		}
+	}
+	if d.hdr[0] != '2' {
+		return fmt.Errorf("%w: protocol version %q, want '2'", errFrame, d.hdr[0])
+	}
+	switch d.hdr[1] {
+	case 'W':
+		if d.zr != nil {
+			return fmt.Errorf("%w: window frame inside a compressed frame", errFrame)
+		}
+		if _, err := io.ReadFull(in, d.hdr[2:6]); err != nil {
+			return frameErr(err, 1)
+		}
+		n := binary.BigEndian.Uint32(d.hdr[2:6])
+		if n > d.maxWindow {
+			return fmt.Errorf("%w: window of %d events, limit %d", errFrame, n, d.maxWindow)
+		}
+		d.left = uint64(n)
+		d.out = d.hdr[:6]
+	case 'J':
+		if _, err := io.ReadFull(in, d.hdr[2:10]); err != nil {
+			return frameErr(err, 1)
+		}
+		n := binary.BigEndian.Uint32(d.hdr[6:10])
+		if n > d.maxFrame {
+			return fmt.Errorf("%w: event of %d bytes, limit %d", errFrame, n, d.maxFrame)
+		}
+		if d.left == 0 {
+			return fmt.Errorf("%w: more events than the window announced", errFrame)
+		}
+		d.left--
+		if d.zr != nil {
+			d.inflated += 10 + uint64(n)
+			if d.inflated > uint64(d.maxFrame) {
+				return fmt.Errorf("%w: compressed frame inflates to more than %d bytes", errFrame, d.maxFrame)
 			}
 		}
-		if g.have < 2 || g.have < g.need {
-			continue
+		d.src, d.copy = in, uint64(n)
+		d.out = d.hdr[:10]
+	case 'C':
+		if d.zr != nil {
+			return fmt.Errorf("%w: compressed frame inside a compressed frame", errFrame)
 		}
-		switch g.hdr[1] {
-		case 'W':
-			if n := binary.BigEndian.Uint32(g.hdr[2:6]); n > g.maxWindow {
-				return fmt.Errorf("%w: window of %d events, limit %d", errFrame, n, g.maxWindow)
-			}
-		case 'C':
-			n := binary.BigEndian.Uint32(g.hdr[2:6])
-			if n > g.maxFrame {
-				return fmt.Errorf("%w: compressed frame of %d bytes, limit %d", errFrame, n, g.maxFrame)
-			}
-			g.skip = uint64(n)
-		case 'J':
-			n := binary.BigEndian.Uint32(g.hdr[6:10])
-			if n > g.maxFrame {
-				return fmt.Errorf("%w: event of %d bytes, limit %d", errFrame, n, g.maxFrame)
-			}
-			g.skip = uint64(n)
+		if _, err := io.ReadFull(in, d.hdr[2:6]); err != nil {
+			return frameErr(err, 1)
 		}
-		g.have, g.need = 0, 0
+		n := binary.BigEndian.Uint32(d.hdr[2:6])
+		if n > d.maxFrame {
+			return fmt.Errorf("%w: compressed frame of %d bytes, limit %d", errFrame, n, d.maxFrame)
+		}
+		d.zlimit = &io.LimitedReader{R: d.raw, N: int64(n)}
+		zr, err := zlib.NewReader(d.zlimit)
+		if err != nil {
+			return fmt.Errorf("%w: compressed frame: %w", errFrame, err)
+		}
+		d.zr, d.inflated = zr, 0
+	default:
+		return fmt.Errorf("%w: unknown frame type %q", errFrame, d.hdr[1])
 	}
 	return nil
+}
+
+// endCompressed checks the end of a compressed frame (zlib's checksum was
+// verified by its reader at EOF) and skips bytes left after the zlib
+// stream inside the frame, as go-lumber does.
+func (d *deframer) endCompressed() error {
+	err := d.zr.Close()
+	d.zr = nil
+	if err != nil {
+		return fmt.Errorf("%w: compressed frame: %w", errFrame, err)
+	}
+	if _, err := io.Copy(io.Discard, d.zlimit); err != nil {
+		return err
+	}
+	if d.zlimit.N > 0 {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+
+// frameErr is the error of a header that could not be read whole: EOF
+// between frames stays io.EOF; inside a frame it is unexpected.
+func frameErr(err error, got int) error {
+	if err == io.EOF && got > 0 {
+		return io.ErrUnexpectedEOF
+	}
+	return err
 }
 
 // oneListener hands go-lumber's server a single connection: the server is
