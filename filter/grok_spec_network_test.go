@@ -31,18 +31,18 @@ func TestGrokSpecHAProxy(t *testing.T) {
 	const f = "haproxy"
 	runGrokSpecs(t, []grokSpec{
 		{file: f, name: "raw syslog line", pattern: "HAPROXYHTTP", ecs: true, message: raw, want: map[string]string{
-			"timestamp":                          `"Dec  9 13:01:26"`,
-			"host":                               `{"hostname":"localhost"}`,
-			"process":                            `{"pid":28029,"name":"haproxy"}`,
-			"source":                             `{"port":39759,"address":"127.0.0.1","bytes":83285}`,
-			"[haproxy][request_date]":            `"09/Dec/2013:12:59:46.633"`,
-			"[haproxy][frontend_name]":           `"loadbalancer"`,
-			"[haproxy][backend_name]":            `"default"`,
-			"[haproxy][server_name]":             `"instance8"`,
-			"[haproxy][total_waiting_time_ms]":   `51536`,
-			"[haproxy][connection_wait_time_ms]": `1`,
-			"[haproxy][total_time_ms]":           `"99627"`,
-			"[haproxy][http][request][time_wait_ms]":              `0`,
+			"timestamp":                              `"Dec  9 13:01:26"`,
+			"host":                                   `{"hostname":"localhost"}`,
+			"process":                                `{"pid":28029,"name":"haproxy"}`,
+			"source":                                 `{"port":39759,"address":"127.0.0.1","bytes":83285}`,
+			"[haproxy][request_date]":                `"09/Dec/2013:12:59:46.633"`,
+			"[haproxy][frontend_name]":               `"loadbalancer"`,
+			"[haproxy][backend_name]":                `"default"`,
+			"[haproxy][server_name]":                 `"instance8"`,
+			"[haproxy][total_waiting_time_ms]":       `51536`,
+			"[haproxy][connection_wait_time_ms]":     `1`,
+			"[haproxy][total_time_ms]":               `"99627"`,
+			"[haproxy][http][request][time_wait_ms]": `0`,
 			"[haproxy][http][request][time_wait_without_data_ms]": `48082`,
 			"[http][response]":             `{"status_code":200}`,
 			"[haproxy][termination_state]": `"----"`,
@@ -169,4 +169,173 @@ func messageContains(s string) func(t *testing.T, e *logpipe.Event) {
 			t.Errorf("message = %s, want it to include %q", v, s)
 		}
 	}
+}
+
+// TestGrokSpecAWS: spec/patterns/aws_spec.rb.
+func TestGrokSpecAWS(t *testing.T) {
+	const (
+		elb        = `2014-02-15T23:39:43.945958Z my-test-loadbalancer 192.168.131.39:2817 10.0.0.1:80 0.000073 0.001048 0.000057 200 200 0 29 "GET http://www.example.com:80/ HTTP/1.1"`
+		elbPut     = `2015-04-10T08:11:09.865823Z us-west-1-production-media 49.150.87.133:55128 - -1 -1 -1 408 - 1294336 0 "PUT https://media.xxxyyyzzz.com:443/videos/F4_M-T4X0MM6Hvy1PFHesw HTTP/1.1"`
+		elbHTTPS   = `2015-05-13T23:39:43.945958Z my-loadbalancer 192.168.131.39:2817 10.0.0.1:80 0.000086 0.001048 0.001337 200 200 0 57 "GET https://www.example.com:443/ HTTP/1.1" "curl/7.38.0 (#56-0ef1d4a5)" DHE-RSA-AES128-SHA TLSv1.2`
+		elbHTTPSNo = `2015-05-13T23:39:43.945958Z my-loadbalancer 192.168.131.39:2817 10.0.0.1:80 0.000086 0.001048 0.001337 200 200 0 57 "GET https://www.example.com:443/ HTTP/1.1" "-" - -`
+		s3Ver      = `79a5 mybucket [06/Feb/2014:00:00:38 +0000] 192.0.2.3 79a5 3E57427F3EXAMPLE REST.GET.VERSIONING - "GET /mybucket?versioning HTTP/1.1" 200 - 113 - 7 - "-" "S3Console/0.4" -`
+		s3Obj      = `79a5 mybucket [12/May/2014:07:54:01 +0000] 10.0.1.2 - 7ACC4BE89EXAMPLE REST.GET.OBJECT foo/bar.html "GET /foo/bar.html HTTP/1.1" 304 - - 1718 10 - "-" "Mozilla/5.0" -`
+		s3Long     = `79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be awsexamplebucket1 [06/Feb/2019:00:00:38 +0000] ` +
+			`192.0.2.3 arn:aws:iam::123456:user/test@elastic.co A1206F460EXAMPLE REST.GET.BUCKETPOLICY - ` +
+			`"GET /awsexamplebucket1?policy HTTP/1.1" 404 NoSuchBucketPolicy 297 - 38 12 "-" ` +
+			`"AWS-Support-TrustedAdvisor, aws-internal/3 aws-sdk-java/1.11.590 Linux/4.9.137-0.1.ac.218.74.329.metal1.x86_64" - ` +
+			`BNaBsXZQQDbssi6xMBdBU2sLt+Yf5kZDmeBUP35sFoKa3sLLeMC78iwEIWxs99CRUrbS4n11234= SigV2 ECDHE-RSA-AES128-GCM-SHA256 ` +
+			`AuthHeader awsexamplebucket1.s3.us-west-1.amazonaws.com TLSV1.1`
+		s3Agent = "AWS-Support-TrustedAdvisor, aws-internal/3 aws-sdk-java/1.11.590 Linux/4.9.137-0.1.ac.218.74.329.metal1.x86_64"
+		cf      = "2016-06-10\t18:41:39\tIAD53\t224281\t192.168.1.1\tGET\td27enomp470abc.cloudfront.net\t/content/sample/thing.pdf\t200\thttps://example.com/\t" +
+			"Mozilla/5.0%2520(Windows%2520NT%25206.1;%2520WOW64)%2520AppleWebKit/537.36%2520(KHTML,%2520like%2520Gecko)%2520Chrome/51.0.2704.79%2520Safari/537.36\t-\t-\tMiss\t" +
+			"UGskZ6dUKY7b4C6Pt7wAWVsU2KO-vTRe-mR4r9H-WQMjhNvY6w1Xcg==\thost.example.com\thttps\t883\t0.036\t-\tTLSv1.2\tECDHE-RSA-AES128-GCM-SHA256\tRefreshHit"
+		cfAgent = "Mozilla/5.0%2520(Windows%2520NT%25206.1;%2520WOW64)%2520AppleWebKit/537.36%2520(KHTML,%2520like%2520Gecko)%2520Chrome/51.0.2704.79%2520Safari/537.36"
+		cf10    = "2019-12-04\t21:02:31\tLAX1\t392\t192.0.2.100\tGET\td111111abcdef8.cloudfront.net\t/index.html\t200\t-\t" +
+			"Mozilla/5.0%20(Windows%20NT%2010.0;%20Win64;%20x64)%20AppleWebKit/537.36%20(KHTML,%20like%20Gecko)%20Chrome/78.0.3904.108%20Safari/537.36\t-\t-\tHit\t" +
+			"SOX4xwn4XV6Q4rgb7XiVGOHms_BGlTAC4KyHmureZmBNrjGdRLiNIQ==\td111111abcdef8.cloudfront.net\thttps\t23\t0.001\t-\tTLSv1.2\tECDHE-RSA-AES128-GCM-SHA256\tHit\t" +
+			"HTTP/2.0\t-\t-\t11040\t0.001\tHit\ttext/html\t78\t-\t-"
+		cf10Agent = "Mozilla/5.0%20(Windows%20NT%2010.0;%20Win64;%20x64)%20AppleWebKit/537.36%20(KHTML,%20like%20Gecko)%20Chrome/78.0.3904.108%20Safari/537.36"
+	)
+	const f = "aws"
+	// One row per "it" block; the S3 "it { should include(...) }" one-liners
+	// of a context are gathered into one row per mode.
+	runGrokSpecs(t, []grokSpec{
+		{file: f, name: "ELB access log", pattern: "ELB_ACCESS_LOG", ecs: true, message: elb, want: map[string]string{
+			"timestamp": `"2014-02-15T23:39:43.945958Z"`,
+			"aws": `{"elb":{"name":"my-test-loadbalancer","request_processing_time":{"sec":0.000073},"response_processing_time":{"sec":0.000057},` +
+				`"backend_processing_time":{"sec":0.001048},"backend":{"ip":"10.0.0.1","port":80,"http":{"response":{"status_code":200}}}}}`,
+			"http":   `{"request":{"body":{"bytes":0},"method":"GET"},"response":{"body":{"bytes":29},"status_code":200},"version":"1.1"}`,
+			"source": `{"ip":"192.168.131.39","port":2817}`,
+			"url":    `{"original":"http://www.example.com:80/","port":80,"path":"/","domain":"www.example.com","scheme":"http"}`,
+		}},
+		{file: f, name: "ELB access log", pattern: "ELB_ACCESS_LOG", message: elb, want: map[string]string{
+			"timestamp": `"2014-02-15T23:39:43.945958Z"`,
+			"elb":       `"my-test-loadbalancer"`, "clientip": `"192.168.131.39"`, "clientport": `2817`,
+			"backendip": `"10.0.0.1"`, "backendport": `80`,
+			"request_processing_time": `0.000073`, "backend_processing_time": `0.001048`, "response_processing_time": `0.000057`,
+			"response": `200`, "backend_response": `200`, "received_bytes": `0`, "bytes": `29`,
+			"verb": `"GET"`, "request": `"http://www.example.com:80/"`, "proto": `"http"`, "httpversion": `"1.1"`,
+			"urihost": `"www.example.com:80"`, "path": `"/"`,
+		}},
+		{file: f, name: "ELB tags and params nil", pattern: "ELB_ACCESS_LOG", ecs: true, message: elb, absent: []string{"tags", "params"}},
+		{file: f, name: "ELB tags and params nil", pattern: "ELB_ACCESS_LOG", message: elb, absent: []string{"tags", "params"}},
+		{file: f, name: "ELB PUT without backend", pattern: "ELB_ACCESS_LOG", ecs: true, message: elbPut, want: map[string]string{
+			"timestamp": `"2015-04-10T08:11:09.865823Z"`,
+			"url":       `{"original":"https://media.xxxyyyzzz.com:443/videos/F4_M-T4X0MM6Hvy1PFHesw","scheme":"https","port":443,"path":"/videos/F4_M-T4X0MM6Hvy1PFHesw","domain":"media.xxxyyyzzz.com"}`,
+			"source":    `{"port":55128,"ip":"49.150.87.133"}`,
+			"http":      `{"request":{"method":"PUT","body":{"bytes":1294336}},"version":"1.1","response":{"body":{"bytes":0},"status_code":408}}`,
+			"aws":       `{"elb":{"name":"us-west-1-production-media"}}`,
+		}},
+		{file: f, name: "ELB PUT without backend", pattern: "ELB_ACCESS_LOG", message: elbPut, want: map[string]string{
+			"timestamp": `"2015-04-10T08:11:09.865823Z"`,
+			"elb":       `"us-west-1-production-media"`, "clientip": `"49.150.87.133"`, "clientport": `55128`,
+			"response_processing_time": `-1.0`, "request_processing_time": `-1.0`, "backend_processing_time": `-1.0`,
+			"response": `408`, "received_bytes": `1294336`, "bytes": `0`, "verb": `"PUT"`,
+			"request": `"https://media.xxxyyyzzz.com:443/videos/F4_M-T4X0MM6Hvy1PFHesw"`,
+			"port":    `"443"`, "proto": `"https"`, "path": `"/videos/F4_M-T4X0MM6Hvy1PFHesw"`, "urihost": `"media.xxxyyyzzz.com:443"`,
+			"httpversion": `"1.1"`,
+		}, absent: []string{"backendip", "backendport", "backendresponse"}},
+		{file: f, name: "ELB https suffix fields", pattern: "ELB_ACCESS_LOG", ecs: true, message: elbHTTPS, want: map[string]string{
+			"tls":                      `{"cipher":"DHE-RSA-AES128-SHA"}`,
+			"[aws][elb][ssl_protocol]": `"TLSv1.2"`,
+			"user_agent":               `{"original":"curl/7.38.0 (#56-0ef1d4a5)"}`,
+		}},
+		{file: f, name: "ELB https suffix fields missing", pattern: "ELB_ACCESS_LOG", ecs: true, message: elbHTTPSNo,
+			absent: []string{"tls", "[aws][elb][ssl_protocol]", "user_agent"}},
+
+		{file: f, name: "S3 GET.VERSIONING", pattern: "S3_ACCESS_LOG", message: s3Ver, want: map[string]string{
+			"owner": `"79a5"`, "bucket": `"mybucket"`, "timestamp": `"06/Feb/2014:00:00:38 +0000"`, "clientip": `"192.0.2.3"`,
+			"requester": `"79a5"`, "request_id": `"3E57427F3EXAMPLE"`, "operation": `"REST.GET.VERSIONING"`, "key": `"-"`,
+			"verb": `"GET"`, "request": `"/mybucket?versioning"`, "httpversion": `"1.1"`, "response": `200`, "bytes": `113`,
+			"request_time_ms": `7`, "referrer": js(`"-"`), "agent": js(`"S3Console/0.4"`),
+		}, absent: []string{"tags", "error_code", "object_size", "turnaround_time_ms", "version_id"}},
+		// The ECS rows of this context only assert that tags and the legacy
+		// names are absent ("unless ecs_compatibility?" skips the rest).
+		{file: f, name: "S3 GET.VERSIONING", pattern: "S3_ACCESS_LOG", ecs: true, message: s3Ver,
+			absent: []string{"tags", "error_code", "object_size", "turnaround_time_ms", "version_id"}},
+		{file: f, name: "S3 GET.OBJECT", pattern: "S3_ACCESS_LOG", ecs: true, message: s3Obj, want: map[string]string{
+			"[aws][s3access][bucket_owner]": `"79a5"`, "timestamp": `"12/May/2014:07:54:01 +0000"`,
+			"client": `{"ip":"10.0.1.2"}`, "[aws][s3access][key]": `"foo/bar.html"`, "user_agent": `{"original":"Mozilla/5.0"}`,
+		}},
+		{file: f, name: "S3 GET.OBJECT", pattern: "S3_ACCESS_LOG", message: s3Obj, want: map[string]string{
+			"owner": `"79a5"`, "bucket": `"mybucket"`, "timestamp": `"12/May/2014:07:54:01 +0000"`, "clientip": `"10.0.1.2"`,
+			"requester": `"-"`, "request_id": `"7ACC4BE89EXAMPLE"`, "operation": `"REST.GET.OBJECT"`, "key": `"foo/bar.html"`,
+			"verb": `"GET"`, "request": `"/foo/bar.html"`, "httpversion": `"1.1"`, "response": `304`, "object_size": `1718`,
+			"request_time_ms": `10`, "referrer": js(`"-"`), "agent": js(`"Mozilla/5.0"`),
+		}, absent: []string{"tags", "error_code", "turnaround_time_ms", "version_id", "bytes"}},
+		{file: f, name: "S3 long line", pattern: "S3_ACCESS_LOG", ecs: true, message: s3Long, want: map[string]string{
+			"client": `{"ip":"192.0.2.3","user":{"id":"arn:aws:iam::123456:user/test@elastic.co"}}`,
+			"http":   `{"request":{"method":"GET"},"version":"1.1","response":{"status_code":404}}`,
+			"url":    `{"original":"/awsexamplebucket1?policy"}`,
+			"aws": `{"s3access":{"bucket_owner":"79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be","bucket":"awsexamplebucket1",` +
+				`"request_id":"A1206F460EXAMPLE","operation":"REST.GET.BUCKETPOLICY","turn_around_time":12,"bytes_sent":297,` +
+				`"request_uri":"GET /awsexamplebucket1?policy HTTP/1.1","error_code":"NoSuchBucketPolicy","total_time":38,` +
+				`"host_id":"BNaBsXZQQDbssi6xMBdBU2sLt+Yf5kZDmeBUP35sFoKa3sLLeMC78iwEIWxs99CRUrbS4n11234=","signature_version":"SigV2",` +
+				`"authentication_type":"AuthHeader","host_header":"awsexamplebucket1.s3.us-west-1.amazonaws.com","tls_version":"TLSV1.1"}}`,
+			"tls":        `{"cipher":"ECDHE-RSA-AES128-GCM-SHA256"}`,
+			"user_agent": `{"original":` + js(s3Agent) + `}`,
+		}},
+		{file: f, name: "S3 long line", pattern: "S3_ACCESS_LOG", message: s3Long, want: map[string]string{
+			"owner": `"79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"`, "bucket": `"awsexamplebucket1"`,
+			"timestamp": `"06/Feb/2019:00:00:38 +0000"`, "clientip": `"192.0.2.3"`, "requester": `"arn:aws:iam::123456:user/test@elastic.co"`,
+			"request_id": `"A1206F460EXAMPLE"`, "operation": `"REST.GET.BUCKETPOLICY"`, "key": `"-"`, "verb": `"GET"`,
+			"request": `"/awsexamplebucket1?policy"`, "httpversion": `"1.1"`, "response": `404`, "error_code": `"NoSuchBucketPolicy"`,
+			"bytes": `297`, "request_time_ms": `38`, "turnaround_time_ms": `12`, "referrer": js(`"-"`), "agent": js(`"` + s3Agent + `"`),
+		}, absent: []string{"object_size"}},
+
+		{file: f, name: "CloudFront", pattern: "CLOUDFRONT_ACCESS_LOG", ecs: true, message: cf, want: map[string]string{
+			"timestamp":                             js("2016-06-10\t18:41:39"),
+			"[aws][cloudfront][x_edge_location]":    `"IAD53"`,
+			"destination":                           `{"bytes":224281}`,
+			"source":                                `{"ip":"192.168.1.1","bytes":883}`,
+			"http":                                  `{"request":{"method":"GET","referrer":"https://example.com/"},"response":{"status_code":200}}`,
+			"user_agent":                            `{"original":` + js(cfAgent) + `}`,
+			"url":                                   `{"domain":"d27enomp470abc.cloudfront.net","path":"/content/sample/thing.pdf"}`,
+			"[aws][cloudfront][x_edge_result_type]": `"Miss"`,
+			"[aws][cloudfront][x_edge_request_id]":  `"UGskZ6dUKY7b4C6Pt7wAWVsU2KO-vTRe-mR4r9H-WQMjhNvY6w1Xcg=="`,
+			"network":                               `{"protocol":"https"}`,
+			"[aws][cloudfront][http]":               `{"request":{"host":"host.example.com"}}`,
+			"[aws][cloudfront][time_taken]":         `0.036`,
+			"[aws][cloudfront][ssl_protocol]":       `"TLSv1.2"`,
+			"tls":                                   `{"cipher":"ECDHE-RSA-AES128-GCM-SHA256"}`,
+			"[aws][cloudfront][x_edge_response_result_type]": `"RefreshHit"`,
+		}},
+		{file: f, name: "CloudFront", pattern: "CLOUDFRONT_ACCESS_LOG", message: cf, want: map[string]string{
+			"timestamp":       js("2016-06-10\t18:41:39"),
+			"x_edge_location": `"IAD53"`, "sc_bytes": `224281`, "clientip": `"192.168.1.1"`, "cs_method": `"GET"`,
+			"cs_host": `"d27enomp470abc.cloudfront.net"`, "cs_uri_stem": `"/content/sample/thing.pdf"`, "sc_status": `200`,
+			"referrer": `"https://example.com/"`, "agent": js(cfAgent), "cs_uri_query": `"-"`, "cookies": `"-"`,
+			"x_edge_result_type": `"Miss"`, "x_edge_request_id": `"UGskZ6dUKY7b4C6Pt7wAWVsU2KO-vTRe-mR4r9H-WQMjhNvY6w1Xcg=="`,
+			"x_host_header": `"host.example.com"`, "cs_protocol": `"https"`, "cs_bytes": `883`, "time_taken": `0.036`,
+			"x_forwarded_for": `"-"`, "ssl_protocol": `"TLSv1.2"`, "ssl_cipher": `"ECDHE-RSA-AES128-GCM-SHA256"`,
+			"x_edge_response_result_type": `"RefreshHit"`,
+		}},
+		{file: f, name: "CloudFront tags and params nil", pattern: "CLOUDFRONT_ACCESS_LOG", ecs: true, message: cf, absent: []string{"tags", "params"}},
+		{file: f, name: "CloudFront tags and params nil", pattern: "CLOUDFRONT_ACCESS_LOG", message: cf, absent: []string{"tags", "params"}},
+		{file: f, name: "CloudFront version 1.0", pattern: "CLOUDFRONT_ACCESS_LOG", ecs: true, message: cf10, want: map[string]string{
+			"timestamp":        js("2019-12-04\t21:02:31"),
+			"destination":      `{"bytes":392}`,
+			"source":           `{"ip":"192.0.2.100","bytes":23,"port":11040}`,
+			"url":              `{"domain":"d111111abcdef8.cloudfront.net","path":"/index.html"}`,
+			"[http][request]":  `{"mime_type":"text/html","method":"GET"}`,
+			"[http][response]": `{"status_code":200}`,
+			"user_agent":       `{"original":` + js(cf10Agent) + `}`,
+			"tls":              `{"cipher":"ECDHE-RSA-AES128-GCM-SHA256"}`,
+			"network":          `{"protocol":"https"}`,
+			"[http][version]":  `"2.0"`,
+			"aws": `{"cloudfront":{"x_edge_location":"LAX1","x_edge_request_id":"SOX4xwn4XV6Q4rgb7XiVGOHms_BGlTAC4KyHmureZmBNrjGdRLiNIQ==",` +
+				`"x_edge_result_type":"Hit","x_edge_response_result_type":"Hit","x_edge_detailed_result_type":"Hit","time_taken":0.001,` +
+				`"time_to_first_byte":0.001,"http":{"request":{"host":"d111111abcdef8.cloudfront.net","size":78}},"ssl_protocol":"TLSv1.2"}}`,
+		}},
+		{file: f, name: "CloudFront version 1.0", pattern: "CLOUDFRONT_ACCESS_LOG", message: cf10, want: map[string]string{
+			"timestamp": js("2019-12-04\t21:02:31"),
+			"cs_method": `"GET"`, "cs_host": `"d111111abcdef8.cloudfront.net"`, "cs_uri_stem": `"/index.html"`, "cs_protocol": `"https"`, "cs_bytes": `23`,
+			"x_host_header": `"d111111abcdef8.cloudfront.net"`, "time_taken": `0.001`,
+			"x_edge_request_id": `"SOX4xwn4XV6Q4rgb7XiVGOHms_BGlTAC4KyHmureZmBNrjGdRLiNIQ=="`, "agent": js(cf10Agent),
+			// Logstash's spec notes that the legacy pattern misreads the
+			// longer format: its GREEDYDATA fields run into the new ones.
+			"x_forwarded_for": `"text/html"`,
+		}},
+	})
 }
