@@ -339,3 +339,128 @@ func TestGrokSpecAWS(t *testing.T) {
 		}},
 	})
 }
+
+// TestGrokSpecSquid: spec/patterns/squid_spec.rb.
+func TestGrokSpecSquid(t *testing.T) {
+	const (
+		connect = `1525344856.899  16867 10.170.72.111 TCP_TUNNEL/200 6256 CONNECT logs.ap-southeast-2.amazonaws.com:443 - HIER_DIRECT/53.140.206.134 -`
+		get     = `1525334330.556      3 120.65.1.1 TCP_REFRESH_MISS/200 2014 GET http://www.sample.com/hellow_world.txt public-user DIRECT/www.sample.com text/plain 902351708.872`
+		aborted = `1426235912.366     16 192.168.3.50 TCP_MISS_ABORTED/000 0 GET http://garfield.com/comic/2015-03-13 - HIER_DIRECT/193.135.59.44 -`
+		noIP    = `1066037222.352     132 144.157.100.17 TCP_MISS/504 1293 GET http://at.atremis.com/image/93101912/xyz - NONE/- -`
+	)
+	const f, p = "squid", "SQUID3"
+	runGrokSpecs(t, []grokSpec{
+		{file: f, name: "CONNECT", pattern: p, ecs: true, message: connect, want: map[string]string{
+			"timestamp":   `"1525344856.899"`,
+			"event":       `{"action":"TCP_TUNNEL"}`,
+			"squid":       `{"request":{"duration":16867},"hierarchy_code":"HIER_DIRECT"}`,
+			"destination": `{"address":"53.140.206.134"}`,
+			"http":        `{"request":{"method":"CONNECT"},"response":{"bytes":6256,"status_code":200}}`,
+			"url":         `{"original":"logs.ap-southeast-2.amazonaws.com:443"}`,
+			"source":      `{"ip":"10.170.72.111"}`,
+		}},
+		{file: f, name: "CONNECT", pattern: p, message: connect, want: map[string]string{
+			"timestamp": `"1525344856.899"`,
+			"duration":  `"16867"`, "client_address": `"10.170.72.111"`, "cache_result": `"TCP_TUNNEL"`, "status_code": `"200"`,
+			"request_method": `"CONNECT"`, "bytes": `"6256"`, "url": `"logs.ap-southeast-2.amazonaws.com:443"`, "user": `"-"`,
+			"hierarchy_code": `"HIER_DIRECT"`, "server": `"53.140.206.134"`, "content_type": `"-"`,
+		}},
+		{file: f, name: "no missing user-name", pattern: p, ecs: true, message: connect, absent: []string{"user"}},
+		{file: f, name: "GET", pattern: p, ecs: true, message: get, want: map[string]string{
+			"timestamp":   `"1525334330.556"`,
+			"event":       `{"action":"TCP_REFRESH_MISS"}`,
+			"squid":       `{"request":{"duration":3},"hierarchy_code":"DIRECT"}`,
+			"destination": `{"address":"www.sample.com"}`,
+			"http":        `{"request":{"method":"GET"},"response":{"bytes":2014,"status_code":200,"mime_type":"text/plain"}}`,
+			"url":         `{"original":"http://www.sample.com/hellow_world.txt"}`,
+			"source":      `{"ip":"120.65.1.1"}`,
+			"user":        `{"name":"public-user"}`,
+		}},
+		{file: f, name: "GET", pattern: p, message: get, want: map[string]string{
+			"timestamp": `"1525334330.556"`,
+			"duration":  `"3"`, "client_address": `"120.65.1.1"`, "cache_result": `"TCP_REFRESH_MISS"`, "status_code": `"200"`,
+			"bytes": `"2014"`, "request_method": `"GET"`, "url": `"http://www.sample.com/hellow_world.txt"`, "user": `"public-user"`,
+			"hierarchy_code": `"DIRECT"`, "server": `"www.sample.com"`, "content_type": `"text/plain"`,
+		}},
+		{file: f, name: "retains message", pattern: p, ecs: true, message: get, want: map[string]string{"message": js(get)}},
+		{file: f, name: "retains message", pattern: p, message: get, want: map[string]string{"message": js(get)}},
+		{file: f, name: "invalid status", pattern: p, ecs: true, message: aborted, want: map[string]string{
+			"timestamp": `"1426235912.366"`,
+			"event":     `{"action":"TCP_MISS_ABORTED"}`,
+			"http":      `{"response":{"bytes":0},"request":{"method":"GET"}}`,
+		}},
+		{file: f, name: "invalid status", pattern: p, message: aborted, want: map[string]string{
+			"timestamp": `"1426235912.366"`, "status_code": `"000"`}},
+		{file: f, name: "no server ip", pattern: p, ecs: true, message: noIP, want: map[string]string{
+			"timestamp": `"1066037222.352"`,
+			"event":     `{"action":"TCP_MISS"}`,
+			"http":      `{"response":{"bytes":1293,"status_code":504},"request":{"method":"GET"}}`,
+		}, absent: []string{"destination"}},
+		{file: f, name: "no server ip", pattern: p, message: noIP, want: map[string]string{
+			"timestamp": `"1066037222.352"`, "status_code": `"504"`}, absent: []string{"server"}},
+	})
+}
+
+// TestGrokSpecBIND: spec/patterns/bind_spec.rb.
+func TestGrokSpecBIND(t *testing.T) {
+	const (
+		v910 = `17-Feb-2018 23:06:56.326 queries: info: client 172.26.0.1#12345 (test.example.com): query: test.example.com IN A +E(0)K (172.26.0.3)`
+		v911 = `30-Jun-2018 15:50:00.999 queries: info: client @0x7f64500020ef 192.168.10.48#60061 (91.2.10.170.in-addr.internal): query: 91.2.10.170.in-addr.internal IN PTR + (192.168.2.2)`
+		base = `client @0x7f85b4026ed0 127.0.0.1#42520 (ci.elastic.co): query: ci.elastic.co IN A +E(0)K (35.193.103.164)`
+	)
+	const f = "bind"
+	runGrokSpecs(t, []grokSpec{
+		{file: f, name: "9.10", pattern: "BIND9", ecs: true, message: v910, want: map[string]string{
+			"timestamp":                    `"17-Feb-2018 23:06:56.326"`,
+			"[log][level]":                 `"info"`,
+			"client":                       `{"ip":"172.26.0.1","port":12345}`,
+			"dns":                          `{"question":{"name":"test.example.com","type":"A","class":"IN"}}`,
+			"[bind][log][question][flags]": `"+E(0)K"`,
+			"server":                       `{"ip":"172.26.0.3"}`,
+			"[bind][log][question][name]":  `"test.example.com"`,
+		}, check: onlyKeys("bind", "log")},
+		{file: f, name: "9.10", pattern: "BIND9", message: v910, want: map[string]string{
+			"timestamp": `"17-Feb-2018 23:06:56.326"`,
+			"loglevel":  `"info"`, "clientip": `"172.26.0.1"`, "clientport": `"12345"`,
+			"query": `["test.example.com","test.example.com"]`, "querytype": `"A +E(0)K"`, "dns": `"172.26.0.3"`,
+		}},
+		{file: f, name: "client memory address (9.11)", pattern: "BIND9", ecs: true, message: v911, want: map[string]string{
+			"timestamp":                    `"30-Jun-2018 15:50:00.999"`,
+			"[log][level]":                 `"info"`,
+			"client":                       `{"ip":"192.168.10.48","port":60061}`,
+			"dns":                          `{"question":{"name":"91.2.10.170.in-addr.internal","type":"PTR","class":"IN"}}`,
+			"[bind][log][question][flags]": `"+"`,
+			"server":                       `{"ip":"192.168.2.2"}`,
+		}, check: onlyKeys("bind", "log")},
+		{file: f, name: "client memory address (9.11)", pattern: "BIND9", message: v911, want: map[string]string{
+			"timestamp": `"30-Jun-2018 15:50:00.999"`,
+			"loglevel":  `"info"`, "clientip": `"192.168.10.48"`, "clientport": `"60061"`,
+			"query": `["91.2.10.170.in-addr.internal","91.2.10.170.in-addr.internal"]`, "querytype": `"PTR +"`, "dns": `"192.168.2.2"`,
+		}},
+		{file: f, name: "query log base", pattern: "BIND9_QUERYLOGBASE", ecs: true, message: base, want: map[string]string{
+			"client":                       `{"ip":"127.0.0.1","port":42520}`,
+			"dns":                          `{"question":{"name":"ci.elastic.co","type":"A","class":"IN"}}`,
+			"[bind][log][question][flags]": `"+E(0)K"`,
+			"server":                       `{"ip":"35.193.103.164"}`,
+		}, check: onlyKeys("bind", "log")},
+	})
+}
+
+// onlyKeys checks that the object at field has exactly the given keys (an
+// rspec include of {"field" => {key => hash_including(...)}}).
+func onlyKeys(field string, keys ...string) func(t *testing.T, e *logpipe.Event) {
+	return func(t *testing.T, e *logpipe.Event) {
+		t.Helper()
+		v, ok := e.Get(logpipe.MustPath(field))
+		if !ok || v.Kind() != logpipe.KindObject {
+			t.Fatalf("%s = %s, want an object", field, v)
+		}
+		var got []string
+		for k := range v.Object().All() {
+			got = append(got, k)
+		}
+		if strings.Join(got, ",") != strings.Join(keys, ",") {
+			t.Errorf("%s has keys %v, want %v", field, got, keys)
+		}
+	}
+}
