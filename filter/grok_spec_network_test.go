@@ -464,3 +464,249 @@ func onlyKeys(field string, keys ...string) func(t *testing.T, e *logpipe.Event)
 		}
 	}
 }
+
+// TestGrokSpecBro: spec/patterns/bro_spec.rb (BRO_* and ZEEK_*).
+func TestGrokSpecBro(t *testing.T) {
+	const (
+		broHTTP = "1432555199.633017\tCOpk6E3vkURP8QQNKl\t192.168.9.35\t55281\t178.236.7.146\t80\t4\tPOST\twww.amazon.it\t/xa/dealcontent/v2/GetDeals?nocache=1432555199326\t" +
+			"http://www.amazon.it/\tMozilla/5.0 (Windows NT 6.1; WOW64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/42.0.2311.135 Safari/537.36\t223\t1859\t200\tOK\t-\t-\t-\t(empty)\t" +
+			"kares\t-\t-\tFrLEcY3AUPKdcYGf29\ttext/plain\tFOJpbGzIMh9syPxH8\ttext/plain"
+		broUA     = "Mozilla/5.0 (Windows NT 6.1; WOW64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/42.0.2311.135 Safari/537.36"
+		zeekHTTP1 = "1602164975.587600\tCt73QY3M7T5dikxggf\t192.168.122.59\t55240\t93.184.220.29\t80\t1\t-\t-\t-\t-\t1.1\t-\t-\t0\t471\t200\tOK\t-\t-\t(empty)\t-\t-\t-\t-\t-\t-\tFPGXN33wAFL8MPKJXl\t-\tapplication/ocsp-response"
+		zeekQuery = "/videoplayback?upn=MTU2MDY5NzQ5OTM0NTI3NDY4NDc&sparams=algorithm,burst,cp,factor,id,ip,ipbits,itag,source,upn,expire&fexp=912300,907210&algorithm=throttle-factor&itag=34&ip=212.0.0.0&burst=40&sver=3&signature=832FB1042E20780CFCA77A4DB5EA64AC593E8627.D1166C7E8365732E52DAFD68076DAE0146E0AE01&source=youtube&expire=1333484980&key=yt1&ipbits=8&factor=1.25&cp=U0hSSFRTUl9NSkNOMl9MTVZKOjh5eEN2SG8tZF84&id=ebf1e932d4bd1286&cm2=1"
+		zeekUA    = "Mozilla/5.0 (Windows NT 5.1) AppleWebKit/535.11 (KHTML, like Gecko; X-SBLSP) Chrome/17.0.963.83 Safari/535.11"
+		zeekLong  = "1333458850.375568\tClEkJM2Vm5giqnMf4h\t10.131.47.185\t1923\t79.101.110.141\t80\t1\tGET\to-o.preferred.telekomrs-beg1.v2.lscache8.c.youtube.com\t" + zeekQuery +
+			"\thttp://s.ytimg.com/yt/swfbin/watch_as3-vflqrJwOA.swf\t1.1\t" + zeekUA + "\t-\t0\t56320\t206\tPartial Content\t-\t-\t(empty)\t-\t-\t-\t-\t-\t-\tFpmJd62pFQcZ3gcUgl\t-\t-"
+		zeekSample = "1602165002.455618\tCWGOypTfRypTC5C4g\t192.168.122.59\t44136\t216.58.201.110\t80\t1\t-\t-\t-\t-\t1.1\tMozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:81.0) Gecko/20100101 Firefox/81.0\t" +
+			"https://example.com\t0\t219\t301\tMoved Permanently\t-\t-\tFOO,BAR\t-\t-\t-\t-\t-\t-\tFeJ7iiVorMXoLlRK\t-\ttext/html"
+		broEmpty = "1432555199.633017\tCOpk6E3vkURP8QQNKl\t192.168.9.35\t55281\t178.236.7.146\t80\t0\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t(empty)\t-\t-\t-\t-\t-\t-\t-"
+
+		broDNS      = "1359565680.761790\tUWkUyAuUGXf\t192.168.6.10\t53209\t192.168.129.36\t53\tudp\t41477\tpaypal.com\t1\tC_INTERNET\t48\tDNSKEY\t0\tNOERROR\tF\tF\tT\tF\t1\t-\t-\tF"
+		broDNSEmpty = "1359565680.761790\tUWkUyAuUGXf\t192.168.6.10\t53209\t192.168.129.36\t53\tudp\t-\t-\t-\t-\t-\t-\t-\t-\tF\tF\tF\tF\t0\t-\t-\t-"
+		zeekDNS     = "1359565680.761790\tCHhAvVGS1DHFjwGM9\t192.168.6.10\t53209\t192.168.129.36\t53\tudp\t41477\t0.075138\tpaypal.com\t1\tC_INTERNET\t48\tDNSKEY\t0\tNOERROR\tF\tF\tT\tT\t1\t" +
+			"DNSKEY 5,DNSKEY 5,RRSIG 48 paypal.com,RRSIG 48 paypal.com\t455.000000,455.000000,455.000000,455.000000\tF"
+
+		broConn    = "1541350796.901974\tC54zqz17PXuBv3HkLg\t192.168.0.26\t54855\t54.85.115.89\t443\ttcp\tssl\t0.153642\t1147\t589\tSF\tT\t0\tShADadfF\t7\t1439\t8\t921\t(empty)"
+		broConn33  = "1300475168.853899\tC4J4Th3PJpwUYZZ6gc\t141.142.220.118\t43927\t141.142.2.2\t53\tudp\tdns\t0.000435\t38\t89\tSF\t-\t-\t0\tDd\t1\t66\t1\t117\t(empty)"
+		zeekConn   = "1602165198.216970\tCfVl4yNLJ4U3ptL12\t192.168.122.59\t47340\t143.204.201.102\t443\ttcp\t-\t115.669583\t0\t6238\tSHR\tT\tF\t0\t^hCadcCfA\t1\t52\t21\t5091\t-"
+		zeekConnMA = "1128727435.633408\tCHhAvVGS1DHFjwGM9\t141.42.64.125\t56730\t125.190.109.199\t80\ttcp\thttp\t1.550793\t98\t9417\tSF\t-\t-\t0\t^hADdFaf\t11\t670\t10\t9945\t-\t00:d0:03:3b:f4:00\t00:b0:c2:86:ec:00"
+
+		broFiles   = "1362692527.009512\tFakNcS1Jfe01uljb3\t192.150.187.43\t141.142.228.5\tCXWv6p3arKYeMETxOg\tHTTP\t0\tMD5,SHA1\ttext/plain\t-\t0.000263\t-\tF\t4705\t4705\t0\t0\tF\t-\t397168fd09991a0e712254df7bc639ac\t1dd7ac0398df6cbc0696445a91ec681facf4dc47\t-\t-"
+		broFilesZ  = "1602576142.884704\tFrp9wcpqbDl991Zh7\t151.101.112.204\t192.168.122.59\tC3v3ce39xvI63Tn2E5\tHTTP\t0\tSHA1,MD5\ttext/plain\t-\t0.000000\tF\tF\t3707\t51901\t0\t0\tF\t-\t995875a72487a52a657b94e3857ac4fe\t00c45f6771d0006029a8ced68bf2a41ca3060e69\t-\t-\t-\t-"
+		zeekFiles  = "1258867934.558264\tF2xow8TIkvHG4Zz41\t198.189.255.75\t192.168.1.105\tCHhAvVGS1DHFjwGM9\tHTTP\t0\tEXTRACT\t-\t-\t0.046240\t-\tF\t54229\t605292323\t4244449\t0\tT\t-\t-\t-\t-\textract-1258867934.558264-HTTP-F2xow8TIkvHG4Zz41\tT\t4000"
+		zeekFilesM = "1258867934.558264\tF2xow8TIkvHG4Zz41\t10.1.1.2 10.1.1.1\t192.168.1.105,192.168.1.10,192.168.1.11\t-\t-\t0\t-\t-\t-\t0.01234\t-\tF\t-\t-\t-\t0\tT\t-\t-\t-\t-\t-\t-\t-"
+	)
+	const f = "bro"
+	// Both modes of an "it" block that asserts in both.
+	both := func(name, pattern, message string, ecs, legacy map[string]string) []grokSpec {
+		return []grokSpec{
+			{file: f, name: name, pattern: pattern, ecs: true, message: message, want: ecs},
+			{file: f, name: name, pattern: pattern, message: message, want: legacy},
+		}
+	}
+	var specs []grokSpec
+	for _, s := range [][]grokSpec{
+		both("BRO_HTTP ts", "BRO_HTTP", broHTTP, map[string]string{"timestamp": `"1432555199.633017"`}, map[string]string{"ts": `"1432555199.633017"`}),
+		both("BRO_HTTP uid", "BRO_HTTP", broHTTP, map[string]string{"[zeek][session_id]": `"COpk6E3vkURP8QQNKl"`}, map[string]string{"uid": `"COpk6E3vkURP8QQNKl"`}),
+		both("BRO_HTTP orig", "BRO_HTTP", broHTTP, map[string]string{"source": `{"ip":"192.168.9.35","port":55281}`},
+			map[string]string{"orig_h": `"192.168.9.35"`, "orig_p": `"55281"`}),
+		both("BRO_HTTP resp", "BRO_HTTP", broHTTP, map[string]string{"destination": `{"ip":"178.236.7.146","port":80}`},
+			map[string]string{"resp_h": `"178.236.7.146"`, "resp_p": `"80"`}),
+		both("BRO_HTTP trans_depth", "BRO_HTTP", broHTTP, map[string]string{"[zeek][http][trans_depth]": `4`}, map[string]string{"trans_depth": `"4"`}),
+		both("BRO_HTTP method/referrer", "BRO_HTTP", broHTTP,
+			map[string]string{"[http][request][method]": `"POST"`, "[http][request][referrer]": `"http://www.amazon.it/"`},
+			map[string]string{"method": `"POST"`, "referrer": `"http://www.amazon.it/"`}),
+		both("BRO_HTTP domain/uri/username/password", "BRO_HTTP", broHTTP,
+			map[string]string{"[url][domain]": `"www.amazon.it"`, "[url][original]": `"/xa/dealcontent/v2/GetDeals?nocache=1432555199326"`, "[url][username]": `"kares"`},
+			map[string]string{"domain": `"www.amazon.it"`, "uri": `"/xa/dealcontent/v2/GetDeals?nocache=1432555199326"`, "username": `"kares"`, "password": `"-"`}),
+		both("BRO_HTTP user_agent", "BRO_HTTP", broHTTP, map[string]string{"user_agent": `{"original":` + js(broUA) + `}`}, map[string]string{"user_agent": js(broUA)}),
+		both("BRO_HTTP body lengths", "BRO_HTTP", broHTTP,
+			map[string]string{"[http][request][body]": `{"bytes":223}`, "[http][response][body]": `{"bytes":1859}`},
+			map[string]string{"request_body_len": `"223"`, "response_body_len": `"1859"`}),
+		both("BRO_HTTP status", "BRO_HTTP", broHTTP,
+			map[string]string{"[http][response][status_code]": `200`, "[zeek][http][status_msg]": `"OK"`},
+			map[string]string{"status_code": `"200"`, "status_msg": `"OK"`}),
+		both("BRO_HTTP orig fuids/mime", "BRO_HTTP", broHTTP,
+			map[string]string{"[zeek][http][orig_fuids]": `"FrLEcY3AUPKdcYGf29"`, "[http][request][mime_type]": `"text/plain"`},
+			map[string]string{"orig_fuids": `"FrLEcY3AUPKdcYGf29"`, "orig_mime_types": `"text/plain"`}),
+		both("BRO_HTTP resp fuids/mime", "BRO_HTTP", broHTTP,
+			map[string]string{"[zeek][http][resp_fuids]": `"FOJpbGzIMh9syPxH8"`, "[http][response][mime_type]": `"text/plain"`},
+			map[string]string{"resp_fuids": `"FOJpbGzIMh9syPxH8"`, "resp_mime_types": `"text/plain"`}),
+		{
+			{file: f, name: "BRO_HTTP no password", pattern: "BRO_HTTP", ecs: true, message: broHTTP, absent: []string{"[url][password]"}},
+			{file: f, name: "BRO_HTTP info", pattern: "BRO_HTTP", ecs: true, message: broHTTP, absent: []string{"[zeek][http][info_code]", "[zeek][http][info_msg]"}},
+			{file: f, name: "BRO_HTTP info", pattern: "BRO_HTTP", message: broHTTP, want: map[string]string{"info_code": `"-"`, "info_msg": `"-"`}},
+			{file: f, name: "BRO_HTTP filename", pattern: "BRO_HTTP", ecs: true, message: broHTTP, absent: []string{"[zeek][http][filename]"}},
+			{file: f, name: "BRO_HTTP filename", pattern: "BRO_HTTP", message: broHTTP, want: map[string]string{"filename": `"-"`}},
+			{file: f, name: "BRO_HTTP bro_tags", pattern: "BRO_HTTP", ecs: true, message: broHTTP, absent: []string{"[zeek][http][tags]"}},
+			{file: f, name: "BRO_HTTP bro_tags", pattern: "BRO_HTTP", message: broHTTP, want: map[string]string{"bro_tags": `"(empty)"`}},
+			{file: f, name: "BRO_HTTP proxied", pattern: "BRO_HTTP", ecs: true, message: broHTTP, absent: []string{"[zeek][http][proxied]"}},
+			{file: f, name: "BRO_HTTP proxied", pattern: "BRO_HTTP", message: broHTTP, want: map[string]string{"proxied": `"-"`}},
+			// "wrong but backwards compatible": GREEDYDATA runs over tabs.
+			{file: f, name: "BRO_HTTP zeek format", pattern: "BRO_HTTP", message: zeekHTTP1, want: map[string]string{"domain": `"1.1"`}},
+
+			{file: f, name: "ZEEK_HTTP long message", pattern: "ZEEK_HTTP", ecs: true, message: zeekLong, want: map[string]string{
+				"timestamp":          `"1333458850.375568"`,
+				"[zeek][session_id]": `"ClEkJM2Vm5giqnMf4h"`,
+				"http": `{"response":{"body":{"bytes":56320},"status_code":206},"request":{"body":{"bytes":0},` +
+					`"referrer":"http://s.ytimg.com/yt/swfbin/watch_as3-vflqrJwOA.swf","method":"GET"},"version":"1.1"}`,
+				"user_agent":   `{"original":` + js(zeekUA) + `}`,
+				"url":          `{"domain":"o-o.preferred.telekomrs-beg1.v2.lscache8.c.youtube.com","original":` + js(zeekQuery) + `}`,
+				"destination":  `{"port":80,"ip":"79.101.110.141"}`,
+				"source":       `{"port":1923,"ip":"10.131.47.185"}`,
+				"[zeek][http]": `{"resp_fuids":"FpmJd62pFQcZ3gcUgl","status_msg":"Partial Content","trans_depth":1}`,
+			}},
+			{file: f, name: "ZEEK_HTTP sample message", pattern: "ZEEK_HTTP", ecs: true, message: zeekSample, want: map[string]string{
+				"timestamp":  `"1602165002.455618"`,
+				"user_agent": `{"original":"Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:81.0) Gecko/20100101 Firefox/81.0"}`,
+				"http":       `{"request":{"body":{"bytes":0}},"response":{"status_code":301,"body":{"bytes":219},"mime_type":"text/html"},"version":"1.1"}`,
+				"zeek": `{"session_id":"CWGOypTfRypTC5C4g","http":{"trans_depth":1,"origin":"https://example.com","tags":"FOO,BAR",` +
+					`"status_msg":"Moved Permanently","resp_fuids":"FeJ7iiVorMXoLlRK"}}`,
+			}},
+
+			{file: f, name: "BRO_DNS", pattern: "BRO_DNS", ecs: true, message: broDNS, want: map[string]string{
+				"timestamp":           `"1359565680.761790"`,
+				"[zeek][session_id]":  `"UWkUyAuUGXf"`,
+				"source":              `{"ip":"192.168.6.10","port":53209}`,
+				"destination":         `{"ip":"192.168.129.36","port":53}`,
+				"network":             `{"transport":"udp"}`,
+				"dns":                 `{"id":41477,"question":{"name":"paypal.com","type":"DNSKEY"},"response_code":"NOERROR"}`,
+				"[zeek][dns][qclass]": `1`, "[zeek][dns][qclass_name]": `"C_INTERNET"`, "[zeek][dns][qtype]": `48`, "[zeek][dns][rcode]": `0`,
+				"[zeek][dns][AA]": `"F"`, "[zeek][dns][TC]": `"F"`, "[zeek][dns][RD]": `"T"`, "[zeek][dns][RA]": `"F"`,
+				"[zeek][dns][Z]": `1`, "[zeek][dns][rejected]": `"F"`,
+			}, absent: []string{"[zeek][dns][TTLs]", "[zeek][dns][answers]"}},
+			{file: f, name: "BRO_DNS", pattern: "BRO_DNS", message: broDNS, want: map[string]string{
+				"ts": `"1359565680.761790"`, "uid": `"UWkUyAuUGXf"`, "orig_h": `"192.168.6.10"`, "orig_p": `"53209"`,
+				"resp_h": `"192.168.129.36"`, "resp_p": `"53"`, "proto": `"udp"`, "trans_id": `"41477"`, "query": `"paypal.com"`,
+				"qclass": `"1"`, "qclass_name": `"C_INTERNET"`, "qtype": `"48"`, "qtype_name": `"DNSKEY"`, "rcode": `"0"`, "rcode_name": `"NOERROR"`,
+				"AA": `"F"`, "TC": `"F"`, "RD": `"T"`, "RA": `"F"`, "Z": `"1"`, "answers": `"-"`, "TTLs": `"-"`, "rejected": `"F"`,
+			}},
+			{file: f, name: "BRO_DNS optional fields", pattern: "BRO_DNS", ecs: true, message: broDNSEmpty, want: map[string]string{
+				"timestamp":   `"1359565680.761790"`,
+				"source":      `{"ip":"192.168.6.10","port":53209}`,
+				"destination": `{"ip":"192.168.129.36","port":53}`,
+				"network":     `{"transport":"udp"}`,
+				"zeek":        `{"session_id":"UWkUyAuUGXf","dns":{"AA":"F","TC":"F","RD":"F","RA":"F","Z":0}}`,
+			}, absent: []string{"dns"}},
+			{file: f, name: "ZEEK_DNS", pattern: "ZEEK_DNS", ecs: true, message: zeekDNS, want: map[string]string{
+				"timestamp":   `"1359565680.761790"`,
+				"destination": `{"ip":"192.168.129.36","port":53}`,
+				"source":      `{"ip":"192.168.6.10","port":53209}`,
+				"network":     `{"transport":"udp"}`,
+				"dns":         `{"question":{"type":"DNSKEY","name":"paypal.com"},"response_code":"NOERROR","id":41477}`,
+				"zeek": `{"session_id":"CHhAvVGS1DHFjwGM9","dns":{"rtt":0.075138,"qclass":1,"qclass_name":"C_INTERNET","qtype":48,"rcode":0,` +
+					`"RA":"T","RD":"T","TC":"F","rejected":"F","AA":"F","Z":1,"answers":"DNSKEY 5,DNSKEY 5,RRSIG 48 paypal.com,RRSIG 48 paypal.com",` +
+					`"TTLs":"455.000000,455.000000,455.000000,455.000000"}}`,
+			}},
+
+			{file: f, name: "BRO_CONN", pattern: "BRO_CONN", ecs: true, message: broConn, want: map[string]string{
+				"timestamp":          `"1541350796.901974"`,
+				"[zeek][session_id]": `"C54zqz17PXuBv3HkLg"`,
+				"network":            `{"transport":"tcp","protocol":"ssl"}`,
+				"source":             `{"ip":"192.168.0.26","port":54855,"packets":7,"bytes":1439}`,
+				"destination":        `{"ip":"54.85.115.89","port":443,"packets":8,"bytes":921}`,
+				"[zeek][connection]": `{"duration":0.153642,"orig_bytes":1147,"resp_bytes":589,"state":"SF","local_orig":"T","missed_bytes":0,"history":"ShADadfF"}`,
+			}},
+			{file: f, name: "BRO_CONN", pattern: "BRO_CONN", message: broConn, want: map[string]string{
+				"ts": `"1541350796.901974"`, "uid": `"C54zqz17PXuBv3HkLg"`, "orig_h": `"192.168.0.26"`, "orig_p": `"54855"`,
+				"resp_h": `"54.85.115.89"`, "resp_p": `"443"`, "proto": `"tcp"`, "service": `"ssl"`, "duration": `"0.153642"`,
+				"orig_bytes": `"1147"`, "resp_bytes": `"589"`, "conn_state": `"SF"`, "local_orig": `"T"`, "missed_bytes": `"0"`,
+				"history": `"ShADadfF"`, "orig_pkts": `"7"`, "orig_ip_bytes": `"1439"`, "resp_pkts": `"8"`, "resp_ip_bytes": `"921"`,
+				"tunnel_parents": `"(empty)"`,
+			}},
+			{file: f, name: "BRO_CONN updated format", pattern: "BRO_CONN", ecs: true, message: broConn33, want: map[string]string{
+				"[zeek][session_id]": `"C4J4Th3PJpwUYZZ6gc"`,
+				"network":            `{"transport":"udp","protocol":"dns"}`,
+				"source":             `{"ip":"141.142.220.118","port":43927,"packets":1,"bytes":66}`,
+				"destination":        `{"ip":"141.142.2.2","port":53,"packets":1,"bytes":117}`,
+				"[zeek][connection]": `{"duration":0.000435,"orig_bytes":38,"resp_bytes":89,"state":"SF","missed_bytes":0,"history":"Dd"}`,
+			}},
+			// "matches incorrectly" in legacy mode, as Logstash's spec says.
+			{file: f, name: "BRO_CONN updated format", pattern: "BRO_CONN", message: broConn33, want: map[string]string{
+				"ts": `"1300475168.853899"`, "conn_state": js("SF\t-"),
+			}},
+			{file: f, name: "ZEEK_CONN", pattern: "ZEEK_CONN", ecs: true, message: zeekConn, want: map[string]string{
+				"timestamp":   `"1602165198.216970"`,
+				"network":     `{"transport":"tcp"}`,
+				"source":      `{"ip":"192.168.122.59","port":47340,"packets":1,"bytes":52}`,
+				"destination": `{"ip":"143.204.201.102","port":443,"packets":21,"bytes":5091}`,
+				"zeek": `{"connection":{"duration":115.669583,"orig_bytes":0,"resp_bytes":6238,"state":"SHR","local_orig":"T","local_resp":"F",` +
+					`"missed_bytes":0,"history":"^hCadcCfA"},"session_id":"CfVl4yNLJ4U3ptL12"}`,
+			}},
+			{file: f, name: "ZEEK_CONN with MAC addresses", pattern: "ZEEK_CONN", ecs: true, message: zeekConnMA, want: map[string]string{
+				"timestamp":                    `"1128727435.633408"`,
+				"[zeek][session_id]":           `"CHhAvVGS1DHFjwGM9"`,
+				"network":                      `{"transport":"tcp","protocol":"http"}`,
+				"source":                       `{"mac":"00:d0:03:3b:f4:00","ip":"141.42.64.125","port":56730,"packets":11,"bytes":670}`,
+				"destination":                  `{"mac":"00:b0:c2:86:ec:00","ip":"125.190.109.199","port":80,"packets":10,"bytes":9945}`,
+				"[zeek][connection][duration]": `1.550793`,
+			}},
+
+			{file: f, name: "BRO_FILES", pattern: "BRO_FILES", ecs: true, message: broFiles, want: map[string]string{
+				"timestamp": `"1362692527.009512"`,
+				"server":    `{"ip":"192.150.187.43"}`,
+				"client":    `{"ip":"141.142.228.5"}`,
+				"zeek": `{"files":{"fuid":"FakNcS1Jfe01uljb3","session_ids":"CXWv6p3arKYeMETxOg","source":"HTTP","depth":0,"analyzers":"MD5,SHA1",` +
+					`"duration":0.000263,"is_orig":"F","overflow_bytes":0,"missing_bytes":0,"seen_bytes":4705,"timedout":"F"}}`,
+				"file": `{"size":4705,"mime_type":"text/plain","hash":{"sha1":"1dd7ac0398df6cbc0696445a91ec681facf4dc47","md5":"397168fd09991a0e712254df7bc639ac"}}`,
+			}},
+			{file: f, name: "BRO_FILES", pattern: "BRO_FILES", message: broFiles, want: map[string]string{
+				"ts": `"1362692527.009512"`, "fuid": `"FakNcS1Jfe01uljb3"`, "tx_hosts": `"192.150.187.43"`, "rx_hosts": `"141.142.228.5"`,
+				"conn_uids": `"CXWv6p3arKYeMETxOg"`, "source": `"HTTP"`, "depth": `"0"`, "analyzers": `"MD5,SHA1"`, "mime_type": `"text/plain"`,
+				"filename": `"-"`, "duration": `"0.000263"`, "local_orig": `"-"`, "is_orig": `"F"`, "seen_bytes": `"4705"`, "total_bytes": `"4705"`,
+				"missing_bytes": `"0"`, "overflow_bytes": `"0"`, "timedout": `"F"`, "parent_fuid": `"-"`,
+				"md5": `"397168fd09991a0e712254df7bc639ac"`, "sha1": `"1dd7ac0398df6cbc0696445a91ec681facf4dc47"`, "sha256": `"-"`, "extracted": `"-"`,
+			}},
+			// "matches (incorrectly) in legacy mode": BOGUS source, as the spec says.
+			{file: f, name: "BRO_FILES zeek format", pattern: "BRO_FILES", message: broFilesZ, want: map[string]string{
+				"ts": `"1602576142.884704"`, "fuid": `"Frp9wcpqbDl991Zh7"`, "source": js("HTTP\t0\tSHA1,MD5"),
+			}},
+			{file: f, name: "BRO_FILES zeek format", pattern: "BRO_FILES", ecs: true, message: broFilesZ, want: map[string]string{
+				"timestamp": `"1602576142.884704"`,
+				"server":    `{"ip":"151.101.112.204"}`,
+				"client":    `{"ip":"192.168.122.59"}`,
+				"zeek": `{"files":{"fuid":"Frp9wcpqbDl991Zh7","session_ids":"C3v3ce39xvI63Tn2E5","source":"HTTP","depth":0,"analyzers":"SHA1,MD5",` +
+					`"duration":0.0,"local_orig":"F","is_orig":"F","missing_bytes":0,"timedout":"F","overflow_bytes":0,"seen_bytes":3707}}`,
+				"file": `{"size":51901,"mime_type":"text/plain","hash":{"md5":"995875a72487a52a657b94e3857ac4fe","sha1":"00c45f6771d0006029a8ced68bf2a41ca3060e69"}}`,
+			}},
+			{file: f, name: "ZEEK_FILES", pattern: "ZEEK_FILES", ecs: true, message: zeekFiles, want: map[string]string{
+				"timestamp":           `"1258867934.558264"`,
+				"server":              `{"ip":"198.189.255.75"}`,
+				"client":              `{"ip":"192.168.1.105"}`,
+				"[zeek][files][fuid]": `"F2xow8TIkvHG4Zz41"`, "[zeek][files][session_ids]": `"CHhAvVGS1DHFjwGM9"`,
+				"[zeek][files][source]": `"HTTP"`, "[zeek][files][analyzers]": `"EXTRACT"`, "[zeek][files][timedout]": `"T"`,
+				"[zeek][files][extracted]":      `"extract-1258867934.558264-HTTP-F2xow8TIkvHG4Zz41"`,
+				"[zeek][files][extracted_size]": `4000`, "[zeek][files][extracted_cutoff]": `"T"`,
+				"file": `{"size":605292323}`,
+			}, check: onlyKeys("zeek", "files")},
+			{file: f, name: "ZEEK_FILES multiple hosts", pattern: "ZEEK_FILES", ecs: true, message: zeekFilesM, want: map[string]string{
+				"server":                  `{"ip":"10.1.1.2"}`,
+				"client":                  `{"ip":"192.168.1.105"}`,
+				"[zeek][files][tx_hosts]": `"10.1.1.2 10.1.1.1"`,
+				"[zeek][files][rx_hosts]": `"192.168.1.105,192.168.1.10,192.168.1.11"`,
+			}, check: onlyKeys("zeek", "files")},
+		},
+	} {
+		specs = append(specs, s...)
+	}
+	runGrokSpecs(t, specs)
+
+	// The "does not match in ECS mode" blocks: the old and the new formats
+	// are told apart.
+	for _, tc := range []struct{ name, pattern, message string }{
+		{"BRO_HTTP zeek format", "BRO_HTTP", zeekHTTP1},
+		{"ZEEK_HTTP old bro message", "ZEEK_HTTP", broHTTP},
+		{"ZEEK_HTTP old empty bro message", "ZEEK_HTTP", broEmpty},
+		{"BRO_DNS zeek format", "BRO_DNS", zeekDNS},
+	} {
+		t.Run(f+"/"+tc.pattern+"/"+tc.name+"/ecs/no match", func(t *testing.T) {
+			g, err := NewGrok(GrokConfig{Match: msg("%{" + tc.pattern + "}"), ECSCompatibility: "v8"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if e := grokApply(t, g, logpipe.NewEvent(tc.message)); !e.HasTag("_grokparsefailure") {
+				t.Errorf("matched, want _grokparsefailure: %s", e)
+			}
+		})
+	}
+}
