@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/logpipe/logpipe"
+	"github.com/logpipe/logpipe/internal/grok"
 )
 
 // grokEvent builds an Event from a JSON document.
@@ -299,6 +300,16 @@ func TestGrokNewErrors(t *testing.T) {
 	if err := os.WriteFile(bad, []byte("NOT-A-NAME x\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	// A stock pattern that captures in the legacy set and has no ECS
+	// definition yet; the per-family files (internal/grok/families_*.go)
+	// keep shrinking that set, so the name is looked up, not written here.
+	_, missing := grok.ECSDefaults()
+	legacyOnly := ""
+	for name := range missing {
+		if legacyOnly == "" || name < legacyOnly {
+			legacyOnly = name
+		}
+	}
 	tests := []struct {
 		name string
 		cfg  GrokConfig
@@ -313,7 +324,7 @@ func TestGrokNewErrors(t *testing.T) {
 		{"recursive", GrokConfig{Match: msg(`%{A}`), PatternDefinitions: map[string]string{"A": `x%{B}`, "B": `%{A}`}}, "references itself"},
 		{"unknown type", GrokConfig{Match: msg(`%{INT:x:double}`)}, `unknown type "double"`},
 		{"bad ecs_compatibility", GrokConfig{Match: msg(`x`), ECSCompatibility: "v2"}, `ecs_compatibility "v2"`},
-		{"legacy-only pattern in ECS mode", GrokConfig{Match: msg(`%{HAPROXYHTTP}`)}, `%{HAPROXYHTTP}: logpipe has no ECS definition`},
+		{"legacy-only pattern in ECS mode", GrokConfig{Match: msg("%{" + legacyOnly + "}")}, "%{" + legacyOnly + "}: logpipe has no ECS definition"},
 		{"lookahead in an inline definition", GrokConfig{Match: msg(`%{LA=a(?=b)}`)}, `%{LA} uses a lookahead`},
 		{"hex escape", GrokConfig{Match: msg(`%{H:x}`), PatternDefinitions: map[string]string{"H": `\h+`}}, `%{H} uses the escape "\h"`},
 		{"bad source", GrokConfig{Match: []GrokMatch{{Source: "[a", Patterns: []string{"x"}}}}, "source"},
@@ -325,6 +336,9 @@ func TestGrokNewErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			if strings.HasPrefix(tc.want, "%{}") {
+				t.Skip("every stock pattern has an ECS definition")
+			}
 			g, err := NewGrok(tc.cfg)
 			if err == nil {
 				t.Fatalf("NewGrok succeeded: %+v", g)
