@@ -4,8 +4,8 @@
 // Compile expands pattern references recursively against a definition set
 // (Defaults, Logstash's legacy set: github.com/trivago/grok's stock
 // patterns completed and updated to today's logstash-patterns-core names
-// and definitions; or ECSDefaults, Logstash's ECS set for the families
-// logpipe defines), understands Logstash's reference grammar
+// and definitions; or ECSDefaults, Logstash's ECS set, which logpipe
+// defines for every family of logstash-patterns-core), understands Logstash's reference grammar
 // ("%{NAME:field:type}", inline "%{NAME=regex}" definitions, text after
 // the name that Logstash ignores), gives
 // every capture a generated group name so that capture names may be any
