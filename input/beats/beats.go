@@ -53,7 +53,10 @@ type Config struct {
 	// more events. Default: 65536 (Filebeat sends 2048 by default).
 	MaxWindowSize int
 	// MaxFrameSize refuses (closes) a connection announcing an event or
-	// a compressed frame larger than this many bytes. Default: 64 MiB.
+	// a compressed frame larger than this many bytes, or sending a
+	// compressed frame that inflates to more. The agent resends the
+	// window (Filebeat shrinks its window after such errors). Default:
+	// 64 MiB.
 	MaxFrameSize int
 	// BatchSize splits a window into pipeline batches of at most this
 	// many events. Default: 0, one batch per window.
