@@ -25,6 +25,7 @@ type batchBuilder struct {
 	hint   int // expected number of events
 	slab   []logpipe.Event
 	objs   []logpipe.Object
+	texts  []logpipe.TextObject
 	kvSlab []logpipe.KV
 	ends   []recEnd
 	ids    []byte
@@ -32,17 +33,21 @@ type batchBuilder struct {
 	first  time.Time
 
 	// Events the last slab of each kind was sized for.
-	nEvents, nObjs, nKVs, nIDs int
+	nEvents, nObjs, nTexts, nKVs, nIDs int
 }
 
 // Slab sizes, in events, and what one event usually takes of each kind:
-// its top-level fields and metadata and the nested objects of the path
-// and host fields ([log][file][path], [host][name]), and its id.
+// its top-level fields and metadata, the objects of the path and host
+// fields ([log][file][path], [host][name]) made from their file's text,
+// and its id. Objects and their key/value slots are built only where that
+// text cannot stand for them (a path that is not valid UTF-8, both
+// fields under one top-level key, a decoder's event).
 const (
 	minSlabEvents = 4
 	maxSlabEvents = 1024
 	objsPerEvent  = 3
-	kvsPerEvent   = 14
+	textsPerEvent = 2
+	kvsPerEvent   = 11
 	idBytes       = 32
 )
 
@@ -77,6 +82,17 @@ func (b *batchBuilder) newObject() *logpipe.Object {
 	o := &b.objs[0]
 	b.objs = b.objs[1:]
 	return o
+}
+
+// textObject returns a Value holding an Object made from x, carved from
+// the builder's slab.
+func (b *batchBuilder) textObject(x logpipe.ObjectText) logpipe.Value {
+	if len(b.texts) == 0 {
+		b.texts = make([]logpipe.TextObject, textsPerEvent*b.slabEvents(&b.nTexts))
+	}
+	t := &b.texts[0]
+	b.texts = b.texts[1:]
+	return t.Init(x)
 }
 
 // kvs returns n key/value slots, with room for spare more, carved from
@@ -122,6 +138,41 @@ func (b *batchBuilder) nested(segs []string, v logpipe.Value) logpipe.KV {
 		v = logpipe.ObjectValue(o)
 	}
 	return logpipe.KV{Key: segs[0], Value: v}
+}
+
+// constant returns the field segs (a top-level key, and the keys under
+// it) holding v: an Object made from t, v's field as text, when there is
+// one, and otherwise objects built from the slabs.
+func (b *batchBuilder) constant(segs []string, v string, t *fieldText) logpipe.KV {
+	if !t.ok {
+		return b.nested(segs, logpipe.StringValue(v))
+	}
+	return logpipe.KV{Key: segs[0], Value: b.textObject(t.text)}
+}
+
+// fieldText is the object under the top-level key of a field whose value
+// is the same for many events (a file's path, the host name), as text
+// made once and shared by the events (see logpipe.ObjectText). ok is
+// false when the field is a top-level one, or when text cannot stand for
+// the object (see logpipe.NewObjectText).
+type fieldText struct {
+	of   string // the value the text holds
+	text logpipe.ObjectText
+	ok   bool
+}
+
+// newFieldText returns the text of the field segs holding v.
+func newFieldText(segs []string, v string) fieldText {
+	t := fieldText{of: v}
+	if len(segs) < 2 {
+		return t
+	}
+	val := logpipe.StringValue(v)
+	for i := len(segs) - 1; i > 0; i-- {
+		val = logpipe.ObjectValue(logpipe.NewObject(logpipe.KV{Key: segs[i], Value: val}))
+	}
+	t.text, t.ok = logpipe.NewObjectText(val.Object())
+	return t
 }
 
 // eventID returns id + "-" + off. The strings of a batch share larger
