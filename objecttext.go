@@ -92,3 +92,9 @@ func (t *TextObject) Init(x ObjectText) Value {
 	}
 	return Value{kind: KindObject, ptr: unsafe.Pointer(&t.o)}
 }
+
+// Built reports whether t's members have been built: it was read or
+// changed (anything but encoded, cloned or compared as a whole). Sources use
+// it to learn whether their events' readers make sharing the text cost
+// more than building the objects would.
+func (t *TextObject) Built() bool { return t.lz.done.Load() }

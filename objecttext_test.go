@@ -38,6 +38,19 @@ func TestTextObjectsAreIndependentCopies(t *testing.T) {
 		sameThroughAPI(t, want, va, ObjectValue(o))
 		sameThroughAPI(t, want, vb, ObjectValue(o))
 		c := va.Clone()
+		if x != (ObjectText{}) {
+			var z TextObject
+			zv := z.Init(x)
+			zv.AppendJSON(nil)
+			zv.Clone()
+			if z.Built() {
+				t.Fatal("built by encoding or cloning")
+			}
+			zv.Object().Len()
+			if !z.Built() {
+				t.Fatal("not built by a read")
+			}
+		}
 
 		// Changes to one, at the top and nested, reach neither the
 		// others nor the original.

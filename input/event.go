@@ -50,8 +50,9 @@ func (f *File) buildPlain(b *batchBuilder, e *logpipe.Event, r *tracked, fr code
 		if r.pathText.of != r.path {
 			r.pathText = newFieldText(f.pathSegs, r.path)
 		}
-		kv[1] = b.constant(f.pathSegs, r.path, &r.pathText)
-		kv[2] = b.constant(f.hostSegs, f.cfg.Host, &f.hostText)
+		eager := f.eagerConst.Load()
+		kv[1] = b.constant(f.pathSegs, r.path, &r.pathText, eager)
+		kv[2] = b.constant(f.hostSegs, f.cfg.Host, &f.hostText, eager)
 		e.Fields().Adopt(kv)
 	} else {
 		fields := e.Fields()

@@ -26,6 +26,9 @@ type batchBuilder struct {
 	slab   []logpipe.Event
 	objs   []logpipe.Object
 	texts  []logpipe.TextObject
+	tslabs [][]logpipe.TextObject  // every slab texts came from
+	tsArr  [2][]logpipe.TextObject // tslabs' first backing array
+	kvsPer int                     // key/value slots per event in a slab
 	kvSlab []logpipe.KV
 	ends   []recEnd
 	ids    []byte
@@ -48,7 +51,9 @@ const (
 	objsPerEvent  = 3
 	textsPerEvent = 2
 	kvsPerEvent   = 11
-	idBytes       = 32
+	// With File.eagerConst: the path and host objects take three more.
+	kvsPerEventEager = kvsPerEvent + 3
+	idBytes          = 32
 )
 
 // slabEvents returns the number of events the next slab of a kind is
@@ -89,6 +94,10 @@ func (b *batchBuilder) newObject() *logpipe.Object {
 func (b *batchBuilder) textObject(x logpipe.ObjectText) logpipe.Value {
 	if len(b.texts) == 0 {
 		b.texts = make([]logpipe.TextObject, textsPerEvent*b.slabEvents(&b.nTexts))
+		if b.tslabs == nil {
+			b.tslabs = b.tsArr[:0]
+		}
+		b.tslabs = append(b.tslabs, b.texts)
 	}
 	t := &b.texts[0]
 	b.texts = b.texts[1:]
@@ -100,7 +109,7 @@ func (b *batchBuilder) textObject(x logpipe.ObjectText) logpipe.Value {
 // allocation (see Object.Adopt).
 func (b *batchBuilder) kvs(n, spare int) []logpipe.KV {
 	if len(b.kvSlab) < n+spare {
-		b.kvSlab = make([]logpipe.KV, max(n+spare, kvsPerEvent*b.slabEvents(&b.nKVs)))
+		b.kvSlab = make([]logpipe.KV, max(n+spare, max(b.kvsPer, kvsPerEvent)*b.slabEvents(&b.nKVs)))
 	}
 	s := b.kvSlab[: n : n+spare]
 	b.kvSlab = b.kvSlab[n+spare:]
@@ -140,14 +149,41 @@ func (b *batchBuilder) nested(segs []string, v logpipe.Value) logpipe.KV {
 	return logpipe.KV{Key: segs[0], Value: v}
 }
 
+// usedTexts returns the TextObjects handed out.
+func (b *batchBuilder) usedTexts() [][]logpipe.TextObject {
+	if n := len(b.tslabs); n > 0 {
+		last := b.tslabs[n-1]
+		b.tslabs[n-1] = last[:len(last)-len(b.texts)]
+	}
+	return b.tslabs
+}
+
 // constant returns the field segs (a top-level key, and the keys under
 // it) holding v: an Object made from t, v's field as text, when there is
-// one, and otherwise objects built from the slabs.
-func (b *batchBuilder) constant(segs []string, v string, t *fieldText) logpipe.KV {
-	if !t.ok {
+// one and eager is false, and otherwise objects built from the slabs.
+func (b *batchBuilder) constant(segs []string, v string, t *fieldText, eager bool) logpipe.KV {
+	if eager || !t.ok {
 		return b.nested(segs, logpipe.StringValue(v))
 	}
 	return logpipe.KV{Key: segs[0], Value: b.textObject(t.text)}
+}
+
+// readConstants reports whether the filters and outputs that handled a
+// batch read or changed (built) at least one in eight of its shared path
+// and host objects: then building them as objects for every event costs
+// less than building each from its text on first use, and the input stops
+// sharing them (see File.eagerConst).
+func readConstants(texts [][]logpipe.TextObject) bool {
+	n, built := 0, 0
+	for _, s := range texts {
+		for i := range s {
+			if s[i].Built() {
+				built++
+			}
+		}
+		n += len(s)
+	}
+	return built > 0 && 8*built >= n
 }
 
 // fieldText is the object under the top-level key of a field whose value

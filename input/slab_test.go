@@ -56,3 +56,42 @@ func TestFileSharedFieldsAreEachEventsOwn(t *testing.T) {
 		}
 	}
 }
+
+// Once a pipeline is seen reading the shared path or host objects, the
+// input builds them for each event instead; a pipeline that only encodes
+// them keeps sharing.
+func TestFileStopsSharingFieldsThePipelineReads(t *testing.T) {
+	for _, read := range []bool{false, true} {
+		dir := t.TempDir()
+		path := filepath.Join(dir, "app.log")
+		writeFile(t, path, "1\n2\n3\n4\n5\n6\n")
+		in := newFile(t, FileConfig{Paths: []string{path}, MaxBatch: 2})
+		pathField := logpipe.MustPath("[log][file][path]")
+		n := 0
+		for {
+			b, ack, err := in.Read(t.Context())
+			if err != nil {
+				break
+			}
+			for _, e := range b {
+				n++
+				if read {
+					if v, _ := e.Get(pathField); v.Str() != path {
+						t.Fatalf("path %q", v.Str())
+					}
+				} else if e.String() == "" {
+					t.Fatal("no JSON")
+				}
+			}
+			if err := ack(t.Context(), nil); err != nil {
+				t.Fatal(err)
+			}
+			if in.eagerConst.Load() != read {
+				t.Fatalf("read %v: eager %v after a batch", read, in.eagerConst.Load())
+			}
+		}
+		if n != 6 {
+			t.Fatalf("%d events", n)
+		}
+	}
+}
