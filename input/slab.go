@@ -20,6 +20,13 @@ type recEnd struct {
 // the previous batch, at least minSlabEvents), and each further one for
 // twice as many as the one before (at most maxSlabEvents), so a batch of
 // one event costs a few KiB and a full batch a handful of allocations.
+//
+// Slabs are not reused once the batch is acknowledged: the ack ends the
+// pipeline's use of the events, not of their values. logpipe.Batch lets
+// any component keep a string or Value it read, and Values point into the
+// slabs: [@metadata] is an Object inside the Event, [log] and [host] live
+// in the text and object slabs, and an Object copied by value shares its
+// key/value slots, so even top-level slots can end up under a kept Value.
 type batchBuilder struct {
 	events []*logpipe.Event
 	hint   int // expected number of events
