@@ -15,12 +15,19 @@ func (f *File) finish(b *batchBuilder) (logpipe.Batch, logpipe.AckFunc, error) {
 	batch := b.batch()
 	f.lastBatch = len(batch)
 	ends := b.ends
+	texts := b.usedTexts()
 	f.stats.events.Add(int64(len(batch)))
 	f.stats.lines.Add(b.lines)
 	var once atomic.Bool
 	ack := func(ctx context.Context, err error) error {
 		if !once.CompareAndSwap(false, true) {
 			return errors.New("input: file: AckFunc called more than once")
+		}
+		// Every filter and output is done with the batch: its shared
+		// objects tell what the pipeline reads.
+		if err == nil && !f.eagerConst.Load() && readConstants(texts) {
+			f.eagerConst.Store(true)
+			f.log.Debug("the pipeline reads the path or host fields; building them for each event")
 		}
 		return f.ack(ctx, ends, err)
 	}

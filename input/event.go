@@ -47,8 +47,12 @@ func (f *File) buildPlain(b *batchBuilder, e *logpipe.Event, r *tracked, fr code
 		// keys instead of three growths.
 		kv := b.kvs(3, fieldSpare)
 		kv[0] = msg
-		kv[1] = b.nested(f.pathSegs, logpipe.StringValue(r.path))
-		kv[2] = b.nested(f.hostSegs, logpipe.StringValue(f.cfg.Host))
+		if r.pathText.of != r.path {
+			r.pathText = newFieldText(f.pathSegs, r.path)
+		}
+		eager := f.eagerConst.Load()
+		kv[1] = b.constant(f.pathSegs, r.path, &r.pathText, eager)
+		kv[2] = b.constant(f.hostSegs, f.cfg.Host, &f.hostText, eager)
 		e.Fields().Adopt(kv)
 	} else {
 		fields := e.Fields()

@@ -104,6 +104,11 @@ type File struct {
 	saveMu     sync.Mutex // serialises saves
 	completeMu sync.Mutex // serialises FileCompletedAction
 	stats      fileStats
+
+	// eagerConst is set once a batch shows that the pipeline reads or
+	// changes the path and host objects of events: from then on they are
+	// built for each event instead of made from their file's shared text.
+	eagerConst atomic.Bool
 }
 
 // readState is the part of a File that only the goroutine calling Read

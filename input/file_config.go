@@ -246,6 +246,7 @@ type fileSettings struct {
 	cp            Checkpointer
 	pathSegs      []string
 	hostSegs      []string
+	hostText      fieldText // the host field of every event
 	patterns      []string
 	excludes      []string
 	ckptEvery     time.Duration
@@ -356,6 +357,7 @@ func newFileSettings(cfg FileConfig) (fileSettings, error) {
 			return fileSettings{}, fmt.Errorf("input: file: host name: %w", err)
 		}
 	}
+	f.hostText = newFieldText(f.hostSegs, f.cfg.Host)
 	if cfg.Multiline != nil {
 		if f.ml, err = codec.NewMultiline(*cfg.Multiline); err != nil {
 			return fileSettings{}, fmt.Errorf("input: file: %w", err)

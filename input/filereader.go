@@ -49,6 +49,7 @@ type tracked struct {
 
 	warnedLong bool
 	ml         codec.MultilineState
+	pathText   fieldText // the path field of its events, for path
 }
 
 // recShared is the part of a tracked file that is guarded by File.mu.

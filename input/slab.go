@@ -20,11 +20,22 @@ type recEnd struct {
 // the previous batch, at least minSlabEvents), and each further one for
 // twice as many as the one before (at most maxSlabEvents), so a batch of
 // one event costs a few KiB and a full batch a handful of allocations.
+//
+// Slabs are not reused once the batch is acknowledged: the ack ends the
+// pipeline's use of the events, not of their values. logpipe.Batch lets
+// any component keep a string or Value it read, and Values point into the
+// slabs: [@metadata] is an Object inside the Event, [log] and [host] live
+// in the text and object slabs, and an Object copied by value shares its
+// key/value slots, so even top-level slots can end up under a kept Value.
 type batchBuilder struct {
 	events []*logpipe.Event
 	hint   int // expected number of events
 	slab   []logpipe.Event
 	objs   []logpipe.Object
+	texts  []logpipe.TextObject
+	tslabs [][]logpipe.TextObject  // every slab texts came from
+	tsArr  [2][]logpipe.TextObject // tslabs' first backing array
+	kvsPer int                     // key/value slots per event in a slab
 	kvSlab []logpipe.KV
 	ends   []recEnd
 	ids    []byte
@@ -32,18 +43,24 @@ type batchBuilder struct {
 	first  time.Time
 
 	// Events the last slab of each kind was sized for.
-	nEvents, nObjs, nKVs, nIDs int
+	nEvents, nObjs, nTexts, nKVs, nIDs int
 }
 
 // Slab sizes, in events, and what one event usually takes of each kind:
-// its top-level fields and metadata and the nested objects of the path
-// and host fields ([log][file][path], [host][name]), and its id.
+// its top-level fields and metadata, the objects of the path and host
+// fields ([log][file][path], [host][name]) made from their file's text,
+// and its id. Objects and their key/value slots are built only where that
+// text cannot stand for them (a path that is not valid UTF-8, both
+// fields under one top-level key, a decoder's event).
 const (
 	minSlabEvents = 4
 	maxSlabEvents = 1024
 	objsPerEvent  = 3
-	kvsPerEvent   = 14
-	idBytes       = 32
+	textsPerEvent = 2
+	kvsPerEvent   = 11
+	// With File.eagerConst: the path and host objects take three more.
+	kvsPerEventEager = kvsPerEvent + 3
+	idBytes          = 32
 )
 
 // slabEvents returns the number of events the next slab of a kind is
@@ -79,12 +96,27 @@ func (b *batchBuilder) newObject() *logpipe.Object {
 	return o
 }
 
+// textObject returns a Value holding an Object made from x, carved from
+// the builder's slab.
+func (b *batchBuilder) textObject(x logpipe.ObjectText) logpipe.Value {
+	if len(b.texts) == 0 {
+		b.texts = make([]logpipe.TextObject, textsPerEvent*b.slabEvents(&b.nTexts))
+		if b.tslabs == nil {
+			b.tslabs = b.tsArr[:0]
+		}
+		b.tslabs = append(b.tslabs, b.texts)
+	}
+	t := &b.texts[0]
+	b.texts = b.texts[1:]
+	return t.Init(x)
+}
+
 // kvs returns n key/value slots, with room for spare more, carved from
 // the builder's slab, so the fields of many events come from one
 // allocation (see Object.Adopt).
 func (b *batchBuilder) kvs(n, spare int) []logpipe.KV {
 	if len(b.kvSlab) < n+spare {
-		b.kvSlab = make([]logpipe.KV, max(n+spare, kvsPerEvent*b.slabEvents(&b.nKVs)))
+		b.kvSlab = make([]logpipe.KV, max(n+spare, max(b.kvsPer, kvsPerEvent)*b.slabEvents(&b.nKVs)))
 	}
 	s := b.kvSlab[: n : n+spare]
 	b.kvSlab = b.kvSlab[n+spare:]
@@ -122,6 +154,68 @@ func (b *batchBuilder) nested(segs []string, v logpipe.Value) logpipe.KV {
 		v = logpipe.ObjectValue(o)
 	}
 	return logpipe.KV{Key: segs[0], Value: v}
+}
+
+// usedTexts returns the TextObjects handed out.
+func (b *batchBuilder) usedTexts() [][]logpipe.TextObject {
+	if n := len(b.tslabs); n > 0 {
+		last := b.tslabs[n-1]
+		b.tslabs[n-1] = last[:len(last)-len(b.texts)]
+	}
+	return b.tslabs
+}
+
+// constant returns the field segs (a top-level key, and the keys under
+// it) holding v: an Object made from t, v's field as text, when there is
+// one and eager is false, and otherwise objects built from the slabs.
+func (b *batchBuilder) constant(segs []string, v string, t *fieldText, eager bool) logpipe.KV {
+	if eager || !t.ok {
+		return b.nested(segs, logpipe.StringValue(v))
+	}
+	return logpipe.KV{Key: segs[0], Value: b.textObject(t.text)}
+}
+
+// readConstants reports whether the filters and outputs that handled a
+// batch read or changed (built) at least one in eight of its shared path
+// and host objects: then building them as objects for every event costs
+// less than building each from its text on first use, and the input stops
+// sharing them (see File.eagerConst).
+func readConstants(texts [][]logpipe.TextObject) bool {
+	n, built := 0, 0
+	for _, s := range texts {
+		for i := range s {
+			if s[i].Built() {
+				built++
+			}
+		}
+		n += len(s)
+	}
+	return built > 0 && 8*built >= n
+}
+
+// fieldText is the object under the top-level key of a field whose value
+// is the same for many events (a file's path, the host name), as text
+// made once and shared by the events (see logpipe.ObjectText). ok is
+// false when the field is a top-level one, or when text cannot stand for
+// the object (see logpipe.NewObjectText).
+type fieldText struct {
+	of   string // the value the text holds
+	text logpipe.ObjectText
+	ok   bool
+}
+
+// newFieldText returns the text of the field segs holding v.
+func newFieldText(segs []string, v string) fieldText {
+	t := fieldText{of: v}
+	if len(segs) < 2 {
+		return t
+	}
+	val := logpipe.StringValue(v)
+	for i := len(segs) - 1; i > 0; i-- {
+		val = logpipe.ObjectValue(logpipe.NewObject(logpipe.KV{Key: segs[i], Value: val}))
+	}
+	t.text, t.ok = logpipe.NewObjectText(val.Object())
+	return t
 }
 
 // eventID returns id + "-" + off. The strings of a batch share larger
