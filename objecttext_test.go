@@ -82,3 +82,38 @@ func TestTextObjectsAreIndependentCopies(t *testing.T) {
 		}
 	}
 }
+
+// FuzzTextObject: an Object made from an ObjectText cannot be told from
+// the Object the text was made from, before and after the same edits, and
+// editing one made from the text leaves the others alone.
+func FuzzTextObject(f *testing.F) {
+	for _, s := range []string{
+		`{}`, `{"a":1}`, `{"file":{"path":"/var/log/app.log"}}`, `{"name":"h\u00e9\n"}`,
+		`{"a":{"b":[1,{"c":"d"}]},"e":null,"f":true}`, `{"a":1,"a":2}`, `{"n":-0.5E-3}`,
+	} {
+		f.Add(s, []byte{0, 1, 2, 3, 4})
+	}
+	f.Fuzz(func(t *testing.T, s string, ops []byte) {
+		_, eager, ok := lazyAndEager(t, s)
+		if !ok || eager.Object() == nil || len(ops) > 64 {
+			return
+		}
+		x, ok := NewObjectText(eager.Object())
+		if !ok {
+			return
+		}
+		var t1, t2 TextObject
+		a, b := t1.Init(x), t2.Init(x)
+		sameThroughAPI(t, "text object", a, eager)
+		want := eager.Clone()
+		mutate(a.Object(), eager.Object(), ops)
+		sameThroughAPI(t, "mutated", a, eager)
+		sameThroughAPI(t, "other copy", b, want)
+		var t3 TextObject
+		c := t3.Init(x)
+		cl, ce := c.Clone(), want.Clone()
+		mutate(cl.Object(), ce.Object(), ops)
+		sameThroughAPI(t, "clone", cl, ce)
+		sameThroughAPI(t, "cloned from", c, want)
+	})
+}
