@@ -18,8 +18,12 @@ const (
 type segment struct {
 	kind segKind
 	lit  string       // segLiteral
-	caps []int        // segLazy, segGreedy: groups whose span is exactly the segment
+	caps []int        // groups whose span is exactly the segment (a token's: minus trail)
 	prog *syntax.Prog // segToken
+	dfa  *tokenDFA    // segToken: the automaton, when the token has one
+	// trail is the length of the literal a token was merged with (see
+	// newFastMatcher); the token's own captures end before it.
+	trail int
 }
 
 // fastMatcher matches a top-level sequence of segments; see the package
@@ -51,6 +55,13 @@ func newFastMatcher(expanded string, numSubexp int) *fastMatcher {
 			return nil
 		}
 		if sg.kind == segToken {
+			// Groups around the whole token are spans of the token: peel
+			// them so that the token itself may be capture-free (and run
+			// by a tokenDFA).
+			for el.Op == syntax.OpCapture {
+				sg.caps = append(sg.caps, el.Cap)
+				el = el.Sub[0]
+			}
 			// A token holding an unbounded "anything" (an alternative
 			// such as (?:-|%{DATA}) ) decides its length only against
 			// what follows it: run it together with the literal after it,
@@ -58,6 +69,7 @@ func newFastMatcher(expanded string, numSubexp int) *fastMatcher {
 			if i+1 < len(elems) && hasUnboundedAny(el) {
 				if next, _ := classify(elems[i+1]); next.kind == segLiteral {
 					el = &syntax.Regexp{Op: syntax.OpConcat, Flags: el.Flags, Sub: []*syntax.Regexp{el, elems[i+1]}}
+					sg.trail = len(next.lit)
 					i++
 				}
 			}
@@ -66,6 +78,7 @@ func newFastMatcher(expanded string, numSubexp int) *fastMatcher {
 				return nil
 			}
 			sg.prog = prog
+			sg.dfa = newTokenDFA(prog)
 			if n := 64 * len(prog.Inst); n > m.steps {
 				m.steps = n
 			}
@@ -84,7 +97,7 @@ func newFastMatcher(expanded string, numSubexp int) *fastMatcher {
 	}
 	// Only worth it when something is anchored on a literal or the
 	// expression is not a single token (the regexp does that as well).
-	if len(m.segs) == 1 && m.segs[0].kind == segToken {
+	if len(m.segs) == 1 && m.segs[0].kind == segToken && m.segs[0].dfa == nil {
 		return nil
 	}
 	return m
@@ -197,9 +210,23 @@ func (m *fastMatcher) match(s string, sc *Scratch) ([]int, bool) {
 			}
 			p = next
 		case segToken:
-			end, ok := m.run(sg.prog, s, p, caps, sc)
-			if !ok {
+			var end int
+			res := dfaUndecided
+			if sg.dfa != nil {
+				end, res = sg.dfa.run(s, p)
+			}
+			switch res {
+			case dfaNoMatch:
 				return nil, false
+			case dfaUndecided:
+				var ok bool
+				end, ok = m.run(sg.prog, s, p, caps, sc)
+				if !ok {
+					return nil, false
+				}
+			}
+			for _, c := range sg.caps {
+				caps[2*c], caps[2*c+1] = p, end-sg.trail
 			}
 			p = end
 		}

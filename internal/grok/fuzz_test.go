@@ -181,20 +181,27 @@ func TestFastMatchesRegexpECS(t *testing.T) {
 }
 
 // FuzzFastMatchesRegexpECS is FuzzFastMatchesRegexp for the ECS stock
-// patterns: pick selects the pattern.
+// patterns and the tutorial's pattern (compiled with the ECS set, as the
+// filter does by default): pick selects the pattern.
 func FuzzFastMatchesRegexpECS(f *testing.F) {
-	for i, line := range ecsLines {
-		f.Add(uint8(i), line)
-	}
 	defs, missing := ECSDefaults()
-	names := ecsNames()
-	pats := make([]*Pattern, len(names))
-	for i, name := range names {
+	tut, err := Compile(tutorial, Options{Definitions: defs, Missing: missing})
+	if err != nil {
+		f.Fatal(err)
+	}
+	pats := []*Pattern{tut} // first, so that pick always reaches it
+	for _, line := range seedLines {
+		f.Add(uint8(0), line)
+	}
+	for _, name := range ecsNames() {
 		p, err := Compile("%{"+name+"}", Options{Definitions: defs, Missing: missing})
 		if err != nil {
 			f.Fatalf("%s: %v", name, err)
 		}
-		pats[i] = p
+		for _, line := range ecsLines {
+			f.Add(uint8(len(pats)), line)
+		}
+		pats = append(pats, p)
 	}
 	var sc Scratch
 	f.Fuzz(func(t *testing.T, pick uint8, line string) {

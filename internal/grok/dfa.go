@@ -1,0 +1,395 @@
+package grok
+
+import (
+	"regexp/syntax"
+	"strconv"
+	"strings"
+)
+
+// A tokenDFA runs a capture-free token (TIMESTAMP_ISO8601, LOGLEVEL, INT,
+// an IP address, ...) as a deterministic automaton over bytes, built once
+// by Compile, instead of interpreting the token's syntax.Prog per byte
+// with backtracking. It is written for this package (no code taken from
+// elsewhere); the construction is the textbook subset construction with
+// the priority-ordered thread lists that leftmost-first matching needs:
+//
+//   - A state is an ordered list of the program's "stops" (rune
+//     instructions, empty-width assertions and Match), highest priority
+//     first, plus the class of the byte before the current position
+//     (begin of text, '\n', word byte, other) that the assertions need.
+//   - Before consuming a byte, the assertions are resolved against that
+//     byte (the same context Go's regexp uses: EmptyOpContext of the
+//     previous and next character). When a Match is reached, the threads
+//     after it have lower priority and are cut: the match is recorded and
+//     only the threads before it may still produce a (preferred) longer
+//     match. The answer is the last match recorded before the list
+//     empties, which is the end of the token's leftmost-first match, the
+//     one the backtracker (and Go's regexp) picks.
+//   - Bytes are grouped into classes that every instruction treats alike
+//     (a byte-class table), so a row has a few dozen entries, not 256.
+//   - Bytes >= 0x80 (UTF-8 sequences) are not stepped: when a live state
+//     meets one, the DFA answers "undecided" and the caller falls back to
+//     the backtracker for that token. Log tokens are ASCII in practice.
+//
+// States are capped (maxDFAStates); a token whose automaton would be
+// larger keeps the backtracker.
+//
+// Measured (BenchmarkGrokTutorialMatch, 2 loaded vCPUs): the tutorial
+// line's TIMESTAMP_ISO8601 and LOGLEVEL tokens took about 300 ns in the
+// backtracker; see the commit message for the figures after.
+type tokenDFA struct {
+	class [256]uint8 // byte -> byte class
+	ncls  int
+	// trans[off+class] for a state at row offset off (state*ncls) holds
+	// the next state's row offset times 2, plus 1 when the token matches
+	// at the current position (before the byte is consumed). Row 0 is the
+	// dead state, row 1 the "undecided" (bail) state.
+	trans []int32
+	// eot[state] reports whether the token matches at the end of the text.
+	eot []bool
+	// start[ctx] is the start row offset for the previous-byte context
+	// ctx (the same for all contexts when the token has no assertions).
+	start [4]int32
+}
+
+// maxDFAStates bounds the states of one token's automaton.
+const maxDFAStates = 1500
+
+// Previous/next character contexts for the empty-width assertions.
+const (
+	ctxText  = 0 // begin (previous) or end (next) of the text
+	ctxNL    = 1 // '\n'
+	ctxWord  = 2 // an ASCII word byte [0-9A-Za-z_]
+	ctxOther = 3 // anything else (including bytes of non-ASCII runes)
+)
+
+func byteCtx(c byte) int {
+	switch {
+	case c == '\n':
+		return ctxNL
+	case syntax.IsWordChar(rune(c)):
+		return ctxWord
+	}
+	return ctxOther
+}
+
+// ctxRune returns a representative rune for a context, for
+// syntax.EmptyOpContext.
+func ctxRune(ctx int) rune {
+	switch ctx {
+	case ctxText:
+		return -1
+	case ctxNL:
+		return '\n'
+	case ctxWord:
+		return 'a'
+	}
+	return ' '
+}
+
+// instMatchesByte reports whether a rune instruction accepts the ASCII
+// byte c.
+func instMatchesByte(inst *syntax.Inst, c byte) bool {
+	r := rune(c)
+	switch inst.Op {
+	case syntax.InstRune1:
+		return r == inst.Rune[0]
+	case syntax.InstRuneAny:
+		return true
+	case syntax.InstRuneAnyNotNL:
+		return r != '\n'
+	case syntax.InstRune:
+		return inst.MatchRune(r)
+	}
+	return false
+}
+
+func isRuneOp(op syntax.InstOp) bool {
+	return op == syntax.InstRune || op == syntax.InstRune1 || op == syntax.InstRuneAny || op == syntax.InstRuneAnyNotNL
+}
+
+// dfaBuilder holds the construction state.
+type dfaBuilder struct {
+	prog     *syntax.Prog
+	hasEmpty bool
+	d        *tokenDFA
+	ids      map[string]int32 // state key -> state number
+	states   []dfaState
+	seen     []uint32 // per-pc generation marks for de-duplication
+	gen      uint32
+	repr     []byte // one representative byte per class
+}
+
+type dfaState struct {
+	stops []uint32
+	prev  int // previous-byte context
+}
+
+// newTokenDFA builds the automaton for prog, or returns nil when prog has
+// captures or the automaton would be too large.
+func newTokenDFA(prog *syntax.Prog) *tokenDFA {
+	b := &dfaBuilder{prog: prog, d: &tokenDFA{}, ids: map[string]int32{}, seen: make([]uint32, len(prog.Inst))}
+	for i := range prog.Inst {
+		switch prog.Inst[i].Op {
+		case syntax.InstCapture:
+			return nil
+		case syntax.InstEmptyWidth:
+			b.hasEmpty = true
+		}
+	}
+	b.classes()
+	d := b.d
+	// States 0 (dead) and 1 (bail) have no stops; their rows stay zero
+	// (dead, no match), and nobody steps from them.
+	b.states = append(b.states, dfaState{}, dfaState{prev: -1})
+	d.eot = append(d.eot, false, false)
+	d.trans = make([]int32, 2*d.ncls)
+	ctxs := []int{ctxText}
+	if b.hasEmpty {
+		ctxs = []int{ctxText, ctxNL, ctxWord, ctxOther}
+	}
+	for _, ctx := range ctxs {
+		b.gen++
+		stops := b.closure(nil, uint32(prog.Start))
+		id, ok := b.state(stops, ctx)
+		if !ok {
+			return nil
+		}
+		d.start[ctx] = id * int32(d.ncls)
+	}
+	if !b.hasEmpty {
+		d.start = [4]int32{d.start[0], d.start[0], d.start[0], d.start[0]}
+	}
+	// Fill rows in creation order; b.states grows as new states appear.
+	for s := 2; s < len(b.states); s++ {
+		st := b.states[s]
+		// End of text.
+		res := b.resolve(st.stops, st.prev, ctxText)
+		for _, pc := range res {
+			if prog.Inst[pc].Op == syntax.InstMatch {
+				d.eot[s] = true
+				break
+			}
+		}
+		for cls := 0; cls < d.ncls; cls++ {
+			c := b.repr[cls]
+			next := ctxOther
+			if c < 0x80 {
+				next = byteCtx(c)
+			}
+			res := b.resolve(st.stops, st.prev, next)
+			var entry int32
+			var runes []uint32
+			for _, pc := range res {
+				if prog.Inst[pc].Op == syntax.InstMatch {
+					entry |= 1
+					break // lower-priority threads are cut
+				}
+				runes = append(runes, pc)
+			}
+			if len(runes) == 0 {
+				d.trans[s*d.ncls+cls] = entry // dead
+				continue
+			}
+			if c >= 0x80 {
+				d.trans[s*d.ncls+cls] = entry | int32(2*d.ncls) // bail
+				continue
+			}
+			b.gen++
+			var stops []uint32
+			for _, pc := range runes {
+				inst := &prog.Inst[pc]
+				if instMatchesByte(inst, c) {
+					stops = b.closure(stops, inst.Out)
+				}
+			}
+			if len(stops) == 0 {
+				d.trans[s*d.ncls+cls] = entry
+				continue
+			}
+			prev := ctxOther
+			if b.hasEmpty {
+				prev = byteCtx(c)
+			}
+			id, ok := b.state(stops, prev)
+			if !ok {
+				return nil
+			}
+			d.trans[s*d.ncls+cls] = entry | id*int32(d.ncls)*2
+		}
+	}
+	return d
+}
+
+// classes computes the byte classes and one representative byte each.
+func (b *dfaBuilder) classes() {
+	prog := b.prog
+	var runePCs []int
+	for i := range prog.Inst {
+		if isRuneOp(prog.Inst[i].Op) {
+			runePCs = append(runePCs, i)
+		}
+	}
+	sigs := map[string]uint8{}
+	var sig []byte
+	b.repr = b.repr[:0]
+	for c := 0; c < 0x80; c++ {
+		sig = sig[:0]
+		for _, pc := range runePCs {
+			if instMatchesByte(&prog.Inst[pc], byte(c)) {
+				sig = append(sig, '1')
+			} else {
+				sig = append(sig, '0')
+			}
+		}
+		if b.hasEmpty {
+			sig = append(sig, byte('a'+byteCtx(byte(c))))
+		}
+		id, ok := sigs[string(sig)]
+		if !ok {
+			id = uint8(len(b.repr))
+			sigs[string(sig)] = id
+			b.repr = append(b.repr, byte(c))
+		}
+		b.d.class[c] = id
+	}
+	high := uint8(len(b.repr))
+	b.repr = append(b.repr, 0x80)
+	for c := 0x80; c < 0x100; c++ {
+		b.d.class[c] = high
+	}
+	b.d.ncls = len(b.repr)
+}
+
+// closure appends to stops, in priority order, the stops reachable from
+// pc through Alt, Nop and Capture instructions; instructions already seen
+// in this generation are skipped (the earlier, higher-priority thread
+// wins).
+func (b *dfaBuilder) closure(stops []uint32, pc uint32) []uint32 {
+	for {
+		if b.seen[pc] == b.gen {
+			return stops
+		}
+		b.seen[pc] = b.gen
+		inst := &b.prog.Inst[pc]
+		switch inst.Op {
+		case syntax.InstAlt, syntax.InstAltMatch:
+			stops = b.closure(stops, inst.Out)
+			pc = inst.Arg
+		case syntax.InstNop, syntax.InstCapture:
+			pc = inst.Out
+		case syntax.InstFail:
+			return stops
+		default:
+			return append(stops, pc)
+		}
+	}
+}
+
+// resolve evaluates the empty-width stops of a state against the
+// previous and next contexts and returns the rune and Match stops in
+// priority order.
+func (b *dfaBuilder) resolve(stops []uint32, prev, next int) []uint32 {
+	if !b.hasEmpty {
+		return stops
+	}
+	flags := syntax.EmptyOpContext(ctxRune(prev), ctxRune(next))
+	b.gen++
+	var out []uint32
+	var walk func(pc uint32)
+	walk = func(pc uint32) {
+		inst := &b.prog.Inst[pc]
+		if inst.Op != syntax.InstEmptyWidth {
+			if b.seen[pc] != b.gen {
+				b.seen[pc] = b.gen
+				out = append(out, pc)
+			}
+			return
+		}
+		if b.seen[pc] == b.gen {
+			return
+		}
+		b.seen[pc] = b.gen
+		if syntax.EmptyOp(inst.Arg)&^flags != 0 {
+			return
+		}
+		// Expand the assertion's successor; new assertions it reaches are
+		// evaluated at the same position. closure uses the same marks,
+		// so expand into a scratch list first.
+		var succ []uint32
+		succ = b.closure(succ, inst.Out)
+		for _, s := range succ {
+			b.seen[s] = b.gen - 1 // let walk add it (closure marked it)
+			walk(s)
+		}
+	}
+	for _, pc := range stops {
+		walk(pc)
+	}
+	return out
+}
+
+// state returns the number of the state (stops, prev), creating it.
+func (b *dfaBuilder) state(stops []uint32, prev int) (int32, bool) {
+	var key strings.Builder
+	key.WriteString(strconv.Itoa(prev))
+	for _, pc := range stops {
+		key.WriteByte(',')
+		key.WriteString(strconv.Itoa(int(pc)))
+	}
+	if id, ok := b.ids[key.String()]; ok {
+		return id, true
+	}
+	if len(b.states) >= maxDFAStates {
+		return 0, false
+	}
+	id := int32(len(b.states))
+	b.ids[key.String()] = id
+	b.states = append(b.states, dfaState{stops: stops, prev: prev})
+	b.d.eot = append(b.d.eot, false)
+	b.d.trans = append(b.d.trans, make([]int32, b.d.ncls)...)
+	return id, true
+}
+
+// Results of tokenDFA.run.
+const (
+	dfaNoMatch = iota
+	dfaMatch
+	dfaUndecided
+)
+
+// run runs the automaton anchored at p and returns the end of the
+// token's leftmost-first match.
+func (d *tokenDFA) run(s string, p int) (int, int) {
+	ctx := ctxText
+	if p > 0 {
+		ctx = byteCtx(s[p-1])
+	}
+	off := d.start[ctx]
+	ncls := int32(d.ncls)
+	trans := d.trans
+	last := -1
+	for i := p; i < len(s); i++ {
+		e := trans[off+int32(d.class[s[i]])]
+		if e&1 != 0 {
+			last = i
+		}
+		off = e >> 1
+		if off <= ncls {
+			if off == ncls {
+				return 0, dfaUndecided
+			}
+			if last < 0 {
+				return 0, dfaNoMatch
+			}
+			return last, dfaMatch
+		}
+	}
+	if d.eot[off/ncls] {
+		last = len(s)
+	}
+	if last < 0 {
+		return 0, dfaNoMatch
+	}
+	return last, dfaMatch
+}
