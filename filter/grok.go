@@ -337,7 +337,7 @@ func (g *Grok) matchText(m *grokSource, s string, e *logpipe.Event, sc *grok.Scr
 	success := false
 	for i := range m.patterns {
 		gp := &m.patterns[i]
-		idx, ok := gp.p.Match(s, sc)
+		idx, ok := gp.p.MatchFields(s, sc) // only capture groups are read
 		if !ok {
 			continue
 		}

@@ -125,15 +125,14 @@ type dfaState struct {
 	prev  int // previous-byte context
 }
 
-// newTokenDFA builds the automaton for prog, or returns nil when prog has
-// captures or the automaton would be too large.
+// newTokenDFA builds the automaton for prog, or returns nil when the
+// automaton would be too large. Capture instructions are followed like
+// Nop: the automaton finds where the token ends, not where its groups
+// are (see tokenDFAs).
 func newTokenDFA(prog *syntax.Prog) *tokenDFA {
 	b := &dfaBuilder{prog: prog, d: &tokenDFA{}, ids: map[string]int32{}, seen: make([]uint32, len(prog.Inst))}
 	for i := range prog.Inst {
-		switch prog.Inst[i].Op {
-		case syntax.InstCapture:
-			return nil
-		case syntax.InstEmptyWidth:
+		if prog.Inst[i].Op == syntax.InstEmptyWidth {
 			b.hasEmpty = true
 		}
 	}

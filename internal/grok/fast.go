@@ -21,6 +21,16 @@ type segment struct {
 	caps []int        // groups whose span is exactly the segment (a token's: minus trail)
 	prog *syntax.Prog // segToken
 	dfa  *tokenDFA    // segToken: the automaton, when the token has one
+	// fdfa is the automaton for MatchFields: the token's inner groups
+	// (none of them fields) are ignored. It is dfa when the token has no
+	// inner groups.
+	fdfa *tokenDFA
+	// alts are the branches of a token that is an alternation (such as
+	// (?:-|%{INT:bytes})), tried in priority order; altStrict and
+	// altFields tell whether every branch has an automaton for Match and
+	// for MatchFields.
+	alts                 []altBranch
+	altStrict, altFields bool
 	// trail is the length of the literal a token was merged with (see
 	// newFastMatcher); the token's own captures end before it.
 	trail int
@@ -36,7 +46,11 @@ type fastMatcher struct {
 
 // newFastMatcher analyses the expanded expression and returns nil when
 // the expression has no shape the fast matcher handles.
-func newFastMatcher(expanded string, numSubexp int) *fastMatcher {
+//
+// needed marks the groups that become fields (indexed by group number):
+// MatchFields must report those exactly and may leave other groups at -1,
+// which lets tokens whose inner groups are not fields run as automata.
+func newFastMatcher(expanded string, numSubexp int, needed []bool) *fastMatcher {
 	re, err := syntax.Parse(expanded, syntax.Perl)
 	if err != nil {
 		return nil
@@ -66,19 +80,27 @@ func newFastMatcher(expanded string, numSubexp int) *fastMatcher {
 			// such as (?:-|%{DATA}) ) decides its length only against
 			// what follows it: run it together with the literal after it,
 			// so the backtracker tries its lengths against that literal.
+			var lit *syntax.Regexp
 			if i+1 < len(elems) && hasUnboundedAny(el) {
 				if next, _ := classify(elems[i+1]); next.kind == segLiteral {
-					el = &syntax.Regexp{Op: syntax.OpConcat, Flags: el.Flags, Sub: []*syntax.Regexp{el, elems[i+1]}}
+					lit = elems[i+1]
 					sg.trail = len(next.lit)
 					i++
 				}
 			}
-			prog, err := syntax.Compile(el.Simplify())
+			whole := el
+			if lit != nil {
+				whole = &syntax.Regexp{Op: syntax.OpConcat, Flags: el.Flags, Sub: []*syntax.Regexp{el, lit}}
+			}
+			prog, err := syntax.Compile(whole.Simplify())
 			if err != nil {
 				return nil
 			}
 			sg.prog = prog
-			sg.dfa = newTokenDFA(prog)
+			sg.dfa, sg.fdfa = tokenDFAs(prog, needed)
+			if el.Op == syntax.OpAlternate {
+				sg.alts, sg.altStrict, sg.altFields = buildAlts(el, lit, needed)
+			}
 			if n := 64 * len(prog.Inst); n > m.steps {
 				m.steps = n
 			}
@@ -97,10 +119,76 @@ func newFastMatcher(expanded string, numSubexp int) *fastMatcher {
 	}
 	// Only worth it when something is anchored on a literal or the
 	// expression is not a single token (the regexp does that as well).
-	if len(m.segs) == 1 && m.segs[0].kind == segToken && m.segs[0].dfa == nil {
+	if sg := m.segs[0]; len(m.segs) == 1 && sg.kind == segToken && sg.dfa == nil && sg.fdfa == nil && sg.alts == nil {
 		return nil
 	}
 	return m
+}
+
+// altBranch is one branch of an alternation token.
+type altBranch struct {
+	caps []int     // groups around the whole branch
+	lazy bool      // the branch is a lazy "anything" (DATA) before the token's trailing literal
+	lit  string    // lazy: the trailing literal
+	dfa  *tokenDFA // the branch (with the trailing literal), for Match
+	fdfa *tokenDFA // for MatchFields
+}
+
+// buildAlts compiles the branches of alt, each followed by lit when lit
+// is not nil: Concat(Alt(A1, ..., An), L) tries every path of A1 L before
+// any path of A2 L, so the token's first match is the first match of the
+// first branch that matches at all.
+func buildAlts(alt, lit *syntax.Regexp, needed []bool) (alts []altBranch, strict, fields bool) {
+	strict, fields = true, true
+	for _, sub := range alt.Sub {
+		var br altBranch
+		for sub.Op == syntax.OpCapture {
+			br.caps = append(br.caps, sub.Cap)
+			sub = sub.Sub[0]
+		}
+		if lit != nil && sub.Op == syntax.OpStar && sub.Sub[0].Op == syntax.OpAnyChar && sub.Flags&syntax.NonGreedy != 0 {
+			br.lazy, br.lit = true, string(lit.Rune)
+			alts = append(alts, br)
+			continue
+		}
+		node := sub
+		if lit != nil {
+			node = &syntax.Regexp{Op: syntax.OpConcat, Flags: sub.Flags, Sub: []*syntax.Regexp{sub, lit}}
+		}
+		prog, err := syntax.Compile(node.Simplify())
+		if err != nil {
+			return nil, false, false
+		}
+		br.dfa, br.fdfa = tokenDFAs(prog, needed)
+		strict = strict && br.dfa != nil
+		fields = fields && br.fdfa != nil
+		alts = append(alts, br)
+	}
+	if !strict && !fields {
+		return nil, false, false
+	}
+	return alts, strict, fields
+}
+
+// tokenDFAs builds the automata of a token: dfa when it has no groups,
+// fdfa (for MatchFields) when none of its groups is needed.
+func tokenDFAs(prog *syntax.Prog, needed []bool) (dfa, fdfa *tokenDFA) {
+	hasCaps := false
+	for i := range prog.Inst {
+		inst := &prog.Inst[i]
+		if inst.Op != syntax.InstCapture {
+			continue
+		}
+		hasCaps = true
+		if g := int(inst.Arg / 2); g < len(needed) && needed[g] {
+			return nil, nil
+		}
+	}
+	if !hasCaps {
+		dfa = newTokenDFA(prog)
+		return dfa, dfa
+	}
+	return nil, newTokenDFA(prog)
 }
 
 // hasUnboundedAny reports whether re contains a repetition of "any
@@ -165,7 +253,9 @@ type job struct {
 }
 
 // match runs the segments from position 0. ok false means "undecided".
-func (m *fastMatcher) match(s string, sc *Scratch) ([]int, bool) {
+// With fields, only group 0 and the needed groups must be exact (see
+// newFastMatcher); other groups may be left at -1.
+func (m *fastMatcher) match(s string, sc *Scratch, fields bool) ([]int, bool) {
 	if cap(sc.caps) < m.ncap {
 		sc.caps = make([]int, m.ncap)
 	}
@@ -210,29 +300,85 @@ func (m *fastMatcher) match(s string, sc *Scratch) ([]int, bool) {
 			}
 			p = next
 		case segToken:
-			var end int
-			res := dfaUndecided
-			if sg.dfa != nil {
-				end, res = sg.dfa.run(s, p)
-			}
-			switch res {
-			case dfaNoMatch:
+			end, ok := m.token(sg, s, p, caps, sc, fields)
+			if !ok {
 				return nil, false
-			case dfaUndecided:
-				var ok bool
-				end, ok = m.run(sg.prog, s, p, caps, sc)
-				if !ok {
-					return nil, false
-				}
-			}
-			for _, c := range sg.caps {
-				caps[2*c], caps[2*c+1] = p, end-sg.trail
 			}
 			p = end
 		}
 	}
 	caps[0], caps[1] = 0, p
 	return caps, true
+}
+
+// token matches a token segment anchored at p and returns its end: by
+// its automaton (or its alternation's branch automata) when it has one
+// for the mode, by the backtracker otherwise or when an automaton cannot
+// decide. ok false means "undecided".
+func (m *fastMatcher) token(sg *segment, s string, p int, caps []int, sc *Scratch, fields bool) (int, bool) {
+	if sg.alts != nil && (fields && sg.altFields || !fields && sg.altStrict) {
+		for i := range sg.alts {
+			br := &sg.alts[i]
+			var end, res int
+			if br.lazy {
+				k := strings.Index(s[p:], br.lit)
+				if k < 0 {
+					continue // no path of this branch matches
+				}
+				end, res = p+k+len(br.lit), dfaMatch
+			} else {
+				d := br.dfa
+				if fields {
+					d = br.fdfa
+				}
+				end, res = d.run(s, p)
+			}
+			switch res {
+			case dfaNoMatch:
+				continue
+			case dfaUndecided:
+				return m.slowToken(sg, s, p, caps, sc)
+			}
+			for _, c := range br.caps {
+				caps[2*c], caps[2*c+1] = p, end-sg.trail
+			}
+			for _, c := range sg.caps {
+				caps[2*c], caps[2*c+1] = p, end-sg.trail
+			}
+			return end, true
+		}
+		return 0, false
+	}
+	d := sg.dfa
+	if fields {
+		d = sg.fdfa
+	}
+	if d == nil {
+		return m.slowToken(sg, s, p, caps, sc)
+	}
+	end, res := d.run(s, p)
+	switch res {
+	case dfaNoMatch:
+		return 0, false
+	case dfaUndecided:
+		return m.slowToken(sg, s, p, caps, sc)
+	}
+	for _, c := range sg.caps {
+		caps[2*c], caps[2*c+1] = p, end-sg.trail
+	}
+	return end, true
+}
+
+// slowToken runs a token with the backtracker.
+func (m *fastMatcher) slowToken(sg *segment, s string, p int, caps []int, sc *Scratch) (int, bool) {
+	end, ok := m.run(sg.prog, s, p, caps, sc)
+	if !ok {
+		return 0, false
+	}
+	for _, c := range sg.caps {
+		caps[2*c], caps[2*c+1] = p, end-sg.trail
+	}
+	return end, true
 }
 
 // run executes prog anchored at pos with backtracking in priority order
