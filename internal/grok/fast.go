@@ -98,7 +98,7 @@ func newFastMatcher(expanded string, numSubexp int, needed []bool) *fastMatcher 
 			}
 			sg.prog = prog
 			sg.dfa, sg.fdfa = tokenDFAs(prog, needed)
-			if el.Op == syntax.OpAlternate {
+			if el.Op == syntax.OpAlternate && (sg.dfa == nil || sg.fdfa == nil) {
 				sg.alts, sg.altStrict, sg.altFields = buildAlts(el, lit, needed)
 			}
 			if n := 64 * len(prog.Inst); n > m.steps {
@@ -316,7 +316,13 @@ func (m *fastMatcher) match(s string, sc *Scratch, fields bool) ([]int, bool) {
 // for the mode, by the backtracker otherwise or when an automaton cannot
 // decide. ok false means "undecided".
 func (m *fastMatcher) token(sg *segment, s string, p int, caps []int, sc *Scratch, fields bool) (int, bool) {
-	if sg.alts != nil && (fields && sg.altFields || !fields && sg.altStrict) {
+	d := sg.dfa
+	if fields {
+		d = sg.fdfa
+	}
+	// The whole token's automaton, when there is one, decides in one
+	// pass; the branches are for tokens whose branches hold field groups.
+	if d == nil && sg.alts != nil && (fields && sg.altFields || !fields && sg.altStrict) {
 		for i := range sg.alts {
 			br := &sg.alts[i]
 			var end, res int
@@ -327,11 +333,11 @@ func (m *fastMatcher) token(sg *segment, s string, p int, caps []int, sc *Scratc
 				}
 				end, res = p+k+len(br.lit), dfaMatch
 			} else {
-				d := br.dfa
+				bd := br.dfa
 				if fields {
-					d = br.fdfa
+					bd = br.fdfa
 				}
-				end, res = d.run(s, p)
+				end, res = bd.run(s, p)
 			}
 			switch res {
 			case dfaNoMatch:
@@ -348,10 +354,6 @@ func (m *fastMatcher) token(sg *segment, s string, p int, caps []int, sc *Scratc
 			return end, true
 		}
 		return 0, false
-	}
-	d := sg.dfa
-	if fields {
-		d = sg.fdfa
 	}
 	if d == nil {
 		return m.slowToken(sg, s, p, caps, sc)
