@@ -1,9 +1,8 @@
 package grok
 
 import (
+	"encoding/binary"
 	"regexp/syntax"
-	"strconv"
-	"strings"
 )
 
 // A tokenDFA runs a capture-free token (TIMESTAMP_ISO8601, LOGLEVEL, INT,
@@ -118,6 +117,9 @@ type dfaBuilder struct {
 	seen     []uint32 // per-pc generation marks for de-duplication
 	gen      uint32
 	repr     []byte // one representative byte per class
+	runes    []uint32 // scratch
+	next     []uint32 // scratch
+	key      []byte   // scratch
 }
 
 type dfaState struct {
@@ -170,22 +172,29 @@ func newTokenDFA(prog *syntax.Prog) *tokenDFA {
 				break
 			}
 		}
+		// The resolved stops depend only on the next byte's context.
+		var resolved [4][]uint32
+		var have [4]bool
 		for cls := 0; cls < d.ncls; cls++ {
 			c := b.repr[cls]
 			next := ctxOther
 			if c < 0x80 {
 				next = byteCtx(c)
 			}
-			res := b.resolve(st.stops, st.prev, next)
+			if !have[next] {
+				resolved[next] = append([]uint32(nil), b.resolve(st.stops, st.prev, next)...)
+				have[next] = true
+			}
 			var entry uint16
-			var runes []uint32
-			for _, pc := range res {
+			runes := b.runes[:0]
+			for _, pc := range resolved[next] {
 				if prog.Inst[pc].Op == syntax.InstMatch {
 					entry |= 1
 					break // lower-priority threads are cut
 				}
 				runes = append(runes, pc)
 			}
+			b.runes = runes
 			if len(runes) == 0 {
 				d.trans[s*d.ncls+cls] = entry // dead
 				continue
@@ -195,13 +204,14 @@ func newTokenDFA(prog *syntax.Prog) *tokenDFA {
 				continue
 			}
 			b.gen++
-			var stops []uint32
+			stops := b.next[:0]
 			for _, pc := range runes {
 				inst := &prog.Inst[pc]
 				if instMatchesByte(inst, c) {
 					stops = b.closure(stops, inst.Out)
 				}
 			}
+			b.next = stops
 			if len(stops) == 0 {
 				d.trans[s*d.ncls+cls] = entry
 				continue
@@ -223,26 +233,43 @@ func newTokenDFA(prog *syntax.Prog) *tokenDFA {
 // classes computes the byte classes and one representative byte each.
 func (b *dfaBuilder) classes() {
 	prog := b.prog
-	var runePCs []int
+	// Instructions repeat ([0-9] appears hundreds of times in IPORHOST):
+	// compute the ASCII set of each distinct one once.
+	sets := map[string]bool{}
+	var bitmaps [][2]uint64
+	var key []byte
 	for i := range prog.Inst {
-		if isRuneOp(prog.Inst[i].Op) {
-			runePCs = append(runePCs, i)
+		inst := &prog.Inst[i]
+		if !isRuneOp(inst.Op) {
+			continue
 		}
+		key = append(key[:0], byte(inst.Op))
+		key = binary.AppendUvarint(key, uint64(inst.Arg))
+		for _, r := range inst.Rune {
+			key = binary.AppendVarint(key, int64(r))
+		}
+		if sets[string(key)] {
+			continue
+		}
+		sets[string(key)] = true
+		var bm [2]uint64
+		for c := 0; c < 0x80; c++ {
+			if instMatchesByte(inst, byte(c)) {
+				bm[c>>6] |= 1 << (c & 63)
+			}
+		}
+		bitmaps = append(bitmaps, bm)
 	}
 	sigs := map[string]uint8{}
 	var sig []byte
 	b.repr = b.repr[:0]
 	for c := 0; c < 0x80; c++ {
 		sig = sig[:0]
-		for _, pc := range runePCs {
-			if instMatchesByte(&prog.Inst[pc], byte(c)) {
-				sig = append(sig, '1')
-			} else {
-				sig = append(sig, '0')
-			}
+		for _, bm := range bitmaps {
+			sig = append(sig, byte(bm[c>>6]>>(c&63)&1))
 		}
 		if b.hasEmpty {
-			sig = append(sig, byte('a'+byteCtx(byte(c))))
+			sig = append(sig, byte(2+byteCtx(byte(c))))
 		}
 		id, ok := sigs[string(sig)]
 		if !ok {
@@ -330,13 +357,12 @@ func (b *dfaBuilder) resolve(stops []uint32, prev, next int) []uint32 {
 
 // state returns the number of the state (stops, prev), creating it.
 func (b *dfaBuilder) state(stops []uint32, prev int) (int32, bool) {
-	var key strings.Builder
-	key.WriteString(strconv.Itoa(prev))
+	key := append(b.key[:0], byte(prev))
 	for _, pc := range stops {
-		key.WriteByte(',')
-		key.WriteString(strconv.Itoa(int(pc)))
+		key = binary.AppendUvarint(key, uint64(pc))
 	}
-	if id, ok := b.ids[key.String()]; ok {
+	b.key = key
+	if id, ok := b.ids[string(key)]; ok {
 		return id, true
 	}
 	// Entries are 16 bits (row offset times two plus the match bit),
@@ -346,8 +372,8 @@ func (b *dfaBuilder) state(stops []uint32, prev int) (int32, bool) {
 		return 0, false
 	}
 	id := int32(len(b.states))
-	b.ids[key.String()] = id
-	b.states = append(b.states, dfaState{stops: stops, prev: prev})
+	b.ids[string(key)] = id
+	b.states = append(b.states, dfaState{stops: append([]uint32(nil), stops...), prev: prev})
 	b.d.eot = append(b.d.eot, false)
 	b.d.trans = append(b.d.trans, make([]uint16, b.d.ncls)...)
 	return id, true

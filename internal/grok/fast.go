@@ -62,58 +62,11 @@ func newFastMatcher(expanded string, numSubexp int, needed []bool) *fastMatcher 
 		elems = []*syntax.Regexp{re}
 	}
 	m := &fastMatcher{ncap: 2 * (numSubexp + 1)}
-	for i := 0; i < len(elems); i++ {
-		el := elems[i]
-		sg, ok := classify(el)
-		if !ok {
-			return nil
-		}
-		if sg.kind == segToken {
-			// Groups around the whole token are spans of the token: peel
-			// them so that the token itself may be capture-free (and run
-			// by a tokenDFA).
-			for el.Op == syntax.OpCapture {
-				sg.caps = append(sg.caps, el.Cap)
-				el = el.Sub[0]
-			}
-			// A token holding an unbounded "anything" (an alternative
-			// such as (?:-|%{DATA}) ) decides its length only against
-			// what follows it: run it together with the literal after it,
-			// so the backtracker tries its lengths against that literal.
-			var lit *syntax.Regexp
-			if i+1 < len(elems) && hasUnboundedAny(el) {
-				if next, _ := classify(elems[i+1]); next.kind == segLiteral {
-					lit = elems[i+1]
-					sg.trail = len(next.lit)
-					i++
-				}
-			}
-			whole := el
-			if lit != nil {
-				whole = &syntax.Regexp{Op: syntax.OpConcat, Flags: el.Flags, Sub: []*syntax.Regexp{el, lit}}
-			}
-			prog, err := syntax.Compile(whole.Simplify())
-			if err != nil {
-				return nil
-			}
-			sg.prog = prog
-			sg.dfa, sg.fdfa = tokenDFAs(prog, needed)
-			if el.Op == syntax.OpAlternate && (sg.dfa == nil || sg.fdfa == nil) {
-				sg.alts, sg.altStrict, sg.altFields = buildAlts(el, lit, needed)
-			}
-			if n := 64 * len(prog.Inst); n > m.steps {
-				m.steps = n
-			}
-		}
-		m.segs = append(m.segs, sg)
+	segs, ok := m.buildSegs(elems, needed)
+	if !ok {
+		return nil
 	}
-	// A lazy or greedy segment must be followed by a literal or end the
-	// expression: that is what makes its first-priority length computable.
-	for i, sg := range m.segs {
-		if (sg.kind == segLazy || sg.kind == segGreedy) && i+1 < len(m.segs) && m.segs[i+1].kind != segLiteral {
-			return nil
-		}
-	}
+	m.segs = segs
 	if m.steps < 4096 {
 		m.steps = 4096
 	}
@@ -132,13 +85,14 @@ type altBranch struct {
 	lit  string    // lazy: the trailing literal
 	dfa  *tokenDFA // the branch (with the trailing literal), for Match
 	fdfa *tokenDFA // for MatchFields
+	seq  []segment // when the mode has no automaton: the branch's own segments
 }
 
 // buildAlts compiles the branches of alt, each followed by lit when lit
 // is not nil: Concat(Alt(A1, ..., An), L) tries every path of A1 L before
 // any path of A2 L, so the token's first match is the first match of the
 // first branch that matches at all.
-func buildAlts(alt, lit *syntax.Regexp, needed []bool) (alts []altBranch, strict, fields bool) {
+func (m *fastMatcher) buildAlts(alt, lit *syntax.Regexp, needed []bool) (alts []altBranch, strict, fields bool) {
 	strict, fields = true, true
 	for _, sub := range alt.Sub {
 		var br altBranch
@@ -160,8 +114,24 @@ func buildAlts(alt, lit *syntax.Regexp, needed []bool) (alts []altBranch, strict
 			return nil, false, false
 		}
 		br.dfa, br.fdfa = tokenDFAs(prog, needed)
-		strict = strict && br.dfa != nil
-		fields = fields && br.fdfa != nil
+		if br.dfa == nil || br.fdfa == nil {
+			// A branch holding field groups (a WORD, a space and a
+			// NOTSPACE in HTTPD's request) runs as a sequence of its own.
+			var elems []*syntax.Regexp
+			if sub.Op == syntax.OpConcat {
+				elems = append(elems, sub.Sub...)
+			} else {
+				elems = append(elems, sub)
+			}
+			if lit != nil {
+				elems = append(elems, lit)
+			}
+			if segs, ok := m.buildSegs(elems, needed); ok {
+				br.seq = segs
+			}
+		}
+		strict = strict && (br.dfa != nil || br.seq != nil)
+		fields = fields && (br.fdfa != nil || br.seq != nil)
 		alts = append(alts, br)
 	}
 	if !strict && !fields {
@@ -189,6 +159,64 @@ func tokenDFAs(prog *syntax.Prog, needed []bool) (dfa, fdfa *tokenDFA) {
 		return dfa, dfa
 	}
 	return nil, newTokenDFA(prog)
+}
+
+// buildSegs classifies the elements of a concatenation into segments.
+func (m *fastMatcher) buildSegs(elems []*syntax.Regexp, needed []bool) ([]segment, bool) {
+	var segs []segment
+	for i := 0; i < len(elems); i++ {
+		el := elems[i]
+		sg, ok := classify(el)
+		if !ok {
+			return nil, false
+		}
+		if sg.kind == segToken {
+			// Groups around the whole token are spans of the token: peel
+			// them so that the token itself may be capture-free (and run
+			// by a tokenDFA).
+			for el.Op == syntax.OpCapture {
+				sg.caps = append(sg.caps, el.Cap)
+				el = el.Sub[0]
+			}
+			// A token holding an unbounded "anything" (an alternative
+			// such as (?:-|%{DATA}) ) decides its length only against
+			// what follows it: run it together with the literal after it,
+			// so the backtracker tries its lengths against that literal.
+			var lit *syntax.Regexp
+			if i+1 < len(elems) && hasUnboundedAny(el) {
+				if next, _ := classify(elems[i+1]); next.kind == segLiteral {
+					lit = elems[i+1]
+					sg.trail = len(next.lit)
+					i++
+				}
+			}
+			whole := el
+			if lit != nil {
+				whole = &syntax.Regexp{Op: syntax.OpConcat, Flags: el.Flags, Sub: []*syntax.Regexp{el, lit}}
+			}
+			prog, err := syntax.Compile(whole.Simplify())
+			if err != nil {
+				return nil, false
+			}
+			sg.prog = prog
+			sg.dfa, sg.fdfa = tokenDFAs(prog, needed)
+			if el.Op == syntax.OpAlternate && (sg.dfa == nil || sg.fdfa == nil) {
+				sg.alts, sg.altStrict, sg.altFields = m.buildAlts(el, lit, needed)
+			}
+			if n := 64 * len(prog.Inst); n > m.steps {
+				m.steps = n
+			}
+		}
+		segs = append(segs, sg)
+	}
+	// A lazy or greedy segment must be followed by a literal or end the
+	// expression: that is what makes its first-priority length computable.
+	for i, sg := range segs {
+		if (sg.kind == segLazy || sg.kind == segGreedy) && i+1 < len(segs) && segs[i+1].kind != segLiteral {
+			return nil, false
+		}
+	}
+	return segs, true
 }
 
 // hasUnboundedAny reports whether re contains a repetition of "any
@@ -263,25 +291,42 @@ func (m *fastMatcher) match(s string, sc *Scratch, fields bool) ([]int, bool) {
 	for i := range caps {
 		caps[i] = -1
 	}
-	p := 0
-	for i := 0; i < len(m.segs); i++ {
-		sg := &m.segs[i]
+	end, res := m.runSegs(m.segs, s, 0, caps, sc, fields)
+	if res != dfaMatch {
+		return nil, false
+	}
+	caps[0], caps[1] = 0, end
+	return caps, true
+}
+
+// runSegs runs segs from p, taking every segment's first match, and
+// returns where they end. The result is dfaNoMatch only when the first
+// segment has no match at all at p (then no path through segs matches);
+// any later failure is dfaUndecided, since a backtracking engine would
+// try the earlier segments' other matches.
+func (m *fastMatcher) runSegs(segs []segment, s string, p int, caps []int, sc *Scratch, fields bool) (int, int) {
+	for i := 0; i < len(segs); i++ {
+		fail := dfaUndecided
+		if i == 0 {
+			fail = dfaNoMatch
+		}
+		sg := &segs[i]
 		switch sg.kind {
 		case segLiteral:
 			if !strings.HasPrefix(s[p:], sg.lit) {
-				return nil, false
+				return 0, fail
 			}
 			p += len(sg.lit)
 		case segLazy, segGreedy:
 			var end, next int
-			if i+1 == len(m.segs) {
+			if i+1 == len(segs) {
 				end = len(s)
 				if sg.kind == segLazy {
 					end = p
 				}
 				next = end
 			} else {
-				lit := m.segs[i+1].lit
+				lit := segs[i+1].lit
 				var k int
 				if sg.kind == segLazy {
 					k = strings.Index(s[p:], lit)
@@ -289,7 +334,7 @@ func (m *fastMatcher) match(s string, sc *Scratch, fields bool) ([]int, bool) {
 					k = strings.LastIndex(s[p:], lit)
 				}
 				if k < 0 {
-					return nil, false
+					return 0, fail
 				}
 				end = p + k
 				next = end + len(lit)
@@ -300,22 +345,24 @@ func (m *fastMatcher) match(s string, sc *Scratch, fields bool) ([]int, bool) {
 			}
 			p = next
 		case segToken:
-			end, ok := m.token(sg, s, p, caps, sc, fields)
-			if !ok {
-				return nil, false
+			end, res := m.token(sg, s, p, caps, sc, fields)
+			switch res {
+			case dfaNoMatch:
+				return 0, fail
+			case dfaUndecided:
+				return 0, dfaUndecided
 			}
 			p = end
 		}
 	}
-	caps[0], caps[1] = 0, p
-	return caps, true
+	return p, dfaMatch
 }
 
 // token matches a token segment anchored at p and returns its end: by
-// its automaton (or its alternation's branch automata) when it has one
-// for the mode, by the backtracker otherwise or when an automaton cannot
-// decide. ok false means "undecided".
-func (m *fastMatcher) token(sg *segment, s string, p int, caps []int, sc *Scratch, fields bool) (int, bool) {
+// its automaton (or its alternation's branches) when it has one for the
+// mode, by the backtracker otherwise or when an automaton cannot decide.
+// dfaNoMatch means the token has no match at p.
+func (m *fastMatcher) token(sg *segment, s string, p int, caps []int, sc *Scratch, fields bool) (int, int) {
 	d := sg.dfa
 	if fields {
 		d = sg.fdfa
@@ -326,18 +373,25 @@ func (m *fastMatcher) token(sg *segment, s string, p int, caps []int, sc *Scratc
 		for i := range sg.alts {
 			br := &sg.alts[i]
 			var end, res int
-			if br.lazy {
+			switch bd := br.dfa; {
+			case br.lazy:
 				k := strings.Index(s[p:], br.lit)
 				if k < 0 {
 					continue // no path of this branch matches
 				}
 				end, res = p+k+len(br.lit), dfaMatch
-			} else {
-				bd := br.dfa
-				if fields {
-					bd = br.fdfa
-				}
+			case fields && br.fdfa != nil:
+				end, res = br.fdfa.run(s, p)
+			case !fields && bd != nil:
 				end, res = bd.run(s, p)
+			default:
+				// A failure inside the sequence may have set groups that
+				// the backtracker would not clear: undecided goes up to
+				// the regexp.
+				end, res = m.runSegs(br.seq, s, p, caps, sc, fields)
+				if res == dfaUndecided {
+					return 0, dfaUndecided
+				}
 			}
 			switch res {
 			case dfaNoMatch:
@@ -351,9 +405,9 @@ func (m *fastMatcher) token(sg *segment, s string, p int, caps []int, sc *Scratc
 			for _, c := range sg.caps {
 				caps[2*c], caps[2*c+1] = p, end-sg.trail
 			}
-			return end, true
+			return end, dfaMatch
 		}
-		return 0, false
+		return 0, dfaNoMatch
 	}
 	if d == nil {
 		return m.slowToken(sg, s, p, caps, sc)
@@ -361,26 +415,27 @@ func (m *fastMatcher) token(sg *segment, s string, p int, caps []int, sc *Scratc
 	end, res := d.run(s, p)
 	switch res {
 	case dfaNoMatch:
-		return 0, false
+		return 0, dfaNoMatch
 	case dfaUndecided:
 		return m.slowToken(sg, s, p, caps, sc)
 	}
 	for _, c := range sg.caps {
 		caps[2*c], caps[2*c+1] = p, end-sg.trail
 	}
-	return end, true
+	return end, dfaMatch
 }
 
-// slowToken runs a token with the backtracker.
-func (m *fastMatcher) slowToken(sg *segment, s string, p int, caps []int, sc *Scratch) (int, bool) {
+// slowToken runs a token with the backtracker. Its failure (no match, or
+// the step budget ran out) is dfaUndecided.
+func (m *fastMatcher) slowToken(sg *segment, s string, p int, caps []int, sc *Scratch) (int, int) {
 	end, ok := m.run(sg.prog, s, p, caps, sc)
 	if !ok {
-		return 0, false
+		return 0, dfaUndecided
 	}
 	for _, c := range sg.caps {
 		caps[2*c], caps[2*c+1] = p, end-sg.trail
 	}
-	return end, true
+	return end, dfaMatch
 }
 
 // run executes prog anchored at pos with backtracking in priority order
