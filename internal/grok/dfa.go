@@ -58,8 +58,14 @@ type tokenDFA struct {
 	start [4]uint16
 }
 
-// maxDFAStates bounds the states of one token's automaton.
-const maxDFAStates = 1500
+// maxDFAStates bounds the states of one token's automaton, and
+// maxDFAWork the construction work (thread-list entries visited), so
+// that a pathological user pattern cannot make Compile slow: such a token
+// keeps the backtracker.
+const (
+	maxDFAStates = 1500
+	maxDFAWork   = 4 << 20
+)
 
 // Previous/next character contexts for the empty-width assertions.
 const (
@@ -169,8 +175,12 @@ func newTokenDFA(prog *syntax.Prog) *tokenDFA {
 		d.start = [4]uint16{d.start[0], d.start[0], d.start[0], d.start[0]}
 	}
 	// Fill rows in creation order; b.states grows as new states appear.
+	work := 0
 	for s := 2; s < len(b.states); s++ {
 		st := b.states[s]
+		if work += d.ncls * (len(st.stops) + 1); work > maxDFAWork {
+			return nil
+		}
 		// End of text.
 		res := b.resolve(st.stops, st.prev, ctxText)
 		for _, pc := range res {
