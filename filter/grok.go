@@ -132,6 +132,7 @@ type grokPattern struct {
 type grokCapture struct {
 	group     int
 	path      logpipe.Path
+	key       string // path is this plain top-level field ("log_level"), or ""
 	typ       grok.Type
 	overwrite bool
 }
@@ -227,9 +228,14 @@ func NewGrok(cfg GrokConfig) (*Grok, error) {
 				if err != nil {
 					return nil, fmt.Errorf("grok: pattern %q: capture %q: %w", expr, c.Name, err)
 				}
+				var key string
+				if segs := path.Segments(); len(segs) == 1 && segs[0] != "@timestamp" && segs[0] != "@metadata" && segs[0] != "tags" {
+					key = segs[0]
+				}
 				gp.captures = append(gp.captures, grokCapture{
 					group:     c.Group,
 					path:      path,
+					key:       key,
 					typ:       c.Type,
 					overwrite: slices.Contains(cfg.Overwrite, c.Name) || slices.Contains(cfg.Overwrite, ref),
 				})
@@ -337,12 +343,13 @@ func (g *Grok) matchText(m *grokSource, s string, e *logpipe.Event, sc *grok.Scr
 	success := false
 	for i := range m.patterns {
 		gp := &m.patterns[i]
-		idx, ok := gp.p.Match(s, sc)
+		idx, ok := gp.p.MatchFields(s, sc) // only capture groups are read
 		if !ok {
 			continue
 		}
 		success = true
-		for _, c := range gp.captures {
+		for i := range gp.captures {
+			c := &gp.captures[i]
 			a, z := idx[2*c.group], idx[2*c.group+1]
 			var v logpipe.Value
 			switch {
@@ -381,17 +388,27 @@ func grokConvert(s string, t grok.Type) logpipe.Value {
 }
 
 // store writes one capture as Logstash's grok does.
-func (g *Grok) store(e *logpipe.Event, c grokCapture, v logpipe.Value) {
+func (g *Grok) store(e *logpipe.Event, c *grokCapture, v logpipe.Value) {
+	if c.key != "" {
+		// A plain top-level field (the common case): the same steps on
+		// the fields object directly, without resolving a path twice
+		// (about a third of store's time in the tutorial shipper's profile).
+		o := e.Fields()
+		if !c.overwrite {
+			if old, ok := o.Get(c.key); ok {
+				v, ok = grokMerge(old, v)
+				if !ok {
+					return
+				}
+			}
+		}
+		o.Set(c.key, v)
+		return
+	}
 	if !c.overwrite {
-		if old, ok := e.Get(c.path); ok && !old.IsNull() {
-			switch old.Kind() {
-			case logpipe.KindArray:
-				arr := old.Array()
-				v = logpipe.ArrayValue(append(arr[:len(arr):len(arr)], v)...)
-			case logpipe.KindString:
-				v = logpipe.ArrayValue(old, v)
-			default:
-				// Logstash keeps a non-string, non-array value as is.
+		if old, ok := e.Get(c.path); ok {
+			var keep bool
+			if v, keep = grokMerge(old, v); !keep {
 				return
 			}
 		}
@@ -399,4 +416,22 @@ func (g *Grok) store(e *logpipe.Event, c grokCapture, v logpipe.Value) {
 	if err := e.Set(c.path, v); err != nil {
 		e.Fail(fmt.Errorf("grok: capture %s: %w", c.path, err))
 	}
+}
+
+// grokMerge combines a capture v with the value old already at its field,
+// as Logstash does: a null is replaced, a string becomes [old, v], an
+// array gets v appended; ok false means "keep old" (any other value).
+func grokMerge(old, v logpipe.Value) (logpipe.Value, bool) {
+	if old.IsNull() {
+		return v, true
+	}
+	switch old.Kind() {
+	case logpipe.KindArray:
+		arr := old.Array()
+		return logpipe.ArrayValue(append(arr[:len(arr):len(arr)], v)...), true
+	case logpipe.KindString:
+		return logpipe.ArrayValue(old, v), true
+	}
+	// Logstash keeps a non-string, non-array value as is.
+	return old, false
 }

@@ -4,8 +4,10 @@ import (
 	"regexp"
 	"runtime"
 	"testing"
+	"time"
 
 	"github.com/logpipe/logpipe"
+	"github.com/logpipe/logpipe/internal/benchutil"
 	"github.com/logpipe/logpipe/internal/grok"
 )
 
@@ -15,30 +17,50 @@ const grokTutorialPattern = `%{TIMESTAMP_ISO8601:log_timestamp} - %{LOGLEVEL:log
 func grokBenchLines(b *testing.B) []string { return benchLines(b) }
 
 // BenchmarkGrokTutorial runs the filter on the tutorial's pattern, one
-// batch of fresh events per iteration batch (event construction is not
-// timed).
+// batch of 1024 fresh events per iteration (see grokBench for what is
+// timed). Issue 17 asks for at least 1,000,000 lines per CPU-second.
 func BenchmarkGrokTutorial(b *testing.B) {
 	lines := grokBenchLines(b)
 	g, err := NewGrok(GrokConfig{Match: msg(grokTutorialPattern)})
 	if err != nil {
 		b.Fatal(err)
 	}
+	grokBench(b, g, lines)
+}
+
+// grokBench applies g to batches of 1024 fresh events made from lines and
+// reports the filter's own cost: ns/line and lines/s of wall time and
+// lines/cpu-s of process CPU time (robust on a loaded machine), all
+// measured around Apply only, so that making the events is not counted;
+// allocs/line are the filter's own allocations. Every event must match.
+func grokBench(b *testing.B, g *Grok, lines []string) {
 	const batch = 1024
 	events := make(logpipe.Batch, batch)
 	b.ReportAllocs()
 	n := 0
+	var wall, cpu time.Duration
 	for b.Loop() {
-		b.StopTimer()
 		for i := range events {
 			events[i] = logpipe.NewEvent(lines[(n+i)%len(lines)])
 		}
-		b.StartTimer()
+		c0, t0 := benchutil.CPUTime(), time.Now()
 		if _, err := g.Apply(b.Context(), events); err != nil {
 			b.Fatal(err)
 		}
+		wall += time.Since(t0)
+		cpu += benchutil.CPUTime() - c0
 		n += batch
+		for _, e := range events {
+			if e.Failed() {
+				b.Fatalf("event failed: %s", e)
+			}
+		}
 	}
-	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "lines/s")
+	b.ReportMetric(float64(wall.Nanoseconds())/float64(n), "ns/line")
+	b.ReportMetric(float64(n)/wall.Seconds(), "lines/s")
+	if cpu > 0 {
+		b.ReportMetric(float64(n)/cpu.Seconds(), "lines/cpu-s")
+	}
 	b.ReportMetric(grokAllocsPerLine(b, g, lines), "allocs/line")
 }
 
@@ -97,7 +119,8 @@ func grokAllocsPerLine(b *testing.B, g *Grok, lines []string) float64 {
 
 // BenchmarkGrokCombinedApache runs %{COMBINEDAPACHELOG} in ECS (v8, the
 // default) and legacy mode on access-log lines, one batch of fresh events
-// per iteration.
+// per iteration (see grokBench); issue 17 asks for the v8 figure in
+// lines/s.
 func BenchmarkGrokCombinedApache(b *testing.B) {
 	lines := []string{
 		`83.149.9.216 - - [24/Feb/2015:23:13:42 +0000] "GET /presentations/logstash-monitorama-2013/images/kibana-search.png HTTP/1.1" 200 203023 "http://semicomplete.com/presentations/logstash-monitorama-2013/" "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_9_1) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/32.0.1700.77 Safari/537.36"`,
@@ -110,7 +133,7 @@ func BenchmarkGrokCombinedApache(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			runBench(b, g, lines, messageEvent)
+			grokBench(b, g, lines)
 		})
 	}
 }

@@ -111,7 +111,11 @@ func Compile(expr string, opts Options) (*Pattern, error) {
 		}
 		p.captures = append(p.captures, Capture{Name: name, Group: i})
 	}
-	p.fast = newFastMatcher(expanded, re.NumSubexp())
+	needed := make([]bool, re.NumSubexp()+1)
+	for _, c := range p.captures {
+		needed[c.Group] = true
+	}
+	p.fast = newFastMatcher(expanded, re.NumSubexp(), needed)
 	return p, nil
 }
 
@@ -376,7 +380,21 @@ func (p *Pattern) NumGroups() int { return p.re.NumSubexp() + 1 }
 // fast matcher cannot decide. sc must not be used concurrently.
 func (p *Pattern) Match(s string, sc *Scratch) ([]int, bool) {
 	if p.fast != nil {
-		if caps, ok := p.fast.match(s, sc); ok {
+		if caps, ok := p.fast.match(s, sc, false); ok {
+			return caps, true
+		}
+	}
+	return p.MatchRegexp(s)
+}
+
+// MatchFields is Match for callers that read only the groups of
+// Captures (and group 0): those are exactly the regexp's, other groups
+// may be -1 where the regexp reports a position. It lets the fast matcher
+// run tokens whose inner groups are not fields (the unnamed groups inside
+// IPORHOST, HTTPDATE, ...) as automata.
+func (p *Pattern) MatchFields(s string, sc *Scratch) ([]int, bool) {
+	if p.fast != nil {
+		if caps, ok := p.fast.match(s, sc, true); ok {
 			return caps, true
 		}
 	}
@@ -396,5 +414,13 @@ func (p *Pattern) MatchFast(s string, sc *Scratch) ([]int, bool) {
 	if p.fast == nil {
 		return nil, false
 	}
-	return p.fast.match(s, sc)
+	return p.fast.match(s, sc, false)
+}
+
+// MatchFieldsFast runs only the fast matcher in MatchFields mode.
+func (p *Pattern) MatchFieldsFast(s string, sc *Scratch) ([]int, bool) {
+	if p.fast == nil {
+		return nil, false
+	}
+	return p.fast.match(s, sc, true)
 }

@@ -18,8 +18,22 @@ const (
 type segment struct {
 	kind segKind
 	lit  string       // segLiteral
-	caps []int        // segLazy, segGreedy: groups whose span is exactly the segment
+	caps []int        // groups whose span is exactly the segment (a token's: minus trail)
 	prog *syntax.Prog // segToken
+	dfa  *tokenDFA    // segToken: the automaton, when the token has one
+	// fdfa is the automaton for MatchFields: the token's inner groups
+	// (none of them fields) are ignored. It is dfa when the token has no
+	// inner groups.
+	fdfa *tokenDFA
+	// alts are the branches of a token that is an alternation (such as
+	// (?:-|%{INT:bytes})), tried in priority order; altStrict and
+	// altFields tell whether every branch has an automaton for Match and
+	// for MatchFields.
+	alts                 []altBranch
+	altStrict, altFields bool
+	// trail is the length of the literal a token was merged with (see
+	// newFastMatcher); the token's own captures end before it.
+	trail int
 }
 
 // fastMatcher matches a top-level sequence of segments; see the package
@@ -32,7 +46,11 @@ type fastMatcher struct {
 
 // newFastMatcher analyses the expanded expression and returns nil when
 // the expression has no shape the fast matcher handles.
-func newFastMatcher(expanded string, numSubexp int) *fastMatcher {
+//
+// needed marks the groups that become fields (indexed by group number):
+// MatchFields must report those exactly and may leave other groups at -1,
+// which lets tokens whose inner groups are not fields run as automata.
+func newFastMatcher(expanded string, numSubexp int, needed []bool) *fastMatcher {
 	re, err := syntax.Parse(expanded, syntax.Perl)
 	if err != nil {
 		return nil
@@ -44,50 +62,161 @@ func newFastMatcher(expanded string, numSubexp int) *fastMatcher {
 		elems = []*syntax.Regexp{re}
 	}
 	m := &fastMatcher{ncap: 2 * (numSubexp + 1)}
-	for i := 0; i < len(elems); i++ {
-		el := elems[i]
-		sg, ok := classify(el)
-		if !ok {
-			return nil
-		}
-		if sg.kind == segToken {
-			// A token holding an unbounded "anything" (an alternative
-			// such as (?:-|%{DATA}) ) decides its length only against
-			// what follows it: run it together with the literal after it,
-			// so the backtracker tries its lengths against that literal.
-			if i+1 < len(elems) && hasUnboundedAny(el) {
-				if next, _ := classify(elems[i+1]); next.kind == segLiteral {
-					el = &syntax.Regexp{Op: syntax.OpConcat, Flags: el.Flags, Sub: []*syntax.Regexp{el, elems[i+1]}}
-					i++
-				}
-			}
-			prog, err := syntax.Compile(el.Simplify())
-			if err != nil {
-				return nil
-			}
-			sg.prog = prog
-			if n := 64 * len(prog.Inst); n > m.steps {
-				m.steps = n
-			}
-		}
-		m.segs = append(m.segs, sg)
+	segs, ok := m.buildSegs(elems, needed)
+	if !ok {
+		return nil
 	}
-	// A lazy or greedy segment must be followed by a literal or end the
-	// expression: that is what makes its first-priority length computable.
-	for i, sg := range m.segs {
-		if (sg.kind == segLazy || sg.kind == segGreedy) && i+1 < len(m.segs) && m.segs[i+1].kind != segLiteral {
-			return nil
-		}
-	}
+	m.segs = segs
 	if m.steps < 4096 {
 		m.steps = 4096
 	}
 	// Only worth it when something is anchored on a literal or the
 	// expression is not a single token (the regexp does that as well).
-	if len(m.segs) == 1 && m.segs[0].kind == segToken {
+	if sg := m.segs[0]; len(m.segs) == 1 && sg.kind == segToken && sg.dfa == nil && sg.fdfa == nil && sg.alts == nil {
 		return nil
 	}
 	return m
+}
+
+// altBranch is one branch of an alternation token.
+type altBranch struct {
+	caps []int     // groups around the whole branch
+	lazy bool      // the branch is a lazy "anything" (DATA) before the token's trailing literal
+	lit  string    // lazy: the trailing literal
+	dfa  *tokenDFA // the branch (with the trailing literal), for Match
+	fdfa *tokenDFA // for MatchFields
+	seq  []segment // when the mode has no automaton: the branch's own segments
+}
+
+// buildAlts compiles the branches of alt, each followed by lit when lit
+// is not nil: Concat(Alt(A1, ..., An), L) tries every path of A1 L before
+// any path of A2 L, so the token's first match is the first match of the
+// first branch that matches at all.
+func (m *fastMatcher) buildAlts(alt, lit *syntax.Regexp, needed []bool) (alts []altBranch, strict, fields bool) {
+	strict, fields = true, true
+	for _, sub := range alt.Sub {
+		var br altBranch
+		for sub.Op == syntax.OpCapture {
+			br.caps = append(br.caps, sub.Cap)
+			sub = sub.Sub[0]
+		}
+		if lit != nil && sub.Op == syntax.OpStar && sub.Sub[0].Op == syntax.OpAnyChar && sub.Flags&syntax.NonGreedy != 0 {
+			br.lazy, br.lit = true, string(lit.Rune)
+			alts = append(alts, br)
+			continue
+		}
+		node := sub
+		if lit != nil {
+			node = &syntax.Regexp{Op: syntax.OpConcat, Flags: sub.Flags, Sub: []*syntax.Regexp{sub, lit}}
+		}
+		prog, err := syntax.Compile(node.Simplify())
+		if err != nil {
+			return nil, false, false
+		}
+		br.dfa, br.fdfa = tokenDFAs(prog, needed)
+		if br.dfa == nil || br.fdfa == nil {
+			// A branch holding field groups (a WORD, a space and a
+			// NOTSPACE in HTTPD's request) runs as a sequence of its own.
+			var elems []*syntax.Regexp
+			if sub.Op == syntax.OpConcat {
+				elems = append(elems, sub.Sub...)
+			} else {
+				elems = append(elems, sub)
+			}
+			if lit != nil {
+				elems = append(elems, lit)
+			}
+			if segs, ok := m.buildSegs(elems, needed); ok {
+				br.seq = segs
+			}
+		}
+		strict = strict && (br.dfa != nil || br.seq != nil)
+		fields = fields && (br.fdfa != nil || br.seq != nil)
+		alts = append(alts, br)
+	}
+	if !strict && !fields {
+		return nil, false, false
+	}
+	return alts, strict, fields
+}
+
+// tokenDFAs builds the automata of a token: dfa when it has no groups,
+// fdfa (for MatchFields) when none of its groups is needed.
+func tokenDFAs(prog *syntax.Prog, needed []bool) (dfa, fdfa *tokenDFA) {
+	hasCaps := false
+	for i := range prog.Inst {
+		inst := &prog.Inst[i]
+		if inst.Op != syntax.InstCapture {
+			continue
+		}
+		hasCaps = true
+		if g := int(inst.Arg / 2); g < len(needed) && needed[g] {
+			return nil, nil
+		}
+	}
+	if !hasCaps {
+		dfa = newTokenDFA(prog)
+		return dfa, dfa
+	}
+	return nil, newTokenDFA(prog)
+}
+
+// buildSegs classifies the elements of a concatenation into segments.
+func (m *fastMatcher) buildSegs(elems []*syntax.Regexp, needed []bool) ([]segment, bool) {
+	var segs []segment
+	for i := 0; i < len(elems); i++ {
+		el := elems[i]
+		sg, ok := classify(el)
+		if !ok {
+			return nil, false
+		}
+		if sg.kind == segToken {
+			// Groups around the whole token are spans of the token: peel
+			// them so that the token itself may be capture-free (and run
+			// by a tokenDFA).
+			for el.Op == syntax.OpCapture {
+				sg.caps = append(sg.caps, el.Cap)
+				el = el.Sub[0]
+			}
+			// A token holding an unbounded "anything" (an alternative
+			// such as (?:-|%{DATA}) ) decides its length only against
+			// what follows it: run it together with the literal after it,
+			// so the backtracker tries its lengths against that literal.
+			var lit *syntax.Regexp
+			if i+1 < len(elems) && hasUnboundedAny(el) {
+				if next, _ := classify(elems[i+1]); next.kind == segLiteral {
+					lit = elems[i+1]
+					sg.trail = len(next.lit)
+					i++
+				}
+			}
+			whole := el
+			if lit != nil {
+				whole = &syntax.Regexp{Op: syntax.OpConcat, Flags: el.Flags, Sub: []*syntax.Regexp{el, lit}}
+			}
+			prog, err := syntax.Compile(whole.Simplify())
+			if err != nil {
+				return nil, false
+			}
+			sg.prog = prog
+			sg.dfa, sg.fdfa = tokenDFAs(prog, needed)
+			if el.Op == syntax.OpAlternate && (sg.dfa == nil || sg.fdfa == nil) {
+				sg.alts, sg.altStrict, sg.altFields = m.buildAlts(el, lit, needed)
+			}
+			if n := 64 * len(prog.Inst); n > m.steps {
+				m.steps = n
+			}
+		}
+		segs = append(segs, sg)
+	}
+	// A lazy or greedy segment must be followed by a literal or end the
+	// expression: that is what makes its first-priority length computable.
+	for i, sg := range segs {
+		if (sg.kind == segLazy || sg.kind == segGreedy) && i+1 < len(segs) && segs[i+1].kind != segLiteral {
+			return nil, false
+		}
+	}
+	return segs, true
 }
 
 // hasUnboundedAny reports whether re contains a repetition of "any
@@ -152,7 +281,9 @@ type job struct {
 }
 
 // match runs the segments from position 0. ok false means "undecided".
-func (m *fastMatcher) match(s string, sc *Scratch) ([]int, bool) {
+// With fields, only group 0 and the needed groups must be exact (see
+// newFastMatcher); other groups may be left at -1.
+func (m *fastMatcher) match(s string, sc *Scratch, fields bool) ([]int, bool) {
 	if cap(sc.caps) < m.ncap {
 		sc.caps = make([]int, m.ncap)
 	}
@@ -160,25 +291,42 @@ func (m *fastMatcher) match(s string, sc *Scratch) ([]int, bool) {
 	for i := range caps {
 		caps[i] = -1
 	}
-	p := 0
-	for i := 0; i < len(m.segs); i++ {
-		sg := &m.segs[i]
+	end, res := m.runSegs(m.segs, s, 0, caps, sc, fields)
+	if res != dfaMatch {
+		return nil, false
+	}
+	caps[0], caps[1] = 0, end
+	return caps, true
+}
+
+// runSegs runs segs from p, taking every segment's first match, and
+// returns where they end. The result is dfaNoMatch only when the first
+// segment has no match at all at p (then no path through segs matches);
+// any later failure is dfaUndecided, since a backtracking engine would
+// try the earlier segments' other matches.
+func (m *fastMatcher) runSegs(segs []segment, s string, p int, caps []int, sc *Scratch, fields bool) (int, int) {
+	for i := 0; i < len(segs); i++ {
+		fail := dfaUndecided
+		if i == 0 {
+			fail = dfaNoMatch
+		}
+		sg := &segs[i]
 		switch sg.kind {
 		case segLiteral:
 			if !strings.HasPrefix(s[p:], sg.lit) {
-				return nil, false
+				return 0, fail
 			}
 			p += len(sg.lit)
 		case segLazy, segGreedy:
 			var end, next int
-			if i+1 == len(m.segs) {
+			if i+1 == len(segs) {
 				end = len(s)
 				if sg.kind == segLazy {
 					end = p
 				}
 				next = end
 			} else {
-				lit := m.segs[i+1].lit
+				lit := segs[i+1].lit
 				var k int
 				if sg.kind == segLazy {
 					k = strings.Index(s[p:], lit)
@@ -186,7 +334,7 @@ func (m *fastMatcher) match(s string, sc *Scratch) ([]int, bool) {
 					k = strings.LastIndex(s[p:], lit)
 				}
 				if k < 0 {
-					return nil, false
+					return 0, fail
 				}
 				end = p + k
 				next = end + len(lit)
@@ -197,15 +345,97 @@ func (m *fastMatcher) match(s string, sc *Scratch) ([]int, bool) {
 			}
 			p = next
 		case segToken:
-			end, ok := m.run(sg.prog, s, p, caps, sc)
-			if !ok {
-				return nil, false
+			end, res := m.token(sg, s, p, caps, sc, fields)
+			switch res {
+			case dfaNoMatch:
+				return 0, fail
+			case dfaUndecided:
+				return 0, dfaUndecided
 			}
 			p = end
 		}
 	}
-	caps[0], caps[1] = 0, p
-	return caps, true
+	return p, dfaMatch
+}
+
+// token matches a token segment anchored at p and returns its end: by
+// its automaton (or its alternation's branches) when it has one for the
+// mode, by the backtracker otherwise or when an automaton cannot decide.
+// dfaNoMatch means the token has no match at p.
+func (m *fastMatcher) token(sg *segment, s string, p int, caps []int, sc *Scratch, fields bool) (int, int) {
+	d := sg.dfa
+	if fields {
+		d = sg.fdfa
+	}
+	// The whole token's automaton, when there is one, decides in one
+	// pass; the branches are for tokens whose branches hold field groups.
+	if d == nil && sg.alts != nil && (fields && sg.altFields || !fields && sg.altStrict) {
+		for i := range sg.alts {
+			br := &sg.alts[i]
+			var end, res int
+			switch bd := br.dfa; {
+			case br.lazy:
+				k := strings.Index(s[p:], br.lit)
+				if k < 0 {
+					continue // no path of this branch matches
+				}
+				end, res = p+k+len(br.lit), dfaMatch
+			case fields && br.fdfa != nil:
+				end, res = br.fdfa.run(s, p)
+			case !fields && bd != nil:
+				end, res = bd.run(s, p)
+			default:
+				// A failure inside the sequence may have set groups that
+				// the backtracker would not clear: undecided goes up to
+				// the regexp.
+				end, res = m.runSegs(br.seq, s, p, caps, sc, fields)
+				if res == dfaUndecided {
+					return 0, dfaUndecided
+				}
+			}
+			switch res {
+			case dfaNoMatch:
+				continue
+			case dfaUndecided:
+				return m.slowToken(sg, s, p, caps, sc)
+			}
+			for _, c := range br.caps {
+				caps[2*c], caps[2*c+1] = p, end-sg.trail
+			}
+			for _, c := range sg.caps {
+				caps[2*c], caps[2*c+1] = p, end-sg.trail
+			}
+			return end, dfaMatch
+		}
+		return 0, dfaNoMatch
+	}
+	if d == nil {
+		return m.slowToken(sg, s, p, caps, sc)
+	}
+	end, res := d.run(s, p)
+	switch res {
+	case dfaNoMatch:
+		return 0, dfaNoMatch
+	case dfaUndecided:
+		return m.slowToken(sg, s, p, caps, sc)
+	}
+	for _, c := range sg.caps {
+		caps[2*c], caps[2*c+1] = p, end-sg.trail
+	}
+	return end, dfaMatch
+}
+
+// slowToken runs a token with the backtracker. Its failure (no match, or
+// the step budget ran out) is dfaUndecided.
+func (m *fastMatcher) slowToken(sg *segment, s string, p int, caps []int, sc *Scratch) (int, int) {
+	end, ok := m.run(sg.prog, s, p, caps, sc)
+	if !ok {
+		return 0, dfaUndecided
+	}
+	for _, c := range sg.caps {
+		caps[2*c], caps[2*c+1] = p, end-sg.trail
+	}
+	return end, dfaMatch
 }
 
 // run executes prog anchored at pos with backtracking in priority order

@@ -31,11 +31,23 @@ func shapePattern(shape []byte) string {
 }
 
 // checkSame fails when the fast matcher decides and disagrees with the
-// regexp. It reports whether the fast matcher decided.
+// regexp, in Match mode (every group) or in MatchFields mode (group 0 and
+// the groups of Captures). It reports whether the fast matcher decided in
+// Match mode.
 func checkSame(t *testing.T, p *Pattern, line string, sc *Scratch) bool {
 	t.Helper()
-	fast, ok := p.MatchFast(line, sc)
 	want, wok := p.MatchRegexp(line)
+	if fast, ok := p.MatchFieldsFast(line, sc); ok {
+		bad := !wok || fast[0] != want[0] || fast[1] != want[1]
+		for _, c := range p.Captures() {
+			g := c.Group
+			bad = bad || fast[2*g] != want[2*g] || fast[2*g+1] != want[2*g+1]
+		}
+		if bad {
+			t.Fatalf("MatchFields: pattern %q (regexp %s)\nline %q\nfast   %v\nregexp %v (match %v)", p.Source(), p.Expanded(), line, fast, want, wok)
+		}
+	}
+	fast, ok := p.MatchFast(line, sc)
 	if !ok {
 		return false
 	}
@@ -181,20 +193,27 @@ func TestFastMatchesRegexpECS(t *testing.T) {
 }
 
 // FuzzFastMatchesRegexpECS is FuzzFastMatchesRegexp for the ECS stock
-// patterns: pick selects the pattern.
+// patterns and the tutorial's pattern (compiled with the ECS set, as the
+// filter does by default): pick selects the pattern.
 func FuzzFastMatchesRegexpECS(f *testing.F) {
-	for i, line := range ecsLines {
-		f.Add(uint8(i), line)
-	}
 	defs, missing := ECSDefaults()
-	names := ecsNames()
-	pats := make([]*Pattern, len(names))
-	for i, name := range names {
+	tut, err := Compile(tutorial, Options{Definitions: defs, Missing: missing})
+	if err != nil {
+		f.Fatal(err)
+	}
+	pats := []*Pattern{tut} // first, so that pick always reaches it
+	for _, line := range seedLines {
+		f.Add(uint8(0), line)
+	}
+	for _, name := range ecsNames() {
 		p, err := Compile("%{"+name+"}", Options{Definitions: defs, Missing: missing})
 		if err != nil {
 			f.Fatalf("%s: %v", name, err)
 		}
-		pats[i] = p
+		for _, line := range ecsLines {
+			f.Add(uint8(len(pats)), line)
+		}
+		pats = append(pats, p)
 	}
 	var sc Scratch
 	f.Fuzz(func(t *testing.T, pick uint8, line string) {

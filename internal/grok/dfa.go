@@ -1,0 +1,440 @@
+package grok
+
+import (
+	"encoding/binary"
+	"regexp/syntax"
+)
+
+// A tokenDFA runs a capture-free token (TIMESTAMP_ISO8601, LOGLEVEL, INT,
+// an IP address, ...) as a deterministic automaton over bytes, built once
+// by Compile, instead of interpreting the token's syntax.Prog per byte
+// with backtracking. It is written for this package (no code taken from
+// elsewhere); the construction is the textbook subset construction with
+// the priority-ordered thread lists that leftmost-first matching needs:
+//
+//   - A state is an ordered list of the program's "stops" (rune
+//     instructions, empty-width assertions and Match), highest priority
+//     first, plus the class of the byte before the current position
+//     (begin of text, '\n', word byte, other) that the assertions need.
+//   - Before consuming a byte, the assertions are resolved against that
+//     byte (the same context Go's regexp uses: EmptyOpContext of the
+//     previous and next character). When a Match is reached, the threads
+//     after it have lower priority and are cut: the match is recorded and
+//     only the threads before it may still produce a (preferred) longer
+//     match. The answer is the last match recorded before the list
+//     empties, which is the end of the token's leftmost-first match, the
+//     one the backtracker (and Go's regexp) picks.
+//   - Bytes are grouped into classes that every instruction treats alike
+//     (a byte-class table), so a row has a few dozen entries, not 256.
+//   - Bytes >= 0x80 (UTF-8 sequences) are not stepped: when a live state
+//     meets one, the DFA answers "undecided" and the caller falls back to
+//     the backtracker for that token. Log tokens are ASCII in practice.
+//
+// States are capped (maxDFAStates); a token whose automaton would be
+// larger keeps the backtracker.
+//
+// Why hand-written rather than Go's regexp: regexp has no anchored
+// "where does this sub-pattern end" entry point for a position inside a
+// string that keeps the assertion context of the bytes around it, and
+// its backtracker/NFA per call cost more than the whole token here.
+// Measured on the loaded 2-vCPU machine, interleaved A/B, medians of 5:
+// BenchmarkGrokTutorialMatch 596 -> 128 ns/line (the backtracker took
+// most of the 596), BenchmarkGrokCombinedApache/v8 7555 -> 3578 ns/line
+// with MatchFields and the branch handling in fast.go. The price is
+// Compile time: about 20 ms for %{COMBINEDAPACHELOG} (3 ms before), once
+// per filter.
+type tokenDFA struct {
+	class [256]uint8 // byte -> byte class
+	ncls  int
+	// trans[off+class] for a state at row offset off (state*ncls) holds
+	// the next state's row offset times 2, plus 1 when the token matches
+	// at the current position (before the byte is consumed). Row 0 is the
+	// dead state, row 1 the "undecided" (bail) state.
+	trans []uint16
+	// eot[state] reports whether the token matches at the end of the text.
+	eot []bool
+	// start[ctx] is the start row offset for the previous-byte context
+	// ctx (the same for all contexts when the token has no assertions).
+	start [4]uint16
+}
+
+// maxDFAStates bounds the states of one token's automaton, and
+// maxDFAWork the construction work (thread-list entries visited), so
+// that a pathological user pattern cannot make Compile slow: such a token
+// keeps the backtracker.
+const (
+	maxDFAStates = 1500
+	maxDFAWork   = 4 << 20
+)
+
+// Previous/next character contexts for the empty-width assertions.
+const (
+	ctxText  = 0 // begin (previous) or end (next) of the text
+	ctxNL    = 1 // '\n'
+	ctxWord  = 2 // an ASCII word byte [0-9A-Za-z_]
+	ctxOther = 3 // anything else (including bytes of non-ASCII runes)
+)
+
+func byteCtx(c byte) int {
+	switch {
+	case c == '\n':
+		return ctxNL
+	case syntax.IsWordChar(rune(c)):
+		return ctxWord
+	}
+	return ctxOther
+}
+
+// ctxRune returns a representative rune for a context, for
+// syntax.EmptyOpContext.
+func ctxRune(ctx int) rune {
+	switch ctx {
+	case ctxText:
+		return -1
+	case ctxNL:
+		return '\n'
+	case ctxWord:
+		return 'a'
+	}
+	return ' '
+}
+
+// instMatchesByte reports whether a rune instruction accepts the ASCII
+// byte c.
+func instMatchesByte(inst *syntax.Inst, c byte) bool {
+	r := rune(c)
+	switch inst.Op {
+	case syntax.InstRune1:
+		return r == inst.Rune[0]
+	case syntax.InstRuneAny:
+		return true
+	case syntax.InstRuneAnyNotNL:
+		return r != '\n'
+	case syntax.InstRune:
+		return inst.MatchRune(r)
+	}
+	return false
+}
+
+func isRuneOp(op syntax.InstOp) bool {
+	return op == syntax.InstRune || op == syntax.InstRune1 || op == syntax.InstRuneAny || op == syntax.InstRuneAnyNotNL
+}
+
+// dfaBuilder holds the construction state.
+type dfaBuilder struct {
+	prog     *syntax.Prog
+	hasEmpty bool
+	d        *tokenDFA
+	ids      map[string]int32 // state key -> state number
+	states   []dfaState
+	seen     []uint32 // per-pc generation marks for de-duplication
+	gen      uint32
+	repr     []byte   // one representative byte per class
+	runes    []uint32 // scratch
+	next     []uint32 // scratch
+	key      []byte   // scratch
+}
+
+type dfaState struct {
+	stops []uint32
+	prev  int // previous-byte context
+}
+
+// newTokenDFA builds the automaton for prog, or returns nil when the
+// automaton would be too large. Capture instructions are followed like
+// Nop: the automaton finds where the token ends, not where its groups
+// are (see tokenDFAs).
+func newTokenDFA(prog *syntax.Prog) *tokenDFA {
+	b := &dfaBuilder{prog: prog, d: &tokenDFA{}, ids: map[string]int32{}, seen: make([]uint32, len(prog.Inst))}
+	for i := range prog.Inst {
+		if prog.Inst[i].Op == syntax.InstEmptyWidth {
+			b.hasEmpty = true
+		}
+	}
+	b.classes()
+	d := b.d
+	// States 0 (dead) and 1 (bail) have no stops; their rows stay zero
+	// (dead, no match), and nobody steps from them.
+	b.states = append(b.states, dfaState{}, dfaState{prev: -1})
+	d.eot = append(d.eot, false, false)
+	d.trans = make([]uint16, 2*d.ncls)
+	ctxs := []int{ctxText}
+	if b.hasEmpty {
+		ctxs = []int{ctxText, ctxNL, ctxWord, ctxOther}
+	}
+	for _, ctx := range ctxs {
+		b.gen++
+		stops := b.closure(nil, uint32(prog.Start))
+		id, ok := b.state(stops, ctx)
+		if !ok {
+			return nil
+		}
+		d.start[ctx] = uint16(id * int32(d.ncls))
+	}
+	if !b.hasEmpty {
+		d.start = [4]uint16{d.start[0], d.start[0], d.start[0], d.start[0]}
+	}
+	// Fill rows in creation order; b.states grows as new states appear.
+	work := 0
+	for s := 2; s < len(b.states); s++ {
+		st := b.states[s]
+		if work += d.ncls * (len(st.stops) + 1); work > maxDFAWork {
+			return nil
+		}
+		// End of text.
+		res := b.resolve(st.stops, st.prev, ctxText)
+		for _, pc := range res {
+			if prog.Inst[pc].Op == syntax.InstMatch {
+				d.eot[s] = true
+				break
+			}
+		}
+		// The resolved stops depend only on the next byte's context.
+		var resolved [4][]uint32
+		var have [4]bool
+		for cls := 0; cls < d.ncls; cls++ {
+			c := b.repr[cls]
+			next := ctxOther
+			if c < 0x80 {
+				next = byteCtx(c)
+			}
+			if !have[next] {
+				resolved[next] = append([]uint32(nil), b.resolve(st.stops, st.prev, next)...)
+				have[next] = true
+			}
+			var entry uint16
+			runes := b.runes[:0]
+			for _, pc := range resolved[next] {
+				if prog.Inst[pc].Op == syntax.InstMatch {
+					entry |= 1
+					break // lower-priority threads are cut
+				}
+				runes = append(runes, pc)
+			}
+			b.runes = runes
+			if len(runes) == 0 {
+				d.trans[s*d.ncls+cls] = entry // dead
+				continue
+			}
+			if c >= 0x80 {
+				d.trans[s*d.ncls+cls] = entry | uint16(2*d.ncls) // bail
+				continue
+			}
+			b.gen++
+			stops := b.next[:0]
+			for _, pc := range runes {
+				inst := &prog.Inst[pc]
+				if instMatchesByte(inst, c) {
+					stops = b.closure(stops, inst.Out)
+				}
+			}
+			b.next = stops
+			if len(stops) == 0 {
+				d.trans[s*d.ncls+cls] = entry
+				continue
+			}
+			prev := ctxOther
+			if b.hasEmpty {
+				prev = byteCtx(c)
+			}
+			id, ok := b.state(stops, prev)
+			if !ok {
+				return nil
+			}
+			d.trans[s*d.ncls+cls] = entry | uint16(id*int32(d.ncls)*2)
+		}
+	}
+	return d
+}
+
+// classes computes the byte classes and one representative byte each.
+func (b *dfaBuilder) classes() {
+	prog := b.prog
+	// Instructions repeat ([0-9] appears hundreds of times in IPORHOST):
+	// compute the ASCII set of each distinct one once.
+	sets := map[string]bool{}
+	var bitmaps [][2]uint64
+	var key []byte
+	for i := range prog.Inst {
+		inst := &prog.Inst[i]
+		if !isRuneOp(inst.Op) {
+			continue
+		}
+		key = append(key[:0], byte(inst.Op))
+		key = binary.AppendUvarint(key, uint64(inst.Arg))
+		for _, r := range inst.Rune {
+			key = binary.AppendVarint(key, int64(r))
+		}
+		if sets[string(key)] {
+			continue
+		}
+		sets[string(key)] = true
+		var bm [2]uint64
+		for c := 0; c < 0x80; c++ {
+			if instMatchesByte(inst, byte(c)) {
+				bm[c>>6] |= 1 << (c & 63)
+			}
+		}
+		bitmaps = append(bitmaps, bm)
+	}
+	sigs := map[string]uint8{}
+	var sig []byte
+	b.repr = b.repr[:0]
+	for c := 0; c < 0x80; c++ {
+		sig = sig[:0]
+		for _, bm := range bitmaps {
+			sig = append(sig, byte(bm[c>>6]>>(c&63)&1))
+		}
+		if b.hasEmpty {
+			sig = append(sig, byte(2+byteCtx(byte(c))))
+		}
+		id, ok := sigs[string(sig)]
+		if !ok {
+			id = uint8(len(b.repr))
+			sigs[string(sig)] = id
+			b.repr = append(b.repr, byte(c))
+		}
+		b.d.class[c] = id
+	}
+	high := uint8(len(b.repr))
+	b.repr = append(b.repr, 0x80)
+	for c := 0x80; c < 0x100; c++ {
+		b.d.class[c] = high
+	}
+	b.d.ncls = len(b.repr)
+}
+
+// closure appends to stops, in priority order, the stops reachable from
+// pc through Alt, Nop and Capture instructions; instructions already seen
+// in this generation are skipped (the earlier, higher-priority thread
+// wins).
+func (b *dfaBuilder) closure(stops []uint32, pc uint32) []uint32 {
+	for {
+		if b.seen[pc] == b.gen {
+			return stops
+		}
+		b.seen[pc] = b.gen
+		inst := &b.prog.Inst[pc]
+		switch inst.Op {
+		case syntax.InstAlt, syntax.InstAltMatch:
+			stops = b.closure(stops, inst.Out)
+			pc = inst.Arg
+		case syntax.InstNop, syntax.InstCapture:
+			pc = inst.Out
+		case syntax.InstFail:
+			return stops
+		default:
+			return append(stops, pc)
+		}
+	}
+}
+
+// resolve evaluates the empty-width stops of a state against the
+// previous and next contexts and returns the rune and Match stops in
+// priority order.
+func (b *dfaBuilder) resolve(stops []uint32, prev, next int) []uint32 {
+	if !b.hasEmpty {
+		return stops
+	}
+	flags := syntax.EmptyOpContext(ctxRune(prev), ctxRune(next))
+	b.gen++
+	var out []uint32
+	var walk func(pc uint32)
+	walk = func(pc uint32) {
+		inst := &b.prog.Inst[pc]
+		if inst.Op != syntax.InstEmptyWidth {
+			if b.seen[pc] != b.gen {
+				b.seen[pc] = b.gen
+				out = append(out, pc)
+			}
+			return
+		}
+		if b.seen[pc] == b.gen {
+			return
+		}
+		b.seen[pc] = b.gen
+		if syntax.EmptyOp(inst.Arg)&^flags != 0 {
+			return
+		}
+		// Expand the assertion's successor; new assertions it reaches are
+		// evaluated at the same position. closure uses the same marks,
+		// so expand into a scratch list first.
+		var succ []uint32
+		succ = b.closure(succ, inst.Out)
+		for _, s := range succ {
+			b.seen[s] = b.gen - 1 // let walk add it (closure marked it)
+			walk(s)
+		}
+	}
+	for _, pc := range stops {
+		walk(pc)
+	}
+	return out
+}
+
+// state returns the number of the state (stops, prev), creating it.
+func (b *dfaBuilder) state(stops []uint32, prev int) (int32, bool) {
+	key := append(b.key[:0], byte(prev))
+	for _, pc := range stops {
+		key = binary.AppendUvarint(key, uint64(pc))
+	}
+	b.key = key
+	if id, ok := b.ids[string(key)]; ok {
+		return id, true
+	}
+	// Entries are 16 bits (row offset times two plus the match bit),
+	// which keeps the tables small enough to stay in the L1 cache
+	// between events (LOGLEVEL: 124 states x 40 classes, 10 KB).
+	if len(b.states) >= maxDFAStates || (len(b.states)+1)*b.d.ncls*2 > 0xffff {
+		return 0, false
+	}
+	id := int32(len(b.states))
+	b.ids[string(key)] = id
+	b.states = append(b.states, dfaState{stops: append([]uint32(nil), stops...), prev: prev})
+	b.d.eot = append(b.d.eot, false)
+	b.d.trans = append(b.d.trans, make([]uint16, b.d.ncls)...)
+	return id, true
+}
+
+// Results of tokenDFA.run.
+const (
+	dfaNoMatch = iota
+	dfaMatch
+	dfaUndecided
+)
+
+// run runs the automaton anchored at p and returns the end of the
+// token's leftmost-first match.
+func (d *tokenDFA) run(s string, p int) (int, int) {
+	ctx := ctxText
+	if p > 0 {
+		ctx = byteCtx(s[p-1])
+	}
+	off := uint(d.start[ctx])
+	ncls := uint(d.ncls)
+	trans := d.trans
+	last := -1
+	for i := p; i < len(s); i++ {
+		e := uint(trans[off+uint(d.class[s[i]])])
+		if e&1 != 0 {
+			last = i
+		}
+		off = e >> 1
+		if off <= ncls {
+			if off == ncls {
+				return 0, dfaUndecided
+			}
+			if last < 0 {
+				return 0, dfaNoMatch
+			}
+			return last, dfaMatch
+		}
+	}
+	if d.eot[off/ncls] {
+		last = len(s)
+	}
+	if last < 0 {
+		return 0, dfaNoMatch
+	}
+	return last, dfaMatch
+}
