@@ -38,7 +38,8 @@ type GrokConfig struct {
 	// CaptureUnnamed also stores references without a field name
 	// ("%{WORD}") under the pattern's name ("WORD"), as Logstash's
 	// named_captures_only => false. By default only named references
-	// ("%{WORD:word}") and raw named groups ("(?<word>\w+)") are stored.
+	// ("%{WORD:word}") and raw named groups ("(?<word>\w+)", or any field
+	// reference as in Logstash: "(?<[http][status]>\d+)") are stored.
 	CaptureUnnamed bool
 	// KeepEmptyCaptures stores captures that matched the empty string (as
 	// "") and groups that did not participate in the match (as null). By

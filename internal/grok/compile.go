@@ -124,18 +124,18 @@ func (x *expander) expand(b *strings.Builder, text, owner string) error {
 	for {
 		i := strings.Index(text, "%{")
 		if i < 0 {
-			b.WriteString(text)
+			x.literal(b, text)
 			return nil
 		}
 		r, ok := parseRef(text[i:])
 		if !ok {
 			// Not a reference: keep it literally, as Logstash does.
-			b.WriteString(text[:i+2])
+			x.literal(b, text[:i+2])
 			text = text[i+2:]
 			continue
 		}
 		name, field := r.name, r.field
-		b.WriteString(text[:i])
+		x.literal(b, text[:i])
 		text = text[i+r.n:]
 		if r.hasDef {
 			// An inline definition defines the pattern for the rest of
@@ -193,6 +193,74 @@ func (x *expander) expand(b *strings.Builder, text, owner string) error {
 		x.stack = x.stack[:len(x.stack)-1]
 		b.WriteString(")")
 	}
+}
+
+// literal writes regexp text, giving raw named groups whose names Go's
+// regexp refuses ("(?<[http][status]>\d+)", "(?<@metadata.x>...)": in
+// Logstash any field reference may name a group) a generated name and a
+// capture into that field.
+func (x *expander) literal(b *strings.Builder, s string) {
+	for {
+		i := rawGroup(s)
+		if i < 0 {
+			b.WriteString(s)
+			return
+		}
+		open := 3 // "(?<"
+		if s[i+2] == 'P' {
+			open = 4 // "(?P<"
+		}
+		end := strings.IndexByte(s[i+open:], '>')
+		name := ""
+		if end >= 0 {
+			name = s[i+open : i+open+end]
+		}
+		if name == "" || isGroupName(name) {
+			b.WriteString(s[:i+open])
+			s = s[i+open:]
+			continue
+		}
+		g := groupPrefix + strconv.Itoa(x.n)
+		x.n++
+		x.caps[g] = Capture{Name: name}
+		b.WriteString(s[:i])
+		b.WriteString("(?P<" + g + ">")
+		s = s[i+open+end+1:]
+	}
+}
+
+// rawGroup returns the index of the first unescaped "(?<" or "(?P<" that
+// opens a named group (not a lookbehind), or -1.
+func rawGroup(s string) int {
+	for i := 0; i+3 < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++ // skip the escaped byte
+		case '(':
+			if s[i+1] != '?' {
+				continue
+			}
+			j := i + 2
+			if s[j] == 'P' {
+				j++
+			}
+			if j < len(s)-1 && s[j] == '<' && s[j+1] != '=' && s[j+1] != '!' {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// isGroupName reports whether Go's regexp accepts name as a group name.
+func isGroupName(name string) bool {
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return name != ""
 }
 
 // ref is one parsed "%{...}" reference.

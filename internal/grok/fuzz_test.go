@@ -230,6 +230,7 @@ func FuzzCompile(f *testing.F) {
 		`%{WORD - SERVICE ALERT} %{NUMBER:n:int extra}`,
 		`%{X=a{1,2\}}`, `%{Y=(?<=a)b}`, `%{Z=}`, `%{WORD:}`, `%{:x}`, `%{=x}`, `%{A=%{A}}`,
 		`%{WORD:[@metadata][x]}`, `%{NUMBER:x:double}`, `%{`, `%{}`, `\%{WORD}`,
+		`(?<[a][b]>\d+)-(?P<c.d>\d+)`, `(?<ok>x)(?<>y)`, `\(?<[x]>a)`, `(?<=a)(?<[b]>b)`, `(?<`,
 	} {
 		f.Add(s, "12-3 and 45-67 and 8")
 	}

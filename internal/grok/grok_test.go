@@ -67,3 +67,33 @@ func TestTutorialFastPath(t *testing.T) {
 		t.Fatalf("fast %v %v, regexp %v %v", got, ok, want, wok)
 	}
 }
+
+// In Logstash a raw named group may be named by any field reference; Go's
+// regexp takes only word characters, so such groups get generated names.
+func TestRawGroupsNamedByFieldReferences(t *testing.T) {
+	p := mustCompile(t, `(?<[http][status]>\d+) (?P<plain>\w+) (?<@metadata.x>a|b) \(?<not> (?<[a-b]>%{WORD})(?:x)?`, Options{})
+	line := "200 ok b (<not> w" // `\(?` is an optional "("
+	idx, ok := p.MatchRegexp(line)
+	if !ok {
+		t.Fatalf("%s did not match %q", p.Expanded(), line)
+	}
+	got := map[string]string{}
+	for _, c := range p.Captures() {
+		if s := idx[2*c.Group]; s >= 0 {
+			got[c.Name] = line[s:idx[2*c.Group+1]]
+		}
+	}
+	want := map[string]string{"[http][status]": "200", "plain": "ok", "@metadata.x": "b", "[a-b]": "w"}
+	if len(got) != len(want) {
+		t.Fatalf("captures %v, want %v", got, want)
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s = %q, want %q (all: %v)", k, got[k], v, got)
+		}
+	}
+	// Lookbehinds are not groups: they stay, and Go refuses them by name.
+	if _, err := Compile(`(?<=a)b`, Options{Definitions: Defaults()}); err == nil || !strings.Contains(err.Error(), "lookbehind") {
+		t.Errorf("lookbehind: %v", err)
+	}
+}
