@@ -1,10 +1,12 @@
 package filter
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/logpipe/logpipe"
+	"github.com/logpipe/logpipe/internal/grok"
 )
 
 // grokSpec is one assertion block ("it") of logstash-patterns-core's
@@ -39,6 +41,9 @@ func runGrokSpecs(t *testing.T, specs []grokSpec) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			for _, gp := range g.matches[0].patterns {
+				checkGrokEngines(t, gp.p, sc.message)
+			}
 			e := grokApply(t, g, logpipe.NewEvent(sc.message))
 			if e.HasTag("_grokparsefailure") {
 				t.Fatalf("no match: %s", e)
@@ -62,6 +67,34 @@ func runGrokSpecs(t *testing.T, specs []grokSpec) {
 				sc.check(t, e)
 			}
 		})
+	}
+}
+
+// checkGrokEngines fails when the fast matcher's answer on line, or on a
+// few variants of it (cut short, a byte changed, a space doubled), is not
+// the regexp's: the differential check of internal/grok, run on every
+// spec line of every family.
+func checkGrokEngines(t *testing.T, p *grok.Pattern, line string) {
+	t.Helper()
+	var sc grok.Scratch
+	lines := []string{line, line[:len(line)/2], line[:len(line)*3/4], strings.Replace(line, " ", "  ", 1), strings.Replace(line, " ", "", 1)}
+	if len(line) > 2 {
+		lines = append(lines, line[:len(line)-1], line[1:], line[:len(line)/3]+"\xff"+line[len(line)/3+1:])
+	}
+	for _, s := range lines {
+		want, wok := p.MatchRegexp(s)
+		if fast, ok := p.MatchFieldsFast(s, &sc); ok {
+			bad := !wok || fast[0] != want[0] || fast[1] != want[1]
+			for _, c := range p.Captures() {
+				bad = bad || fast[2*c.Group] != want[2*c.Group] || fast[2*c.Group+1] != want[2*c.Group+1]
+			}
+			if bad {
+				t.Fatalf("MatchFields: fast matcher differs from the regexp on %q\nfast   %v\nregexp %v (match %v)", s, fast, want, wok)
+			}
+		}
+		if fast, ok := p.MatchFast(s, &sc); ok && (!wok || !slices.Equal(fast, want)) {
+			t.Fatalf("fast matcher differs from the regexp on %q\nfast   %v\nregexp %v (match %v)", s, fast, want, wok)
+		}
 	}
 }
 
