@@ -97,3 +97,29 @@ func TestRawGroupsNamedByFieldReferences(t *testing.T) {
 		t.Errorf("lookbehind: %v", err)
 	}
 }
+
+// TIME and BASE16NUM as Logstash defines them, not as trivago's copy: a
+// time never takes in a neighbouring byte, and hex needs no leading "0".
+func TestCoreDefinitionsAsLogstash(t *testing.T) {
+	tests := []struct{ expr, line, field, want string }{
+		{`%{TIME:t}%{GREEDYDATA:rest}`, "12:34:56 abc", "t", "12:34:56"},
+		{`at %{TIME:t}%{GREEDYDATA:rest}`, "at 12:34:56.789Z", "t", "12:34:56.789"},
+		{`%{BASE16NUM:h}`, "ff01", "h", "ff01"},
+		{`%{BASE16NUM:h}`, "-0x1F", "h", "-0x1F"},
+	}
+	for _, tt := range tests {
+		p := mustCompile(t, tt.expr, Options{})
+		idx, ok := p.MatchRegexp(tt.line)
+		if !ok {
+			t.Errorf("%s did not match %q", tt.expr, tt.line)
+			continue
+		}
+		for _, c := range p.Captures() {
+			if c.Name == tt.field {
+				if got := tt.line[idx[2*c.Group]:idx[2*c.Group+1]]; got != tt.want {
+					t.Errorf("%s on %q: %s = %q, want %q", tt.expr, tt.line, tt.field, got, tt.want)
+				}
+			}
+		}
+	}
+}

@@ -29,6 +29,15 @@ var overrides = map[string]string{
 	"SYSLOGLINE":        `%{SYSLOGBASE2} %{GREEDYDATA:message}`,
 	// The stock definition starts and ends with lookaheads; they are dropped.
 	"HAPROXYTIME": `%{HOUR:haproxy_hour}:%{MINUTE:haproxy_minute}(?::%{SECOND:haproxy_second})`,
+	// Logstash: (?!<[0-9])%{HOUR}:%{MINUTE}(?::%{SECOND})(?![0-9]). Its
+	// leading "(?!<[0-9])" is a lookahead for "<" and a digit, so it never
+	// refuses a time; the trailing lookahead cannot be written in RE2 and
+	// is dropped. trivago's copy puts "([^0-9]?)" on both sides instead,
+	// which takes a neighbouring byte (a space, a colon) into the capture.
+	"TIME": `%{HOUR}:%{MINUTE}(?::%{SECOND})`,
+	// Logstash: (?<![0-9A-Fa-f])(?:[+-]?(?:0x)?(?:[0-9A-Fa-f]+)), the
+	// lookbehind dropped; trivago's copy wants a leading "0".
+	"BASE16NUM": `(?:[+-]?(?:0x)?(?:[0-9A-Fa-f]+))`,
 	// Oniguruma's \h (a hex digit) is not RE2 syntax.
 	"RUUID": `[0-9a-fA-F]{32}`,
 
