@@ -45,9 +45,14 @@ func runSource(t *testing.T, src logpipe.Source, sink logpipe.Sink) {
 // waitEvents waits until sink has n events and returns them.
 func waitEvents(t *testing.T, sink *inputtest.Sink, n int) []*logpipe.Event {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	// Generous: the race detector on a loaded 2-core machine moves
+	// 300,000 lines (TestTCPBackpressure) in several seconds.
+	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
 	defer cancel()
 	if err := sink.Wait(ctx, n); err != nil {
+		if m := sink.Messages(); len(m) > 20 {
+			t.Fatalf("%v; got %d events, the first %q", err, len(m), m[:20])
+		}
 		t.Fatalf("%v; got %q", err, sink.Messages())
 	}
 	return sink.Events()
