@@ -20,40 +20,6 @@ func topLevel(allowed ...string) func(*testing.T, *logpipe.Event) {
 	}
 }
 
-// grokNoMatch is a spec example whose line Logstash does not parse with
-// pattern in the given mode.
-type grokNoMatch struct {
-	file, name, pattern string
-	ecs                 bool
-	message             string
-	absent              []string
-}
-
-func runGrokNoMatch(t *testing.T, cases []grokNoMatch) {
-	t.Helper()
-	for _, tc := range cases {
-		mode := "disabled"
-		if tc.ecs {
-			mode = "v8"
-		}
-		t.Run(tc.file+"/"+tc.pattern+"/"+tc.name+"/"+mode+"/no match", func(t *testing.T) {
-			g, err := NewGrok(GrokConfig{Match: msg("%{" + tc.pattern + "}"), ECSCompatibility: mode})
-			if err != nil {
-				t.Fatal(err)
-			}
-			e := grokApply(t, g, logpipe.NewEvent(tc.message))
-			if !e.HasTag("_grokparsefailure") {
-				t.Errorf("%%{%s} matched, want _grokparsefailure\nevent: %s", tc.pattern, e)
-			}
-			for _, ref := range tc.absent {
-				if v, ok := e.Get(logpipe.MustPath(ref)); ok {
-					t.Errorf("%s = %s, want absent", ref, v)
-				}
-			}
-		})
-	}
-}
-
 // ciscoNS are the top-level fields the Cisco ASA ECS patterns may produce
 // (CISCOFW_ALLOWED_TOP_LEVEL_NAMESPACES).
 var ciscoNS = []string{"event", "cisco", "observer", "source", "destination"}

@@ -693,20 +693,10 @@ func TestGrokSpecBro(t *testing.T) {
 
 	// The "does not match in ECS mode" blocks: the old and the new formats
 	// are told apart.
-	for _, tc := range []struct{ name, pattern, message string }{
-		{"BRO_HTTP zeek format", "BRO_HTTP", zeekHTTP1},
-		{"ZEEK_HTTP old bro message", "ZEEK_HTTP", broHTTP},
-		{"ZEEK_HTTP old empty bro message", "ZEEK_HTTP", broEmpty},
-		{"BRO_DNS zeek format", "BRO_DNS", zeekDNS},
-	} {
-		t.Run(f+"/"+tc.pattern+"/"+tc.name+"/ecs/no match", func(t *testing.T) {
-			g, err := NewGrok(GrokConfig{Match: msg("%{" + tc.pattern + "}"), ECSCompatibility: "v8"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if e := grokApply(t, g, logpipe.NewEvent(tc.message)); !e.HasTag("_grokparsefailure") {
-				t.Errorf("matched, want _grokparsefailure: %s", e)
-			}
-		})
-	}
+	runGrokNoMatch(t, []grokNoMatch{
+		{file: f, name: "BRO_HTTP zeek format", pattern: "BRO_HTTP", ecs: true, message: zeekHTTP1},
+		{file: f, name: "ZEEK_HTTP old bro message", pattern: "ZEEK_HTTP", ecs: true, message: broHTTP},
+		{file: f, name: "ZEEK_HTTP old empty bro message", pattern: "ZEEK_HTTP", ecs: true, message: broEmpty},
+		{file: f, name: "BRO_DNS zeek format", pattern: "BRO_DNS", ecs: true, message: zeekDNS},
+	})
 }

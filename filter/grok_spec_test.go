@@ -23,6 +23,7 @@ type grokSpec struct {
 	want       map[string]string // field reference -> JSON value
 	absent     []string
 	check      func(t *testing.T, e *logpipe.Event)
+	noMatch    bool // the spec says the pattern does not parse message
 }
 
 func runGrokSpecs(t *testing.T, specs []grokSpec) {
@@ -31,6 +32,9 @@ func runGrokSpecs(t *testing.T, specs []grokSpec) {
 		mode := "legacy"
 		if sc.ecs {
 			mode = "ecs"
+		}
+		if sc.noMatch {
+			mode += "/no match"
 		}
 		t.Run(sc.file+"/"+sc.pattern+"/"+sc.name+"/"+mode, func(t *testing.T) {
 			cfg := GrokConfig{Match: msg("%{" + sc.pattern + "}"), ECSCompatibility: "disabled"}
@@ -45,8 +49,8 @@ func runGrokSpecs(t *testing.T, specs []grokSpec) {
 				checkGrokEngines(t, gp.p, sc.message)
 			}
 			e := grokApply(t, g, logpipe.NewEvent(sc.message))
-			if e.HasTag("_grokparsefailure") {
-				t.Fatalf("no match: %s", e)
+			if failed := e.HasTag("_grokparsefailure"); failed != sc.noMatch {
+				t.Fatalf("parse failure %v, want %v: %s", failed, sc.noMatch, e)
 			}
 			for ref, js := range sc.want {
 				want, err := logpipe.ParseJSON(js)
@@ -68,6 +72,26 @@ func runGrokSpecs(t *testing.T, specs []grokSpec) {
 			}
 		})
 	}
+}
+
+// grokNoMatch is a spec example whose line Logstash does not parse with
+// pattern in the given mode (a spec's "does not match" / "not matching"),
+// and fields that must then not exist.
+type grokNoMatch struct {
+	file, name, pattern string
+	ecs                 bool
+	message             string
+	absent              []string
+}
+
+// runGrokNoMatch runs cases as grokSpecs that must not match.
+func runGrokNoMatch(t *testing.T, cases []grokNoMatch) {
+	t.Helper()
+	specs := make([]grokSpec, len(cases))
+	for i, c := range cases {
+		specs[i] = grokSpec{file: c.file, name: c.name, pattern: c.pattern, ecs: c.ecs, message: c.message, absent: c.absent, noMatch: true}
+	}
+	runGrokSpecs(t, specs)
 }
 
 // checkGrokEngines fails when the fast matcher's answer on line, or on a
