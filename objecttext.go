@@ -93,8 +93,8 @@ func (t *TextObject) Init(x ObjectText) Value {
 	return Value{kind: KindObject, ptr: unsafe.Pointer(&t.o)}
 }
 
-// Built reports whether t's members have been built: it was read or
-// changed (anything but encoded, cloned or compared as a whole). Sources use
+// Built reports whether t's members have been built: it was read,
+// compared or changed (anything but encoded or cloned). Sources use
 // it to learn whether their events' readers make sharing the text cost
 // more than building the objects would.
 func (t *TextObject) Built() bool { return t.lz.done.Load() }

@@ -42,8 +42,10 @@ type Config struct {
 	// tls.RequireAndVerifyClientCert with ClientCAs set).
 	TLS *tls.Config
 	// ClientInactivityTimeout closes a connection that sends nothing for
-	// this long (Logstash's client_inactivity_timeout); it also bounds
-	// the reading of one window and the writing of an ACK. Default: 60s.
+	// this long (Logstash's client_inactivity_timeout) while no window of
+	// it waits for its ACK (the agent is then silent on purpose, and hears
+	// go-lumber's keepalives); it also bounds the reading of one window
+	// and the writing of an ACK. Default: 60s.
 	ClientInactivityTimeout time.Duration
 	// MaxConnections limits the connections served at once; further
 	// connections wait in the kernel's accept queue until one closes.
@@ -53,8 +55,8 @@ type Config struct {
 	// more events. Default: 65536 (Filebeat sends 2048 by default).
 	MaxWindowSize int
 	// MaxFrameSize refuses (closes) a connection announcing an event or
-	// a compressed frame larger than this many bytes, or sending a
-	// compressed frame that inflates to more. The agent resends the
+	// a compressed frame larger than this many bytes, or sending
+	// compressed frames that inflate to more in one window. The agent resends the
 	// window (Filebeat shrinks its window after such errors). Default:
 	// 64 MiB.
 	MaxFrameSize int

@@ -154,9 +154,12 @@ func (g *gate) Write(ctx context.Context, b logpipe.Batch) error {
 }
 func (g *gate) Close(context.Context) error { return nil }
 
+// The output holds a window for four times the inactivity timeout: the
+// agent, silent while it waits for the ACK, keeps its connection and gets
+// the ACK (no resend, no duplicate); after the ACK the timeout applies.
 func TestNoAckBeforeDelivery(t *testing.T) {
 	leakcheck.Check(t)
-	in := newBeats(t, beats.Config{})
+	in := newBeats(t, beats.Config{ClientInactivityTimeout: time.Second})
 	g := &gate{got: make(chan int, 1), release: make(chan struct{})}
 	stop := run(t, in, g)
 
@@ -197,19 +200,37 @@ wait:
 		}
 	}
 	close(g.release)
-	for seq := range acks {
-		if seq == 10 {
-			c.Close()
+	acked := false
+	idle := time.After(20 * time.Second)
+	for !acked {
+		select {
+		case seq, ok := <-acks:
+			if !ok {
+				t.Fatal("connection closed without the ACK")
+			}
+			if seq != 0 && seq != 10 {
+				t.Fatalf("ACK %d, want 10", seq)
+			}
+			acked = seq == 10
+		case <-idle:
+			t.Fatal("no ACK")
+		}
+	}
+	// Acknowledged and silent: the inactivity timeout closes it.
+	for {
+		select {
+		case _, ok := <-acks:
+			if ok {
+				continue
+			}
 			if err := stop(); err != nil {
 				t.Fatal(err)
 			}
 			return
-		}
-		if seq != 0 {
-			t.Fatalf("ACK %d, want 10", seq)
+		case <-idle:
+			t.Fatal("an idle connection was not closed after its ACK")
 		}
 	}
-	t.Fatal("connection closed without the ACK")
 }
 
 // failing is an output that rejects every batch with a retryable error.

@@ -29,6 +29,7 @@ type conn struct {
 
 	acksWritten atomic.Uint64 // ACK frames with a non-zero sequence
 	ackNote     chan struct{} // signalled (non-blocking) after each one
+	unacked     atomic.Int64  // windows read whole and not acknowledged yet
 }
 
 func newConn(c net.Conn, idle time.Duration, maxWindow, maxFrame uint32, bytes *atomic.Uint64) *conn {
@@ -38,6 +39,7 @@ func newConn(c net.Conn, idle time.Duration, maxWindow, maxFrame uint32, bytes *
 		ackNote: make(chan struct{}, 1),
 	}
 	cc.frames = newDeframer(countingReader{c, bytes}, maxWindow, maxFrame)
+	cc.frames.onWindow = func() { cc.unacked.Add(1) }
 	return cc
 }
 
@@ -57,9 +59,13 @@ func (r countingReader) Read(p []byte) (int, error) {
 }
 
 // SetReadDeadline replaces "no deadline", which go-lumber sets while it
-// waits for the next window, with the idle timeout.
+// waits for the next window, with the idle timeout, unless a window read
+// is still waiting for its ACK: an agent that waits for an ACK sends
+// nothing (go-lumber's keepalives tell it to keep waiting), and closing
+// the connection then would make it send, again, events the pipeline is
+// delivering. The idle timeout starts again when the last ACK is written.
 func (c *conn) SetReadDeadline(t time.Time) error {
-	if t.IsZero() && c.idle > 0 {
+	if t.IsZero() && c.idle > 0 && c.unacked.Load() == 0 {
 		t = time.Now().Add(c.idle)
 	}
 	return c.Conn.SetReadDeadline(t)
@@ -71,6 +77,11 @@ func (c *conn) Write(p []byte) (int, error) {
 	n, err := c.Conn.Write(p)
 	if err == nil && len(p) == 6 && p[0] == '2' && p[1] == 'A' && binary.BigEndian.Uint32(p[2:]) != 0 {
 		c.acksWritten.Add(1)
+		if c.unacked.Add(-1) == 0 && c.idle > 0 {
+			// go-lumber may be waiting for the next window without a
+			// deadline (see SetReadDeadline).
+			_ = c.Conn.SetReadDeadline(time.Now().Add(c.idle))
+		}
 		select {
 		case c.ackNote <- struct{}{}:
 		default:
@@ -106,10 +117,18 @@ var errFrame = errors.New("beats: lumberjack frame refused")
 // that) would make the process allocate gigabytes. deframer refuses, with
 // errFrame and before go-lumber sees the header: a window of more than
 // maxWindow events, an event or a compressed frame of more than maxFrame
-// bytes, a compressed frame that inflates to more than maxFrame bytes, more
-// events than the window announced, a compressed frame inside another, and
-// unknown frame types. Decompressing here instead of in go-lumber costs
-// nothing extra: go-lumber then reads plain frames.
+// bytes, compressed frames that inflate to more than maxFrame bytes in one
+// window, more events than the window announced, a compressed frame that
+// holds no event or sits inside another, and unknown frame types.
+// Decompressing here instead of in go-lumber costs nothing extra: go-lumber
+// then reads plain frames.
+//
+// Everything that could be wrong with a window is found before go-lumber
+// gets the window's last byte: when the last event comes from a compressed
+// frame, the rest of that frame (zlib's checksum, bytes after the stream)
+// is read and checked first. An error found after go-lumber handed the
+// window to the pipeline would close the connection without its ACK, and
+// the agent would send the same window, and meet the same error, forever.
 type deframer struct {
 	raw                 *bufio.Reader
 	maxWindow, maxFrame uint32
@@ -120,9 +139,13 @@ type deframer struct {
 	copy uint64    // payload bytes of the current 'J' frame still to pass on
 	left uint64    // events the current window still expects
 
-	zr       io.ReadCloser     // zlib reader of the current compressed frame
-	zlimit   *io.LimitedReader // its compressed bytes
-	inflated uint64            // bytes it produced so far
+	zr       io.ReadCloser     // zlib reader of the current compressed frame, or nil
+	zreuse   io.ReadCloser     // the zlib reader, kept for the next frame
+	zlimit   *io.LimitedReader // the current frame's compressed bytes
+	zevents  int               // events read from the current compressed frame
+	inflated uint64            // bytes inflated in the current window
+
+	onWindow func() // called when a window's last event is queued
 }
 
 func newDeframer(r io.Reader, maxWindow, maxFrame uint32) *deframer {
@@ -189,7 +212,7 @@ func (d *deframer) next() error {
 		if n > d.maxWindow {
 			return fmt.Errorf("%w: window of %d events, limit %d", errFrame, n, d.maxWindow)
 		}
-		d.left = uint64(n)
+		d.left, d.inflated = uint64(n), 0
 		d.out = d.hdr[:6]
 	case 'J':
 		if _, err := io.ReadFull(in, d.hdr[2:10]); err != nil {
@@ -204,13 +227,42 @@ func (d *deframer) next() error {
 		}
 		d.left--
 		if d.zr != nil {
+			d.zevents++
 			d.inflated += 10 + uint64(n)
 			if d.inflated > uint64(d.maxFrame) {
-				return fmt.Errorf("%w: compressed frame inflates to more than %d bytes", errFrame, d.maxFrame)
+				return fmt.Errorf("%w: compressed frames of one window inflate to more than %d bytes", errFrame, d.maxFrame)
 			}
 		}
-		d.src, d.copy = in, uint64(n)
-		d.out = d.hdr[:10]
+		if d.left > 0 {
+			d.src, d.copy = in, uint64(n)
+			d.out = d.hdr[:10]
+			return nil
+		}
+		// The window's last event: check what follows it in its
+		// compressed frame before go-lumber gets any of it.
+		last := make([]byte, 10+int(n))
+		copy(last, d.hdr[:10])
+		if _, err := io.ReadFull(in, last[10:]); err != nil {
+			return frameErr(err, 1)
+		}
+		if d.zr != nil {
+			var one [1]byte
+			if k, err := d.zr.Read(one[:]); k > 0 {
+				return fmt.Errorf("%w: more events than the window announced", errFrame)
+			} else if err != io.EOF {
+				if err == nil {
+					err = io.ErrNoProgress
+				}
+				return fmt.Errorf("beats: compressed frame: %w", frameErr(err, 1))
+			}
+			if err := d.endCompressed(); err != nil {
+				return err
+			}
+		}
+		d.out = last
+		if d.onWindow != nil {
+			d.onWindow()
+		}
 	case 'C':
 		if d.zr != nil {
 			return fmt.Errorf("%w: compressed frame inside a compressed frame", errFrame)
@@ -223,11 +275,16 @@ func (d *deframer) next() error {
 			return fmt.Errorf("%w: compressed frame of %d bytes, limit %d", errFrame, n, d.maxFrame)
 		}
 		d.zlimit = &io.LimitedReader{R: d.raw, N: int64(n)}
-		zr, err := zlib.NewReader(d.zlimit)
-		if err != nil {
+		if d.zreuse == nil {
+			zr, err := zlib.NewReader(d.zlimit)
+			if err != nil {
+				return fmt.Errorf("%w: compressed frame: %w", errFrame, err)
+			}
+			d.zreuse = zr
+		} else if err := d.zreuse.(zlib.Resetter).Reset(d.zlimit, nil); err != nil {
 			return fmt.Errorf("%w: compressed frame: %w", errFrame, err)
 		}
-		d.zr, d.inflated = zr, 0
+		d.zr, d.zevents = d.zreuse, 0
 	default:
 		return fmt.Errorf("%w: unknown frame type %q", errFrame, d.hdr[1])
 	}
@@ -238,6 +295,9 @@ func (d *deframer) next() error {
 // verified by its reader at EOF) and skips bytes left after the zlib
 // stream inside the frame, as go-lumber does.
 func (d *deframer) endCompressed() error {
+	if d.zevents == 0 {
+		return fmt.Errorf("%w: compressed frame holds no event", errFrame)
+	}
 	err := d.zr.Close()
 	d.zr = nil
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -75,7 +76,9 @@ func TestDeframerRefuses(t *testing.T) {
 		{"event over the limit", cat([]byte("2W"), u32(1), []byte("2J"), u32(1), u32(1001)), "event of 1001 bytes"},
 		{"compressed frame over the limit", cat([]byte("2W"), u32(1), []byte("2C"), u32(1001)), "compressed frame of 1001 bytes"},
 		{"event over the limit inside a compressed frame", cat([]byte("2W"), u32(1), compressed(cat([]byte("2J"), u32(1), u32(1<<31)))), "event of 2147483648 bytes"},
-		{"inflating past the limit", cat([]byte("2W"), u32(2), compressed(jframe(1, big), jframe(2, big))), "inflates to more than 1000 bytes"},
+		{"inflating past the limit", cat([]byte("2W"), u32(2), compressed(jframe(1, big), jframe(2, big))), "inflate to more than 1000 bytes"},
+		{"inflating past the limit over several compressed frames", cat([]byte("2W"), u32(2), compressed(jframe(1, big)), compressed(jframe(2, big))), "inflate to more than 1000 bytes"},
+		{"empty compressed frame", cat([]byte("2W"), u32(1), compressed(), jframe(1, "{}")), "holds no event"},
 		{"more events than the window", cat([]byte("2W"), u32(1), compressed(jframe(1, "{}"), jframe(2, "{}"))), "more events than the window"},
 		{"more events than the window, plain", cat([]byte("2W"), u32(1), jframe(1, "{}"), jframe(2, "{}")), "more events than the window"},
 		{"event before any window", jframe(1, "{}"), "more events than the window"},
@@ -99,6 +102,30 @@ func TestDeframerRefuses(t *testing.T) {
 	got, err := deframe(in, 3, 5)
 	if err != nil || !bytes.Equal(got, plain) {
 		t.Fatalf("got %q, %v; want %q", got, err, plain)
+	}
+	// What follows the window's last event in its compressed frame is
+	// checked before go-lumber gets the event: the window is never
+	// handed over (and acknowledged) with an error behind it.
+	good := compressed(jframe(1, `{"a":1}`))
+	badSum := append([]byte(nil), good...)
+	badSum[len(badSum)-1] ^= 0xff // zlib's Adler-32 checksum
+	for name, data := range map[string][]byte{
+		"checksum": cat([]byte("2W"), u32(1), badSum),
+		"event after the window's last": cat([]byte("2W"), u32(1), compressed(jframe(1, `{"a":1}`), jframe(2, `{"b":2}`))),
+	} {
+		got, err := deframe(data, 5, 3)
+		if err == nil || bytes.Contains(got, []byte(`{"a":1}`)) {
+			t.Errorf("%s: handed on %q, err %v; want an error before the last event", name, got, err)
+		}
+	}
+	// Several windows of several compressed frames, one zlib reader.
+	var many, want [][]byte
+	for w := range 3 {
+		many = append(many, []byte("2W"), u32(2), compressed(jframe(1, fmt.Sprint(w))), compressed(jframe(2, "x")))
+		want = append(want, []byte("2W"), u32(2), jframe(1, fmt.Sprint(w)), jframe(2, "x"))
+	}
+	if got, err := deframe(cat(many...), 9, 11); err != nil || !bytes.Equal(got, cat(want...)) {
+		t.Fatalf("several windows: got %q, %v", got, err)
 	}
 	// A zlib stream cut short is an error, not a clean end.
 	c := compressed(jframe(1, `{"a":1}`))
