@@ -12,11 +12,12 @@ import (
 // elsewhere); the construction is the textbook subset construction with
 // the priority-ordered thread lists that leftmost-first matching needs:
 //
-//   - A state is an ordered list of the program's "stops" (rune
-//     instructions, empty-width assertions and Match), highest priority
-//     first, plus the class of the byte before the current position
-//     (begin of text, '\n', word byte, other) that the assertions need.
-//   - Before consuming a byte, the assertions are resolved against that
+//   - A state is an ordered list of entry points ("stops": the start, or
+//     the instructions after the bytes consumed), highest priority first,
+//     plus the class of the byte before the current position (begin of
+//     text, '\n', word byte, other) that the assertions need.
+//   - Before consuming a byte, the entry points are followed, with the
+//     assertions resolved against that
 //     byte (the same context Go's regexp uses: EmptyOpContext of the
 //     previous and next character). When a Match is reached, the threads
 //     after it have lower priority and are cut: the match is recorded and
@@ -163,9 +164,7 @@ func newTokenDFA(prog *syntax.Prog) *tokenDFA {
 		ctxs = []int{ctxText, ctxNL, ctxWord, ctxOther}
 	}
 	for _, ctx := range ctxs {
-		b.gen++
-		stops := b.closure(nil, uint32(prog.Start))
-		id, ok := b.state(stops, ctx)
+		id, ok := b.state([]uint32{uint32(prog.Start)}, ctx)
 		if !ok {
 			return nil
 		}
@@ -220,12 +219,11 @@ func newTokenDFA(prog *syntax.Prog) *tokenDFA {
 				d.trans[s*d.ncls+cls] = entry | uint16(2*d.ncls) // bail
 				continue
 			}
-			b.gen++
 			stops := b.next[:0]
 			for _, pc := range runes {
 				inst := &prog.Inst[pc]
 				if instMatchesByte(inst, c) {
-					stops = b.closure(stops, inst.Out)
+					stops = append(stops, inst.Out)
 				}
 			}
 			b.next = stops
@@ -304,66 +302,38 @@ func (b *dfaBuilder) classes() {
 	b.d.ncls = len(b.repr)
 }
 
-// closure appends to stops, in priority order, the stops reachable from
-// pc through Alt, Nop and Capture instructions; instructions already seen
-// in this generation are skipped (the earlier, higher-priority thread
-// wins).
-func (b *dfaBuilder) closure(stops []uint32, pc uint32) []uint32 {
-	for {
-		if b.seen[pc] == b.gen {
-			return stops
-		}
-		b.seen[pc] = b.gen
-		inst := &b.prog.Inst[pc]
-		switch inst.Op {
-		case syntax.InstAlt, syntax.InstAltMatch:
-			stops = b.closure(stops, inst.Out)
-			pc = inst.Arg
-		case syntax.InstNop, syntax.InstCapture:
-			pc = inst.Out
-		case syntax.InstFail:
-			return stops
-		default:
-			return append(stops, pc)
-		}
-	}
-}
-
-// resolve evaluates the empty-width stops of a state against the
-// previous and next contexts and returns the rune and Match stops in
-// priority order.
+// resolve follows a state's entry points (the instructions after the
+// bytes consumed so far, in priority order) through Alt, Nop, Capture and
+// the empty-width assertions that hold between the previous and next
+// contexts, in one depth-first walk with one visited set, as Go's
+// backtracker and NFA add threads, and returns the rune and Match
+// instructions reached, in priority order. (Two separate passes, one
+// before and one after the assertions, ordered threads wrongly when an
+// assertion sat inside a loop or a nested alternation.)
 func (b *dfaBuilder) resolve(stops []uint32, prev, next int) []uint32 {
-	if !b.hasEmpty {
-		return stops
-	}
 	flags := syntax.EmptyOpContext(ctxRune(prev), ctxRune(next))
 	b.gen++
 	var out []uint32
 	var walk func(pc uint32)
 	walk = func(pc uint32) {
-		inst := &b.prog.Inst[pc]
-		if inst.Op != syntax.InstEmptyWidth {
-			if b.seen[pc] != b.gen {
-				b.seen[pc] = b.gen
-				out = append(out, pc)
-			}
-			return
-		}
 		if b.seen[pc] == b.gen {
 			return
 		}
 		b.seen[pc] = b.gen
-		if syntax.EmptyOp(inst.Arg)&^flags != 0 {
-			return
-		}
-		// Expand the assertion's successor; new assertions it reaches are
-		// evaluated at the same position. closure uses the same marks,
-		// so expand into a scratch list first.
-		var succ []uint32
-		succ = b.closure(succ, inst.Out)
-		for _, s := range succ {
-			b.seen[s] = b.gen - 1 // let walk add it (closure marked it)
-			walk(s)
+		inst := &b.prog.Inst[pc]
+		switch inst.Op {
+		case syntax.InstAlt, syntax.InstAltMatch:
+			walk(inst.Out)
+			walk(inst.Arg)
+		case syntax.InstNop, syntax.InstCapture:
+			walk(inst.Out)
+		case syntax.InstFail:
+		case syntax.InstEmptyWidth:
+			if syntax.EmptyOp(inst.Arg)&^flags == 0 {
+				walk(inst.Out)
+			}
+		default:
+			out = append(out, pc)
 		}
 	}
 	for _, pc := range stops {
