@@ -229,13 +229,24 @@ func (x *expander) literal(b *strings.Builder, s string) {
 	}
 }
 
-// rawGroup returns the index of the first unescaped "(?<" or "(?P<" that
-// opens a named group (not a lookbehind), or -1.
+// rawGroup returns the index of the first "(?<" or "(?P<" that opens a
+// named group (not a lookbehind), or -1. Escaped bytes, character classes
+// and \Q...\E quotes are skipped: a "(?<" there is text.
 func rawGroup(s string) int {
 	for i := 0; i+3 < len(s); i++ {
 		switch s[i] {
 		case '\\':
+			if s[i+1] == 'Q' {
+				end := strings.Index(s[i+2:], `\E`)
+				if end < 0 {
+					return -1
+				}
+				i += 2 + end + 1
+				continue
+			}
 			i++ // skip the escaped byte
+		case '[':
+			i = classEnd(s, i)
 		case '(':
 			if s[i+1] != '?' {
 				continue
@@ -252,8 +263,38 @@ func rawGroup(s string) int {
 	return -1
 }
 
-// isGroupName reports whether Go's regexp accepts name as a group name.
+// classEnd returns the index of the ']' that closes the character class
+// opening at s[i] (a ']' right after "[" or "[^" is a member; "[:alpha:]"
+// and escapes are skipped), or len(s).
+func classEnd(s string, i int) int {
+	j := i + 1
+	if j < len(s) && s[j] == '^' {
+		j++
+	}
+	if j < len(s) && s[j] == ']' {
+		j++
+	}
+	for ; j < len(s); j++ {
+		switch {
+		case s[j] == '\\':
+			j++
+		case s[j] == '[' && j+1 < len(s) && s[j+1] == ':':
+			if end := strings.Index(s[j+2:], ":]"); end >= 0 {
+				j += 2 + end + 1
+			}
+		case s[j] == ']':
+			return j
+		}
+	}
+	return len(s)
+}
+
+// isGroupName reports whether Go's regexp accepts name as a group name
+// and it cannot clash with the generated ones.
 func isGroupName(name string) bool {
+	if strings.HasPrefix(name, groupPrefix) {
+		return false
+	}
 	for i := 0; i < len(name); i++ {
 		c := name[i]
 		if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {

@@ -92,6 +92,27 @@ func TestRawGroupsNamedByFieldReferences(t *testing.T) {
 			t.Errorf("%s = %q, want %q (all: %v)", k, got[k], v, got)
 		}
 	}
+	// A "(?<" in a character class or a \Q...\E quote is text; a raw
+	// group named like a generated one is renamed, not merged with it.
+	for _, tt := range []struct{ expr, line string }{
+		{`[(?<a.b>]+`, "(?<a.b>"},
+		{`\Q(?<a.b>\E`, "(?<a.b>"},
+		{`[]a(?<x.y>]`, "]"},
+		{`[[:alpha:](?<x.y>]`, "<"},
+	} {
+		p := mustCompile(t, tt.expr, Options{})
+		if idx, ok := p.MatchRegexp(tt.line); !ok || idx[0] != 0 || idx[1] != len(tt.line) || len(p.Captures()) != 0 {
+			t.Errorf("%s on %q: %v %v, captures %v", tt.expr, tt.line, idx, ok, p.Captures())
+		}
+	}
+	q := mustCompile(t, `(?<grok__0>\d+) %{WORD:w}`, Options{})
+	var names []string
+	for _, c := range q.Captures() {
+		names = append(names, c.Name)
+	}
+	if !slices.Equal(names, []string{"grok__0", "w"}) {
+		t.Errorf("captures %q, want [grok__0 w]", names)
+	}
 	// Lookbehinds are not groups: they stay, and Go refuses them by name.
 	if _, err := Compile(`(?<=a)b`, Options{Definitions: Defaults()}); err == nil || !strings.Contains(err.Error(), "lookbehind") {
 		t.Errorf("lookbehind: %v", err)
