@@ -110,7 +110,7 @@ func TestDeframerRefuses(t *testing.T) {
 	badSum := append([]byte(nil), good...)
 	badSum[len(badSum)-1] ^= 0xff // zlib's Adler-32 checksum
 	for name, data := range map[string][]byte{
-		"checksum": cat([]byte("2W"), u32(1), badSum),
+		"checksum":                      cat([]byte("2W"), u32(1), badSum),
 		"event after the window's last": cat([]byte("2W"), u32(1), compressed(jframe(1, `{"a":1}`), jframe(2, `{"b":2}`))),
 	} {
 		got, err := deframe(data, 5, 3)
