@@ -3,6 +3,7 @@ package grok
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -532,4 +533,32 @@ func (p *Pattern) MatchFieldsFast(s string, sc *Scratch) ([]int, bool) {
 		return nil, false
 	}
 	return p.fast.match(s, sc, true)
+}
+
+// CheckEngines is the differential check of the two engines on s: it
+// returns a description of the first disagreement between the fast
+// matcher, when it decides, and the regexp, in MatchFields mode (group 0
+// and the groups of Captures) and in Match mode (every group), or "".
+// decided reports whether the fast matcher decided in Match mode. Tests
+// and fuzz targets (here and in the grok filter's spec tables) run it.
+func (p *Pattern) CheckEngines(s string, sc *Scratch) (disagreement string, decided bool) {
+	want, wok := p.MatchRegexp(s)
+	if fast, ok := p.MatchFieldsFast(s, sc); ok {
+		bad := !wok || fast[0] != want[0] || fast[1] != want[1]
+		for _, c := range p.Captures() {
+			g := c.Group
+			bad = bad || fast[2*g] != want[2*g] || fast[2*g+1] != want[2*g+1]
+		}
+		if bad {
+			return fmt.Sprintf("MatchFields: pattern %q (regexp %s)\nline %q\nfast   %v\nregexp %v (match %v)", p.source, p.expanded, s, fast, want, wok), true
+		}
+	}
+	fast, ok := p.MatchFast(s, sc)
+	if !ok {
+		return "", false
+	}
+	if !wok || !slices.Equal(fast, want) {
+		return fmt.Sprintf("pattern %q (regexp %s)\nline %q\nfast   %v\nregexp %v (match %v)", p.source, p.expanded, s, fast, want, wok), true
+	}
+	return "", true
 }

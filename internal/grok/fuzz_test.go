@@ -31,30 +31,15 @@ func shapePattern(shape []byte) string {
 }
 
 // checkSame fails when the fast matcher decides and disagrees with the
-// regexp, in Match mode (every group) or in MatchFields mode (group 0 and
-// the groups of Captures). It reports whether the fast matcher decided in
-// Match mode.
+// regexp (see Pattern.CheckEngines). It reports whether the fast matcher
+// decided in Match mode.
 func checkSame(t *testing.T, p *Pattern, line string, sc *Scratch) bool {
 	t.Helper()
-	want, wok := p.MatchRegexp(line)
-	if fast, ok := p.MatchFieldsFast(line, sc); ok {
-		bad := !wok || fast[0] != want[0] || fast[1] != want[1]
-		for _, c := range p.Captures() {
-			g := c.Group
-			bad = bad || fast[2*g] != want[2*g] || fast[2*g+1] != want[2*g+1]
-		}
-		if bad {
-			t.Fatalf("MatchFields: pattern %q (regexp %s)\nline %q\nfast   %v\nregexp %v (match %v)", p.Source(), p.Expanded(), line, fast, want, wok)
-		}
+	bad, decided := p.CheckEngines(line, sc)
+	if bad != "" {
+		t.Fatal(bad)
 	}
-	fast, ok := p.MatchFast(line, sc)
-	if !ok {
-		return false
-	}
-	if !wok || !slices.Equal(fast, want) {
-		t.Fatalf("pattern %q (regexp %s)\nline %q\nfast   %v\nregexp %v (match %v)", p.Source(), p.Expanded(), line, fast, want, wok)
-	}
-	return true
+	return decided
 }
 
 var seedLines = []string{
