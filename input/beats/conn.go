@@ -139,11 +139,11 @@ type deframer struct {
 	copy uint64    // payload bytes of the current 'J' frame still to pass on
 	left uint64    // events the current window still expects
 
-	zr       io.ReadCloser     // zlib reader of the current compressed frame, or nil
-	zreuse   io.ReadCloser     // the zlib reader, kept for the next frame
-	zlimit   *io.LimitedReader // the current frame's compressed bytes
-	zevents  int               // events read from the current compressed frame
-	inflated uint64            // bytes inflated in the current window
+	zr       io.ReadCloser    // zlib reader of the current compressed frame, or nil
+	zreuse   io.ReadCloser    // the zlib reader, kept for the next frame
+	zlimit   io.LimitedReader // the current frame's compressed bytes
+	zevents  int              // events read from the current compressed frame
+	inflated uint64           // bytes inflated in the current window
 
 	onWindow func() // called when a window's last event is queued
 }
@@ -233,36 +233,34 @@ func (d *deframer) next() error {
 				return fmt.Errorf("%w: compressed frames of one window inflate to more than %d bytes", errFrame, d.maxFrame)
 			}
 		}
-		if d.left > 0 {
+		if d.left > 0 || d.zr == nil {
 			d.src, d.copy = in, uint64(n)
 			d.out = d.hdr[:10]
+			if d.left == 0 {
+				d.windowRead()
+			}
 			return nil
 		}
-		// The window's last event: check what follows it in its
-		// compressed frame before go-lumber gets any of it.
+		// The window's last event comes from a compressed frame: check
+		// the rest of that frame before go-lumber gets any of the event.
 		last := make([]byte, 10+int(n))
 		copy(last, d.hdr[:10])
 		if _, err := io.ReadFull(in, last[10:]); err != nil {
 			return frameErr(err, 1)
 		}
-		if d.zr != nil {
-			var one [1]byte
-			if k, err := d.zr.Read(one[:]); k > 0 {
-				return fmt.Errorf("%w: more events than the window announced", errFrame)
-			} else if err != io.EOF {
-				if err == nil {
-					err = io.ErrNoProgress
-				}
-				return fmt.Errorf("beats: compressed frame: %w", frameErr(err, 1))
-			}
-			if err := d.endCompressed(); err != nil {
-				return err
-			}
+		var one [1]byte
+		switch _, err := io.ReadFull(d.zr, one[:]); err {
+		case nil:
+			return fmt.Errorf("%w: more events than the window announced", errFrame)
+		case io.EOF:
+		default:
+			return fmt.Errorf("beats: compressed frame: %w", err)
+		}
+		if err := d.endCompressed(); err != nil {
+			return err
 		}
 		d.out = last
-		if d.onWindow != nil {
-			d.onWindow()
-		}
+		d.windowRead()
 	case 'C':
 		if d.zr != nil {
 			return fmt.Errorf("%w: compressed frame inside a compressed frame", errFrame)
@@ -274,14 +272,14 @@ func (d *deframer) next() error {
 		if n > d.maxFrame {
 			return fmt.Errorf("%w: compressed frame of %d bytes, limit %d", errFrame, n, d.maxFrame)
 		}
-		d.zlimit = &io.LimitedReader{R: d.raw, N: int64(n)}
+		d.zlimit = io.LimitedReader{R: d.raw, N: int64(n)}
 		if d.zreuse == nil {
-			zr, err := zlib.NewReader(d.zlimit)
+			zr, err := zlib.NewReader(&d.zlimit)
 			if err != nil {
 				return fmt.Errorf("%w: compressed frame: %w", errFrame, err)
 			}
 			d.zreuse = zr
-		} else if err := d.zreuse.(zlib.Resetter).Reset(d.zlimit, nil); err != nil {
+		} else if err := d.zreuse.(zlib.Resetter).Reset(&d.zlimit, nil); err != nil {
 			return fmt.Errorf("%w: compressed frame: %w", errFrame, err)
 		}
 		d.zr, d.zevents = d.zreuse, 0
@@ -289,6 +287,13 @@ func (d *deframer) next() error {
 		return fmt.Errorf("%w: unknown frame type %q", errFrame, d.hdr[1])
 	}
 	return nil
+}
+
+// windowRead tells onWindow that a window's last event is queued.
+func (d *deframer) windowRead() {
+	if d.onWindow != nil {
+		d.onWindow()
+	}
 }
 
 // endCompressed checks the end of a compressed frame (zlib's checksum was
@@ -303,7 +308,7 @@ func (d *deframer) endCompressed() error {
 	if err != nil {
 		return fmt.Errorf("%w: compressed frame: %w", errFrame, err)
 	}
-	if _, err := io.Copy(io.Discard, d.zlimit); err != nil {
+	if _, err := io.Copy(io.Discard, &d.zlimit); err != nil {
 		return err
 	}
 	if d.zlimit.N > 0 {
