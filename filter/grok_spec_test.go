@@ -51,21 +51,7 @@ func runGrokSpecs(t *testing.T, specs []grokSpec) {
 			if failed := e.HasTag("_grokparsefailure"); failed != sc.noMatch {
 				t.Fatalf("parse failure %v, want %v: %s", failed, sc.noMatch, e)
 			}
-			for ref, js := range sc.want {
-				want, err := logpipe.ParseJSON(js)
-				if err != nil {
-					t.Fatalf("bad want %s: %v", js, err)
-				}
-				got, ok := e.Get(logpipe.MustPath(ref))
-				if !ok || !got.Equal(want) {
-					t.Errorf("%s = %s (found %v), want %s\nevent: %s", ref, got, ok, js, e)
-				}
-			}
-			for _, ref := range sc.absent {
-				if v, ok := e.Get(logpipe.MustPath(ref)); ok {
-					t.Errorf("%s = %s, want absent", ref, v)
-				}
-			}
+			checkFields(t, e, sc.want, sc.absent)
 			if sc.check != nil {
 				sc.check(t, e)
 			}

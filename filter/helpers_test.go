@@ -53,3 +53,24 @@ func checkCase(t *testing.T, f logpipe.Filter, err error, in, want string, wantF
 		t.Errorf("Failed() = %v, want %v", got.Failed(), wantFailed)
 	}
 }
+
+// checkFields fails unless every field reference in want holds exactly
+// the JSON value given for it and no field in absent exists.
+func checkFields(t *testing.T, e *logpipe.Event, want map[string]string, absent []string) {
+	t.Helper()
+	for ref, js := range want {
+		w, err := logpipe.ParseJSON(js)
+		if err != nil {
+			t.Fatalf("bad want %s: %v", js, err)
+		}
+		got, ok := e.Get(logpipe.MustPath(ref))
+		if !ok || !got.Equal(w) {
+			t.Errorf("%s = %s (found %v), want %s\nevent: %s", ref, got, ok, js, e)
+		}
+	}
+	for _, ref := range absent {
+		if v, ok := e.Get(logpipe.MustPath(ref)); ok {
+			t.Errorf("%s = %s, want absent", ref, v)
+		}
+	}
+}
