@@ -1,6 +1,7 @@
 package input
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -62,9 +63,13 @@ type JSONFileCheckpoint struct {
 
 // NewJSONFileCheckpoint returns a JSONFileCheckpoint that keeps its
 // positions in path. It creates path's directory when it is missing and
-// checks that a file can be created there and that path is not a
-// directory, so that a wrong or read-only location is an error here,
-// before anything is read, rather than at the first save.
+// checks that a file can be created there and that path, if it exists,
+// is a regular file, so that a wrong or read-only location is an error
+// here, before anything is read, rather than at the first save. A device,
+// a pipe or a directory is refused: Save replaces the file by renaming a
+// new one over it, which would replace /dev/null itself (FileConfig maps
+// Logstash's sincedb_path => "/dev/null" to memory-only positions before
+// it gets here).
 func NewJSONFileCheckpoint(path string) (*JSONFileCheckpoint, error) {
 	if path == "" {
 		return nil, errors.New("input: checkpoint path is empty")
@@ -77,8 +82,12 @@ func NewJSONFileCheckpoint(path string) (*JSONFileCheckpoint, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("input: checkpoint directory: %w", err)
 	}
-	if fi, err := os.Stat(abs); err == nil && fi.IsDir() {
-		return nil, fmt.Errorf("input: checkpoint %s is a directory", abs)
+	if fi, err := os.Stat(abs); err == nil && !fi.Mode().IsRegular() {
+		what := "not a regular file"
+		if fi.IsDir() {
+			what = "a directory"
+		}
+		return nil, fmt.Errorf("input: checkpoint %s is %s (%s)", abs, what, fi.Mode().Type())
 	}
 	probe, err := os.CreateTemp(dir, filepath.Base(abs)+".probe*")
 	if err != nil {
@@ -99,8 +108,8 @@ type checkpointDoc struct {
 
 const checkpointVersion = 1
 
-// Load reads the saved positions. A missing file means no positions (nil,
-// nil). A file that is not a valid checkpoint returns an error wrapping
+// Load reads the saved positions. A missing or empty file means no
+// positions (nil, nil). A file that is not a valid checkpoint returns an error wrapping
 // ErrCorruptCheckpoint.
 func (c *JSONFileCheckpoint) Load(ctx context.Context) ([]FilePosition, error) {
 	data, err := os.ReadFile(c.path)
@@ -109,6 +118,9 @@ func (c *JSONFileCheckpoint) Load(ctx context.Context) ([]FilePosition, error) {
 	}
 	if err != nil {
 		return nil, fmt.Errorf("input: read checkpoint %s: %w", c.path, err)
+	}
+	if len(bytes.TrimSpace(data)) == 0 { // created empty by hand, as Logstash users do
+		return nil, nil
 	}
 	return decodeCheckpoint(data)
 }
@@ -169,8 +181,12 @@ func (c *JSONFileCheckpoint) Save(ctx context.Context, positions []FilePosition)
 }
 
 // quarantine moves a corrupt checkpoint aside so that it can be inspected
-// and is not overwritten. It returns the new name.
+// and is not overwritten. It returns the new name. Only a regular file is
+// moved.
 func (c *JSONFileCheckpoint) quarantine(now time.Time) (string, error) {
+	if fi, err := os.Lstat(c.path); err != nil || !fi.Mode().IsRegular() {
+		return "", fmt.Errorf("input: corrupt checkpoint %s not moved: not a regular file", c.path)
+	}
 	dst := fmt.Sprintf("%s.corrupt-%d", c.path, now.UnixNano())
 	if err := os.Rename(c.path, dst); err != nil {
 		return "", fmt.Errorf("input: move corrupt checkpoint aside: %w", err)

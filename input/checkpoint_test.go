@@ -28,6 +28,11 @@ func TestJSONFileCheckpoint(t *testing.T) {
 	if left, _ := filepath.Glob(filepath.Join(dir, "*.tmp*")); len(left) != 0 {
 		t.Fatalf("temporary files left: %v", left)
 	}
+	// An empty file, as `touch sincedb` leaves it, holds no positions.
+	writeFile(t, cp.Path(), "")
+	if got, err := cp.Load(t.Context()); err != nil || got != nil {
+		t.Fatalf("Load of an empty file = %v, %v; want nil, nil", got, err)
+	}
 	if _, err := NewJSONFileCheckpoint(""); err == nil {
 		t.Fatal("empty path: want an error")
 	}

@@ -55,7 +55,10 @@ type FileConfig struct {
 	// SincedbPath is the file the default Checkpoint uses. Ignored when
 	// Checkpoint is set. If the file cannot be decoded, the File input logs
 	// an error, moves it aside to SincedbPath+".corrupt-<time>", and starts
-	// as if no position had been saved.
+	// as if no position had been saved; an empty file holds no positions.
+	// As in Logstash, os.DevNull ("/dev/null", the common way to say
+	// "remember nothing") keeps positions in memory only; any other path
+	// that exists must be a regular file (see NewJSONFileCheckpoint).
 	SincedbPath string
 	// CheckpointInterval is how often acknowledged positions are saved
 	// (they are also saved by Close). A negative value saves on every
@@ -383,7 +386,7 @@ func newFileSettings(cfg FileConfig) (fileSettings, error) {
 	switch {
 	case cfg.Checkpoint != nil:
 		f.cp = cfg.Checkpoint
-	case cfg.SincedbPath != "":
+	case cfg.SincedbPath != "" && cfg.SincedbPath != os.DevNull:
 		if f.cp, err = NewJSONFileCheckpoint(cfg.SincedbPath); err != nil {
 			return fileSettings{}, err
 		}
