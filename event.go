@@ -350,9 +350,10 @@ func (e *Event) Document() iter.Seq2[string, Value] {
 	}
 }
 
-// documentFields is the one statement of the document's shape, shared by
-// Document and AppendJSON: it yields "@timestamp", "@version" and the
-// fields, and reports whether yield asked to go on. The "tags" member
+// documentFields is the one statement of the document's shape, used by
+// Document and written out again, without a callback, by AppendJSON: it
+// yields "@timestamp", "@version" and the fields, and reports whether
+// yield asked to go on. The "tags" member
 // follows when the event has tags; each caller writes it its own way (as
 // a Value, or straight from the tag list without allocating).
 func (e *Event) documentFields(yield func(string, Value) bool) bool {

@@ -344,3 +344,62 @@ func TestEventNoDuplicateTimestampKey(t *testing.T) {
 		t.Errorf("AppendJSON writes @timestamp %d times: %s", n, e)
 	}
 }
+
+// TestAppendJSONIsDocument holds AppendJSON, which writes the document's
+// sequence out by hand, to Document's sequence.
+func TestAppendJSONIsDocument(t *testing.T) {
+	lazy, err := logpipe.ParseJSON(`{"a":1,"b":"x"}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name  string
+		build func(e *logpipe.Event)
+	}{
+		{"plain", func(e *logpipe.Event) {}},
+		{"no timestamp", func(e *logpipe.Event) { e.Timestamp = time.Time{} }},
+		{"own version", func(e *logpipe.Event) { e.Fields().Set("@version", logpipe.StringValue("2")) }},
+		{"version only", func(e *logpipe.Event) {
+			e.Timestamp = time.Time{}
+			e.Fields().Delete("message")
+			e.Fields().Set("@version", logpipe.IntValue(3))
+		}},
+		{"empty", func(e *logpipe.Event) { e.Timestamp = time.Time{}; e.Fields().Delete("message") }},
+		{"tags field shadowed", func(e *logpipe.Event) {
+			e.Fields().Set("tags", logpipe.StringValue("field"))
+			e.AddTag("t1", "t\"2")
+		}},
+		{"tags field kept", func(e *logpipe.Event) { e.Fields().Set("tags", logpipe.StringValue("field")) }},
+		{"timestamp field shadowed", func(e *logpipe.Event) { e.Fields().Set("@timestamp", logpipe.StringValue("x")) }},
+		{"timestamp field kept", func(e *logpipe.Event) {
+			e.Timestamp = time.Time{}
+			e.Fields().Set("@timestamp", logpipe.StringValue("x"))
+		}},
+		{"keys to escape", func(e *logpipe.Event) {
+			e.Fields().Set("k\"ey", logpipe.IntValue(1))
+			e.Fields().Set("ké", logpipe.IntValue(2))
+			e.Fields().Set("bad\xff", logpipe.IntValue(3))
+			e.Fields().Set("ctl\x01\u2028", logpipe.IntValue(4))
+			e.Fields().Set("", logpipe.IntValue(5))
+		}},
+		{"nested and lazy", func(e *logpipe.Event) {
+			e.Fields().Set("lazy", lazy)
+			e.Fields().Set("obj", logpipe.ValueOf(map[string]any{"z\"": 1, "a": []any{"x", 2.5}}))
+		}},
+		{"first key deleted", func(e *logpipe.Event) {
+			e.Fields().Set("a", logpipe.IntValue(1))
+			e.Fields().Delete("message")
+			e.Fields().Set("b", logpipe.IntValue(2))
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := logpipe.NewEvent("hello")
+			e.Timestamp = time.UnixMilli(1734775200123)
+			tc.build(e)
+			if got, want := string(e.AppendJSON(nil)), documentJSON(e); got != want {
+				t.Fatalf("AppendJSON\n got %s\nwant %s", got, want)
+			}
+		})
+	}
+}

@@ -229,6 +229,9 @@ func FuzzAppendJSON(f *testing.F) {
 		if !json.Valid(out) {
 			t.Fatalf("invalid JSON: %q", out)
 		}
+		if doc := documentJSON(e); string(out) != doc {
+			t.Fatalf("AppendJSON and Document differ:\n%s\n%s", out, doc)
+		}
 		if !utf8.Valid(out) {
 			t.Fatalf("invalid UTF-8: %q", out)
 		}

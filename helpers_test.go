@@ -38,3 +38,18 @@ func noVersion(s string) string {
 	}
 	return s
 }
+
+// documentJSON encodes e's Document sequence member by member: what
+// AppendJSON must write.
+func documentJSON(e *logpipe.Event) string {
+	out := []byte{'{'}
+	for k, v := range e.Document() {
+		if len(out) > 1 {
+			out = append(out, ',')
+		}
+		out = logpipe.AppendJSONString(out, k)
+		out = append(out, ':')
+		out = v.AppendJSON(out)
+	}
+	return string(append(out, '}'))
+}

@@ -22,20 +22,41 @@ import (
 // never written. Invalid UTF-8 in strings is replaced with U+FFFD, so the
 // result is always valid JSON.
 func (e *Event) AppendJSON(dst []byte) []byte {
+	// The sequence of documentFields, written out without its callback: a
+	// closure that appends to a captured dst costs a call and, while the
+	// GC marks, a write barrier per field (about a tenth of encoding in
+	// the tutorial shipper's profile). TestAppendJSONIsDocument holds the
+	// two to the same output.
 	dst = append(dst, '{')
-	first := true
-	e.documentFields(func(k string, v Value) bool {
-		if !first {
+	sep := false
+	if !e.Timestamp.IsZero() {
+		dst = append(dst, `"@timestamp":"`...)
+		dst = appendTimestamp(dst, e.Timestamp)
+		dst = append(dst, '"')
+		sep = true
+	}
+	kvs := e.fields.list()
+	if find(kvs, "@version") < 0 {
+		if sep {
 			dst = append(dst, ',')
 		}
-		first = false
-		dst = appendString(dst, k)
-		dst = append(dst, ':')
-		dst = v.AppendJSON(dst)
-		return true
-	})
+		dst = append(dst, `"@version":"1"`...)
+		sep = true
+	}
+	for i := range kvs {
+		kv := &kvs[i]
+		if e.shadowed(kv.Key) {
+			continue
+		}
+		if sep {
+			dst = append(dst, ',')
+		}
+		sep = true
+		dst = appendKey(dst, kv.Key)
+		dst = kv.Value.AppendJSON(dst)
+	}
 	if len(e.tags) > 0 {
-		if !first {
+		if sep {
 			dst = append(dst, ',')
 		}
 		dst = append(dst, `"tags":[`...)
@@ -48,6 +69,20 @@ func (e *Event) AppendJSON(dst []byte) []byte {
 		dst = append(dst, ']')
 	}
 	return append(dst, '}')
+}
+
+// appendKey appends k as a JSON string and a colon. Keys are short and
+// nearly always plain ASCII: one loop over their bytes decides, and the
+// key is then copied whole.
+func appendKey(dst []byte, k string) []byte {
+	for i := 0; i < len(k); i++ {
+		if c := k[i]; c >= utf8.RuneSelf || !safeASCII[c] {
+			return append(appendString(dst, k), ':')
+		}
+	}
+	dst = append(dst, '"')
+	dst = append(dst, k...)
+	return append(dst, '"', ':')
 }
 
 // MarshalJSON implements json.Marshaler with AppendJSON.
@@ -233,8 +268,7 @@ func (o *Object) AppendJSON(dst []byte) []byte {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = appendString(dst, kv.Key)
-			dst = append(dst, ':')
+			dst = appendKey(dst, kv.Key)
 			dst = kv.Value.AppendJSON(dst)
 		}
 	}

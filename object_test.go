@@ -162,3 +162,36 @@ func TestObjectEqual(t *testing.T) {
 		}
 	}
 }
+
+// TestObjectDeleteFirstKeepsNeighbours deletes the first key of objects
+// carved from one slab, as inputs build them (Adopt), and grows them: the
+// order holds and no neighbour is touched.
+func TestObjectDeleteFirstKeepsNeighbours(t *testing.T) {
+	slab := make([]logpipe.KV, 8)
+	var a, b logpipe.Object
+	for i, k := range []string{"m", "x", "y"} {
+		slab[i] = logpipe.KV{Key: k, Value: logpipe.IntValue(int64(i))}
+	}
+	slab[4] = logpipe.KV{Key: "b0", Value: logpipe.IntValue(10)}
+	slab[5] = logpipe.KV{Key: "b1", Value: logpipe.IntValue(11)}
+	a.Adopt(slab[0:3:4])
+	b.Adopt(slab[4:6:8])
+	if !a.Delete("m") || a.Delete("m") {
+		t.Fatal("Delete of the first key: want true, then false")
+	}
+	for _, k := range []string{"p", "q", "r"} {
+		a.Set(k, logpipe.StringValue(k))
+	}
+	if !a.Delete("x") {
+		t.Fatal("Delete x")
+	}
+	if got, want := string(a.AppendJSON(nil)), `{"y":2,"p":"p","q":"q","r":"r"}`; got != want {
+		t.Fatalf("a = %s, want %s", got, want)
+	}
+	if got, want := string(b.AppendJSON(nil)), `{"b0":10,"b1":11}`; got != want {
+		t.Fatalf("neighbour b = %s, want %s", got, want)
+	}
+	if slab[0].Key != "" || !slab[0].Value.IsNull() {
+		t.Fatalf("deleted first slot still holds %v", slab[0])
+	}
+}
