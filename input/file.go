@@ -63,10 +63,6 @@ import (
 // file beginning alike that appears in the very poll the original is
 // truncated, and is shorter than what was read of the original, would be
 // taken for the copy. Empty files are identified once they hold a byte.
-// Under heavy load a copytruncate copy is at times not recognised and is
-// read again from its start (its lines delivered twice, none lost); this
-// is an open defect, seen in about 1 of 20 runs of TestFileRotationStress
-// under the race detector.
 //
 // # Positions and acknowledgements
 //
@@ -134,6 +130,9 @@ type readState struct {
 	pending   map[fileKey]*pendingCopy // new files that may be copies
 	byPath    map[string]*tracked      // files found by the last scan
 	notify    *notifier                // nil: polling only
+	// afterStat, when set (by tests only), runs in every scan between
+	// finding the files and matching them, to change files in that window.
+	afterStat func(paths []string)
 }
 
 // ackState is the part of a File shared between Read, the AckFuncs (any

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -394,6 +395,69 @@ func TestFileSameBanner(t *testing.T) {
 				if want[line] == 0 {
 					t.Errorf("unexpected line %q (%d times)", line, n)
 				}
+			}
+		})
+	}
+}
+
+// TestFileCopyTruncatedDuringScan is copytruncate truncating the file
+// inside one scan: the scan finds the copy while the file it was copied
+// from still looks untouched, and the file is truncated (and written
+// again) before the scan compares the two. The copy must still be taken
+// for the copy, not read from its start as a new file (which delivered
+// its lines twice: the race TestFileRotationStress hit about once in 20
+// runs under the race detector). The scan finds the copy complete, or
+// half written (it then waits as a possible copy: copytruncate completes
+// it before truncating, and the next scan settles it).
+func TestFileCopyTruncatedDuringScan(t *testing.T) {
+	const content = "start\nA1\nA2\n"
+	for _, partial := range []int{0, 9} {
+		name := map[bool]string{false: "complete copy", true: "copy being written"}[partial > 0]
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			p := filepath.Join(dir, "app.log")
+			writeFile(t, p, content)
+			in := newFile(t, FileConfig{Paths: []string{filepath.Join(dir, "app.log*")}, Follow: true, NoNotify: true,
+				PollInterval: 5 * time.Millisecond, FlushInterval: time.Millisecond})
+			defer in.Close(t.Context())
+			var armed atomic.Bool
+			fired := make(chan struct{})
+			in.afterStat = func(paths []string) { // on the goroutine calling Read
+				if !armed.Load() || !slices.Contains(paths, p+".1") {
+					return
+				}
+				armed.Store(false)
+				if partial > 0 { // the scan saw it half written; copytruncate finishes it first
+					appendFile(t, p+".1", content[partial:])
+				}
+				if err := os.Truncate(p, 0); err != nil {
+					t.Error(err)
+				}
+				appendFile(t, p, "B1\n")
+				close(fired)
+			}
+			got := readLines(t, in, nil, 3)
+			armed.Store(true)
+			copied := content
+			if partial > 0 {
+				copied = content[:partial]
+			}
+			writeFile(t, p+".1", copied)
+			want := []string{"start", "A1", "A2", "B1"}
+			got = readLines(t, in, got, len(want))
+			got = readLines(t, in, got, len(want)+1, 300*time.Millisecond) // nothing more
+			select {
+			case <-fired:
+			default:
+				t.Fatal("no scan found the copy before the truncation")
+			}
+			slices.Sort(got)
+			slices.Sort(want)
+			if !slices.Equal(got, want) {
+				t.Fatalf("delivered (sorted) %q, want %q", got, want)
+			}
+			if st := in.Stats(); st.Moved != 1 {
+				t.Fatalf("copy not recognised: %+v", st)
 			}
 		})
 	}

@@ -95,6 +95,13 @@ func (f *File) scan(now time.Time) {
 		}
 	}
 	cands := f.candidates(open)
+	if f.afterStat != nil {
+		paths := make([]string, len(cands))
+		for i, c := range cands {
+			paths[i] = c.path
+		}
+		f.afterStat(paths)
+	}
 	byKey := make(map[fileKey]*candidate, len(cands))
 	for _, c := range cands {
 		if _, dup := byKey[c.key]; !dup {
@@ -229,11 +236,14 @@ func (f *File) findCopy(r *tracked, cands []*candidate) *candidate {
 			continue
 		}
 		if p, ok := f.pending[c.key]; ok {
-			if p.of == r {
-				delete(f.pending, c.key)
-				return c
+			if p.of != r {
+				continue
 			}
-			continue
+			delete(f.pending, c.key)
+			if r.tailLen > 0 && c.size >= r.readEnd && !f.holdsTail(c.path, r) {
+				continue // it does not hold what was read from r: not its copy
+			}
+			return c
 		}
 		if f.firstScan && !r.loaded || !r.holds(c.fp) && !(r.fp.Len() > 0 && r.fp.Related(c.fp)) {
 			continue
@@ -243,7 +253,7 @@ func (f *File) findCopy(r *tracked, cands []*candidate) *candidate {
 			if c.size < r.pos {
 				continue
 			}
-		} else if r.tailLen > 0 && c.size >= r.readEnd && !f.bytesAt(c.path, r.readEnd-int64(r.tailLen), r.tail[:r.tailLen]) {
+		} else if r.tailLen > 0 && c.size >= r.readEnd && !f.holdsTail(c.path, r) {
 			continue
 		}
 		if best == nil || c.path == r.path {
@@ -254,11 +264,28 @@ func (f *File) findCopy(r *tracked, cands []*candidate) *candidate {
 }
 
 // copySource returns the file being read that c, a file new in this scan,
-// may be a copy of: its first bytes are related, it is not longer, and
-// its last bytes equal that file's bytes at the same offsets.
+// may be a copy of: its first bytes are related to that file's, and it
+// holds, at the same offsets, the last bytes read from that file (when it
+// reaches that far) or that file's bytes under its own last ones. The
+// first test uses what the reader kept in memory, so it holds even when
+// copytruncate truncates the file between this scan's stat and the
+// comparison; when the second finds the file shorter than c by then, the
+// question stays open and c waits as a possible copy (a truncation seen by
+// the next scan then settles it; otherwise it is read from its start after
+// copyWait). Deciding "not a copy" there read the copy from its start and
+// delivered its lines twice.
 func (f *File) copySource(c *candidate, recs []*tracked) *tracked {
 	for _, k := range recs {
-		if !k.bound || k.loaded || !k.fp.Related(c.fp) || c.size > k.size {
+		if !k.bound || k.loaded || !k.fp.Related(c.fp) {
+			continue
+		}
+		if k.tailLen > 0 && c.size >= k.readEnd {
+			if f.holdsTail(c.path, k) {
+				return k
+			}
+			continue
+		}
+		if c.size > k.size {
 			continue
 		}
 		n := min(c.size, 512)
@@ -269,8 +296,17 @@ func (f *File) copySource(c *candidate, recs []*tracked) *tracked {
 		if f.bytesAt(k.path, c.size-n, tail) {
 			return k
 		}
+		if fi, err := os.Stat(k.path); err == nil && fi.Size() < c.size {
+			return k // truncated since the stat: undecided
+		}
 	}
 	return nil
+}
+
+// holdsTail reports whether the file at path holds the last bytes read
+// from r at the offsets they were read from.
+func (f *File) holdsTail(path string, r *tracked) bool {
+	return f.bytesAt(path, r.readEnd-int64(r.tailLen), r.tail[:r.tailLen])
 }
 
 // bytesAt reports whether the file at path holds want at offset off.
