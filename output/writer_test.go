@@ -1,6 +1,9 @@
 package output
 
-import "testing"
+import (
+	"runtime"
+	"testing"
+)
 
 func TestCodecText(t *testing.T) {
 	for _, tc := range []struct {
@@ -24,5 +27,36 @@ func TestCodecText(t *testing.T) {
 	}
 	if _, err := Codec(9).MarshalText(); err == nil {
 		t.Error("MarshalText of an unknown codec succeeded")
+	}
+}
+
+// TestBufPool checks the encoding buffers' free list: a buffer comes back
+// emptied and keeps its memory across a garbage collection, at most
+// maxFreeBufs are kept, and one over maxPooledBuf is not kept at all.
+func TestBufPool(t *testing.T) {
+	var p bufPool
+	b := p.get()
+	*b = append(*b, make([]byte, 1000)...)
+	p.put(b)
+	runtime.GC()
+	if got := p.get(); got != b || len(*got) != 0 || cap(*got) < 1000 {
+		t.Fatalf("get after a GC = %p (len %d, cap %d), want the same buffer %p emptied", got, len(*got), cap(*got), b)
+	}
+	bufs := make([]*[]byte, maxFreeBufs+2)
+	for i := range bufs {
+		bufs[i] = p.get()
+	}
+	for _, b := range bufs {
+		p.put(b)
+	}
+	if len(p.free) != maxFreeBufs {
+		t.Fatalf("%d buffers kept, want %d", len(p.free), maxFreeBufs)
+	}
+	p.free = nil
+	huge := new([]byte)
+	*huge = make([]byte, 0, maxPooledBuf+1)
+	p.put(huge)
+	if len(p.free) != 0 {
+		t.Fatal("a buffer over maxPooledBuf was kept")
 	}
 }
