@@ -99,6 +99,13 @@ func FuzzTemplate(f *testing.F) {
 				t.Errorf("Render = %q, Append = %q", r, out)
 			}
 		}
+		// The same template on another day renders as a fresh one (date
+		// layouts keep the last day's text).
+		other := logpipe.NewEvent(field)
+		other.Timestamp = e.Timestamp.Add(-time.Duration(unix%97+1) * 7 * time.Hour)
+		if fresh, _ := logpipe.ParseTemplate(tpl); tp.Render(other) != fresh.Render(other) {
+			t.Errorf("reused template renders %q, a fresh one %q", tp.Render(other), fresh.Render(other))
+		}
 		if tp.IsStatic() && tp.Render(e) != tpl {
 			t.Errorf("static template %q renders %q", tpl, tp.Render(e))
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/logpipe/logpipe/internal/joda"
@@ -53,6 +54,44 @@ type tplPart struct {
 	lit    string // literal text, or the whole %{...} for fields
 	path   Path
 	layout *joda.Layout
+	daily  *dayCache // for a layout of date fields only
+}
+
+// timePart is the part for a date reference with layout l.
+func timePart(whole string, l *joda.Layout) tplPart {
+	p := tplPart{kind: tplTime, lit: whole, layout: l}
+	if l.DateOnly() {
+		p.daily = new(dayCache)
+	}
+	return p
+}
+
+// dayCache keeps the text of a layout made of date fields only (an index
+// name's %{+YYYY.MM.dd}) for the last UTC day it formatted: that text
+// changes once a day, and formatting it costs about 100 ns per event
+// (a sixth of the Elasticsearch output's per-event work in the tutorial
+// shipper's profile). Templates are shared by goroutines: the entry is
+// replaced whole, never changed.
+type dayCache struct{ last atomic.Pointer[dayText] }
+
+type dayText struct {
+	day  int64 // days since 1970-01-01, UTC
+	text string
+}
+
+func (c *dayCache) append(dst []byte, l *joda.Layout, t time.Time) []byte {
+	sec := t.Unix()
+	day := sec / 86400
+	if sec%86400 < 0 {
+		day-- // floor, for times before 1970
+	}
+	if d := c.last.Load(); d != nil && d.day == day {
+		return append(dst, d.text...)
+	}
+	start := len(dst)
+	dst = l.AppendFormat(dst, t.UTC())
+	c.last.Store(&dayText{day: day, text: string(dst[start:])})
+	return dst
 }
 
 // ErrNoTimestamp is returned by Template.Execute for a date reference
@@ -92,7 +131,7 @@ func ParseTemplate(s string) (*Template, error) {
 				if err != nil {
 					return nil, fmt.Errorf("logpipe: template %q: %%{{%s}} at offset %d: %w", s, pat, off+i, err)
 				}
-				t.parts = append(t.parts, tplPart{kind: tplTime, lit: whole, layout: l})
+				t.parts = append(t.parts, timePart(whole, l))
 				off += i + len(whole)
 				rest = rest[i+len(whole):]
 				continue
@@ -117,7 +156,7 @@ func ParseTemplate(s string) (*Template, error) {
 			if err != nil {
 				return nil, fmt.Errorf("logpipe: template %q: %w", s, err)
 			}
-			t.parts = append(t.parts, tplPart{kind: tplTime, lit: whole, layout: l})
+			t.parts = append(t.parts, timePart(whole, l))
 		default:
 			p, err := ParsePath(ref)
 			if err != nil {
@@ -176,6 +215,10 @@ func (t *Template) Append(dst []byte, e *Event) ([]byte, bool) {
 			if e.Timestamp.IsZero() {
 				dst = append(dst, p.lit...)
 				ok = false
+				continue
+			}
+			if p.daily != nil {
+				dst = p.daily.append(dst, p.layout, e.Timestamp)
 				continue
 			}
 			dst = p.layout.AppendFormat(dst, e.Timestamp.UTC())

@@ -2,7 +2,10 @@ package logpipe_test
 
 import (
 	"errors"
+	"math/rand/v2"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -267,5 +270,47 @@ func TestTemplateSpec(t *testing.T) {
 				t.Errorf("Execute = %v, want ErrNoTimestamp", err)
 			}
 		})
+	}
+}
+
+// TestTemplateDayCache renders date-only layouts, which keep the last
+// UTC day's text, over times in shuffled order (day boundaries, before
+// 1970, far years) from several goroutines, against a fresh template for
+// every time.
+func TestTemplateDayCache(t *testing.T) {
+	base := []time.Time{
+		time.Date(2024, 12, 21, 0, 0, 0, 0, time.UTC),
+		time.Date(2024, 12, 21, 23, 59, 59, 999999999, time.UTC),
+		time.Date(2024, 12, 22, 0, 0, 0, 0, time.UTC),
+		time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(1969, 12, 31, 23, 59, 59, 999999999, time.UTC),
+		time.Date(1969, 12, 31, 0, 0, 0, 0, time.UTC),
+		time.Date(1969, 12, 30, 23, 59, 59, 0, time.UTC),
+		time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC),
+		time.Date(2024, 12, 30, 12, 0, 0, 0, time.FixedZone("x", 14*3600)), // another zone's date than UTC's
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 300 {
+		base = append(base, time.Unix(rng.Int64N(1<<36)-1<<35, 0).UTC())
+	}
+	for _, format := range []string{"fastapi-logs-%{+YYYY.MM.dd}", "%{+xxxx-'W'ww-e}", "%{{EEE d MMM uuuu}}", "%{+YYYY.MM.dd.HH}"} {
+		shared := logpipe.MustTemplate(format)
+		var wg sync.WaitGroup
+		for g := range 4 {
+			wg.Go(func() {
+				times := slices.Clone(base)
+				rand.New(rand.NewPCG(uint64(g), 9)).Shuffle(len(times), func(i, j int) { times[i], times[j] = times[j], times[i] })
+				for _, ts := range times {
+					e := logpipe.NewEvent("m")
+					e.Timestamp = ts
+					if got, want := shared.Render(e), logpipe.MustTemplate(format).Render(e); got != want {
+						t.Errorf("%s at %v: %q, a fresh template %q", format, ts, got, want)
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
 	}
 }

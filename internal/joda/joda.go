@@ -117,6 +117,21 @@ func appendPadded(dst []byte, v, width int) []byte {
 	return append(dst, s...)
 }
 
+// DateOnly reports whether l formats nothing finer than the day: only
+// literals and the letters of era, century, years, weeks, days and months,
+// so that every time of one day (in the zone the caller converts to) has
+// the same text.
+func (l *Layout) DateOnly() bool {
+	for _, tok := range l.Tokens {
+		switch tok.Letter {
+		case 0, 'G', 'C', 'Y', 'x', 'w', 'e', 'E', 'y', 'D', 'M', 'd':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
 // AppendFormat appends t formatted with l to dst. The caller chooses the
 // zone by converting t first (Logstash formats index names in UTC).
 func (l *Layout) AppendFormat(dst []byte, t time.Time) []byte {
