@@ -299,8 +299,13 @@ func TestTemplateDayCache(t *testing.T) {
 		var wg sync.WaitGroup
 		for g := range 4 {
 			wg.Go(func() {
+				// The boundaries in order and reversed (each next to its
+				// neighbour day), then everything shuffled.
 				times := slices.Clone(base)
 				rand.New(rand.NewPCG(uint64(g), 9)).Shuffle(len(times), func(i, j int) { times[i], times[j] = times[j], times[i] })
+				edges, back := slices.Clone(base[:10]), slices.Clone(base[:10])
+				slices.Reverse(back)
+				times = slices.Concat(edges, back, times)
 				for _, ts := range times {
 					e := logpipe.NewEvent("m")
 					e.Timestamp = ts
