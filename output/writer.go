@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/logpipe/logpipe"
+	"github.com/logpipe/logpipe/internal/freelist"
 )
 
 // Codec selects how Writer and File encode events.
@@ -94,43 +95,19 @@ type Writer struct {
 // pin its buffer for the life of the output.
 const maxPooledBuf = 4 << 20
 
-// maxFreeBufs bounds how many buffers are kept: about one per Write
-// running at once (the pipeline's workers).
-const maxFreeBufs = 4
+// bufPool recycles encoding buffers between batches (see
+// internal/freelist for why not a sync.Pool). Each concurrent Write takes
+// its own buffer, so encoding needs no lock.
+type bufPool struct{ l freelist.List[[]byte] }
 
-// bufPool recycles encoding buffers between batches. Each concurrent
-// Write takes its own buffer, so encoding needs no lock. It is a small
-// free list rather than a sync.Pool: a sync.Pool drops its buffers at
-// every garbage collection (in the tutorial shipper about every 16,000
-// events), and growing a fresh buffer to a batch's size again was a fifth
-// of all the bytes the shipper allocated (BenchmarkShipper's memory
-// profile), which made the collections themselves more frequent.
-type bufPool struct {
-	mu   sync.Mutex
-	free []*[]byte
-}
-
-func (p *bufPool) get() *[]byte {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if n := len(p.free); n > 0 {
-		b := p.free[n-1]
-		p.free = p.free[:n-1]
-		return b
-	}
-	return new([]byte)
-}
+func (p *bufPool) get() *[]byte { return p.l.Get() }
 
 func (p *bufPool) put(b *[]byte) {
 	if cap(*b) > maxPooledBuf {
 		return
 	}
 	*b = (*b)[:0]
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if len(p.free) < maxFreeBufs {
-		p.free = append(p.free, b)
-	}
+	p.l.Put(b)
 }
 
 // NewWriter returns a Writer that writes to w.

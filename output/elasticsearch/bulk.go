@@ -31,6 +31,19 @@ type bulkBuffer struct {
 	zw      *gzip.Writer
 }
 
+// maxKeptBuffer bounds the memory of a bulkBuffer kept for the next
+// Write: a default chunk (FlushBytes 5 MiB) and its response fit.
+const maxKeptBuffer = 16 << 20
+
+// putBuffer keeps bb for the next Write unless it grew past
+// maxKeptBuffer.
+func (es *Output) putBuffer(bb *bulkBuffer) {
+	if cap(bb.body)+cap(bb.hold)+cap(bb.resp)+cap(bb.scratch)+bb.zbuf.Cap() > maxKeptBuffer {
+		return
+	}
+	es.bufs.Put(bb)
+}
+
 func (bb *bulkBuffer) reset() {
 	bb.body = bb.body[:0]
 	bb.offs = bb.offs[:0]

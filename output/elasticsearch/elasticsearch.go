@@ -16,6 +16,7 @@ import (
 
 	"github.com/elastic/elastic-transport-go/v8/elastictransport"
 	"github.com/logpipe/logpipe"
+	"github.com/logpipe/logpipe/internal/freelist"
 	"github.com/valyala/fastjson"
 )
 
@@ -286,7 +287,7 @@ type Output struct {
 	sem         chan struct{}
 	log         *slog.Logger
 
-	bufs    sync.Pool // *bulkBuffer
+	bufs    freelist.List[bulkBuffer]
 	parsers fastjson.ParserPool
 	closed  atomic.Bool
 
@@ -468,7 +469,6 @@ func newOutput(cfg Config) (*Output, error) {
 	if len(cfg.BulkQuery) > 0 {
 		es.transport = queryTransport{t: es.transport, query: cfg.BulkQuery.Encode()}
 	}
-	es.bufs.New = func() any { return new(bulkBuffer) }
 	return es, nil
 }
 
@@ -606,8 +606,8 @@ func (es *Output) Write(ctx context.Context, b logpipe.Batch) error {
 			return err
 		}
 	}
-	bb := es.bufs.Get().(*bulkBuffer)
-	defer es.bufs.Put(bb)
+	bb := es.bufs.Get()
+	defer es.putBuffer(bb)
 	bb.reset()
 	ws := writeState{b: b}
 
