@@ -112,7 +112,7 @@ type op struct {
 }
 
 // Parser parses text with one Joda-Time pattern. It is built once with
-// NewParser and is safe for concurrent use.
+// NewParser and is safe for concurrent use (ParseCached included).
 type Parser struct {
 	pattern string
 	ops     []op
@@ -120,6 +120,12 @@ type Parser struct {
 	hasYear bool
 	hasZone bool
 	hasDay  bool
+	clock   bool // UsesClock
+
+	// fracMax is the digit limit of the final fraction field when
+	// ParseCached may use its cache (see cache.go), and 0 otherwise.
+	fracMax int
+	seconds [secondSlots]secondEntry
 }
 
 // NewParser compiles pattern for parsing with the names of locale (nil
@@ -216,6 +222,8 @@ func NewParser(pattern string, locale *Locale) (*Parser, error) {
 		}
 		p.ops = append(p.ops, o)
 	}
+	p.clock = p.usesClock()
+	p.fracMax = cacheableFrac(p)
 	return p, nil
 }
 
@@ -228,7 +236,9 @@ func (p *Parser) HasYear() bool { return p.hasYear }
 
 // UsesClock reports whether Parse reads ParseContext.Now: patterns
 // without a year and patterns with a two-digit year do.
-func (p *Parser) UsesClock() bool {
+func (p *Parser) UsesClock() bool { return p.clock }
+
+func (p *Parser) usesClock() bool {
 	if !p.hasYear {
 		return true
 	}
@@ -266,6 +276,8 @@ type fields struct {
 	bc                     bool
 	loc                    *time.Location
 	year2                  bool
+	fracAt                 int // offset in the text of the last fraction field's digits
+	clockYear              int // the year resolve took from the clock, if it did
 }
 
 // Parse parses s, which must match the whole pattern. Literal text and
@@ -275,21 +287,31 @@ type fields struct {
 // and a January date read in December to the next one (Logstash's rule).
 // Two-digit years fall in the 100 years starting 80 years before c.Now.
 func (p *Parser) Parse(s string, c *ParseContext) (time.Time, error) {
-	f := fields{month: 1, day: 1, half: -1}
+	var f fields
+	if err := p.scan(s, c, &f); err != nil {
+		return time.Time{}, err
+	}
+	return p.resolve(&f, c)
+}
+
+// scan reads the fields of s into f; it fails when s does not match the
+// pattern. Range checks and the instant are left to resolve.
+func (p *Parser) scan(s string, c *ParseContext, f *fields) error {
+	*f = fields{month: 1, day: 1, half: -1}
 	pos := 0
 	for i := range p.ops {
 		o := &p.ops[i]
 		switch o.kind {
 		case opLit:
 			if len(s)-pos < len(o.lit) || !strings.EqualFold(s[pos:pos+len(o.lit)], o.lit) {
-				return time.Time{}, ErrMismatch
+				return ErrMismatch
 			}
 			pos += len(o.lit)
 			continue
 		case opMonthText:
 			m, n := matchName(s[pos:], p.locale.Months[:], p.locale.ShortMonths[:])
 			if n == 0 {
-				return time.Time{}, ErrMismatch
+				return ErrMismatch
 			}
 			f.month = m + 1
 			pos += n
@@ -297,14 +319,14 @@ func (p *Parser) Parse(s string, c *ParseContext) (time.Time, error) {
 		case opWeekText:
 			_, n := matchName(s[pos:], p.locale.Days[:], p.locale.ShortDays[:])
 			if n == 0 {
-				return time.Time{}, ErrMismatch
+				return ErrMismatch
 			}
 			pos += n
 			continue
 		case opHalf:
 			h, n := matchName(s[pos:], p.locale.AmPm[:], nil)
 			if n == 0 {
-				return time.Time{}, ErrMismatch
+				return ErrMismatch
 			}
 			f.half = h
 			pos += n
@@ -317,13 +339,13 @@ func (p *Parser) Parse(s string, c *ParseContext) (time.Time, error) {
 				f.bc = true
 				pos += 2
 			default:
-				return time.Time{}, ErrMismatch
+				return ErrMismatch
 			}
 			continue
 		case opZoneOff:
 			loc, n, ok := parseOffset(s[pos:])
 			if !ok {
-				return time.Time{}, ErrMismatch
+				return ErrMismatch
 			}
 			f.loc = loc
 			pos += n
@@ -334,7 +356,7 @@ func (p *Parser) Parse(s string, c *ParseContext) (time.Time, error) {
 				n++
 			}
 			if n == 0 {
-				return time.Time{}, ErrMismatch
+				return ErrMismatch
 			}
 			id := s[pos : pos+n]
 			if loc, _, ok := parseOffset(id); ok {
@@ -346,7 +368,7 @@ func (p *Parser) Parse(s string, c *ParseContext) (time.Time, error) {
 				}
 				loc, err := load(id)
 				if err != nil {
-					return time.Time{}, ErrMismatch
+					return ErrMismatch
 				}
 				f.loc = loc
 			}
@@ -359,7 +381,7 @@ func (p *Parser) Parse(s string, c *ParseContext) (time.Time, error) {
 			}
 			off, ok := zoneAbbrev(s[pos : pos+n])
 			if !ok {
-				return time.Time{}, ErrMismatch
+				return ErrMismatch
 			}
 			if off == 0 {
 				f.loc = time.UTC
@@ -378,7 +400,7 @@ func (p *Parser) Parse(s string, c *ParseContext) (time.Time, error) {
 		}
 		nd := pos - start
 		if nd == 0 {
-			return time.Time{}, ErrMismatch
+			return ErrMismatch
 		}
 		switch o.kind {
 		case opYear:
@@ -394,7 +416,7 @@ func (p *Parser) Parse(s string, c *ParseContext) (time.Time, error) {
 			f.yday = v
 		case opWeekday:
 			if v < 1 || v > 7 {
-				return time.Time{}, ErrRange
+				return ErrRange
 			}
 		case opHour, opHour24, opHour12, opHour11:
 			f.hour = v
@@ -404,21 +426,32 @@ func (p *Parser) Parse(s string, c *ParseContext) (time.Time, error) {
 		case opSecond:
 			f.sec = v
 		case opFrac:
-			ns := v
-			for d := nd; d < 9; d++ {
-				ns *= 10
-			}
-			for d := nd; d > 9; d-- {
-				ns /= 10
-			}
-			f.nsec = ns
+			f.nsec = fracNanos(v, nd)
+			f.fracAt = start
 		}
 	}
 	if pos != len(s) {
-		return time.Time{}, ErrMismatch
+		return ErrMismatch
 	}
-	return p.resolve(&f, c)
+	return nil
 }
+
+// fracNanos converts the nd digits v of a fraction of second to
+// nanoseconds, truncating digits beyond the ninth: v·10^(9-nd), or v
+// divided by 10 nd-9 times (a single division by 10^(nd-9), since
+// truncating divisions compose; 0 once that exceeds any int).
+func fracNanos(v, nd int) int {
+	if nd <= 9 {
+		return v * pow10[9-nd]
+	}
+	if nd-9 < len(pow10) {
+		return v / pow10[nd-9]
+	}
+	return 0
+}
+
+var pow10 = [...]int{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9,
+	1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18}
 
 func (p *Parser) resolve(f *fields, c *ParseContext) (time.Time, error) {
 	switch f.hourKind {
@@ -457,38 +490,10 @@ func (p *Parser) resolve(f *fields, c *ParseContext) (time.Time, error) {
 	if f.month < 1 || f.month > 12 || f.min > 59 || f.sec > 59 {
 		return time.Time{}, ErrRange
 	}
-	loc := f.loc
-	if loc == nil {
-		loc = c.Location
-		if loc == nil {
-			loc = time.UTC
-		}
-	}
-	if !p.hasYear || f.year2 {
-		now := c.Now
-		if now.IsZero() {
-			now = time.Now()
-		}
-		if f.year2 {
-			// Joda's two-digit year: the century that puts the year within
-			// [now-80, now+20).
-			base := now.Year() - 80
-			y := base - base%100 + f.year
-			if y < base {
-				y += 100
-			}
-			f.year = y
-		} else {
-			now = now.In(loc)
-			y := now.Year()
-			switch {
-			case f.month == 12 && now.Month() == time.January:
-				y--
-			case f.month == 1 && now.Month() == time.December:
-				y++
-			}
-			f.year = y
-		}
+	loc := f.location(c)
+	if p.readsClock(f) {
+		f.year = p.clockYear(f, c, loc)
+		f.clockYear = f.year
 	}
 	if f.bc {
 		f.year = 1 - f.year
@@ -516,6 +521,50 @@ func (p *Parser) resolve(f *fields, c *ParseContext) (time.Time, error) {
 		t = e
 	}
 	return t, nil
+}
+
+// location is the zone f is read in: its own, else c.Location, else UTC.
+func (f *fields) location(c *ParseContext) *time.Location {
+	if f.loc != nil {
+		return f.loc
+	}
+	if c.Location != nil {
+		return c.Location
+	}
+	return time.UTC
+}
+
+// readsClock reports whether resolve takes f's year from the clock: the
+// pattern has no year, or f holds a two-digit year.
+func (p *Parser) readsClock(f *fields) bool { return !p.hasYear || f.year2 }
+
+// clockYear is the year resolve uses for f when readsClock(f): it
+// depends only on f.month, f.year and f.year2, on c.Now (time.Now() when
+// zero) and on loc.
+func (p *Parser) clockYear(f *fields, c *ParseContext, loc *time.Location) int {
+	now := c.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	if f.year2 {
+		// Joda's two-digit year: the century that puts the year within
+		// [now-80, now+20).
+		base := now.Year() - 80
+		y := base - base%100 + f.year
+		if y < base {
+			y += 100
+		}
+		return y
+	}
+	now = now.In(loc)
+	y := now.Year()
+	switch {
+	case f.month == 12 && now.Month() == time.January:
+		y--
+	case f.month == 1 && now.Month() == time.December:
+		y++
+	}
+	return y
 }
 
 func isLeap(y int) bool { return y%4 == 0 && (y%100 != 0 || y%400 == 0) }
