@@ -331,13 +331,20 @@ func load64(s string, i int) uint64 {
 // and canonicalString must look at one by one. Bytes above a flagged one
 // may be flagged falsely (borrows carry upwards); the lowest flag is
 // always right.
+//
+// It is two subtractions, which set the high bit of a byte that borrows
+// (is below the byte subtracted) or already had it set:
+//   - ctlq: flipping bit 1 turns '"' (0x22) into 0x20 and keeps control
+//     characters below 0x20, while every other ASCII byte stays at or
+//     above 0x21;
+//   - bs: a backslash becomes zero;
+//   - a non-ASCII byte keeps its high bit in bs (x^0x5c >= 0x80; only
+//     0xdc becomes 0x80, and loses it) or gets it in ctlq (0xdc^2 - 0x21
+//     is 0xbd).
 func escapeMask(x uint64) uint64 {
-	ctl := x - lsb*0x20 // borrows into the high bit of bytes < 0x20
-	q := x ^ (lsb * '"')
-	bs := x ^ (lsb * '\\')
-	// A zero byte of q or bs borrows into its high bit; x's own high
-	// bits mark non-ASCII bytes.
-	return (ctl | (q - lsb) | (bs - lsb) | x) & msb
+	ctlq := (x ^ (lsb * 0x02)) - lsb*0x21
+	bs := (x ^ (lsb * '\\')) - lsb
+	return (ctlq | bs) & msb
 }
 
 // skipPlain returns the index of the first byte at or after i that
@@ -482,7 +489,190 @@ func buildValidated(s string) (v Value, ok bool) {
 // raw U+2028/U+2029, repeated keys (which the tree collapses) and
 // nesting deeper than maxDepth. Numbers are kept as literals, so any
 // valid one is canonical.
+//
+// It runs on every document ParseJSON is given, so the common case has
+// a fast path, canonicalFast; canonicalDeep gives the same answers for
+// any document, without its bounds on nesting and keys.
 func canonicalObject(s string, i int) (int, bool) {
+	if end, ok, sure := canonicalFast(s, i); sure {
+		return end, ok
+	}
+	return canonicalDeep(s, i)
+}
+
+// canonicalFast is canonicalObject for documents nesting at most 16
+// containers with at most 32 keys in their open objects at once (sure
+// is false for others), written for speed on log payloads, which are
+// mostly short strings:
+//
+//   - A plain string (no escape, only ASCII) costs no call: its closing
+//     quote is found eight bytes at a time within the loop (escapeMask),
+//     and canonicalString is called only from the first escape or
+//     non-ASCII byte, or for a string ending in the last eight bytes of
+//     s. The stacks are fixed arrays, so no call grows them. (The calls
+//     per string of canonicalDeep, and the saving and restoring of its
+//     loop's state around them, were most of its cost.)
+//   - A repeated key is found through a 64-bit set of keyBit per object:
+//     keys are compared only when their bit is already set.
+func canonicalFast(s string, i int) (end int, ok, sure bool) {
+	// The innermost open container is described by close (the byte
+	// closing it; 0 at the top level), mark (where its keys start in
+	// keys) and seen (the keyBit of its keys); opening another one pushes
+	// them onto levels.
+	type level struct {
+		close byte
+		mark  int
+		seen  uint64
+	}
+	var levels [16]level
+	var keys [32]string
+	depth, nkeys := 0, 0
+	var close byte
+	var mark int
+	var seen uint64
+	for {
+		// A value starts at i.
+		if i >= len(s) {
+			return 0, false, true
+		}
+		switch c := s[i]; c {
+		case '"':
+			// The same scan as for keys below: as a function it would be
+			// a call per string (too big to inline).
+			j := i + 1
+			for j <= len(s)-8 {
+				w := load64(s, j)
+				if m := escapeMask(w); m != 0 {
+					t := bits.TrailingZeros64(m)
+					j += t >> 3
+					if byte(w>>(t&^7)) == '"' {
+						goto valueEnd
+					}
+					break
+				}
+				j += 8
+			}
+			if j, ok = canonicalString(s, j); !ok {
+				return 0, false, true
+			}
+		valueEnd:
+			i = j + 1
+		case '{', '[':
+			if depth == len(levels) {
+				return 0, false, false
+			}
+			i++
+			if i < len(s) && s[i] == c+2 { // '}' and ']' follow '{' and '[' by two
+				i++
+				break // an empty container is a whole value
+			}
+			levels[depth] = level{close, mark, seen}
+			depth++
+			close, mark, seen = c+2, nkeys, 0
+			if c == '{' {
+				goto key
+			}
+			continue
+		case 't':
+			if !strings.HasPrefix(s[i:], "true") {
+				return 0, false, true
+			}
+			i += 4
+		case 'f':
+			if !strings.HasPrefix(s[i:], "false") {
+				return 0, false, true
+			}
+			i += 5
+		case 'n':
+			if !strings.HasPrefix(s[i:], "null") {
+				return 0, false, true
+			}
+			i += 4
+		default:
+			if i, ok = numberEnd(s, i); !ok {
+				return 0, false, true
+			}
+		}
+		// After a value: close containers, or go on after a comma.
+		for {
+			if close == 0 {
+				return i, skipSpace(s, i) == len(s), true
+			}
+			if i >= len(s) {
+				return 0, false, true
+			}
+			if s[i] == ',' {
+				i++
+				break
+			}
+			if s[i] != close {
+				return 0, false, true
+			}
+			i++
+			nkeys = mark
+			depth--
+			close, mark, seen = levels[depth].close, levels[depth].mark, levels[depth].seen
+		}
+		if close == ']' {
+			continue
+		}
+	key:
+		// A key starts at i: a string, then a colon.
+		if i >= len(s) || s[i] != '"' {
+			return 0, false, true
+		}
+		j := i + 1
+		for j <= len(s)-8 {
+			w := load64(s, j)
+			if m := escapeMask(w); m != 0 {
+				t := bits.TrailingZeros64(m)
+				j += t >> 3
+				if byte(w>>(t&^7)) == '"' {
+					goto keyEnd
+				}
+				break
+			}
+			j += 8
+		}
+		if j, ok = canonicalString(s, j); !ok {
+			return 0, false, true
+		}
+	keyEnd:
+		if j+1 >= len(s) || s[j+1] != ':' {
+			return 0, false, true
+		}
+		k := s[i+1 : j]
+		if bit := keyBit(k); seen&bit == 0 {
+			seen |= bit
+		} else {
+			for _, o := range keys[mark:nkeys] {
+				if o == k {
+					return 0, false, true
+				}
+			}
+		}
+		if nkeys == len(keys) {
+			return 0, false, false
+		}
+		keys[nkeys] = k
+		nkeys++
+		i = j + 2
+	}
+}
+
+// keyBit returns the bit of key k in canonicalFast's set of the keys of
+// an object: a cheap hash of its length and its first and last bytes.
+// Equal keys have equal bits; different keys may too, and are then
+// compared.
+func keyBit(k string) uint64 {
+	if len(k) == 0 {
+		return 1
+	}
+	return 1 << ((uint(len(k)) + uint(k[0])*7 + uint(k[len(k)-1])*13) & 63)
+}
+
+// canonicalDeep is canonicalObject for any document: its stacks grow.
+func canonicalDeep(s string, i int) (int, bool) {
 	var keyStack [32]string
 	var markStack, openStack [16]int
 	// keys holds the keys of the open objects; marks[d] is where the
