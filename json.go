@@ -490,50 +490,37 @@ func buildValidated(s string) (v Value, ok bool) {
 // nesting deeper than maxDepth. Numbers are kept as literals, so any
 // valid one is canonical.
 //
-// It runs on every document ParseJSON is given, so the common case has
-// a fast path, canonicalFast; canonicalDeep gives the same answers for
-// any document, without its bounds on nesting and keys.
-func canonicalObject(s string, i int) (int, bool) {
-	if end, ok, sure := canonicalFast(s, i); sure {
-		return end, ok
-	}
-	return canonicalDeep(s, i)
-}
-
-// canonicalFast is canonicalObject for documents nesting at most 16
-// containers with at most 32 keys in their open objects at once (sure
-// is false for others), written for speed on log payloads, which are
-// mostly short strings:
+// It runs on every document ParseJSON is given, and is written for
+// speed on log payloads, which are mostly short strings:
 //
 //   - A plain string (no escape, only ASCII) costs no call: its closing
 //     quote is found eight bytes at a time within the loop (escapeMask),
 //     and canonicalString is called only from the first escape or
 //     non-ASCII byte, or for a string ending in the last eight bytes of
-//     s. The stacks are fixed arrays, so no call grows them. (The calls
-//     per string of canonicalDeep, and the saving and restoring of its
-//     loop's state around them, were most of its cost.)
+//     s. (canonicalDeep, the loop this one was made from, calls two or
+//     three functions per string and saves and restores its state
+//     around each call.)
+//   - The stacks are fixed arrays, so no call grows them: up to 16 open
+//     containers, with up to 32 keys in their objects. A document that
+//     needs more goes on in canonicalDeep from where the arrays filled.
 //   - A repeated key is found through a 64-bit set of keyBit per object:
 //     keys are compared only when their bit is already set.
-func canonicalFast(s string, i int) (end int, ok, sure bool) {
+func canonicalObject(s string, i int) (int, bool) {
 	// The innermost open container is described by close (the byte
 	// closing it; 0 at the top level), mark (where its keys start in
 	// keys) and seen (the keyBit of its keys); opening another one pushes
 	// them onto levels.
-	type level struct {
-		close byte
-		mark  int
-		seen  uint64
-	}
-	var levels [16]level
+	var levels [16]openLevel
 	var keys [32]string
 	depth, nkeys := 0, 0
 	var close byte
 	var mark int
 	var seen uint64
+	ok := true
 	for {
 		// A value starts at i.
 		if i >= len(s) {
-			return 0, false, true
+			return 0, false
 		}
 		switch c := s[i]; c {
 		case '"':
@@ -553,20 +540,20 @@ func canonicalFast(s string, i int) (end int, ok, sure bool) {
 				j += 8
 			}
 			if j, ok = canonicalString(s, j); !ok {
-				return 0, false, true
+				return 0, false
 			}
 		valueEnd:
 			i = j + 1
 		case '{', '[':
 			if depth == len(levels) {
-				return 0, false, false
+				return deepFrom(s, i, levels[1:depth], openLevel{close, mark, seen}, keys[:nkeys])
 			}
 			i++
 			if i < len(s) && s[i] == c+2 { // '}' and ']' follow '{' and '[' by two
 				i++
 				break // an empty container is a whole value
 			}
-			levels[depth] = level{close, mark, seen}
+			levels[depth] = openLevel{close, mark, seen}
 			depth++
 			close, mark, seen = c+2, nkeys, 0
 			if c == '{' {
@@ -575,38 +562,38 @@ func canonicalFast(s string, i int) (end int, ok, sure bool) {
 			continue
 		case 't':
 			if !strings.HasPrefix(s[i:], "true") {
-				return 0, false, true
+				return 0, false
 			}
 			i += 4
 		case 'f':
 			if !strings.HasPrefix(s[i:], "false") {
-				return 0, false, true
+				return 0, false
 			}
 			i += 5
 		case 'n':
 			if !strings.HasPrefix(s[i:], "null") {
-				return 0, false, true
+				return 0, false
 			}
 			i += 4
 		default:
 			if i, ok = numberEnd(s, i); !ok {
-				return 0, false, true
+				return 0, false
 			}
 		}
 		// After a value: close containers, or go on after a comma.
 		for {
 			if close == 0 {
-				return i, skipSpace(s, i) == len(s), true
+				return i, skipSpace(s, i) == len(s)
 			}
 			if i >= len(s) {
-				return 0, false, true
+				return 0, false
 			}
 			if s[i] == ',' {
 				i++
 				break
 			}
 			if s[i] != close {
-				return 0, false, true
+				return 0, false
 			}
 			i++
 			nkeys = mark
@@ -619,7 +606,7 @@ func canonicalFast(s string, i int) (end int, ok, sure bool) {
 	key:
 		// A key starts at i: a string, then a colon.
 		if i >= len(s) || s[i] != '"' {
-			return 0, false, true
+			return 0, false
 		}
 		j := i + 1
 		for j <= len(s)-8 {
@@ -635,11 +622,11 @@ func canonicalFast(s string, i int) (end int, ok, sure bool) {
 			j += 8
 		}
 		if j, ok = canonicalString(s, j); !ok {
-			return 0, false, true
+			return 0, false
 		}
 	keyEnd:
 		if j+1 >= len(s) || s[j+1] != ':' {
-			return 0, false, true
+			return 0, false
 		}
 		k := s[i+1 : j]
 		if bit := keyBit(k); seen&bit == 0 {
@@ -647,12 +634,12 @@ func canonicalFast(s string, i int) (end int, ok, sure bool) {
 		} else {
 			for _, o := range keys[mark:nkeys] {
 				if o == k {
-					return 0, false, true
+					return 0, false
 				}
 			}
 		}
 		if nkeys == len(keys) {
-			return 0, false, false
+			return deepFrom(s, j+2, levels[1:depth], openLevel{close, mark, seen}, keys[:nkeys], k)
 		}
 		keys[nkeys] = k
 		nkeys++
@@ -660,7 +647,7 @@ func canonicalFast(s string, i int) (end int, ok, sure bool) {
 	}
 }
 
-// keyBit returns the bit of key k in canonicalFast's set of the keys of
+// keyBit returns the bit of key k in canonicalObject's set of the keys of
 // an object: a cheap hash of its length and its first and last bytes.
 // Equal keys have equal bits; different keys may too, and are then
 // compared.
@@ -671,13 +658,39 @@ func keyBit(k string) uint64 {
 	return 1 << ((uint(len(k)) + uint(k[0])*7 + uint(k[len(k)-1])*13) & 63)
 }
 
-// canonicalDeep is canonicalObject for any document: its stacks grow.
-func canonicalDeep(s string, i int) (int, bool) {
-	var keyStack [32]string
-	var markStack, openStack [16]int
-	// keys holds the keys of the open objects; marks[d] is where the
-	// keys of the container at depth d start; open[d] is its bracket.
-	keys, marks, open := keyStack[:0], markStack[:0], openStack[:0]
+// openLevel is a container canonicalObject has open: the byte closing
+// it, where its keys start among the keys of the open objects, and the
+// keyBit of its keys.
+type openLevel struct {
+	close byte
+	mark  int
+	seen  uint64
+}
+
+// deepFrom goes on with canonicalObject's check in canonicalDeep when
+// canonicalObject's arrays are full, from the value starting at s[i].
+// outer and inner are the open containers (outer[0] the outermost; for
+// the top level, canonicalObject keeps none); keys and more are the keys
+// of the open objects. It copies them into arrays twice as large, which
+// canonicalDeep grows only past that.
+func deepFrom(s string, i int, outer []openLevel, inner openLevel, keys []string, more ...string) (int, bool) {
+	var keyStack [64]string
+	var markStack, openStack [32]int
+	ks := append(append(keyStack[:0], keys...), more...)
+	marks, open := markStack[:0], openStack[:0]
+	for _, l := range outer {
+		marks, open = append(marks, l.mark), append(open, int(l.close)-2)
+	}
+	marks, open = append(marks, inner.mark), append(open, int(inner.close)-2)
+	return canonicalDeep(s, i, ks, marks, open)
+}
+
+// canonicalDeep is canonicalObject without bounds on its stacks, going
+// on from the value starting at s[i] with the open containers given:
+// keys holds the keys of the open objects; marks[d] is where the keys of
+// the container at depth d start; open[d] is its opening bracket. From
+// the top level, all three are empty.
+func canonicalDeep(s string, i int, keys []string, marks, open []int) (int, bool) {
 	ok := true
 	for {
 		// A value starts at i.

@@ -32,26 +32,18 @@ func canonicalByRoundTrip(s string) (int, bool) {
 	return end, string(v.AppendJSON(nil)) == s[start:end]
 }
 
-// checkCanonical fails unless canonicalObject agrees with
-// canonicalByRoundTrip on s, and canonicalFast (when sure) and
-// canonicalDeep agree with both. It returns whether canonicalFast was
-// sure.
-func checkCanonical(t *testing.T, s string) (sure bool) {
+// checkCanonical fails unless canonicalObject, and canonicalDeep from
+// the top level, agree with canonicalByRoundTrip on s.
+func checkCanonical(t *testing.T, s string) {
 	t.Helper()
 	start := skipSpace(s, 0)
 	wantEnd, want := canonicalByRoundTrip(s)
-	end, ok := canonicalObject(s, start)
-	if ok != want || ok && end != wantEnd {
+	if end, ok := canonicalObject(s, start); ok != want || ok && end != wantEnd {
 		t.Fatalf("canonicalObject(%q) = %d, %v; want %d, %v", s, end, ok, wantEnd, want)
 	}
-	if dend, dok := canonicalDeep(s, start); dok != want || dok && dend != wantEnd {
-		t.Fatalf("canonicalDeep(%q) = %d, %v; want %d, %v", s, dend, dok, wantEnd, want)
+	if end, ok := canonicalDeep(s, start, nil, nil, nil); ok != want || ok && end != wantEnd {
+		t.Fatalf("canonicalDeep(%q) = %d, %v; want %d, %v", s, end, ok, wantEnd, want)
 	}
-	fend, fok, sure := canonicalFast(s, start)
-	if sure && (fok != want || fok && fend != wantEnd) {
-		t.Fatalf("canonicalFast(%q) = %d, %v; want %d, %v", s, fend, fok, wantEnd, want)
-	}
-	return sure
 }
 
 func TestCanonicalObject(t *testing.T) {
@@ -148,7 +140,7 @@ func collidingKeys(t *testing.T) (string, string) {
 }
 
 // Strings of every length up to 40, at every offset from the start of
-// the words canonicalFast reads, ending at or across word boundaries,
+// the words canonicalObject reads, ending at or across word boundaries,
 // with and without special bytes near their ends, as keys and values,
 // last in the document and not.
 func TestCanonicalObjectStringBoundaries(t *testing.T) {
@@ -166,9 +158,7 @@ func TestCanonicalObjectStringBoundaries(t *testing.T) {
 					`{"` + p + `":["` + str + `"]}`,
 					`{"` + p + `":"` + str + `"}` + "   ",
 				} {
-					if !checkCanonical(t, doc) {
-						t.Fatalf("canonicalFast not sure of %q", doc)
-					}
+					checkCanonical(t, doc)
 				}
 			}
 		}
@@ -195,58 +185,73 @@ func TestCanonicalObjectTruncatedAndDamaged(t *testing.T) {
 	}
 }
 
-// Past 16 levels or 32 keys canonicalFast is not sure, and canonicalDeep
-// answers.
+// Past 16 open containers or 32 keys in their objects, canonicalObject
+// goes on in canonicalDeep with the keys and containers it had open.
 func TestCanonicalObjectBounds(t *testing.T) {
 	nest := func(n int) string {
 		return strings.Repeat(`{"a":`, n-1) + `{}` + strings.Repeat(`}`, n-1)
 	}
 	arrays := func(n int) string { return strings.Repeat("[", n) + strings.Repeat("]", n) }
-	members := func(n int, dup bool) string {
+	members := func(n int, extra string) string {
 		var b strings.Builder
 		b.WriteString("{")
 		for i := range n {
 			fmt.Fprintf(&b, `"k%d":%d,`, i, i)
 		}
-		if dup {
-			b.WriteString(`"k0":0,`)
-		}
+		b.WriteString(extra)
 		return strings.TrimSuffix(b.String(), ",") + "}"
 	}
-	// keys spread over nested objects, all open at once
-	spread := func(n int) string {
+	// n objects nested in each other, each with keys a<i> and b<i>: 2n
+	// keys open at the innermost.
+	spread := func(n int, inner string) string {
 		var b strings.Builder
 		for i := range n {
 			fmt.Fprintf(&b, `{"a%d":1,"b%d":`, i, i)
 		}
-		b.WriteString("0")
+		b.WriteString(inner)
 		b.WriteString(strings.Repeat("}", n))
 		return b.String()
 	}
 	tests := []struct {
-		in         string
-		want, sure bool
+		in   string
+		want bool
 	}{
-		{nest(16), true, true},
-		{nest(17), true, false},
-		{arrays(16), true, true},
-		{arrays(17), true, false},
-		{nest(maxDepth), true, false},
-		{nest(maxDepth + 1), false, false},
-		{arrays(maxDepth), true, false},
-		{arrays(maxDepth + 1), false, false},
-		{members(32, false), true, true},
-		{members(33, false), true, false},
-		{members(31, true), false, true},
-		{members(40, true), false, false},
-		{spread(16), true, true},
-		{spread(15) + "x", false, true},
+		{nest(16), true},
+		{nest(17), true},
+		{nest(maxDepth), true},
+		{nest(maxDepth + 1), false},
+		{arrays(16), true},
+		{arrays(17), true},
+		{arrays(maxDepth), true},
+		{arrays(maxDepth + 1), false},
+		// containers and keys open at the hand-over are still checked
+		{`{"x":1,"y":` + nest(17) + `,"z":2}`, true},
+		{`{"x":1,"y":` + nest(17) + `,"x":2}`, false},
+		{`[{"x":1,"y":` + arrays(17) + `,"x":2}]`, false},
+		{`{"x":1,"y":` + nest(17) + `]`, false},
+		{`[` + nest(17) + `}`, false},
+		{members(31, ""), true},
+		{members(32, ""), true},
+		{members(33, ""), true},
+		{members(40, ""), true},
+		{members(31, `"k0":0,`), false},
+		{members(32, `"k0":0,`), false},
+		{members(40, `"k0":0,`), false},
+		{members(40, `"k39":0,`), false},
+		{members(33, `"k32":0,`), false}, // the key that did not fit
+		{members(40, `"k32":0,`), false},
+		{`{"k0":{"x":` + members(40, "") + `},"k1":1}`, true},
+		{`{"k0":{"x":` + members(40, "") + `},"x":1}`, true},
+		{`{"x":` + members(40, "") + `,"x":1}`, false},
+		{spread(16, "0"), true},
+		{spread(17, "0"), true},
+		{spread(17, `{"a0":1,"a16":2}`), true},
+		{spread(17, `{"a0":1,"a0":2}`), false},
+		{spread(20, "0") + "x", false},
 	}
 	for _, tt := range tests {
-		_, ok := canonicalObject(tt.in, 0)
-		_, _, sure := canonicalFast(tt.in, 0)
-		if ok != tt.want || sure != tt.sure {
-			t.Errorf("%.40q...: ok %v, sure %v; want %v, %v", tt.in, ok, sure, tt.want, tt.sure)
+		if _, ok := canonicalObject(tt.in, 0); ok != tt.want {
+			t.Errorf("canonicalObject(%.60q...) = %v, want %v", tt.in, ok, tt.want)
 		}
 		checkCanonical(t, tt.in)
 	}
@@ -254,23 +259,22 @@ func TestCanonicalObjectBounds(t *testing.T) {
 
 func TestCanonicalObjectSamplePayloads(t *testing.T) {
 	for _, p := range samplePayloads(t) {
-		if !checkCanonical(t, p) {
-			t.Errorf("canonicalFast not sure of a sample payload: %s", p)
-		}
+		checkCanonical(t, p)
 		if _, ok := canonicalObject(p, 0); !ok {
 			t.Errorf("sample payload not canonical: %s", p)
 		}
 	}
 }
 
-// FuzzCanonicalObject checks canonicalObject against its specification,
-// canonicalByRoundTrip, and canonicalFast against canonicalDeep.
+// FuzzCanonicalObject checks canonicalObject and canonicalDeep against
+// their specification, canonicalByRoundTrip.
 func FuzzCanonicalObject(f *testing.F) {
 	for _, s := range []string{
 		`{}`, `{"a":1}`, `{"a":{"b":[1,{"c":"d"}]},"e":null,"f":true}`, `{"a":1,"a":2}`,
 		`{"a":"\u0001\n\"\\","b":"\u2028"}`, `{"a":"\/"}`, `{"k":"café"}`, "{\"k\":\"\xff\"}",
 		`{"timestamp":"2024-12-21 00:00:00","status_code":200,"request_info":{"headers":{"host":"localhost:8080"}}}`,
 		`{"#":"#","\\]":"]"}`, `{"aXb":1,"aYb":2}`, strings.Repeat(`[`, 17) + strings.Repeat(`]`, 17), `"x"`, `[1,2]`,
+		strings.Repeat(`{"a":`, 17) + `1` + strings.Repeat(`}`, 17),
 	} {
 		f.Add(s)
 	}
@@ -403,17 +407,35 @@ func samplePayloads(tb testing.TB) []string {
 	return out
 }
 
-// BenchmarkCanonicalObject measures the one-pass check alone on the
-// tutorial payloads, the common case ParseJSON keeps as text.
+// BenchmarkCanonicalObject measures the one-pass check alone: on the
+// tutorial payloads, the common case ParseJSON keeps as text; on an
+// object of 60 members and on 30 nested objects, which go past
+// canonicalObject's arrays into canonicalDeep.
 func BenchmarkCanonicalObject(b *testing.B) {
-	ps := samplePayloads(b)
-	n := 0
-	cpu := benchutil.StartCPU()
-	for b.Loop() {
-		if _, ok := canonicalObject(ps[n%len(ps)], 0); !ok {
-			b.Fatal("payload not canonical")
-		}
-		n++
+	var wide strings.Builder
+	wide.WriteString("{")
+	for i := range 60 {
+		fmt.Fprintf(&wide, `"field_%d":"value number %d",`, i, i)
 	}
-	cpu.Report(b, n, "docs/cpu-s")
+	wide.WriteString(`"n":1}`)
+	for _, bc := range []struct {
+		name string
+		docs []string
+	}{
+		{"tutorial", samplePayloads(b)},
+		{"wide", []string{wide.String()}},
+		{"deep", []string{strings.Repeat(`{"a":`, 30) + `"x"` + strings.Repeat(`}`, 30)}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			n := 0
+			cpu := benchutil.StartCPU()
+			for b.Loop() {
+				if _, ok := canonicalObject(bc.docs[n%len(bc.docs)], 0); !ok {
+					b.Fatal("not canonical")
+				}
+				n++
+			}
+			cpu.Report(b, n, "docs/cpu-s")
+		})
+	}
 }
