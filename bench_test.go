@@ -1,38 +1,14 @@
 package logpipe_test
 
 import (
-	"bufio"
-	"encoding/json"
-	"os"
-	"strings"
 	"testing"
 
 	"github.com/logpipe/logpipe"
 	"github.com/logpipe/logpipe/internal/benchutil"
 )
 
-// payloads returns the JSON parts of the sample log's request lines.
-func payloads(tb testing.TB) []string {
-	f, err := os.Open("testdata/app.log")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	var out []string
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if _, js, ok := strings.Cut(sc.Text(), "Request processed: "); ok && json.Valid([]byte(js)) {
-			out = append(out, js)
-		}
-	}
-	if len(out) == 0 {
-		tb.Fatal("no payloads in testdata/app.log")
-	}
-	return out
-}
-
 func BenchmarkParseJSON(b *testing.B) {
-	ps := payloads(b)
+	ps := logpipe.SamplePayloads(b)
 	b.ReportAllocs()
 	n := 0
 	cpu := benchutil.StartCPU()
@@ -56,7 +32,7 @@ func BenchmarkAppendJSON(b *testing.B) { benchAppendJSON(b, false) }
 func BenchmarkAppendJSONTree(b *testing.B) { benchAppendJSON(b, true) }
 
 func benchAppendJSON(b *testing.B, read bool) {
-	ps := payloads(b)
+	ps := logpipe.SamplePayloads(b)
 	events := make([]*logpipe.Event, len(ps))
 	for i, p := range ps {
 		v, err := logpipe.ParseJSON(p)

@@ -385,6 +385,9 @@ func TestAppendStringMatchesByteLoop(t *testing.T) {
 	}
 }
 
+// SamplePayloads is samplePayloads for the external tests (bench_test.go).
+var SamplePayloads = samplePayloads
+
 // samplePayloads returns the JSON parts of the sample log's request
 // lines (a few lines of the sample are cut short; they are left out).
 func samplePayloads(tb testing.TB) []string {
