@@ -109,8 +109,8 @@ type checkpointDoc struct {
 const checkpointVersion = 1
 
 // Load reads the saved positions. A missing or empty file means no
-// positions (nil, nil). A file that is not a valid checkpoint returns an error wrapping
-// ErrCorruptCheckpoint.
+// positions (nil, nil). A file that is not a valid checkpoint returns an
+// error wrapping ErrCorruptCheckpoint.
 func (c *JSONFileCheckpoint) Load(ctx context.Context) ([]FilePosition, error) {
 	data, err := os.ReadFile(c.path)
 	if errors.Is(err, os.ErrNotExist) {
