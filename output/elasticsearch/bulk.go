@@ -32,8 +32,11 @@ type bulkBuffer struct {
 }
 
 // maxKeptBuffer bounds the memory of a bulkBuffer kept for the next
-// Write: a default chunk (FlushBytes 5 MiB) and its response fit.
-const maxKeptBuffer = 16 << 20
+// Write: a default chunk (FlushBytes 5 MiB), its response and its gzip
+// copy fit; with freelist.DefaultMax buffers kept, an idle output pins at
+// most 32 MiB, and a tutorial-sized one (batches of 1,024 events) about
+// 3 MiB.
+const maxKeptBuffer = 8 << 20
 
 // putBuffer keeps bb for the next Write unless it grew past
 // maxKeptBuffer.
