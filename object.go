@@ -164,18 +164,25 @@ func (o *Object) Delete(key string) bool {
 	if i < 0 {
 		return false
 	}
-	if i == 0 {
-		// The first key ("message", which pipelines often remove once
-		// parsed): drop it by slicing instead of moving every other pair
-		// down, which costs a write barrier per pointer while the GC marks.
-		// The slot is cleared so that it keeps nothing alive; the spare
-		// capacity at the end is unchanged.
+	o.deleteAt(i)
+	return true
+}
+
+// deleteAt removes the pair at i, keeping the order of the others, by
+// moving whichever side of it is shorter: a pair in the first half
+// (such as "message", which pipelines often remove once parsed) moves
+// the pairs before it up one slot and the slice starts one later, so
+// the pairs after it stay where they are. Every pair moved costs write
+// barriers while the GC marks. The freed slot is cleared so that it
+// keeps nothing alive; the spare capacity at the end is unchanged.
+func (o *Object) deleteAt(i int) {
+	if i < len(o.kvs)/2 {
+		copy(o.kvs[1:i+1], o.kvs[:i])
 		o.kvs[0] = KV{}
 		o.kvs = o.kvs[1:]
-		return true
+		return
 	}
 	o.kvs = slices.Delete(o.kvs, i, i+1)
-	return true
 }
 
 // Rename renames key from to to, keeping its position. It replaces an
@@ -192,7 +199,7 @@ func (o *Object) Rename(from, to string) bool {
 		return true
 	}
 	if j := o.index(to); j >= 0 {
-		o.kvs = slices.Delete(o.kvs, j, j+1)
+		o.deleteAt(j)
 		if j < i {
 			i--
 		}

@@ -195,3 +195,66 @@ func TestObjectDeleteFirstKeepsNeighbours(t *testing.T) {
 		t.Fatalf("deleted first slot still holds %v", slab[0])
 	}
 }
+
+// TestObjectDeleteEveryPosition deletes, and renames over, every position
+// of objects of every size up to 7 carved from a slab between two
+// neighbours, then grows them: the order of the rest holds and the
+// neighbours are never touched, whichever side of the pair was moved.
+func TestObjectDeleteEveryPosition(t *testing.T) {
+	keys := []string{"a", "b", "c", "d", "e", "f", "g"}
+	build := func(n int) (*logpipe.Object, []logpipe.KV) {
+		slab := make([]logpipe.KV, n+4)
+		slab[0] = logpipe.KV{Key: "left", Value: logpipe.IntValue(-1)}
+		slab[n+3] = logpipe.KV{Key: "right", Value: logpipe.IntValue(-2)}
+		for i := range n {
+			slab[1+i] = logpipe.KV{Key: keys[i], Value: logpipe.IntValue(int64(i))}
+		}
+		var o logpipe.Object
+		o.Adopt(slab[1 : 1+n : 3+n]) // two spare slots
+		return &o, slab
+	}
+	neighbours := func(t *testing.T, slab []logpipe.KV) {
+		t.Helper()
+		if l, r := slab[0], slab[len(slab)-1]; l.Key != "left" || r.Key != "right" {
+			t.Fatalf("a neighbour was overwritten: %v %v", l.Key, r.Key)
+		}
+	}
+	for n := 1; n <= len(keys); n++ {
+		for i := range n {
+			o, slab := build(n)
+			o.Delete(keys[i])
+			o.Set("x", logpipe.IntValue(8))
+			o.Set("y", logpipe.IntValue(9))
+			o.Set("z", logpipe.IntValue(10)) // past the spare room: reallocates
+			want := append(append(slices.Clone(keys[:i]), keys[i+1:n]...), "x", "y", "z")
+			if got := o.Keys(); !slices.Equal(got, want) {
+				t.Fatalf("n=%d, delete %s: keys %v, want %v", n, keys[i], got, want)
+			}
+			neighbours(t, slab)
+			for j := range n {
+				if j == i {
+					continue
+				}
+				o, slab := build(n)
+				o.Rename(keys[i], keys[j]) // replaces keys[j], keeps keys[i]'s position
+				var want []string
+				for k := range n {
+					switch k {
+					case i:
+						want = append(want, keys[j])
+					case j:
+					default:
+						want = append(want, keys[k])
+					}
+				}
+				if got := o.Keys(); !slices.Equal(got, want) {
+					t.Fatalf("n=%d, rename %s over %s: keys %v, want %v", n, keys[i], keys[j], got, want)
+				}
+				if v, _ := o.Get(keys[j]); !v.Equal(logpipe.IntValue(int64(i))) {
+					t.Fatalf("n=%d, rename %s over %s: value %v", n, keys[i], keys[j], v)
+				}
+				neighbours(t, slab)
+			}
+		}
+	}
+}
