@@ -360,3 +360,53 @@ func TestMergeObject(t *testing.T) {
 		t.Errorf("UnmarshalJSON = %s, want %s", u.String(), want)
 	}
 }
+
+// TestAppendTimestamp holds the encoder's hand-written digits to
+// time.Format: the edges of its range, leap days and centuries, and
+// instants spread over 1970-9999.
+func TestAppendTimestamp(t *testing.T) {
+	want := func(tm time.Time) string {
+		return `"` + tm.UTC().Format("2006-01-02T15:04:05.000Z07:00") + `"`
+	}
+	check := func(tm time.Time) {
+		t.Helper()
+		if got := string(logpipe.TimeValue(tm).AppendJSON(nil)); got != want(tm) {
+			t.Fatalf("%v (unix %d): got %s, want %s", tm, tm.Unix(), got, want(tm))
+		}
+	}
+	utc := func(y int, m time.Month, d, h, mi, s, ns int) time.Time { return time.Date(y, m, d, h, mi, s, ns, time.UTC) }
+	edges := []time.Time{
+		utc(1970, 1, 1, 0, 0, 0, 0),
+		utc(1969, 12, 31, 23, 59, 59, 999999999), // a negative Unix time
+		utc(1, 1, 1, 0, 0, 0, 0),
+		utc(9999, 12, 31, 23, 59, 59, 999999999),
+		utc(10000, 1, 1, 0, 0, 0, 0), // five-digit year
+		utc(2000, 2, 29, 12, 0, 0, 0),
+		utc(2000, 3, 1, 0, 0, 0, 0),
+		utc(2100, 2, 28, 23, 59, 59, 0),
+		utc(2100, 3, 1, 0, 0, 0, 0),
+		utc(2400, 2, 29, 0, 0, 0, 0),
+		utc(2024, 12, 31, 23, 59, 59, 999999),
+		utc(2025, 1, 1, 0, 0, 0, 1e6),
+		time.Date(2024, 12, 21, 1, 30, 0, 5e6, time.FixedZone("CET", 3600)),
+		time.Date(2024, 3, 31, 2, 30, 0, 0, time.FixedZone("", -9*3600-30*60)),
+	}
+	for _, tm := range edges {
+		check(tm)
+	}
+	// Every day boundary of four centuries, and one pseudo-random instant
+	// in each of 200,000 steps over the whole range.
+	for d := int64(0); d < 146097; d++ {
+		check(time.Unix(d*86400-1, 999e6))
+		check(time.Unix(d*86400, 0))
+	}
+	const top = 253402300800 // 10000-01-01
+	x := uint64(0x9e3779b97f4a7c15)
+	for i := range int64(200000) {
+		x ^= x << 13
+		x ^= x >> 7
+		x ^= x << 17
+		sec := i*(top/200000) + int64(x%(top/200000))
+		check(time.Unix(sec, int64(x>>34)%1e9))
+	}
+}
