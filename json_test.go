@@ -374,7 +374,9 @@ func TestAppendTimestamp(t *testing.T) {
 			t.Fatalf("%v (unix %d): got %s, want %s", tm, tm.Unix(), got, want(tm))
 		}
 	}
-	utc := func(y int, m time.Month, d, h, mi, s, ns int) time.Time { return time.Date(y, m, d, h, mi, s, ns, time.UTC) }
+	utc := func(y int, m time.Month, d, h, mi, s, ns int) time.Time {
+		return time.Date(y, m, d, h, mi, s, ns, time.UTC)
+	}
 	edges := []time.Time{
 		utc(1970, 1, 1, 0, 0, 0, 0),
 		utc(1969, 12, 31, 23, 59, 59, 999999999), // a negative Unix time
