@@ -160,6 +160,8 @@ type config struct {
 	Timezone   string              // -timezone for the date filter ("" = local)
 	Multiline  bool                // -multiline
 	CPUProfile string              // -cpuprofile file
+	Workers    int                 // -pipeline.workers (0 = GOMAXPROCS)
+	BatchSize  int                 // -pipeline.batch.size, events per batch (0 = the file input's 1024)
 
 	DrainTimeout time.Duration       // -drain-timeout: how long a stop may take to deliver what was read
 	GiveUp       time.Duration       // -give-up: with -once, stop when nothing was delivered for this long (0 = never)
@@ -222,6 +224,8 @@ func parseFlags(args []string, errOut io.Writer) (config, error) {
 	multiline := fs.Bool("multiline", false, "join lines that do not start with a timestamp (tracebacks) to the entry before them")
 	withReport := fs.Bool("report", false, "after the run, print requests, 5xx share and latency per endpoint, top clients and browsers")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile to `FILE`")
+	workers := fs.Int("pipeline.workers", 0, "`N` goroutines running the filters and outputs, as Logstash's -w (0: one per CPU)")
+	batchSize := fs.Int("pipeline.batch.size", 0, "most events per batch (one Elasticsearch _bulk request), as Logstash's -b (0: 1024)")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err // flag.ErrHelp for -h
 	}
@@ -237,7 +241,14 @@ func parseFlags(args []string, errOut io.Writer) (config, error) {
 	cfg := config{Paths: paths.values, Sincedb: *sincedb, Once: *once, ES: es.values, Index: *index,
 		DeadLetter: *deadLetter, Timezone: *timezone, Multiline: *multiline, CPUProfile: *cpuprofile,
 		DrainTimeout: *drain, GiveUp: *giveUp, ESUser: *esUser, ESPassFile: *esPassFile, ESKeyFile: *esKeyFile, Getenv: os.Getenv,
-		NoTemplate: !*manageTemplate, Kafka: *kafkaBrokers, KafkaTopic: *kafkaTopic}
+		NoTemplate: !*manageTemplate, Kafka: *kafkaBrokers, KafkaTopic: *kafkaTopic,
+		Workers: *workers, BatchSize: *batchSize}
+	if *workers < 0 {
+		return fail("-pipeline.workers: want 0 or more, got %d", *workers)
+	}
+	if *batchSize < 0 {
+		return fail("-pipeline.batch.size: want 0 or more, got %d", *batchSize)
+	}
 	switch *start {
 	case "beginning":
 		cfg.StartAt = input.StartBeginning

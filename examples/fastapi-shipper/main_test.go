@@ -341,6 +341,11 @@ func TestParseFlags(t *testing.T) {
 		{"es and report", []string{"-es", "http://a:9200", "-es", "http://b:9200", "-report"}, func(c config) bool {
 			return len(c.ES) == 2 && c.report != nil
 		}, false},
+		{"workers and batch size", []string{"-pipeline.workers", "3", "-pipeline.batch.size", "256"}, func(c config) bool {
+			return c.Workers == 3 && c.BatchSize == 256
+		}, false},
+		{"negative workers", []string{"-pipeline.workers", "-1"}, nil, true},
+		{"negative batch size", []string{"-pipeline.batch.size", "-5"}, nil, true},
 		{"bad start", []string{"-start", "middle"}, nil, true},
 		{"bad stdout", []string{"-stdout", "xml"}, nil, true},
 		{"unknown flag", []string{"-verbose"}, nil, true},
@@ -356,6 +361,26 @@ func TestParseFlags(t *testing.T) {
 				t.Errorf("config %+v", cfg)
 			}
 		})
+	}
+}
+
+// TestBatchSize: -pipeline.batch.size bounds the batches the file input
+// makes, and so the acknowledgements (one per batch).
+func TestBatchSize(t *testing.T) {
+	path, lines := genlogs(t, "--lines", "1000", "--seed", "3")
+	codec := output.JSONLines
+	for _, tc := range []struct{ size, wantAcked int }{{100, 10}, {0, 1}} {
+		p, err := build(config{Paths: []string{path}, Once: true, Timezone: "UTC", BatchSize: tc.size, Workers: 1,
+			Stdout: &codec}, io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := p.Run(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		if s := p.Stats(); s.Delivered != uint64(len(lines)) || s.Acked != uint64(tc.wantAcked) {
+			t.Errorf("batch size %d: %d delivered in %d batches, want %d in %d", tc.size, s.Delivered, s.Acked, len(lines), tc.wantAcked)
+		}
 	}
 }
 
