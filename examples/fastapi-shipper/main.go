@@ -25,7 +25,7 @@ func assemble(cfg config, stdout io.Writer) (*pipeline.Pipeline, logpipe.Input, 
 	if len(cfg.ES) == 0 && cfg.Kafka == "" && cfg.Stdout == nil && cfg.report == nil {
 		return nil, nil, errors.New("nothing to send events to: give -es, -kafka, -stdout json|rubydebug or -report")
 	}
-	file := input.FileConfig{Paths: cfg.Paths, SincedbPath: cfg.Sincedb, StartAt: cfg.StartAt, Follow: !cfg.Once, MaxBatch: cfg.BatchSize}
+	file := input.FileConfig{Paths: cfg.Paths, SincedbPath: cfg.Sincedb, StartAt: cfg.StartAt, Follow: !cfg.Once, MaxBatch: batchSize(cfg)}
 	if cfg.Multiline { // a line that does not start with a date belongs to the entry before it
 		file.Multiline = &input.MultilineConfig{Pattern: `^\d{4}-\d{2}-\d{2} `, Negate: true}
 	}

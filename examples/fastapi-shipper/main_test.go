@@ -365,11 +365,12 @@ func TestParseFlags(t *testing.T) {
 }
 
 // TestBatchSize: -pipeline.batch.size bounds the batches the file input
-// makes, and so the acknowledgements (one per batch).
+// makes, and so the acknowledgements (one per batch); without it, 256 of
+// them into standard output.
 func TestBatchSize(t *testing.T) {
 	path, lines := genlogs(t, "--lines", "1000", "--seed", "3")
 	codec := output.JSONLines
-	for _, tc := range []struct{ size, wantAcked int }{{100, 10}, {0, 1}} {
+	for _, tc := range []struct{ size, wantAcked int }{{100, 10}, {0, 4}, {2000, 1}} {
 		p, err := build(config{Paths: []string{path}, Once: true, Timezone: "UTC", BatchSize: tc.size, Workers: 1,
 			Stdout: &codec}, io.Discard)
 		if err != nil {
@@ -380,6 +381,24 @@ func TestBatchSize(t *testing.T) {
 		}
 		if s := p.Stats(); s.Delivered != uint64(len(lines)) || s.Acked != uint64(tc.wantAcked) {
 			t.Errorf("batch size %d: %d delivered in %d batches, want %d in %d", tc.size, s.Delivered, s.Acked, len(lines), tc.wantAcked)
+		}
+	}
+}
+
+func TestDefaultBatchSize(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  config
+		want int
+	}{
+		{"standard output", config{}, 256},
+		{"elasticsearch", config{ES: []string{"http://localhost:9200"}}, 1024},
+		{"kafka", config{Kafka: "localhost:9092"}, 1024},
+		{"set", config{ES: []string{"http://localhost:9200"}, BatchSize: 50}, 50},
+	}
+	for _, tc := range tests {
+		if got := batchSize(tc.cfg); got != tc.want {
+			t.Errorf("%s: %d, want %d", tc.name, got, tc.want)
 		}
 	}
 }
