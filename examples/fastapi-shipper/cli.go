@@ -423,12 +423,18 @@ func batchSize(cfg config) int {
 // other core), and the shipper spent 5-13% more CPU per event (interleaved
 // runs, see the README). Should the live data approach the limit, the
 // runtime bounds the collector's CPU and lets the heap grow past it.
-func tuneGC() {
+// BenchmarkShipper runs with the same setting. It returns a function that
+// puts back the settings before.
+func tuneGC() (restore func()) {
 	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
-		return
+		return func() {}
 	}
-	debug.SetGCPercent(-1)
-	debug.SetMemoryLimit(48 << 20)
+	pct := debug.SetGCPercent(-1)
+	limit := debug.SetMemoryLimit(48 << 20)
+	return func() {
+		debug.SetGCPercent(pct)
+		debug.SetMemoryLimit(limit)
+	}
 }
 
 // checkPaths tells the user, on standard error, when no file matches any
