@@ -32,17 +32,14 @@ func canonicalByRoundTrip(s string) (int, bool) {
 	return end, string(v.AppendJSON(nil)) == s[start:end]
 }
 
-// checkCanonical fails unless canonicalObject, and canonicalDeep from
-// the top level, agree with canonicalByRoundTrip on s.
+// checkCanonical fails unless canonicalObject agrees with
+// canonicalByRoundTrip on s.
 func checkCanonical(t *testing.T, s string) {
 	t.Helper()
 	start := skipSpace(s, 0)
 	wantEnd, want := canonicalByRoundTrip(s)
 	if end, ok := canonicalObject(s, start); ok != want || ok && end != wantEnd {
 		t.Fatalf("canonicalObject(%q) = %d, %v; want %d, %v", s, end, ok, wantEnd, want)
-	}
-	if end, ok := canonicalDeep(s, start, nil, nil, nil); ok != want || ok && end != wantEnd {
-		t.Fatalf("canonicalDeep(%q) = %d, %v; want %d, %v", s, end, ok, wantEnd, want)
 	}
 }
 
@@ -185,8 +182,9 @@ func TestCanonicalObjectTruncatedAndDamaged(t *testing.T) {
 	}
 }
 
-// Past 16 open containers or 32 keys in their objects, canonicalObject
-// goes on in canonicalDeep with the keys and containers it had open.
+// Past 32 open containers or 64 keys in their objects, canonicalObject's
+// stacks leave their arrays: the containers and keys open at that point
+// are still checked, and nesting is bounded by maxDepth.
 func TestCanonicalObjectBounds(t *testing.T) {
 	nest := func(n int) string {
 		return strings.Repeat(`{"a":`, n-1) + `{}` + strings.Repeat(`}`, n-1)
@@ -224,7 +222,7 @@ func TestCanonicalObjectBounds(t *testing.T) {
 		{arrays(17), true},
 		{arrays(maxDepth), true},
 		{arrays(maxDepth + 1), false},
-		// containers and keys open at the hand-over are still checked
+		// containers and keys open when the stacks leave their arrays are still checked
 		{`{"x":1,"y":` + nest(17) + `,"z":2}`, true},
 		{`{"x":1,"y":` + nest(17) + `,"x":2}`, false},
 		{`[{"x":1,"y":` + arrays(17) + `,"x":2}]`, false},
@@ -248,6 +246,18 @@ func TestCanonicalObjectBounds(t *testing.T) {
 		{spread(17, `{"a0":1,"a16":2}`), true},
 		{spread(17, `{"a0":1,"a0":2}`), false},
 		{spread(20, "0") + "x", false},
+		// the same at the arrays' sizes: 32 containers, 64 keys
+		{nest(32), true},
+		{nest(33), true},
+		{arrays(33), true},
+		{`{"x":1,"y":` + nest(33) + `,"x":2}`, false},
+		{`[` + nest(33) + `}`, false},
+		{members(64, ""), true},
+		{members(65, ""), true},
+		{members(65, `"k0":0,`), false},
+		{members(65, `"k64":0,`), false},
+		{spread(33, `{"a0":1,"a32":2}`), true},
+		{spread(33, `{"a0":1,"a0":2}`), false},
 	}
 	for _, tt := range tests {
 		if _, ok := canonicalObject(tt.in, 0); ok != tt.want {
@@ -266,8 +276,8 @@ func TestCanonicalObjectSamplePayloads(t *testing.T) {
 	}
 }
 
-// FuzzCanonicalObject checks canonicalObject and canonicalDeep against
-// their specification, canonicalByRoundTrip.
+// FuzzCanonicalObject checks canonicalObject against
+// its specification, canonicalByRoundTrip.
 func FuzzCanonicalObject(f *testing.F) {
 	for _, s := range []string{
 		`{}`, `{"a":1}`, `{"a":{"b":[1,{"c":"d"}]},"e":null,"f":true}`, `{"a":1,"a":2}`,
@@ -413,7 +423,7 @@ func samplePayloads(tb testing.TB) []string {
 // BenchmarkCanonicalObject measures the one-pass check alone: on the
 // tutorial payloads, the common case ParseJSON keeps as text; on an
 // object of 60 members and on 30 nested objects, which go past
-// canonicalObject's arrays into canonicalDeep.
+// canonicalObject's arrays (its stacks then grow on the heap).
 func BenchmarkCanonicalObject(b *testing.B) {
 	var wide strings.Builder
 	wide.WriteString("{")
