@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"testing"
@@ -400,6 +401,45 @@ func TestDefaultBatchSize(t *testing.T) {
 		if got := batchSize(tc.cfg); got != tc.want {
 			t.Errorf("%s: %d, want %d", tc.name, got, tc.want)
 		}
+	}
+}
+
+// TestTuneGC checks the command's collector setting and that the function
+// it returns puts back the settings before; with GOGC or GOMEMLIMIT in the
+// environment it must leave them alone.
+func TestTuneGC(t *testing.T) {
+	for _, env := range []string{"", "GOGC", "GOMEMLIMIT"} {
+		t.Run("env="+env, func(t *testing.T) {
+			if env != "" {
+				t.Setenv(env, "200")
+			} else if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
+				t.Skip("GOGC or GOMEMLIMIT set in the test's environment")
+			}
+			pct := debug.SetGCPercent(77)
+			limit := debug.SetMemoryLimit(99 << 20)
+			defer func() {
+				debug.SetGCPercent(pct)
+				debug.SetMemoryLimit(limit)
+			}()
+			restore := tuneGC()
+			wantPct, wantLimit := 100, int64(64<<20)
+			if env != "" {
+				wantPct, wantLimit = 77, 99<<20
+			}
+			if got := debug.SetGCPercent(wantPct); got != wantPct {
+				t.Errorf("GOGC %d, want %d", got, wantPct)
+			}
+			if got := debug.SetMemoryLimit(-1); got != wantLimit {
+				t.Errorf("memory limit %d, want %d", got, wantLimit)
+			}
+			restore()
+			if got := debug.SetGCPercent(77); got != 77 {
+				t.Errorf("after restore: GOGC %d, want 77", got)
+			}
+			if got := debug.SetMemoryLimit(-1); got != 99<<20 {
+				t.Errorf("after restore: memory limit %d, want %d", got, 99<<20)
+			}
+		})
 	}
 }
 
