@@ -424,14 +424,15 @@ func batchSize(cfg config) int {
 // before) the goal swung by half between collections: the runtime then
 // returned pages to the system after a low goal and faulted them back in
 // after a high one. The ballast makes the live heap, and so the goal,
-// steady. Untouched, it takes no memory: it is allocated first, from pages
+// steady. Untouched, it takes no memory: allocated at start, it gets pages
 // fresh from the system, which Go does not clear. A soft limit of 64 MiB
 // stays as the backstop for when an output is slow and holds more.
 // Measured on the tutorial's logs (interleaved runs, README): half the
-// page faults, peak RSS 42 MB against 60, 66 collections per million
-// events against 39, and 2-6% less CPU per event. BenchmarkShipper runs
-// with it. It returns a function that puts back the settings before and
-// until which the ballast is kept.
+// page faults, peak RSS 42 MB against 60 and 66 collections per million
+// events against 39; CPU per event 2-10% lower on one core, on two within
+// the host's noise (-1% to +3%). BenchmarkShipper runs with it. It
+// returns a function that puts back the settings before and until which
+// the ballast is kept.
 //
 // A memory limit alone cannot do this: at a fixed goal under GOGC=off the
 // heap sits at the limit, where the runtime returns pages continuously.
