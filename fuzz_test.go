@@ -153,6 +153,14 @@ func FuzzParseJSON(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		v, err := logpipe.ParseJSON(s)
+		// Decoding into a TextObject (the json filter's slabs) must not
+		// be told apart from ParseJSON.
+		var to logpipe.TextObject
+		if v2, err2 := to.ParseJSON(s); (err2 == nil) != (err == nil) {
+			t.Fatalf("TextObject.ParseJSON(%q) error %v, ParseJSON's %v", s, err2, err)
+		} else if err == nil && (!v2.Equal(v) || string(v2.AppendJSON(nil)) != string(v.AppendJSON(nil))) {
+			t.Fatalf("TextObject.ParseJSON(%q) = %s, ParseJSON: %s", s, v2.AppendJSON(nil), v.AppendJSON(nil))
+		}
 		valid := json.Valid([]byte(s))
 		if err != nil {
 			if !errors.Is(err, logpipe.ErrInvalidJSON) {

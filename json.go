@@ -457,17 +457,29 @@ var ErrInvalidJSON = errors.New("logpipe: invalid JSON")
 // from one slab each, sized by a counting scan. Objects and arrays keep
 // their exact capacity, so growing one later reallocates it instead of
 // touching a neighbour.
-func ParseJSON(s string) (Value, error) {
+func ParseJSON(s string) (Value, error) { return parseJSON(s, nil) }
+
+// ParseJSON is the package's ParseJSON, except that an object kept as its
+// text (the common case: see ParseJSON) is held in t instead of in memory
+// of its own, so that a caller decoding many documents can allocate their
+// objects in slabs, as sources do for TextObject.Init (the json filter
+// takes one slab per batch). Any other document is decoded as ParseJSON
+// decodes it and t stays unused. The result is the same as ParseJSON's
+// through the API. t must be a zero TextObject, used for no other
+// document.
+func (t *TextObject) ParseJSON(s string) (Value, error) { return parseJSON(s, t) }
+
+// parseJSON is ParseJSON; t, when not nil, holds an object kept as text.
+func parseJSON(s string, t *TextObject) (Value, error) {
 	// One pass validates the common case, a canonical object.
 	if start := skipSpace(s, 0); start < len(s) && s[start] == '{' {
 		if end, ok := canonicalObject(s, start); ok {
-			// One allocation holds the Object and its text.
-			box := &struct {
-				o  Object
-				lz lazyObject
-			}{lz: lazyObject{raw: s[start:end]}}
-			box.o.lz = &box.lz
-			return Value{kind: KindObject, ptr: unsafe.Pointer(&box.o)}, nil
+			if t == nil {
+				t = new(TextObject) // one allocation holds the Object and its text
+			}
+			t.lz.raw = s[start:end]
+			t.o.lz = &t.lz
+			return Value{kind: KindObject, ptr: unsafe.Pointer(&t.o)}, nil
 		}
 	}
 	if !depthOK(s) {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unsafe"
 
 	"github.com/valyala/fastjson"
 )
@@ -186,6 +187,51 @@ func TestParseJSONKeepsCanonicalObjectsAsText(t *testing.T) {
 		}
 		if isLazy(v) != tt.lazy {
 			t.Errorf("ParseJSON(%q) kept as text: %v, want %v", tt.in, isLazy(v), tt.lazy)
+		}
+	}
+}
+
+// TestTextObjectParseJSON checks that decoding into a TextObject gives
+// what ParseJSON gives, holds an object kept as text in the TextObject
+// without allocating, and leaves the TextObject unused otherwise.
+func TestTextObjectParseJSON(t *testing.T) {
+	for _, in := range []string{
+		`{"a":1,"b":"x","c":{"d":[true,null]}}`, ` {"a":1} `, `{}`, `{"k":"café"}`,
+		`{"a": 1}`, `{"a":1,"a":2}`, `{"a":"\/"}`, "{\"a\":\"\xff\"}", `[{"a":1}]`, `"x"`, `12.50`, `null`,
+		``, `{`, `{"a":}`, `{"a":1}x`, `[1,]`, "\"\x01\"",
+	} {
+		want, werr := ParseJSON(in)
+		var to TextObject
+		got, err := to.ParseJSON(in)
+		if (err == nil) != (werr == nil) || err != nil && err.Error() != werr.Error() {
+			t.Errorf("%q: error %v, ParseJSON's %v", in, err, werr)
+			continue
+		}
+		if err != nil {
+			if to.o.lz != nil || to.lz.raw != "" {
+				t.Errorf("%q: refused, yet the TextObject was used", in)
+			}
+			continue
+		}
+		held, lazy := got.ptr == unsafe.Pointer(&to.o), isLazy(want)
+		sameThroughAPI(t, in, got, want)
+		if held != lazy {
+			t.Errorf("%q: held in the TextObject %v, kept as text by ParseJSON %v", in, held, lazy)
+		}
+		if !held && (to.o.lz != nil || to.lz.raw != "") {
+			t.Errorf("%q: not held, yet the TextObject was used", in)
+		}
+		if held {
+			slab := make([]TextObject, 101) // AllocsPerRun runs once more
+			allocs := testing.AllocsPerRun(100, func() {
+				if _, err := slab[0].ParseJSON(in); err != nil {
+					t.Fatal(err)
+				}
+				slab = slab[1:]
+			})
+			if allocs != 0 {
+				t.Errorf("%q: %v allocations, want 0", in, allocs)
+			}
 		}
 	}
 }

@@ -85,14 +85,24 @@ func NewJSON(cfg JSONConfig) (*JSON, error) {
 
 // Apply decodes the source of every event of b, in place. It never
 // returns an error.
+//
+// The objects it keeps as text (see logpipe.ParseJSON) come from one slab
+// per batch (logpipe.TextObject.ParseJSON), carved on the first document
+// for the events left in the batch: one allocation for the batch instead
+// of one per document, which was about 5% of the tutorial shipper's CPU.
+// Like the input's slabs, one object kept beyond its batch keeps the
+// slab's memory.
 func (j *JSON) Apply(_ context.Context, b logpipe.Batch) (logpipe.Batch, error) {
-	for _, e := range b {
-		j.apply(e)
+	var texts []logpipe.TextObject
+	for i, e := range b {
+		j.apply(e, &texts, len(b)-i)
 	}
 	return b, nil
 }
 
-func (j *JSON) apply(e *logpipe.Event) {
+// apply decodes the source of e. The object of a document kept as text
+// goes into the first of texts, which is made for left events when empty.
+func (j *JSON) apply(e *logpipe.Event, texts *[]logpipe.TextObject, left int) {
 	src, ok := e.Get(j.source)
 	if !ok || src.IsNull() {
 		return
@@ -102,7 +112,11 @@ func (j *JSON) apply(e *logpipe.Event) {
 		e.TagFailure(j.tags...)
 		return
 	}
-	v, err := logpipe.ParseJSON(src.Str())
+	if len(*texts) == 0 {
+		*texts = make([]logpipe.TextObject, left)
+	}
+	v, err := (*texts)[0].ParseJSON(src.Str())
+	*texts = (*texts)[1:] // one per document, whether it was used or not
 	if err != nil {
 		if !j.skip {
 			e.TagFailure(j.tags...)
