@@ -140,6 +140,24 @@ func ExampleParseJSON() {
 	// true
 }
 
+func ExampleTextObject_ParseJSON() {
+	// A decoder of many documents takes their objects from one slab.
+	docs := []string{`{"status":200}`, ` {"status":500} `, `[1,2]`}
+	slab := make([]logpipe.TextObject, len(docs))
+	for i, d := range docs {
+		v, err := slab[i].ParseJSON(d) // each TextObject serves one document
+		if err != nil {
+			fmt.Println(err)
+			continue
+		}
+		fmt.Println(v.Kind(), v)
+	}
+	// Output:
+	// object {"status":200}
+	// object {"status":500}
+	// array [1,2]
+}
+
 func ExampleObject() {
 	o := logpipe.NewObject(
 		logpipe.KV{Key: "b", Value: logpipe.IntValue(1)},

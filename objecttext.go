@@ -71,8 +71,9 @@ func sameTree(a, b Value) bool {
 	return false // ints, floats and times never come back from text
 }
 
-// TextObject holds one Object made from an ObjectText. Sources allocate
-// them in slabs, as they do events.
+// TextObject holds one Object made from an ObjectText (Init) or from a JSON
+// document (ParseJSON). Sources and decoders allocate them in slabs, as
+// they do events.
 type TextObject struct {
 	o  Object
 	lz lazyObject
