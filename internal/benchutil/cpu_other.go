@@ -3,3 +3,5 @@
 package benchutil
 
 func cpuNanos() int64 { return 0 }
+
+func peakRSS() int64 { return 0 }

@@ -1,0 +1,3 @@
+package benchutil
+
+const maxrssUnit = 1 // bytes on Darwin

@@ -1,0 +1,5 @@
+//go:build unix && !darwin
+
+package benchutil
+
+const maxrssUnit = 1024 // KiB on Linux and the BSDs
