@@ -14,6 +14,7 @@ require (
 	github.com/nxadm/tail v1.4.11
 	github.com/oschwald/maxminddb-golang/v2 v2.1.1
 	github.com/prometheus/client_golang v1.23.2
+	github.com/spaolacci/murmur3 v1.1.0
 	github.com/trivago/grok v1.0.0
 	github.com/twmb/franz-go v1.22.3
 	github.com/twmb/franz-go/pkg/kadm v1.20.0
