@@ -192,7 +192,13 @@ type names struct {
 	EN string `maxminddb:"en"`
 }
 
-// record is the part of a MaxMind record the filter uses.
+// record is the part of a MaxMind record the filter uses. The filter
+// decodes into it with maxminddb-golang instead of using geoip2-golang's
+// typed lookups, which decode every language's names and every record:
+// on a GeoLite2-shaped City database, uncached, geoip2-golang v2's City
+// took 4.9 µs and 4 allocations (1.2 KB) per lookup against 3.3 µs and 6
+// (274 B) here, and its v1 15 µs and 109 allocations; both also refuse
+// database types they do not know, which DefaultDatabaseType must accept.
 type record struct {
 	City struct {
 		Names names `maxminddb:"names"`
