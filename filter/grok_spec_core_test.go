@@ -1,6 +1,7 @@
 package filter
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/logpipe/logpipe"
@@ -78,6 +79,66 @@ func TestGrokSpecCore(t *testing.T) {
 				e := grokApply(t, g, logpipe.NewEvent(tc.value))
 				if got := !e.HasTag("_grokparsefailure"); got != tc.pass {
 					t.Errorf("%%{%s} on %q: match %v, want %v", tc.pattern, tc.value, got, tc.pass)
+				}
+			})
+		}
+	}
+	// core_spec.rb's exact matches (grok_match(..., true) and
+	// grok_exact_match): the whole value or nothing. mode "" runs in both
+	// modes; EMAILLOCALPART follows RFC 5322 in ECS mode only.
+	exact := []struct {
+		mode, pattern, value string
+		pass                 bool
+	}{
+		{"", "WINPATH", `C:\foo\bar`, true},
+		{"", "WINPATH", `C:\`, true},
+		{"", "WINPATH", `C:\\`, true},
+		{"", "WINPATH", `a:\`, true},
+		{"", "WINPATH", `x:\\`, true},
+		{"", "WINPATH", `C:\Documents and Settings\Public`, true},
+		{"", "WINPATH", `C:\\Users\\Public\\.Mozilla Firefox`, true},
+		{"", "WINPATH", `C:\Čierný Peter\.中.exe`, true},
+		{"", "WINPATH", `/foo`, false},
+		{"", "WINPATH", `//C/path`, false},
+		{"", "WINPATH", `/`, false},
+		{"", "WINPATH", `/foo/bar`, false},
+		{"", "WINPATH", `/..`, false},
+		{"", "WINPATH", `C://`, false},
+		{"", "WINPATH", `a\bar`, false},
+		{"", "WINPATH", `foo\bar`, false},
+		{"", "WINPATH", `C\A\B`, false},
+		{"", "WINPATH", `C\\0`, false},
+		{"", "WINPATH", `.\0`, false},
+		{"", "WINPATH", `..\`, false},
+		{"", "WINPATH", `...\-`, false},
+		{"", "WINPATH", `.\`, false},
+		{"", "WINPATH", `.\,`, false},
+		{"", "WINPATH", `.a\`, false},
+		{"", "EMAILADDRESS", "hello.world@123.net", true},
+		{"v8", "EMAILADDRESS", "a@example.com", true},
+		{"v8", "EMAILADDRESS", "a{b}@example.com", true},
+		{"v8", "EMAILADDRESS", "Foo+Bar@x.exposed", true},
+		{"v8", "EMAILADDRESS", "a:b@example.com", false},
+		{"v8", "EMAILADDRESS", "a..b@example.com", false},
+		{"v8", "EMAILADDRESS", "00@q.ro", true},
+		{"", "EMAILADDRESS", strings.Repeat("ab", 32) + "@root.cz", true},
+		{"", "EMAILADDRESS", strings.Repeat("a.bc", 16) + "@00.cz", true},
+		{"v8", "EMAILADDRESS", strings.Repeat("ab", 32) + "a@root.cz", false},
+		{"v8", "EMAILADDRESS", strings.Repeat("a.bc", 64) + "@00.cz", false},
+	}
+	for _, tc := range exact {
+		for _, mode := range []string{"disabled", "v8"} {
+			if tc.mode != "" && tc.mode != mode {
+				continue
+			}
+			t.Run("exact/"+tc.pattern+"/"+tc.value+"/"+mode, func(t *testing.T) {
+				g, err := NewGrok(GrokConfig{Match: msg(`\A%{` + tc.pattern + `}\z`), ECSCompatibility: mode})
+				if err != nil {
+					t.Fatal(err)
+				}
+				e := grokApply(t, g, logpipe.NewEvent(tc.value))
+				if got := !e.HasTag("_grokparsefailure"); got != tc.pass {
+					t.Errorf("%%{%s} on all of %q: match %v, want %v", tc.pattern, tc.value, got, tc.pass)
 				}
 			})
 		}

@@ -66,7 +66,7 @@ func TestGrokSpecSyslog(t *testing.T) {
 		{file: f, name: "optional progname", pattern: "SYSLOGLINE", message: optProg, want: map[string]string{"logsource": `"win-host"`, "message": pair(optProg, optProgM)}},
 
 		{file: f, name: "ipv4 host", pattern: "SYSLOG5424LINE", ecs: true, message: v4, want: map[string]string{
-			"log": `{"syslog":{"facility":{"code":174}}}`, "host": `{"hostname":"10.23.16.6"}`, "process": `{"name":"named","pid":2255}`,
+			"log": `{"syslog":{"priority":174}}`, "host": `{"hostname":"10.23.16.6"}`, "process": `{"name":"named","pid":2255}`,
 			"system": `{"syslog":{"version":"1"}}`, "timestamp": `"2016-11-14T09:49:23+01:00"`, "message": pair(v4, v4M)}},
 		{file: f, name: "ipv4 host", pattern: "SYSLOG5424LINE", message: v4, want: map[string]string{
 			"syslog5424_pri": `"174"`, "syslog5424_host": `"10.23.16.6"`, "syslog5424_app": `"named"`, "syslog5424_ver": `"1"`,

@@ -421,7 +421,7 @@ func (x *expander) unsupported(expr string) (construct, where string) {
 				i++
 			}
 		}
-		s = stripEscapes(s)
+		s = stripClasses(stripEscapes(s))
 		for _, c := range constructs {
 			if strings.Contains(s, c.text) {
 				return c.what
@@ -459,6 +459,28 @@ func stripEscapes(s string) string {
 			b[i], b[i+1] = ' ', ' '
 			i++
 		}
+	}
+	return string(b)
+}
+
+// stripClasses blanks out the contents of the bracket expressions of s
+// (whose escapes stripEscapes has blanked), where every byte is literal:
+// "[*+]" holds no possessive quantifier. From an unterminated bracket on,
+// s is left as it is.
+func stripClasses(s string) string {
+	b := []byte(s)
+	for i := 0; i < len(b); i++ {
+		if b[i] != '[' {
+			continue
+		}
+		end := classEnd(s, i)
+		if end >= len(s) {
+			break
+		}
+		for k := i + 1; k < end; k++ {
+			b[k] = ' '
+		}
+		i = end
 	}
 	return string(b)
 }

@@ -25,12 +25,20 @@ var ecsDefinitions = map[string]string{
 	"COMMONAPACHELOG":   `%{HTTPD_COMMONLOG}`,
 	"COMBINEDAPACHELOG": `%{HTTPD_COMBINEDLOG}`,
 
+	// Only ECS mode follows RFC 5322 here (Logstash keeps the legacy
+	// definition, which accepts addresses the RFC does not): atext in
+	// dot-separated parts, 64 bytes before the first dot, at most 63
+	// parts after it. Logstash also bounds each later part at 62 bytes;
+	// RE2 refuses that count inside the count of parts (more than 1000
+	// copies), so here only the number of parts is bounded.
+	"EMAILLOCALPART": "[a-zA-Z0-9!#$%&'*+\\-/=?^_`{|}~]{1,64}(?:\\.[a-zA-Z0-9!#$%&'*+\\-/=?^_`{|}~]+){0,63}",
+
 	// Linux syslog.
 	"SYSLOGBASE2":      `(?:%{SYSLOGTIMESTAMP:timestamp}|%{TIMESTAMP_ISO8601:timestamp})(?: %{SYSLOGFACILITY})?(?: %{SYSLOGHOST:[host][hostname]})?(?: %{SYSLOGPROG}:)?`,
 	"SYSLOGPAMSESSION": `%{SYSLOGBASE} (?P<message>%{WORD:[system][auth][pam][module]}\(%{DATA:[system][auth][pam][origin]}\): session %{WORD:[system][auth][pam][session_state]} for user %{USERNAME:[user][name]}(?: by %{GREEDYDATA})?.*)`,
 	"CRONLOG":          `%{SYSLOGBASE} \(%{USER:[user][name]}\) %{CRON_ACTION:[system][cron][action]} \(%{DATA:message}\)`,
 	"SYSLOGLINE":       `%{SYSLOGBASE2} %{GREEDYDATA:message}`,
-	"SYSLOG5424PRI":    `<%{NONNEGINT:[log][syslog][facility][code]:int}>`,
+	"SYSLOG5424PRI":    `<%{NONNEGINT:[log][syslog][priority]:int}>`,
 	"SYSLOG5424BASE":   `%{SYSLOG5424PRI}%{NONNEGINT:[system][syslog][version]} +(?:-|%{TIMESTAMP_ISO8601:timestamp}) +(?:-|%{IPORHOST:[host][hostname]}) +(?:-|%{SYSLOG5424PRINTASCII:[process][name]}) +(?:-|%{POSINT:[process][pid]:int}) +(?:-|%{SYSLOG5424PRINTASCII:[event][code]}) +(?:-|%{SYSLOG5424SD:[system][syslog][structured_data]})?`,
 	"SYSLOG5424LINE":   `%{SYSLOG5424BASE} +%{GREEDYDATA:message}`,
 

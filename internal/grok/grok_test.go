@@ -127,6 +127,22 @@ func TestCoreDefinitionsAsLogstash(t *testing.T) {
 		{`at %{TIME:t}%{GREEDYDATA:rest}`, "at 12:34:56.789Z", "t", "12:34:56.789"},
 		{`%{BASE16NUM:h}`, "ff01", "h", "ff01"},
 		{`%{BASE16NUM:h}`, "-0x1F", "h", "-0x1F"},
+		// Today's core definitions (logstash-patterns-core 7f94275).
+		{`%{MONTH:m} %{INT}`, "jan 5", "m", "jan"},
+		{`%{MONTH:m} %{INT}`, "Juli 5", "m", "Juli"},
+		{`%{MONTH:m} %{INT}`, "okt 5", "m", "okt"},
+		{`%{TZ:z}`, "12:00 AST", "z", "AST"},
+		{`%{URIPATH:p}`, "/a&b/c d", "p", "/a&b/c"},
+		{`%{URIPROTO:p}://`, "s3://bucket", "p", "s3"},
+		{`%{URIPROTO:p}://`, "git+ssh://host", "p", "git+ssh"},
+		{`%{WINPATH:p}`, `file://C:\x`, "p", `C:\x`},
+		{`%{WINPATH:p}`, `at CD:\x\y`, "p", `CD:\x\y`},
+		{`%{QS:q}`, "say `a \\` b` now", "q", "`a \\` b`"},
+		{`%{QS:q}`, `say "" now`, "q", `""`},
+		{`%{QS:q}`, "say `` now", "q", "``"},
+		{`%{QS:q}`, `say 'it\'s' now`, "q", `'it\'s'`},
+		{`%{BASE16FLOAT:f}`, "x 0x1F.8 y", "f", "0x1F.8"},
+		{`%{BASE16FLOAT:f}`, "x 1a.5 y", "f", "1a.5"},
 	}
 	for _, tt := range tests {
 		p := mustCompile(t, tt.expr, Options{})

@@ -47,7 +47,26 @@ var overrides = map[string]string{
 	"MAVEN_VERSION": `(?:(\d+)\.)?(?:(\d+)\.)?(\*|\d+)(?:[.-](RELEASE|SNAPSHOT))?`,
 	// Logstash: (/[[[:alnum:]]_%!$@:.,+~-]*)+ with an Oniguruma nested
 	// class; in RE2 the POSIX class sits directly in the bracket.
-	"UNIXPATH":  `(?:/[[:alnum:]_%!$@:.,+~-]*)+`,
+	"UNIXPATH": `(?:/[[:alnum:]_%!$@:.,+~-]*)+`,
+	// Today's core definitions, where trivago's copy has an older form.
+	// Logstash's lookbehinds cannot be written in RE2 and are dropped, as
+	// for BASE10NUM; its atomic groups here wrap alternatives that start
+	// with different characters or runs that end only where the next part
+	// starts, so plain groups match the same text.
+	"BASE16FLOAT": `\b(?:[+-]?(?:0x)?(?:(?:[0-9A-Fa-f]+(?:\.[0-9A-Fa-f]*)?)|(?:\.[0-9A-Fa-f]+)))\b`,
+	"URIPROTO":    `[A-Za-z](?:[A-Za-z0-9+\-.]+)+`,
+	"URIPATH":     `(?:/[A-Za-z0-9$.+!*'(){},~:;=@#%&_\-]*)+`,
+	"WINPATH":     `(?:[A-Za-z]+:|\\)(?:\\[^\\?*]*)+`,
+	"MONTH":       `\b(?:[Jj]an(?:uary|uar)?|[Ff]eb(?:ruary|ruar)?|[Mm](?:a|ä)?r(?:ch|z)?|[Aa]pr(?:il)?|[Mm]a(?:y|i)?|[Jj]un(?:e|i)?|[Jj]ul(?:y|i)?|[Aa]ug(?:ust)?|[Ss]ep(?:tember)?|[Oo](?:c|k)?t(?:ober)?|[Nn]ov(?:ember)?|[Dd]e(?:c|z)(?:ember)?)\b`,
+	"TZ":          `(?:[APMCE][SD]T|UTC)`,
+	// Double, single or back quotes; Logstash's lookbehind (the opening
+	// quote not escaped by a backslash before it) is dropped.
+	"QUOTEDSTRING": `"(?:\\.|[^\\"]+)+"|""|'(?:\\.|[^\\']+)+'|''|` + "`(?:\\\\.|[^\\\\`]+)+`|``",
+	// IPV4 keeps trivago's form: Logstash's today puts the one- and
+	// two-digit octets first and relies on lookarounds (no digit before or
+	// after) that RE2 cannot express; without them its order would stop
+	// at "25" of a last octet "255". Both accept the same addresses.
+
 	"HTTPDUSER": `%{EMAILADDRESS}|%{USER}`,
 
 	"HTTPD_COMMONLOG":   `%{IPORHOST:clientip} %{HTTPDUSER:ident} %{HTTPDUSER:auth} \[%{HTTPDATE:timestamp}\] "(?:%{WORD:verb} %{NOTSPACE:request}(?: HTTP/%{NUMBER:httpversion})?|%{DATA:rawrequest})" (?:-|%{NUMBER:response}) (?:-|%{NUMBER:bytes})`,
