@@ -13,6 +13,8 @@ import (
 	"unsafe"
 
 	"github.com/valyala/fastjson"
+
+	"github.com/logpipe/logpipe/internal/jsonscan"
 )
 
 // AppendJSON appends the event's JSON document (see Document) to dst in
@@ -330,52 +332,6 @@ var safeASCII = func() (t [utf8.RuneSelf]bool) {
 // with U+FFFD. Outputs use it for the metadata they write next to events.
 func AppendJSONString(dst []byte, s string) []byte { return appendString(dst, s) }
 
-const (
-	lsb = 0x0101010101010101
-	msb = 0x8080808080808080
-)
-
-// load64 returns the eight bytes of s at i as a little-endian word (the
-// compiler makes this one load).
-func load64(s string, i int) uint64 {
-	s = s[i : i+8]
-	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
-}
-
-// escapeMask flags (in the high bit of each byte) the bytes of x that
-// are a control character, '"', '\\' or not ASCII: the bytes appendString
-// and canonicalString must look at one by one. Bytes above a flagged one
-// may be flagged falsely (borrows carry upwards); the lowest flag is
-// always right.
-//
-// It is two subtractions, which set the high bit of a byte that borrows
-// (is below the byte subtracted) or already had it set:
-//   - ctlq: flipping bit 1 turns '"' (0x22) into 0x20 and keeps control
-//     characters below 0x20, while every other ASCII byte stays at or
-//     above 0x21;
-//   - bs: a backslash becomes zero;
-//   - a non-ASCII byte keeps its high bit in bs (x^0x5c >= 0x80; only
-//     0xdc becomes 0x80, and loses it) or gets it in ctlq (0xdc^2 - 0x21
-//     is 0xbd).
-func escapeMask(x uint64) uint64 {
-	ctlq := (x ^ (lsb * 0x02)) - lsb*0x21
-	bs := (x ^ (lsb * '\\')) - lsb
-	return (ctlq | bs) & msb
-}
-
-// skipPlain returns the index of the first byte at or after i that
-// escapeMask flags, looking at eight bytes at a time; it stops early, at
-// most seven bytes before the end of s.
-func skipPlain(s string, i int) int {
-	for ; i+8 <= len(s); i += 8 {
-		if m := escapeMask(load64(s, i)); m != 0 {
-			return i + bits.TrailingZeros64(m)>>3
-		}
-	}
-	return i
-}
-
 // appendString appends s as a JSON string, replacing invalid UTF-8 with
 // U+FFFD.
 func appendString(dst []byte, s string) []byte {
@@ -383,7 +339,7 @@ func appendString(dst []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
 		if i+8 <= len(s) {
-			i = skipPlain(s, i)
+			i = jsonscan.SkipPlain(s, i)
 		}
 		if i >= len(s) {
 			break
@@ -523,7 +479,7 @@ func buildValidated(s string) (v Value, ok bool) {
 // speed on log payloads, which are mostly short strings:
 //
 //   - A plain string (no escape, only ASCII) costs no call: its closing
-//     quote is found eight bytes at a time within the loop (escapeMask),
+//     quote is found eight bytes at a time within the loop (jsonscan.EscapeMask),
 //     and canonicalString is called only from the first escape or
 //     non-ASCII byte, or for a string ending in the last eight bytes of
 //     s.
@@ -558,8 +514,8 @@ func canonicalObject(s string, i int) (int, bool) {
 			// a call per string (too big to inline).
 			j := i + 1
 			for j <= len(s)-8 {
-				w := load64(s, j)
-				if m := escapeMask(w); m != 0 {
+				w := jsonscan.Load64(s, j)
+				if m := jsonscan.EscapeMask(w); m != 0 {
 					t := bits.TrailingZeros64(m)
 					j += t >> 3
 					if byte(w>>(t&^7)) == '"' {
@@ -643,8 +599,8 @@ func canonicalObject(s string, i int) (int, bool) {
 		}
 		j := i + 1
 		for j <= len(s)-8 {
-			w := load64(s, j)
-			if m := escapeMask(w); m != 0 {
+			w := jsonscan.Load64(s, j)
+			if m := jsonscan.EscapeMask(w); m != 0 {
 				t := bits.TrailingZeros64(m)
 				j += t >> 3
 				if byte(w>>(t&^7)) == '"' {
@@ -752,7 +708,7 @@ func digitsEnd(s string, i int) int {
 func canonicalString(s string, i int) (int, bool) {
 	for i < len(s) {
 		if i+8 <= len(s) {
-			i = skipPlain(s, i)
+			i = jsonscan.SkipPlain(s, i)
 		}
 		if i >= len(s) {
 			break

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
-	"math/bits"
 	"math/rand/v2"
 	"os"
 	"strings"
@@ -293,55 +292,7 @@ func FuzzCanonicalObject(f *testing.F) {
 	})
 }
 
-// escapeMask must flag the first byte that is a control character, '"',
-// '\\' or not ASCII, and no byte before it (bytes after it may be flagged
-// falsely). Every pair of byte values is tried at every pair of adjacent
-// positions, above plain bytes, then random words.
-func TestEscapeMaskFirstFlag(t *testing.T) {
-	special := func(c byte) bool { return c < 0x20 || c == '"' || c == '\\' || c >= utf8.RuneSelf }
-	check := func(w []byte) {
-		want := 8
-		for i, c := range w {
-			if special(c) {
-				want = i
-				break
-			}
-		}
-		got := 8
-		if m := escapeMask(load64(string(w), 0)); m != 0 {
-			got = bits.TrailingZeros64(m) >> 3
-		}
-		if got != want {
-			t.Fatalf("escapeMask(%q): first flag at %d, want %d", w, got, want)
-		}
-	}
-	w := make([]byte, 8)
-	for p := range 7 {
-		for i := range w {
-			w[i] = 'a'
-		}
-		for u := range 256 {
-			for v := range 256 {
-				w[p], w[p+1] = byte(u), byte(v)
-				check(w)
-			}
-		}
-	}
-	r := rand.New(rand.NewPCG(1, 2))
-	pick := []byte{0, 0x1f, ' ', '!', '"', '#', '\\', ']', 0x7f, 0x80, 0xc3, 0xff, 'a', 'z'}
-	for range 1 << 20 {
-		for i := range w {
-			if r.IntN(2) == 0 {
-				w[i] = pick[r.IntN(len(pick))]
-			} else {
-				w[i] = byte(r.IntN(256))
-			}
-		}
-		check(w)
-	}
-}
-
-// appendString skips plain bytes with escapeMask; the result must be
+// appendString skips plain bytes with jsonscan.EscapeMask; the result must be
 // what escaping byte by byte gives.
 func TestAppendStringMatchesByteLoop(t *testing.T) {
 	ref := func(s string) string {

@@ -6,10 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/bits"
 	"strconv"
 	"unsafe"
 
 	"github.com/logpipe/logpipe"
+	"github.com/logpipe/logpipe/internal/jsonscan"
 	"github.com/valyala/fastjson"
 )
 
@@ -278,26 +280,27 @@ func countBulkItems(b []byte) int {
 	if i >= len(b) || b[i] != '{' {
 		return -1
 	}
-	// key reads `"key":` at b[i] inside an object.
-	key := func(i int) int {
-		i = skipSpace(b, i)
-		if i >= len(b) || b[i] != '"' {
-			return -1
-		}
-		end := skipString(b, i)
-		if end < 0 {
-			return -1
-		}
-		if depth == 1 && !seenItems && string(b[i:end]) == `"items"` {
-			seenItems, nextIsItems = true, true
-		}
-		end = skipSpace(b, end)
-		if end >= len(b) || b[end] != ':' {
-			return -1
-		}
-		return end + 1
-	}
+	wantKey := false // a member's `"key":` comes before the value at b[i]
 	for {
+		if wantKey {
+			wantKey = false
+			i = skipSpace(b, i)
+			if i >= len(b) || b[i] != '"' {
+				return -1
+			}
+			end := skipString(b, i)
+			if end < 0 {
+				return -1
+			}
+			if depth == 1 && !seenItems && string(b[i:end]) == `"items"` {
+				seenItems, nextIsItems = true, true
+			}
+			i = skipSpace(b, end)
+			if i >= len(b) || b[i] != ':' {
+				return -1
+			}
+			i++
+		}
 		// A value at b[i].
 		i = skipSpace(b, i)
 		if i >= len(b) {
@@ -330,11 +333,7 @@ func countBulkItems(b []byte) int {
 				}
 				break // an empty container is a whole value
 			}
-			if c == '{' {
-				if i = key(i); i < 0 {
-					return -1
-				}
-			}
+			wantKey = c == '{'
 			continue
 		case '"':
 			i = skipString(b, i)
@@ -345,6 +344,18 @@ func countBulkItems(b []byte) int {
 		case 'n':
 			i = literal(b, i, "null")
 		default:
+			// Most numbers of an answer are positive integers: their
+			// digits, then a byte that cannot continue a number.
+			if c-'1' < 9 {
+				j := i + 1
+				for j < len(b) && b[j]-'0' < 10 {
+					j++
+				}
+				if j < len(b) && b[j] != '.' && b[j] != 'e' && b[j] != 'E' {
+					i = j
+					break
+				}
+			}
 			i = skipNumber(b, i)
 		}
 		if i < 0 {
@@ -375,18 +386,17 @@ func countBulkItems(b []byte) int {
 				return -1
 			}
 			i++
-			if top == '{' {
-				if i = key(i); i < 0 {
-					return -1
-				}
-			}
+			wantKey = top == '{'
 			break
 		}
 	}
 }
 
+// skipSpace returns the index of the first byte at or after i that is not
+// JSON whitespace. Every byte that can start a token is above ' ', so one
+// comparison ends it in compact JSON.
 func skipSpace(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t') {
+	for i < len(b) && b[i] <= ' ' && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t') {
 		i++
 	}
 	return i
@@ -396,7 +406,19 @@ func skipSpace(b []byte, i int) int {
 // quote), or -1 when it is not closed or holds a control character or a
 // bad escape.
 func skipString(b []byte, i int) int {
+	s := unsafe.String(unsafe.SliceData(b), len(b))
 	for i++; i < len(b); {
+		// Plain bytes eight at a time (most of a bulk answer is in short
+		// strings: written here rather than by calling SkipPlain, which
+		// is too big to inline).
+		if i+8 <= len(b) {
+			m := jsonscan.EscapeMask(jsonscan.Load64(s, i))
+			if m == 0 {
+				i += 8
+				continue
+			}
+			i += bits.TrailingZeros64(m) >> 3
+		}
 		switch c := b[i]; {
 		case c == '"':
 			return i + 1

@@ -35,6 +35,22 @@ func TestCountBulkItems(t *testing.T) {
 		{`{"items":[{"n":tru}]}`, -1},
 		{`{"items":[{"s":"` + "\x01" + `"}]}`, -1},
 		{`[{"items":[]}]`, -1},
+		// Strings longer than a word, with the byte that matters at
+		// every position of the scan's eight-byte words.
+		{`{"items":[{"s":"fastapi-logs-2024.12.21","t":"0123456\"89abcdef\\"}]}`, 1},
+		{`{"items":[{"s":"0123456789abcdé\u00e9ü","t":"01234567"}]}`, 1},
+		{`{"items":[{"s":"01234567` + "\x01" + `"}]}`, -1},
+		{`{"items":[{"s":"0123456789abcd` + "\n" + `"}]}`, -1},
+		{`{"items":[{"s":"0123456789abcdef\q"}]}`, -1},
+		{`{"items":[{"s":"0123456789abcdef`, -1},
+		// Numbers: the integer fast path and what it hands on.
+		{`{"items":[{"a":201,"b":0,"c":12.5,"d":3e2,"e":7E-1,"f":-4}]}`, 1},
+		{`{"items":[{"a":12x}]}`, -1},
+		{`{"items":[{"a":12.}]}`, -1},
+		{`{"items":[{"a":12e}]}`, -1},
+		{`{"items":[{"a":00}]}`, -1},
+		{`{"items":[{"a":1`, -1},
+		{`{"items":[{"a":"b"}] , "took" : 12 }`, 1},
 		{``, -1},
 		{strings.Repeat("[", 100) + strings.Repeat("]", 100), -1},
 	}
