@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -235,7 +237,8 @@ func TestNoProductHeader(t *testing.T) {
 }
 
 // TestRequestShape: the request is a POST to the node's path prefix +
-// /_bulk, NDJSON, with the ingest pipeline and BulkQuery as parameters.
+// /_bulk, NDJSON, with the ingest pipeline, BulkQuery and Logstash's
+// filter_path as parameters.
 func TestRequestShape(t *testing.T) {
 	var got *estest.Request
 	var mu sync.Mutex
@@ -253,7 +256,53 @@ func TestRequestShape(t *testing.T) {
 	mu.Lock()
 	defer mu.Unlock()
 	if got == nil || got.Path != "/prefix/_bulk" || got.Query.Get("pipeline") != "geo ip" || got.Query.Get("_time_field") != "@timestamp" ||
+		got.Query.Get("filter_path") != "errors,items.*.error,items.*.status" ||
 		got.Header.Get("Content-Type") != "application/x-ndjson" || got.Header.Get("Content-Encoding") != "gzip" || len(got.Docs) != 2 {
 		t.Errorf("request = %+v", got)
+	}
+}
+
+// TestBulkFilterPath: every _bulk request asks for Logstash's filter_path
+// unless BulkQuery gives one, which then replaces it (Logstash keeps a
+// filter_path written in bulk_path); either way the filtered answers are
+// understood and delivery is item for item.
+func TestBulkFilterPath(t *testing.T) {
+	tests := []struct {
+		name  string
+		query url.Values
+		want  []string
+	}{
+		{"default", nil, []string{elasticsearch.DefaultBulkFilterPath}},
+		{"other parameters", url.Values{"_msg_field": {"m"}}, []string{"errors,items.*.error,items.*.status"}},
+		{"given", url.Values{"filter_path": {"took,errors,items.*.status,items.*.error,items.*._index"}},
+			[]string{"took,errors,items.*.status,items.*.error,items.*._index"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var mu sync.Mutex
+			var got []string
+			srv := fakeES(t, estest.Config{Fault: func(r *estest.Request) estest.Plan {
+				mu.Lock()
+				got = r.Query["filter_path"]
+				mu.Unlock()
+				return estest.Plan{Items: []int{0, 400}}
+			}})
+			es := newES(t, elasticsearch.Config{Addresses: []string{srv.URL}, Index: "idx",
+				DocumentID: "%{[@metadata][id]}", BulkQuery: tc.query})
+			err := es.Write(t.Context(), events(3))
+			var be *logpipe.BatchError
+			if !errors.As(err, &be) || be.Err(0) != nil || be.Err(1) == nil || be.Err(2) != nil {
+				t.Fatalf("Write = %v, want event 1 alone refused", err)
+			}
+			var ie *elasticsearch.ItemError
+			if !errors.As(be.Err(1), &ie) || ie.Status != 400 || ie.Index != "idx" || ie.DocumentID != "id-1" {
+				t.Errorf("event 1: %#v", ie)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("filter_path = %q, want %q", got, tc.want)
+			}
+		})
 	}
 }

@@ -67,6 +67,32 @@ func (bb *bulkBuffer) span(lo, hi int) []byte {
 	return bb.body[bb.offs[lo]:end]
 }
 
+// requestTarget fills in the index and id of it that the answer left out
+// from the action line of document k of the current chunk, as the request
+// named them. It runs only for documents that were not delivered.
+func (bb *bulkBuffer) requestTarget(k int, it *itemResult) {
+	line := bb.span(k, k+1)
+	if nl := bytes.IndexByte(line, '\n'); nl >= 0 {
+		line = line[:nl]
+	}
+	var p fastjson.Parser
+	v, err := p.ParseBytes(line)
+	if err != nil {
+		return
+	}
+	var meta *fastjson.Value
+	v.GetObject().Visit(func(_ []byte, m *fastjson.Value) { meta = m })
+	if meta == nil {
+		return
+	}
+	if it.index == "" {
+		it.index = string(meta.GetStringBytes("_index"))
+	}
+	if it.id == "" {
+		it.id = string(meta.GetStringBytes("_id"))
+	}
+}
+
 // ErrUnresolvedTemplate is wrapped (as a Permanent per-event error) when the
 // index, document id or routing template of an event refers to a field the
 // event does not have, or to @timestamp when it is zero.
@@ -205,32 +231,33 @@ type itemResult struct {
 
 // bulkErrorsFlag reports what the response says about "errors" when the
 // body starts the way Elasticsearch (and VictoriaLogs) write it,
-// {"took":N,"errors":BOOL, ..., so that a successful response is
-// recognised without parsing its items. known is false for any other
-// shape; the caller then parses the whole body.
+// {"took":N,"errors":BOOL, ..., or, filtered by DefaultBulkFilterPath,
+// {"errors":BOOL, ..., so that a successful response is recognised
+// without parsing its items. known is false for any other shape; the
+// caller then parses the whole body.
 func bulkErrorsFlag(body []byte) (errs, known bool) {
 	rest, ok := expect(body, `{`)
-	if ok {
-		rest, ok = expect(rest, `"took"`)
-	}
-	if ok {
-		rest, ok = expect(rest, `:`)
-	}
 	if !ok {
 		return false, false
 	}
-	rest = bytes.TrimLeft(rest, " \t\r\n")
-	d := 0
-	for d < len(rest) && rest[d] >= '0' && rest[d] <= '9' {
-		d++
+	if r, took := expect(rest, `"took"`); took {
+		rest, ok = expect(r, `:`)
+		if !ok {
+			return false, false
+		}
+		rest = bytes.TrimLeft(rest, " \t\r\n")
+		d := 0
+		for d < len(rest) && rest[d] >= '0' && rest[d] <= '9' {
+			d++
+		}
+		if d == 0 {
+			return false, false
+		}
+		if rest, ok = expect(rest[d:], `,`); !ok {
+			return false, false
+		}
 	}
-	if d == 0 {
-		return false, false
-	}
-	rest, ok = expect(rest[d:], `,`)
-	if ok {
-		rest, ok = expect(rest, `"errors"`)
-	}
+	rest, ok = expect(rest, `"errors"`)
 	if ok {
 		rest, ok = expect(rest, `:`)
 	}

@@ -68,7 +68,13 @@ func TestBulkErrorsFlag(t *testing.T) {
 	}{
 		{`{"took":3,"errors":false,"items":[]}`, false, true},
 		{"{ \"took\" : 30 ,\n \"errors\" : true , \"items\":[]}", true, true},
-		{`{"errors":false,"took":1}`, false, false},
+		// Filtered by DefaultBulkFilterPath: no "took".
+		{`{"errors":false,"items":[{"create":{"status":201}}]}`, false, true},
+		{` { "errors" : true ,"items":[]}`, true, true},
+		{`{"errors":false,"took":1}`, false, true},
+		{`{"took":"1","errors":false}`, false, false},
+		{`{"took":1 "errors":false}`, false, false},
+		{`{"error":false}`, false, false},
 		{`{"took":1,"a\"errors":false,"errors":true}`, false, false},
 		{`{"took":1,"errors":falsey}`, false, false},
 		{`{"error":{"type":"x"},"status":400}`, false, false},
@@ -87,6 +93,8 @@ func TestBulkErrorsFlag(t *testing.T) {
 // every item is reported at most once, in order.
 func FuzzBulkResponse(f *testing.F) {
 	f.Add([]byte(`{"took":3,"errors":false,"items":[{"index":{"_index":"a","status":201}}]}`))
+	f.Add([]byte(`{"errors":false,"items":[{"create":{"status":201}},{"create":{"status":201}}]}`))
+	f.Add([]byte(`{"errors":true,"items":[{"create":{"status":400,"error":{"type":"m","reason":"r"}}}]}`))
 	f.Add([]byte(`{"took":3,"errors":true,"items":[{"create":{"_index":"a","_id":"1","status":429,"error":{"type":"es_rejected_execution_exception","reason":"busy"}}},{"index":{"status":400,"error":"bad"}}]}`))
 	f.Add([]byte(`{"took":1,"errors":true,"items":[{"index":{"status":400,"error":{"type":"m","reason":"r","caused_by":{"reason":"c"}}}}]}`))
 	f.Add([]byte(`{"error":{"type":"x","reason":"y"},"status":503}`))
@@ -168,23 +176,40 @@ func FuzzAppendJSONString(f *testing.F) {
 }
 
 // BenchmarkBulkAllDelivered measures the fast path's check of a 2xx answer
-// for 1000 documents (one op = one answer).
+// for 1000 documents (one op = one answer): as Elasticsearch writes it
+// unfiltered, and filtered by DefaultBulkFilterPath, as it is asked for.
 func BenchmarkBulkAllDelivered(b *testing.B) {
-	var sb strings.Builder
-	sb.WriteString(`{"took":1,"errors":false,"items":[`)
-	for i := range 1000 {
-		if i > 0 {
-			sb.WriteByte(',')
-		}
-		fmt.Fprintf(&sb, `{"create":{"_index":"fastapi-logs-2024.12.21","_id":"app.log-%d","_version":1,"result":"created","_shards":{"total":2,"successful":1,"failed":0},"_seq_no":%d,"_primary_term":1,"status":201}}`, i, i)
+	item := map[string]string{
+		"unfiltered":  `{"create":{"_index":"fastapi-logs-2024.12.21","_id":"app.log-%d","_version":1,"result":"created","_shards":{"total":2,"successful":1,"failed":0},"_seq_no":%d,"_primary_term":1,"status":201}}`,
+		"filter_path": `{"create":{"status":201}}`,
 	}
-	sb.WriteString("]}")
-	body := []byte(sb.String())
-	b.SetBytes(int64(len(body)))
-	b.ReportAllocs()
-	for b.Loop() {
-		if !bulkAllDelivered(body, 1000) {
-			b.Fatal("not accepted")
-		}
+	for _, name := range []string{"unfiltered", "filter_path"} {
+		b.Run(name, func(b *testing.B) {
+			var sb strings.Builder
+			if name == "unfiltered" {
+				sb.WriteString(`{"took":1,"errors":false,"items":[`)
+			} else {
+				sb.WriteString(`{"errors":false,"items":[`)
+			}
+			for i := range 1000 {
+				if i > 0 {
+					sb.WriteByte(',')
+				}
+				if name == "unfiltered" {
+					fmt.Fprintf(&sb, item[name], i, i)
+				} else {
+					sb.WriteString(item[name])
+				}
+			}
+			sb.WriteString("]}")
+			body := []byte(sb.String())
+			b.SetBytes(int64(len(body)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if !bulkAllDelivered(body, 1000) {
+					b.Fatal("not accepted")
+				}
+			}
+		})
 	}
 }

@@ -110,7 +110,11 @@ type Config struct {
 	// DocAsUpsert sends "doc_as_upsert": true with ActionUpdate.
 	DocAsUpsert bool
 	// BulkQuery holds extra query parameters for every _bulk request, e.g.
-	// url.Values{"_time_field": {"@timestamp"}} for VictoriaLogs.
+	// url.Values{"_time_field": {"@timestamp"}} for VictoriaLogs. Unless
+	// it sets filter_path, every _bulk request asks for
+	// filter_path=DefaultBulkFilterPath, as Logstash's bulk_path does; a
+	// filter_path given here must keep "errors" and each item's status
+	// and error, or no answer is usable and every bulk is retried.
 	BulkQuery url.Values
 
 	// FlushBytes is the largest uncompressed request body: a batch whose
@@ -196,8 +200,8 @@ type ItemError struct {
 	Type       string // error type, e.g. "mapper_parsing_exception"
 	Reason     string // error reason, with the cause's reason appended
 	Action     string // bulk action
-	Index      string // target index, as the server reported it
-	DocumentID string // document id, when known
+	Index      string // target index, as the server reported it, or as the request named it when the answer leaves it out (filter_path)
+	DocumentID string // document id, as the server reported it or the request named it, when known
 }
 
 // Error describes the rejection.
@@ -279,7 +283,7 @@ type Output struct {
 	docID       *logpipe.Template
 	routing     *logpipe.Template
 	docAsUpsert bool
-	bulkURL     string // "/_bulk", with ?pipeline= when Pipeline is set
+	bulkURL     string // "/_bulk", with pipeline= when Pipeline is set and the default filter_path
 	timeout     time.Duration
 	flushBytes  int
 	maxEvents   int
@@ -341,6 +345,17 @@ func (r *rateLog) log(ctx context.Context, l *slog.Logger, msg string, attrs ...
 }
 
 var _ logpipe.Output = (*Output)(nil)
+
+// DefaultBulkFilterPath is the filter_path of every _bulk request whose
+// Config.BulkQuery sets none, the one Logstash's elasticsearch output
+// adds to its bulk_path: the answer keeps "errors" and each item's
+// "status" and "error", and leaves out "took", "_index", "_id",
+// "_shards", "_seq_no" and the rest. An answer for 1,024 documents is
+// then 27 KB instead of about 195 KB, which the output checks in a fifth
+// of the time (BenchmarkBulkAllDelivered), and which Elasticsearch and the
+// kernel copy seven times less of. The index and id of a refused
+// document then come from the request (see ItemError).
+const DefaultBulkFilterPath = "errors,items.*.error,items.*.status"
 
 // New validates cfg, compiles its templates and returns the
 // output. It does not contact the server: connection problems show up as
@@ -445,8 +460,15 @@ func newOutput(cfg Config) (*Output, error) {
 			return nil, fmt.Errorf("elasticsearch: Routing: %w", err)
 		}
 	}
+	var query []string
 	if cfg.Pipeline != "" {
-		es.bulkURL += "?" + url.Values{"pipeline": {cfg.Pipeline}}.Encode()
+		query = append(query, url.Values{"pipeline": {cfg.Pipeline}}.Encode())
+	}
+	if _, ok := cfg.BulkQuery["filter_path"]; !ok {
+		query = append(query, "filter_path="+DefaultBulkFilterPath)
+	}
+	if len(query) > 0 {
+		es.bulkURL += "?" + strings.Join(query, "&")
 	}
 	es.actionPrefix = []byte(`{"` + es.action + `":{"_index":`)
 
@@ -773,7 +795,11 @@ func (es *Output) handleItems(ctx context.Context, bb *bulkBuffer, lo, hi int, r
 	defer es.parsers.Put(p)
 	err := decodeBulkItems(p, resp, n, func(k int, it *itemResult) {
 		i := bb.idx[lo+k]
-		switch itemOutcome(it.status, es.action) {
+		outcome := itemOutcome(it.status, es.action)
+		if outcome != outcomeDelivered && (it.index == "" || it.id == "") {
+			bb.requestTarget(lo+k, it) // the answer was filtered (filter_path)
+		}
+		switch outcome {
 		case outcomeDelivered:
 			es.indexed.Add(1)
 			if it.status == http.StatusConflict {

@@ -301,6 +301,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		Errors bool                  `json:"errors"`
 		Items  []map[string]itemBody `json:"items"`
 	}{1, anyErr, items})
+	if fp := r.URL.Query().Get("filter_path"); fp != "" {
+		// Elasticsearch filters answers, not error responses.
+		out = filterPath(out, fp)
+	}
 	if plan.Answer != nil {
 		out = plan.Answer(out)
 	}
