@@ -11,5 +11,7 @@
 // some proxies do). It understands the index, create, update and delete
 // actions, gzip request bodies, and path prefixes (any path ending in
 // "/_bulk"). A create whose id already exists gets a 409
-// version_conflict_engine_exception, as in Elasticsearch.
+// version_conflict_engine_exception, as in Elasticsearch. A filter_path
+// query parameter filters the answer as Elasticsearch does (names, "*"
+// and "**", empty objects left out, order kept), but not error responses.
 package estest
