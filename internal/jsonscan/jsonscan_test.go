@@ -8,12 +8,14 @@ import (
 	"unicode/utf8"
 )
 
+// special reports whether a byte inside a JSON string needs a closer look.
+func special(c byte) bool { return c < 0x20 || c == '"' || c == '\\' || c >= utf8.RuneSelf }
+
 // EscapeMask must flag the first byte that is a control character, '"',
 // '\\' or not ASCII, and no byte before it (bytes after it may be flagged
 // falsely). Every pair of byte values is tried at every pair of adjacent
 // positions, above plain bytes, then random words.
 func TestEscapeMaskFirstFlag(t *testing.T) {
-	special := func(c byte) bool { return c < 0x20 || c == '"' || c == '\\' || c >= utf8.RuneSelf }
 	check := func(w []byte) {
 		want := 8
 		for i, c := range w {
@@ -59,7 +61,6 @@ func TestEscapeMaskFirstFlag(t *testing.T) {
 // SkipPlain must stop at the first byte that needs a look, or where fewer
 // than eight bytes are left, and never skip a byte that needs a look.
 func TestSkipPlain(t *testing.T) {
-	special := func(c byte) bool { return c < 0x20 || c == '"' || c == '\\' || c >= utf8.RuneSelf }
 	r := rand.New(rand.NewPCG(3, 4))
 	pick := []byte{0, '\n', '"', '\\', 0xc3, 'a', 'b', ' ', ':', '{'}
 	for range 100000 {

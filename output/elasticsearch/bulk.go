@@ -68,20 +68,20 @@ func (bb *bulkBuffer) span(lo, hi int) []byte {
 }
 
 // requestTarget fills in the index and id of it that the answer left out
-// from the action line of document k of the current chunk, as the request
+// from the action line of document k of bb's current chunk, as the request
 // named them. It runs only for documents that were not delivered.
-func (bb *bulkBuffer) requestTarget(k int, it *itemResult) {
+func (es *Output) requestTarget(bb *bulkBuffer, k int, it *itemResult) {
 	line := bb.span(k, k+1)
 	if nl := bytes.IndexByte(line, '\n'); nl >= 0 {
 		line = line[:nl]
 	}
-	var p fastjson.Parser
+	p := es.parsers.Get()
+	defer es.parsers.Put(p)
 	v, err := p.ParseBytes(line)
 	if err != nil {
 		return
 	}
-	var meta *fastjson.Value
-	v.GetObject().Visit(func(_ []byte, m *fastjson.Value) { meta = m })
+	meta := actionBody(v)
 	if meta == nil {
 		return
 	}
@@ -91,6 +91,17 @@ func (bb *bulkBuffer) requestTarget(k int, it *itemResult) {
 	if it.id == "" {
 		it.id = string(meta.GetStringBytes("_id"))
 	}
+}
+
+// actionBody returns the value of the one member of an action object
+// ({"create": {...}}, in a request's action line or an answer's item), or
+// nil when v is not an object.
+func actionBody(v *fastjson.Value) *fastjson.Value {
+	var body *fastjson.Value
+	if o, err := v.Object(); err == nil {
+		o.Visit(func(_ []byte, m *fastjson.Value) { body = m })
+	}
+	return body
 }
 
 // ErrUnresolvedTemplate is wrapped (as a Permanent per-event error) when the
@@ -568,16 +579,13 @@ func decodeBulkItems(p *fastjson.Parser, body []byte, n int, f func(k int, it *i
 		if err != nil || o.Len() != 1 {
 			return fmt.Errorf("bulk answer item %d is not an object with one action", k)
 		}
-		var res *fastjson.Value
-		o.Visit(func(_ []byte, v *fastjson.Value) { res = v })
-		if res.Type() != fastjson.TypeObject {
+		if res := actionBody(item); res.Type() != fastjson.TypeObject {
 			return fmt.Errorf("bulk answer item %d is not an object with one action", k)
 		}
 	}
 	var it itemResult
 	for k, item := range items {
-		var res *fastjson.Value
-		item.GetObject().Visit(func(_ []byte, v *fastjson.Value) { res = v })
+		res := actionBody(item)
 		it = itemResult{}
 		// A status that is not an integer (absent, a string, a float)
 		// stays 0, which is retried.

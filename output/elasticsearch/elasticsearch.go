@@ -797,7 +797,7 @@ func (es *Output) handleItems(ctx context.Context, bb *bulkBuffer, lo, hi int, r
 		i := bb.idx[lo+k]
 		outcome := itemOutcome(it.status, es.action)
 		if outcome != outcomeDelivered && (it.index == "" || it.id == "") {
-			bb.requestTarget(lo+k, it) // the answer was filtered (filter_path)
+			es.requestTarget(bb, lo+k, it) // the answer was filtered (filter_path)
 		}
 		switch outcome {
 		case outcomeDelivered:
