@@ -46,9 +46,11 @@ type UDPConfig struct {
 	// input is busy. Default: 8 MiB. Linux caps it at net.core.rmem_max;
 	// the input logs a warning when it got less than asked.
 	ReceiveBufferBytes int
-	// QueueSize is the number of events held between the socket and the
-	// pipeline (Logstash's queue_size). A datagram whose events do not
-	// fit is dropped and counted in UDPStats.Dropped. Default: 2000.
+	// QueueSize is the number of datagrams held between the socket and
+	// the pipeline (Logstash's queue_size: unprocessed packets, whatever
+	// number of events each holds). A datagram that arrives while the
+	// queue is full is dropped and counted in UDPStats.Dropped. Default:
+	// 2000.
 	QueueSize int
 	// MaxBatch is the largest number of events in one batch. Default:
 	// 1024.
@@ -88,9 +90,9 @@ type UDPStats struct {
 //
 // Guarantee: best effort. UDP has no acknowledgement and no flow control:
 // a sender never learns whether a datagram arrived and cannot be slowed.
-// The input reads the socket without ever waiting for the pipeline: the
-// events of a datagram go into a bounded queue (QueueSize), and a
-// datagram whose events do not fit because the pipeline is behind is
+// The input reads the socket without ever waiting for the pipeline: each
+// datagram's events go into a bounded queue of datagrams (QueueSize), and
+// a datagram that finds the queue full because the pipeline is behind is
 // dropped and counted in UDPStats.Dropped (and logged, at most once a
 // second). Datagrams also die unseen in the network and when the kernel's
 // receive buffer overflows (see ReceiveBufferBytes; Linux counts those in
@@ -223,7 +225,7 @@ func (u *UDP) Run(ctx context.Context, sink logpipe.Sink) error {
 	}
 	stop := context.AfterFunc(ctx, func() { _ = u.conn.SetReadDeadline(time.Unix(1, 0)) })
 	defer stop()
-	q := make(chan *logpipe.Event, u.cfg.QueueSize)
+	q := make(chan []*logpipe.Event, u.cfg.QueueSize)
 	var wg sync.WaitGroup
 	wg.Go(func() { u.send(ctx, sink.NewStream("udp "+u.Addr().String()), q) })
 	err := u.read(ctx, q)
@@ -233,9 +235,8 @@ func (u *UDP) Run(ctx context.Context, sink logpipe.Sink) error {
 }
 
 // read is the read loop: it never waits for the pipeline.
-func (u *UDP) read(ctx context.Context, q chan<- *logpipe.Event) error {
+func (u *UDP) read(ctx context.Context, q chan<- []*logpipe.Event) error {
 	buf := make([]byte, u.cfg.BufferSize+1) // one more byte tells a longer datagram
-	var events []*logpipe.Event
 	lines := u.line.NewLines(0)
 	for {
 		n, from, err := u.conn.ReadFromUDPAddrPort(buf)
@@ -256,18 +257,11 @@ func (u *UDP) read(ctx context.Context, q chan<- *logpipe.Event) error {
 			u.truncated.Add(1)
 		}
 		ip := logpipe.StringValue(from.Addr().Unmap().String())
-		events = u.decode(events[:0], lines, data, truncated, ip)
-		if cap(q)-len(q) < len(events) {
-			// Only this goroutine sends on q, so the room seen here can
-			// only grow before the sends below.
+		select {
+		case q <- u.decode(nil, lines, data, truncated, ip):
+		default:
 			u.drop()
-			clear(events)
-			continue
 		}
-		for _, e := range events {
-			q <- e
-		}
-		clear(events)
 	}
 }
 
@@ -276,7 +270,9 @@ func (u *UDP) read(ctx context.Context, q chan<- *logpipe.Event) error {
 func (u *UDP) decode(dst []*logpipe.Event, lines *codec.Lines, data []byte, truncated bool, ip logpipe.Value) []*logpipe.Event {
 	now := time.Now()
 	add := func(f codec.Frame) {
-		f.Truncated = f.Truncated || truncated
+		// Only the datagram's last frame was cut: it ends where the kept
+		// bytes end.
+		f.Truncated = f.Truncated || truncated && f.End == int64(len(data))
 		e := newFrameEvent(u.dec, f, now)
 		_ = e.Set(u.field, ip)
 		dst = append(dst, e)
@@ -318,9 +314,11 @@ func (u *UDP) drop() {
 	}
 }
 
-// send hands queued events to the pipeline in batches until q is closed.
-// Once Send fails (the input is stopping) it only drains and counts.
-func (u *UDP) send(ctx context.Context, st logpipe.Stream, q <-chan *logpipe.Event) {
+// send hands the events of queued datagrams to the pipeline in batches of
+// at most MaxBatch until q is closed; a datagram with more events than
+// that is split. Once Send fails (the input is stopping) it only drains
+// and counts.
+func (u *UDP) send(ctx context.Context, st logpipe.Stream, q <-chan []*logpipe.Event) {
 	ack := func(_ context.Context, err error) error {
 		if err != nil {
 			u.undelivered.Add(1)
@@ -328,24 +326,38 @@ func (u *UDP) send(ctx context.Context, st logpipe.Stream, q <-chan *logpipe.Eve
 		return nil
 	}
 	stopped := false
-	for e := range q {
+	var rest []*logpipe.Event // events of a datagram not yet in a batch
+	for {
+		if len(rest) == 0 {
+			d, ok := <-q
+			if !ok {
+				return
+			}
+			rest = d
+		}
 		if stopped {
-			u.unsent.Add(1)
+			u.unsent.Add(uint64(len(rest)))
+			rest = nil
 			continue
 		}
-		b := make(logpipe.Batch, 1, min(u.cfg.MaxBatch, 1+len(q)))
-		b[0] = e
-	more:
+		b := make(logpipe.Batch, 0, min(u.cfg.MaxBatch, len(rest)*(1+len(q))))
+	fill:
 		for len(b) < u.cfg.MaxBatch {
-			select {
-			case e, ok := <-q:
-				if !ok {
-					break more
+			if len(rest) == 0 {
+				select {
+				case d, ok := <-q:
+					if !ok {
+						break fill
+					}
+					rest = d
+					continue
+				default:
+					break fill
 				}
-				b = append(b, e)
-			default:
-				break more
 			}
+			k := min(len(rest), u.cfg.MaxBatch-len(b))
+			b = append(b, rest[:k]...)
+			rest = rest[k:]
 		}
 		n := uint64(len(b))
 		if err := st.Send(ctx, b, ack); err != nil {

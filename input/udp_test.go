@@ -111,6 +111,63 @@ func TestUDPTruncated(t *testing.T) {
 	}
 }
 
+// Only the cut line of a datagram longer than BufferSize is tagged: the
+// lines before it arrived whole.
+func TestUDPTruncatedLines(t *testing.T) {
+	leakcheck.Check(t)
+	u := newUDP(t, input.UDPConfig{Framing: input.FramingLine, BufferSize: 8})
+	sink := inputtest.NewSink()
+	runSource(t, u, sink)
+	send(t, dial(t, "udp", u.Addr()), "a\nb\nxxxxxxxx")
+	evs := waitEvents(t, sink, 3)
+	for i, want := range []struct {
+		msg string
+		cut bool
+	}{{"a", false}, {"b", false}, {"xxxx", true}} {
+		if e := evs[i]; e.Message() != want.msg || e.HasTag(codec.TagLineTruncated) != want.cut {
+			t.Errorf("event %d = %s, want %q with truncation tag %v", i, e, want.msg, want.cut)
+		}
+	}
+}
+
+// QueueSize counts datagrams, as Logstash's queue_size counts packets: a
+// datagram of more lines than QueueSize is queued whole and handed over
+// in batches of at most MaxBatch, not dropped.
+func TestUDPQueueCountsDatagrams(t *testing.T) {
+	leakcheck.Check(t)
+	u := newUDP(t, input.UDPConfig{Framing: input.FramingLine, QueueSize: 2, MaxBatch: 4})
+	sink := inputtest.NewSink()
+	runSource(t, u, sink)
+	conn := dial(t, "udp", u.Addr())
+	var want []string
+	for d := range 2 {
+		var b strings.Builder
+		for i := range 11 {
+			line := strconv.Itoa(d*100 + i)
+			want = append(want, line)
+			b.WriteString(line + "\n")
+		}
+		send(t, conn, b.String())
+		waitFor(t, "the datagram", func() bool { return u.Stats().Datagrams == uint64(d+1) })
+	}
+	evs := waitEvents(t, sink, len(want))
+	var got []string
+	for _, e := range evs {
+		got = append(got, e.Message())
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if st := u.Stats(); st.Dropped != 0 || st.Events != uint64(len(want)) {
+		t.Errorf("stats %+v", st)
+	}
+	for _, n := range sink.BatchSizes() {
+		if n > 4 {
+			t.Errorf("a batch of %d events with MaxBatch 4", n)
+		}
+	}
+}
+
 // The read loop never waits for the pipeline: when it takes nothing the
 // datagrams beyond the queue are dropped and counted, and every datagram
 // is accounted for.

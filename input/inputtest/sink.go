@@ -86,6 +86,18 @@ func (s *Sink) Events() []*logpipe.Event {
 	return out
 }
 
+// BatchSizes returns the number of events of every batch sent so far,
+// stream after stream, each stream's in send order.
+func (s *Sink) BatchSizes() []int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []int
+	for _, st := range s.streams {
+		out = append(out, st.sizes...)
+	}
+	return out
+}
+
 // Messages returns the "message" of every event Events returns.
 func (s *Sink) Messages() []string {
 	ev := s.Events()
@@ -137,6 +149,7 @@ type sinkStream struct {
 	sink    *Sink
 	name    string
 	events  []*logpipe.Event // guarded by sink.mu
+	sizes   []int            // of the batches sent; guarded by sink.mu
 	sending bool             // guarded by sink.mu
 }
 
@@ -155,6 +168,7 @@ func (st *sinkStream) Send(ctx context.Context, b logpipe.Batch, ack logpipe.Ack
 	}
 	st.sending = true
 	st.events = append(st.events, b...)
+	st.sizes = append(st.sizes, len(b))
 	hold := s.hold
 	if hold {
 		s.held = append(s.held, heldAck{ack})
