@@ -270,8 +270,11 @@ func (o *Output) Write(ctx context.Context, b logpipe.Batch) error {
 			hdrs = append(hdrs, [2]int{start, len(buf)})
 		}
 	}
+	// The promises run on the client's goroutines while this one is still
+	// producing and reading berr: each writes only its own record's slot,
+	// and the failures join berr once they have all run.
 	var wg sync.WaitGroup
-	var mu sync.Mutex
+	perr := make([]error, len(b))
 	base := unsafe.Pointer(unsafe.SliceData(recs))
 	promise := func(r *kgo.Record, err error) {
 		defer wg.Done()
@@ -282,9 +285,7 @@ func (o *Output) Write(ctx context.Context, b logpipe.Batch) error {
 		}
 		o.failed.Add(1)
 		i := int((uintptr(unsafe.Pointer(r)) - uintptr(base)) / unsafe.Sizeof(kgo.Record{}))
-		mu.Lock()
-		fail(i, newRecordError(r, err))
-		mu.Unlock()
+		perr[i] = newRecordError(r, err)
 	}
 	topic := o.topic.String()
 	for i := range b {
@@ -312,6 +313,11 @@ func (o *Output) Write(ctx context.Context, b logpipe.Batch) error {
 		o.cl.Produce(ctx, r, promise)
 	}
 	wg.Wait()
+	for i, err := range perr {
+		if err != nil {
+			fail(i, err)
+		}
+	}
 	if berr != nil {
 		return berr
 	}

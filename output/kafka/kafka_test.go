@@ -124,6 +124,45 @@ func TestWriteRecords(t *testing.T) {
 	}
 }
 
+// TestRecordFailuresWhileProducing: the cluster refuses records (too
+// large) while Write is still producing the later ones of a batch that
+// also holds an unresolved topic. The failures are recorded without a
+// data race (a concurrent map write was a fatal error without -race).
+func TestRecordFailuresWhileProducing(t *testing.T) {
+	leakcheck.Check(t)
+	if os.Getenv("KAFKA_BROKERS") != "" {
+		t.Skip("relies on kfake's default message size limit")
+	}
+	brokers, _ := cluster(t, "ok")
+	o, err := kafka.New(kafka.Config{BootstrapServers: brokers, TopicID: "%{[topic]}", BatchSize: 4096})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer o.Close(context.Background())
+	big := strings.Repeat("x", 10000)
+	for range 5 {
+		b := logpipe.Batch{event(t, "", "no topic")}
+		for i := range 500 {
+			msg := "fine"
+			if i%2 == 0 {
+				msg = big
+			}
+			e := event(t, "", msg)
+			e.Fields().Set("topic", logpipe.StringValue("ok"))
+			b = append(b, e)
+		}
+		var be *logpipe.BatchError
+		if err := o.Write(t.Context(), b); !errors.As(err, &be) {
+			t.Fatalf("Write: %v, want a BatchError", err)
+		}
+		for i := range b {
+			if failed, want := be.Err(i) != nil, i == 0 || i%2 == 1; failed != want {
+				t.Fatalf("event %d: %v, want failed %v", i, be.Err(i), want)
+			}
+		}
+	}
+}
+
 // TestRecordFailures: a record too large and a topic the client may not
 // write are permanent, with the Kafka error in the dead-letter fields;
 // an unresolved topic template is permanent too; the other records of the
