@@ -15,6 +15,7 @@
 //	-kafka BROKERS     consume from Kafka (comma-separated host:port) as a group member
 //	-kafka-topic TOPIC topic to consume (default fastapi-logs)
 //	-kafka-group GROUP consumer group (default logpipe-indexer): indexers of one group share the partitions
+//	-kafka-key-id      the records' keys are unique event ids (as fastapi-shipper -kafka writes them): use them as document ids
 //	-es URL            Elasticsearch node (repeatable; the nodes of one cluster)
 //	-index TEMPLATE    index name template (default fastapi-logs-%{+YYYY.MM.dd})
 //	-dead-letter FILE  documents rejected for good, with the reason

@@ -54,7 +54,7 @@ func TestKafkaGroupMemberDies(t *testing.T) {
 	defer es.Close()
 	member := func() *indexer {
 		m := freePort(t)
-		return start(t, m, "-kafka", brokers, "-kafka-group", "indexers", "-es", es.URL, "-index", "logs", "-metrics", m, "-timezone", "UTC")
+		return start(t, m, "-kafka", brokers, "-kafka-key-id", "-kafka-group", "indexers", "-es", es.URL, "-index", "logs", "-metrics", m, "-timezone", "UTC")
 	}
 	a := member()
 	member()

@@ -56,6 +56,7 @@ type config struct {
 	Kafka       string        // comma-separated brokers ("" = off)
 	KafkaTopic  string        // topic to consume
 	KafkaGroup  string        // consumer group
+	KafkaKeyID  bool          // record keys are event ids
 }
 
 type stringList []string
@@ -86,6 +87,7 @@ func parseFlags(args []string, errOut io.Writer) (config, error) {
 	fs.StringVar(&cfg.Kafka, "kafka", "", "consume from Kafka `BROKERS` (comma-separated host:port) as a member of -kafka-group")
 	fs.StringVar(&cfg.KafkaTopic, "kafka-topic", "fastapi-logs", "Kafka `TOPIC` to consume")
 	fs.StringVar(&cfg.KafkaGroup, "kafka-group", "logpipe-indexer", "Kafka consumer `GROUP`: indexers in one group share the topic's partitions")
+	fs.BoolVar(&cfg.KafkaKeyID, "kafka-key-id", false, "the Kafka records' keys are unique event ids (fastapi-shipper -kafka keys them so): use them as document ids, so that a record produced twice is stored once; without it the id is topic-partition-offset (keys such as host names would make create keep one record per key)")
 	fs.StringVar(&cfg.Metrics, "metrics", "", "serve /metrics (Prometheus) and /_node/stats/pipelines (JSON) on `ADDR`")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
@@ -262,7 +264,7 @@ func build(cfg config, stdout io.Writer, log *slog.Logger) (*pipeline.Pipeline, 
 	if cfg.Kafka != "" {
 		k, err := kafka.New(kafka.Config{
 			BootstrapServers: strings.Split(cfg.Kafka, ","), Topics: []string{cfg.KafkaTopic}, GroupID: cfg.KafkaGroup,
-			AutoOffsetReset: "earliest", Codec: "json", Logger: log,
+			AutoOffsetReset: "earliest", Codec: "json", IDFromKey: cfg.KafkaKeyID, Logger: log,
 		})
 		if err != nil {
 			closeAll()

@@ -20,8 +20,9 @@
 // partition is read again from its last acknowledged offset, in a new
 // stream. Delivery is at least once: a record is read again after a
 // crash, a failure or a rebalance that abandoned it, and keeps its event
-// id ([@metadata][id], the record key or "topic-partition-offset"), so an
-// output that writes by id (Elasticsearch "create") stores it once.
+// id ([@metadata][id], "topic-partition-offset", or with
+// Config.IDFromKey the record key), so an output that writes by id
+// (Elasticsearch "create") stores it once.
 //
 // # Rebalances
 //

@@ -39,6 +39,7 @@ func ExampleNew() {
 		GroupID:          "indexers",
 		AutoOffsetReset:  "earliest",
 		Codec:            "json",
+		IDFromKey:        true, // the producer keys records by event id
 	})
 	if err != nil {
 		log.Fatal(err)

@@ -19,7 +19,7 @@ func FuzzDecode(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	plainIn, err := New(Config{BootstrapServers: []string{"x:1"}, Topics: []string{"t"}})
+	plainIn, err := New(Config{BootstrapServers: []string{"x:1"}, Topics: []string{"t"}, IDFromKey: true})
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -32,8 +32,12 @@ func FuzzDecode(f *testing.F) {
 			if !ok || id.Str() == "" {
 				t.Fatalf("no id for key %q", key)
 			}
-			if len(key) == 0 && id.Str() != "t-1-7" {
-				t.Fatalf("id %q without a key", id.Str())
+			want := "t-1-7"
+			if in.cfg.IDFromKey && len(key) > 0 {
+				want = string(key)
+			}
+			if id.Str() != want {
+				t.Fatalf("id %q for key %q, want %q", id.Str(), key, want)
 			}
 			var probe logpipe.Event
 			isObject := probe.UnmarshalJSON(value) == nil
@@ -56,4 +60,35 @@ func FuzzDecode(f *testing.F) {
 			_ = e.AppendJSON(nil)
 		}
 	})
+}
+
+// TestDecodeID: a record's event id is its place, topic-partition-offset,
+// which no other record shares; its key only with IDFromKey, for
+// producers that key every record by a unique id.
+func TestDecodeID(t *testing.T) {
+	for _, c := range []struct {
+		name      string
+		idFromKey bool
+		key       string
+		want      string
+	}{
+		{"key", false, "host-1", "logs-2-40"},
+		{"no key", false, "", "logs-2-40"},
+		{"key as id", true, "evt-1", "evt-1"},
+		{"key as id, no key", true, "", "logs-2-40"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			in, err := New(Config{BootstrapServers: []string{"x:1"}, Topics: []string{"logs"}, IDFromKey: c.idFromKey})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := &kgo.Record{Topic: "logs", Partition: 2, Offset: 40, Value: []byte("v")}
+			if c.key != "" {
+				r.Key = []byte(c.key)
+			}
+			if id, _ := in.decode(r).Meta().Get("id"); id.Str() != c.want {
+				t.Errorf("id %q, want %q", id.Str(), c.want)
+			}
+		})
+	}
 }

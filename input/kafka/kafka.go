@@ -34,8 +34,10 @@ type Config struct {
 	// Topics to consume (topics). Either Topics or TopicsPattern is
 	// required.
 	Topics []string
-	// TopicsPattern is a regular expression; every matching topic is
-	// consumed, including topics created later (topics_pattern).
+	// TopicsPattern is a regular expression; every topic whose whole name
+	// matches is consumed, including topics created later
+	// (topics_pattern; as in Logstash, "logs" matches "logs" and not
+	// "logs-dlq").
 	TopicsPattern string
 	// GroupID is the consumer group (group_id). Default: "logpipe".
 	GroupID string
@@ -55,6 +57,16 @@ type Config struct {
 	// topic, consumer_group, partition, offset, key, timestamp) or
 	// "extended" (also [@metadata][kafka][headers]).
 	DecorateEvents string
+	// IDFromKey makes a record's key its event id ([@metadata][id]), for
+	// records that have one, instead of "topic-partition-offset". Set it
+	// only when every producer keys each record by a unique event id, as
+	// logpipe's kafka output does by default (output/kafka.DefaultKey):
+	// a record produced twice is then stored once by an output that
+	// writes by id. Keys that are not unique (a host name, a user id)
+	// must not be ids: an Elasticsearch "create" by id would keep the
+	// first record of each key and count the others as delivered. No
+	// Logstash equivalent. Default: false.
+	IDFromKey bool
 	// MaxPollRecords is the largest batch handed to the pipeline
 	// (max_poll_records). Default: 500.
 	MaxPollRecords int
@@ -166,7 +178,9 @@ func New(cfg Config) (*Input, error) {
 		if _, err := regexp.Compile(cfg.TopicsPattern); err != nil {
 			return nil, fmt.Errorf("kafka input: topics_pattern: %w", err)
 		}
-		opts = append(opts, kgo.ConsumeTopics(cfg.TopicsPattern), kgo.ConsumeRegex())
+		// franz-go matches anywhere in a name; Kafka's subscribe(Pattern),
+		// which Logstash uses, matches whole names.
+		opts = append(opts, kgo.ConsumeTopics("^(?:"+cfg.TopicsPattern+")$"), kgo.ConsumeRegex())
 	default:
 		return nil, errors.New("kafka input: Topics (topics) or TopicsPattern (topics_pattern) is required")
 	}
@@ -391,10 +405,12 @@ func (in *Input) onRevoked(ctx context.Context, cl *kgo.Client, revoked map[stri
 	for _, p := range ps {
 		p.stop()
 	}
-	timer := time.NewTimer(in.cfg.DrainTimeout)
-	defer timer.Stop()
+	// One deadline for all: once passed, it stays passed for the
+	// partitions after the one that saw it.
+	dctx, dcancel := context.WithTimeout(context.WithoutCancel(ctx), in.cfg.DrainTimeout)
+	defer dcancel()
 	for _, p := range ps {
-		if !p.waitIdle(timer.C) {
+		if !p.waitIdle(dctx.Done()) {
 			in.log.Warn("kafka input: drain deadline passed; releasing revoked partition with batches still in flight (they will be read again)", "partition", p.name)
 		}
 	}
@@ -830,7 +846,7 @@ func (p *partition) ackFunc(at kgo.EpochOffset) logpipe.AckFunc {
 }
 
 // waitIdle waits until no batch of p is in flight, or deadline fires.
-func (p *partition) waitIdle(deadline <-chan time.Time) bool {
+func (p *partition) waitIdle(deadline <-chan struct{}) bool {
 	for {
 		p.mu.Lock()
 		n := p.inflight
@@ -861,7 +877,7 @@ func (in *Input) decode(r *kgo.Record) *logpipe.Event {
 		e = logpipe.NewEvent(string(r.Value))
 	}
 	var id string
-	if len(r.Key) > 0 {
+	if in.cfg.IDFromKey && len(r.Key) > 0 {
 		id = string(r.Key)
 	} else {
 		id = r.Topic + "-" + strconv.Itoa(int(r.Partition)) + "-" + strconv.FormatInt(r.Offset, 10)

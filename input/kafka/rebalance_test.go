@@ -1,6 +1,7 @@
 package kafka_test
 
 import (
+	"errors"
 	"testing"
 	"time"
 
@@ -61,4 +62,46 @@ func TestRebalanceDuringDelivery(t *testing.T) {
 			t.Fatalf("record %s lost", id)
 		}
 	}
+}
+
+// TestDrainTimeoutEveryPartition: member A's output never accepts a
+// batch, so every partition it owns has batches in flight when B joins.
+// A releases all the partitions it gives up once DrainTimeout has passed,
+// not just the first: the rebalance ends and B gets its share.
+func TestDrainTimeoutEveryPartition(t *testing.T) {
+	if realCluster() {
+		t.Skip("counts on kfake's quick rebalances")
+	}
+	leakcheck.Check(t)
+	const parts = 4
+	brokers, topic := cluster(t, parts)
+	produce(t, brokers, topic, parts, 0, 40, nil)
+	failing := newCollector()
+	failing.hook = func(logpipe.Batch) error { return errors.New("output down") }
+	a := newInput(t, kafka.Config{BootstrapServers: brokers, Topics: []string{topic}, GroupID: "g-" + topic,
+		MaxPollRecords: 5, DrainTimeout: 500 * time.Millisecond})
+	stopA := run(t, pipeline.Config{Sources: []logpipe.Source{a}, Outputs: []logpipe.Output{failing}, Workers: 16, DrainTimeout: time.Second})
+	waitFor(t, "every partition of A in flight", func() bool {
+		ps := a.Stats().Partitions
+		for _, p := range ps {
+			if p.InFlight == 0 {
+				return false
+			}
+		}
+		return len(ps) == parts
+	})
+	out := newCollector()
+	b := newInput(t, kafka.Config{BootstrapServers: brokers, Topics: []string{topic}, GroupID: "g-" + topic})
+	stopB := run(t, pipeline.Config{Sources: []logpipe.Source{b}, Outputs: []logpipe.Output{out}})
+	start := time.Now()
+	for len(b.Stats().Partitions) == 0 {
+		if time.Since(start) > 15*time.Second {
+			t.Fatalf("B has no partition 15 s after joining (A's DrainTimeout is 0.5 s); A owns %d", len(a.Stats().Partitions))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	// What A released it never acknowledged: B reads it from the start.
+	waitFor(t, "B delivering what A released", func() bool { d, _ := out.counts(); return d > 0 })
+	stopB()
+	stopA()
 }
