@@ -78,6 +78,9 @@ func post(t *testing.T, url, contentType, body string) (int, http.Header) {
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}
+	// No keep-alive: a connection left idle in the shared client would
+	// outlive the test that opened it (leakcheck).
+	req.Close = true
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Error(err) // not Fatal: post runs in goroutines too
