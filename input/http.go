@@ -122,6 +122,7 @@ type HTTP struct {
 	sending  sync.WaitGroup
 
 	serveDone chan struct{}
+	serveErr  error // why Serve returned, other than Close; written before serveDone is closed
 	closeOnce sync.Once
 	closeErr  error
 
@@ -222,6 +223,7 @@ func NewHTTP(cfg HTTPConfig) (*HTTP, error) {
 		}
 		if err != nil && !errors.Is(err, http.ErrServerClosed) {
 			h.log.Error("http input: serve", "err", err)
+			h.serveErr = err // read after serveDone is closed
 		}
 	}()
 	return h, nil
@@ -242,21 +244,27 @@ func (h *HTTP) BytesIn() uint64 { return h.bytes.Load() }
 
 // Run hands requests to s until ctx is done; from then on requests get
 // 503. It returns once no request is being handed over; requests already
-// handed over are answered when delivered.
+// handed over are answered when delivered. When the server stops serving
+// on its own (its listener failed), Run returns that error as permanent:
+// the input cannot receive any more.
 func (h *HTTP) Run(ctx context.Context, s logpipe.Sink) error {
 	h.mu.Lock()
 	h.runCtx, h.sink = ctx, s
 	h.mu.Unlock()
+	var err error
 	select {
 	case <-ctx.Done():
 	case <-h.serveDone:
+		if h.serveErr != nil && ctx.Err() == nil {
+			err = logpipe.Permanent(fmt.Errorf("http input: serve: %w", h.serveErr))
+		}
 	}
 	h.mu.Lock()
 	h.stopping = true
 	h.sink = nil
 	h.mu.Unlock()
 	h.sending.Wait()
-	return nil
+	return err
 }
 
 // Close shuts the server down: it waits for the requests being answered,

@@ -3,8 +3,10 @@ package input_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os/exec"
@@ -341,4 +343,36 @@ func TestHTTPMethodNotAllowed(t *testing.T) {
 		t.Fatalf("GET: %d", resp.StatusCode)
 	}
 	http.DefaultClient.CloseIdleConnections()
+}
+
+// brokenListener fails every Accept with an error that is not temporary.
+type brokenListener struct{ net.Listener }
+
+func (brokenListener) Accept() (net.Conn, error) { return nil, errors.New("accept: broken") }
+
+// TestHTTPServeFails: when the server stops serving on its own, Run
+// returns why, as a permanent error: the pipeline stops with it instead
+// of ending as if the input were exhausted.
+func TestHTTPServeFails(t *testing.T) {
+	leakcheck.Check(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	h, err := input.NewHTTP(input.HTTPConfig{Listener: brokenListener{ln}, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := pipeline.New(pipeline.Config{Sources: []logpipe.Source{h}, Outputs: []logpipe.Output{outputtest.NewSink()},
+		Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	err = p.Run(ctx)
+	if ctx.Err() != nil || err == nil || !strings.Contains(err.Error(), "accept: broken") {
+		t.Fatalf("Run: %v (context: %v), want the listener's error", err, ctx.Err())
+	}
 }

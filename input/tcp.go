@@ -16,6 +16,7 @@ import (
 
 	"github.com/logpipe/logpipe"
 	"github.com/logpipe/logpipe/codec"
+	"github.com/logpipe/logpipe/internal/backoff"
 )
 
 // TCPConfig configures a TCP input (Logstash's tcp input in server mode).
@@ -247,7 +248,7 @@ func (t *TCP) Run(ctx context.Context, sink logpipe.Sink) error {
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	slots := make(chan struct{}, t.cfg.MaxConnections)
-	var delay time.Duration
+	failures := 0
 	for {
 		c, err := t.ln.Accept()
 		if err != nil {
@@ -256,16 +257,15 @@ func (t *TCP) Run(ctx context.Context, sink logpipe.Sink) error {
 			}
 			// Out of file descriptors and the like: wait and retry, as
 			// net/http's server does.
-			delay = min(max(2*delay, 5*time.Millisecond), time.Second)
+			failures++
+			delay := backoff.Accept.Delay(failures)
 			t.log.Warn("input: tcp: accept failed; retrying", "addr", t.addr.String(), "delay", delay, "error", err)
-			select {
-			case <-time.After(delay):
-			case <-ctx.Done():
+			if backoff.Sleep(ctx, delay) != nil {
 				return nil
 			}
 			continue
 		}
-		delay = 0
+		failures = 0
 		select {
 		case slots <- struct{}{}:
 		default:

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net"
 	"strconv"
 	"sync"
@@ -22,6 +23,7 @@ import (
 	"github.com/elastic/go-lumber/lj"
 
 	"github.com/logpipe/logpipe"
+	"github.com/logpipe/logpipe/internal/backoff"
 )
 
 // Config configures a Beats input. The zero value of every field means
@@ -128,7 +130,12 @@ func New(cfg Config) (*Beats, error) {
 	case cfg.Port < 0 || cfg.Port > 65535:
 		return nil, fmt.Errorf("beats: port %d out of range", cfg.Port)
 	}
-	if cfg.ClientInactivityTimeout == 0 {
+	switch {
+	case cfg.ClientInactivityTimeout < 0:
+		return nil, fmt.Errorf("beats: negative client_inactivity_timeout %v", cfg.ClientInactivityTimeout)
+	case cfg.MaxWindowSize > math.MaxUint32 || cfg.MaxFrameSize > math.MaxUint32:
+		return nil, fmt.Errorf("beats: MaxWindowSize (%d) and MaxFrameSize (%d) must fit in 32 bits", cfg.MaxWindowSize, cfg.MaxFrameSize)
+	case cfg.ClientInactivityTimeout == 0:
 		cfg.ClientInactivityTimeout = 60 * time.Second
 	}
 	if cfg.MaxConnections <= 0 {
@@ -175,7 +182,8 @@ func (b *Beats) BytesIn() uint64 { return b.bytes.Load() }
 func (b *Beats) Windows() uint64 { return b.windows.Load() }
 
 // Run accepts connections until ctx is done, then stops reading windows
-// and returns once no Send is in progress. Connections stay open until the
+// and returns once no Send is in progress. A failed accept (out of file
+// descriptors) is logged and retried after a pause of up to a second. Connections stay open until the
 // windows already handed over are acknowledged (their ACKs are sent) or
 // Close is called.
 func (b *Beats) Run(ctx context.Context, sink logpipe.Sink) error {
@@ -183,6 +191,7 @@ func (b *Beats) Run(ctx context.Context, sink logpipe.Sink) error {
 	defer stop()
 	var senders sync.WaitGroup
 	defer senders.Wait()
+	failures := 0
 	for {
 		select {
 		case b.sem <- struct{}{}:
@@ -199,8 +208,19 @@ func (b *Beats) Run(ctx context.Context, sink logpipe.Sink) error {
 			if errors.As(err, &ne) && ne.Timeout() {
 				continue
 			}
-			return fmt.Errorf("beats: accept: %w", err)
+			// Out of file descriptors and the like: wait and retry, as
+			// net/http's server does. Returning would first wait for
+			// every connection to end (senders), and agents that keep
+			// theirs open would keep new ones out meanwhile.
+			failures++
+			d := backoff.Accept.Delay(failures)
+			b.log.Warn("beats: accept failed; retrying", "delay", d, "err", err)
+			if backoff.Sleep(ctx, d) != nil {
+				return nil
+			}
+			continue
 		}
+		failures = 0
 		b.conns.Add(1)
 		b.open.Add(1)
 		senders.Add(1)

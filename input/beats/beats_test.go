@@ -12,10 +12,15 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"log/slog"
+	"math"
 	"math/big"
 	"net"
+	"os"
 	"runtime"
 	"sync"
+	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -522,4 +527,74 @@ func newCert(t *testing.T, parent *x509.Certificate, parentKey *ecdsa.PrivateKey
 		t.Fatal(err)
 	}
 	return cert, key
+}
+
+// flakyListener fails its second Accept as a process out of file
+// descriptors does.
+type flakyListener struct {
+	net.Listener
+	n atomic.Int32
+}
+
+func (l *flakyListener) Accept() (net.Conn, error) {
+	if l.n.Add(1) == 2 {
+		return nil, &net.OpError{Op: "accept", Net: "tcp", Err: os.NewSyscallError("accept4", syscall.EMFILE)}
+	}
+	return l.Listener.Accept()
+}
+
+// TestAcceptErrorRetried: a failed accept is retried after a pause, while
+// an agent stays connected; it neither stops the input nor waits for the
+// open connections to end.
+func TestAcceptErrorRetried(t *testing.T) {
+	leakcheck.Check(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := beats.New(beats.Config{Listener: &flakyListener{Listener: ln}, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sink := outputtest.NewSink()
+	stop := run(t, in, sink)
+	a, err := lumber.SyncDial(in.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if n, err := a.Send(window(1, 0)); err != nil || n != 1 {
+		t.Fatalf("first agent: acked %d, %v", n, err)
+	}
+	b, err := lumber.SyncDial(in.Addr().String(), lumber.Timeout(10*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if n, err := b.Send(window(1, 1)); err != nil || n != 1 {
+		t.Fatalf("second agent, after a failed accept: acked %d, %v", n, err)
+	}
+	a.Close()
+	b.Close()
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	if sink.Len() != 2 {
+		t.Errorf("%d events, want 2", sink.Len())
+	}
+}
+
+func TestConfigErrors(t *testing.T) {
+	for _, cfg := range []beats.Config{
+		{ClientInactivityTimeout: -time.Second},
+		{MaxWindowSize: math.MaxUint32 + 1},
+		{MaxFrameSize: math.MaxUint32 + 1},
+		{Port: 70000},
+	} {
+		cfg.Host = "127.0.0.1"
+		if in, err := beats.New(cfg); err == nil {
+			in.Close(context.Background())
+			t.Errorf("New(%+v) accepted", cfg)
+		}
+	}
 }

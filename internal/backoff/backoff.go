@@ -17,6 +17,11 @@ type Policy struct {
 	Max     time.Duration
 }
 
+// Accept is the policy of a server whose listener failed to accept a
+// connection (out of file descriptors, say): wait and retry, from 5 ms
+// up to a second, as net/http's server does.
+var Accept = Policy{Initial: 5 * time.Millisecond, Max: time.Second}
+
 // Delay returns the delay before retry n (n >= 1).
 func (p Policy) Delay(n int) time.Duration {
 	if n < 1 {
