@@ -138,19 +138,23 @@ type Filter interface {
 
 // Output delivers batches.
 //
-// Write returns nil when every event of b has been durably accepted. The
-// error contract, the same for a whole batch and for one event:
+// Write returns nil when every event of b has been durably accepted.
+// Otherwise its error says what became of the batch:
 //
-//   - an error wrapped with Permanent: retrying cannot help (a bad
-//     document, bad credentials); the events go to the dead-letter output;
+//   - an error wrapped with Permanent: retrying cannot help and no later
+//     batch would fare better (bad credentials, a missing index that may
+//     not be created); the pipeline stops with the error and the batch is
+//     not acknowledged, so it is read again after a restart;
 //   - ErrDrop, or an error wrapping it: the events were dropped on purpose
 //     and count as handled;
 //   - any other error: retryable; the pipeline writes the events again
 //     after a backoff.
 //
-// To report outcomes event by event Write returns a *BatchError of len(b)
-// whose entries follow the same rules; a BatchError of another size is a
-// bug in the output and the whole batch is retried. Write must not modify b
+// To report outcomes event by event Write returns a *BatchError of len(b).
+// Its entries follow the same rules except that a Permanent entry
+// rejects that event alone (a bad document): it goes to the dead-letter
+// output, and the pipeline goes on. A BatchError of another size is a bug
+// in the output and the whole batch is retried. Write must not modify b
 // or keep it after returning (see Batch). Write may be called concurrently
 // from several workers. An error that carries extra dead-letter details
 // implements DeadLetterDetail.
