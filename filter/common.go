@@ -43,21 +43,44 @@ type Common struct {
 type common struct {
 	addField    []compiledAdd
 	addTag      []*logpipe.Template
-	removeField []removeRef
+	removeField []fieldRef
 	removeTag   []*logpipe.Template
 }
 
+// compiledAdd is a field and the template of its new value.
 type compiledAdd struct {
-	path   logpipe.Path
-	keyTpl *logpipe.Template // a key with references, rendered per event
-	value  *logpipe.Template
+	fieldRef
+	value *logpipe.Template
 }
 
-// removeRef is a field to remove: a fixed path, or a template that renders
-// to a field reference per event.
-type removeRef struct {
+// fieldRef is a field named in an option where Logstash expands %{}
+// references (add_field and remove_field keys, mutate's rename): a fixed
+// path, or a template that renders to a field reference per event.
+type fieldRef struct {
 	path logpipe.Path
-	tpl  *logpipe.Template
+	tpl  *logpipe.Template // nil for a fixed path
+}
+
+// parseFieldRef compiles s, a field reference that may hold %{}
+// references.
+func parseFieldRef(s string) (fieldRef, error) {
+	t, err := logpipe.ParseTemplate(s)
+	if err != nil {
+		return fieldRef{}, err
+	}
+	if !t.IsStatic() {
+		return fieldRef{tpl: t}, nil
+	}
+	p, err := logpipe.ParsePath(s)
+	return fieldRef{path: p}, err
+}
+
+// resolve returns the field r names in e.
+func (r fieldRef) resolve(e *logpipe.Event) (logpipe.Path, error) {
+	if r.tpl == nil {
+		return r.path, nil
+	}
+	return logpipe.ParsePath(r.tpl.Render(e))
 }
 
 // compile validates c and compiles its references and templates. The
@@ -66,17 +89,10 @@ func (c Common) compile() (common, error) {
 	var out common
 	for _, kv := range c.AddField {
 		k := kv.Key
-		kt, err := logpipe.ParseTemplate(k)
-		if err != nil {
-			return out, fmt.Errorf("add_field %q: %w", k, err)
-		}
 		var add compiledAdd
-		if kt.IsStatic() {
-			if add.path, err = logpipe.ParsePath(k); err != nil {
-				return out, fmt.Errorf("add_field %q: %w", k, err)
-			}
-		} else {
-			add.keyTpl = kt
+		var err error
+		if add.fieldRef, err = parseFieldRef(k); err != nil {
+			return out, fmt.Errorf("add_field %q: %w", k, err)
 		}
 		if add.value, err = logpipe.ParseTemplate(kv.Value); err != nil {
 			return out, fmt.Errorf("add_field %q: %w", k, err)
@@ -91,19 +107,11 @@ func (c Common) compile() (common, error) {
 		out.addTag = append(out.addTag, t)
 	}
 	for _, s := range c.RemoveField {
-		t, err := logpipe.ParseTemplate(s)
+		r, err := parseFieldRef(s)
 		if err != nil {
 			return out, fmt.Errorf("remove_field %q: %w", s, err)
 		}
-		if t.IsStatic() {
-			p, err := logpipe.ParsePath(s)
-			if err != nil {
-				return out, fmt.Errorf("remove_field %q: %w", s, err)
-			}
-			out.removeField = append(out.removeField, removeRef{path: p})
-			continue
-		}
-		out.removeField = append(out.removeField, removeRef{tpl: t})
+		out.removeField = append(out.removeField, r)
 	}
 	for _, s := range c.RemoveTag {
 		t, err := logpipe.ParseTemplate(s)
@@ -126,14 +134,10 @@ func (c *common) apply(e *logpipe.Event) {
 		return
 	}
 	for _, a := range c.addField {
-		path := a.path
-		if a.keyTpl != nil {
-			p, err := logpipe.ParsePath(a.keyTpl.Render(e))
-			if err != nil {
-				e.Fail(fmt.Errorf("add_field: %w", err))
-				continue
-			}
-			path = p
+		path, err := a.resolve(e)
+		if err != nil {
+			e.Fail(fmt.Errorf("add_field: %w", err))
+			continue
 		}
 		v := logpipe.StringValue(a.value.Render(e))
 		if old, ok := e.Get(path); ok {
@@ -144,11 +148,8 @@ func (c *common) apply(e *logpipe.Event) {
 		}
 	}
 	for _, r := range c.removeField {
-		if r.tpl == nil {
-			e.Delete(r.path)
-			continue
-		}
-		if p, err := logpipe.ParsePath(r.tpl.Render(e)); err == nil {
+		// A reference that does not parse names no field there could be.
+		if p, err := r.resolve(e); err == nil {
 			e.Delete(p)
 		}
 	}
@@ -160,11 +161,33 @@ func (c *common) apply(e *logpipe.Event) {
 	}
 }
 
-// appendValue merges v into old the way Logstash's add_field does: an
-// existing array gains v, an existing scalar becomes [old, v].
+// appendValue merges v into old the way Logstash's add_field does
+// (Array(old) << v): an existing array gains v, null becomes [v], an
+// existing scalar becomes [old, v].
 func appendValue(old, v logpipe.Value) logpipe.Value {
-	if arr := old.Array(); old.Kind() == logpipe.KindArray {
-		return logpipe.ArrayValue(append(append([]logpipe.Value(nil), arr...), v)...)
+	return logpipe.ArrayValue(append(rubyArray(old), v)...)
+}
+
+// rubyArray returns v as Ruby's Array(v) sees it, as a new slice: the
+// elements of an array, nothing for null, v alone for anything else.
+func rubyArray(v logpipe.Value) []logpipe.Value {
+	switch v.Kind() {
+	case logpipe.KindArray:
+		return append([]logpipe.Value(nil), v.Array()...)
+	case logpipe.KindNull:
+		return nil
 	}
-	return logpipe.ArrayValue(old, v)
+	return []logpipe.Value{v}
+}
+
+// ecsEnabled reads a filter's ecs_compatibility: "v8" or "v1" (empty
+// means "v8", Logstash 8's default) are ECS mode, "disabled" is not.
+func ecsEnabled(filter, v string) (bool, error) {
+	switch v {
+	case "", "v8", "v1":
+		return true, nil
+	case "disabled":
+		return false, nil
+	}
+	return false, fmt.Errorf("%s: ecs_compatibility %q: want \"disabled\", \"v1\" or \"v8\"", filter, v)
 }

@@ -37,6 +37,8 @@ func TestCommon(t *testing.T) {
 			want: `{"log_data":{"path":"/items"},"http":{"path":"/items"},"static":"v"}`},
 		{name: "add_field onto existing scalar makes an array", cfg: Common{AddField: Pairs{{"a", "new"}}},
 			in: `{"a":"old"}`, want: `{"a":["old","new"]}`},
+		{name: "add_field onto null makes a one-element array (Logstash's Array(nil) << v)", cfg: Common{AddField: Pairs{{"a", "new"}}},
+			in: `{"a":null}`, want: `{"a":["new"]}`},
 		{name: "add_field onto existing array appends", cfg: Common{AddField: Pairs{{"a", "new"}}},
 			in: `{"a":["x","y"]}`, want: `{"a":["x","y","new"]}`},
 		{name: "add_field with unresolved reference keeps it literally", cfg: Common{AddField: Pairs{{"a", "%{missing}"}}},

@@ -150,13 +150,14 @@ func NewGrok(cfg GrokConfig) (*Grok, error) {
 		return nil, errors.New("grok: no match configured")
 	}
 	var defs, missing map[string]string
-	switch cfg.ECSCompatibility {
-	case "", "v8", "v1":
+	ecs, err := ecsEnabled("grok", cfg.ECSCompatibility)
+	if err != nil {
+		return nil, err
+	}
+	if ecs {
 		defs, missing = grok.ECSDefaults()
-	case "disabled":
+	} else {
 		defs = grok.Defaults()
-	default:
-		return nil, fmt.Errorf("grok: ecs_compatibility %q: want \"disabled\", \"v1\" or \"v8\"", cfg.ECSCompatibility)
 	}
 	glob := cfg.PatternsFilesGlob
 	if glob == "" {

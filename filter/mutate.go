@@ -26,7 +26,8 @@ type MutateConfig struct {
 	// Coerce sets a field that exists but is null to a template's text.
 	Coerce Pairs
 	// Rename moves a field to another reference (a missing field is
-	// skipped; an existing destination is replaced).
+	// skipped; an existing destination is replaced). Both names may hold
+	// %{} references, filled in from the event as Logstash does.
 	Rename Pairs
 	// Update sets a field to a template's text, only when it exists.
 	Update Pairs
@@ -54,11 +55,16 @@ type MutateConfig struct {
 	// Join turns an array field into a string with a separator.
 	Join Pairs
 	// Merge appends the value of the field named by the value to the
-	// destination field named by the key. Strings become one-element
-	// arrays first; two objects are merged key by key. A missing
-	// destination is set to a copy of the added value.
+	// destination field named by the key, as Logstash's
+	// Array(dest).concat(Array(added)): a missing or null field counts
+	// as an empty array and any other non-array value as a one-element
+	// array, so the destination always ends up an array ("a" merged with
+	// "b" is ["a","b"]; a missing destination merged with "x" is ["x"]).
+	// Two objects are merged key by key; an object and anything else are
+	// left as they are.
 	Merge Pairs
-	// Copy copies a field (deeply) to another reference, replacing it.
+	// Copy copies a field (deeply) to another reference, replacing it; a
+	// missing or null field is not copied.
 	Copy Pairs
 	// TagOnFailure is added when an operation cannot be carried out (a
 	// path conflict, merging an object into an array). nil means
@@ -98,7 +104,8 @@ type GsubRule struct {
 // A Mutate is safe for concurrent use.
 type Mutate struct {
 	coerce, update, replace []compiledAdd
-	rename, copy, merge     []pathPair
+	rename                  []refPair
+	copy, merge             []pathPair
 	convert                 []conversion
 	gsub                    []compiledGsub
 	upper, capital, lower   []logpipe.Path
@@ -111,6 +118,9 @@ type Mutate struct {
 var _ logpipe.Filter = (*Mutate)(nil)
 
 type pathPair struct{ from, to logpipe.Path }
+
+// refPair is a rename: Logstash expands %{} references in both names.
+type refPair struct{ from, to fieldRef }
 
 type pathSep struct {
 	path logpipe.Path
@@ -153,7 +163,7 @@ func NewMutate(cfg MutateConfig) (*Mutate, error) {
 			if err != nil {
 				return nil, fmt.Errorf("filter: mutate: %s %q: %w", opt, k, err)
 			}
-			out = append(out, compiledAdd{path: p, value: t})
+			out = append(out, compiledAdd{fieldRef: fieldRef{path: p}, value: t})
 		}
 		return out, nil
 	}
@@ -198,8 +208,16 @@ func NewMutate(cfg MutateConfig) (*Mutate, error) {
 	if m.coerce, err = templates("coerce", cfg.Coerce); err != nil {
 		return nil, err
 	}
-	if m.rename, err = pairs("rename", cfg.Rename); err != nil {
-		return nil, err
+	for _, kv := range cfg.Rename {
+		from, err := parseFieldRef(kv.Key)
+		if err != nil {
+			return nil, fmt.Errorf("filter: mutate: rename %q: %w", kv.Key, err)
+		}
+		to, err := parseFieldRef(kv.Value)
+		if err != nil {
+			return nil, fmt.Errorf("filter: mutate: rename %q %q: %w", kv.Key, kv.Value, err)
+		}
+		m.rename = append(m.rename, refPair{from, to})
 	}
 	if m.update, err = templates("update", cfg.Update); err != nil {
 		return nil, err
@@ -284,12 +302,21 @@ func (m *Mutate) apply(e *logpipe.Event) {
 		}
 	}
 	for _, r := range m.rename {
-		v, ok := e.Get(r.from)
+		from, err := r.from.resolve(e)
+		if err != nil {
+			continue // names no field there could be: nothing to move
+		}
+		v, ok := e.Get(from)
 		if !ok {
 			continue
 		}
-		e.Delete(r.from)
-		m.set(e, r.to, v)
+		to, err := r.to.resolve(e)
+		if err != nil {
+			m.fail(e) // as a destination in the way: the field stays
+			continue
+		}
+		e.Delete(from)
+		m.set(e, to, v)
 	}
 	for _, u := range m.update {
 		if _, ok := e.Get(u.path); ok {
@@ -346,7 +373,7 @@ func (m *Mutate) apply(e *logpipe.Event) {
 		m.mergeField(e, mg.from, mg.to)
 	}
 	for _, c := range m.copy {
-		if v, ok := e.Get(c.from); ok {
+		if v, ok := e.Get(c.from); ok && !v.IsNull() { // Logstash skips nil
 			m.set(e, c.to, v.Clone())
 		}
 	}
@@ -375,21 +402,16 @@ func (m *Mutate) mapStrings(e *logpipe.Event, p logpipe.Path, f func(string) str
 	}
 }
 
-// mergeField merges the value at added into the value at dest.
+// mergeField merges the value at added into the value at dest, as
+// Logstash does: two objects are merged key by key; an object and
+// anything else are left alone (Logstash logs that, without a tag);
+// otherwise dest becomes Array(dest) + Array(added), where Ruby's Array
+// makes a missing or null value empty and a scalar a one-element array.
 func (m *Mutate) mergeField(e *logpipe.Event, dest, added logpipe.Path) {
-	add, ok := e.Get(added)
-	if !ok {
-		return
-	}
-	cur, ok := e.Get(dest)
-	if !ok {
-		m.set(e, dest, add.Clone())
-		return
-	}
-	if cur.Kind() == logpipe.KindObject || add.Kind() == logpipe.KindObject {
-		if cur.Kind() != logpipe.KindObject || add.Kind() != logpipe.KindObject {
-			// Logstash cannot merge an object with anything else; it only
-			// logs that and goes on, without a tag.
+	add, _ := e.Get(added)
+	cur, _ := e.Get(dest)
+	if curObj, addObj := cur.Kind() == logpipe.KindObject, add.Kind() == logpipe.KindObject; curObj || addObj {
+		if !curObj || !addObj {
 			return
 		}
 		o := cur.Object()
@@ -398,18 +420,9 @@ func (m *Mutate) mergeField(e *logpipe.Event, dest, added logpipe.Path) {
 		}
 		return
 	}
-	var out []logpipe.Value
-	if cur.Kind() == logpipe.KindArray {
-		out = append(out, cur.Array()...)
-	} else {
-		out = append(out, cur)
-	}
-	if add.Kind() == logpipe.KindArray {
-		for _, v := range add.Array() {
-			out = append(out, v.Clone())
-		}
-	} else {
-		out = append(out, add)
+	out := rubyArray(cur)
+	for _, v := range rubyArray(add) {
+		out = append(out, v.Clone())
 	}
 	m.set(e, dest, logpipe.ArrayValue(out...))
 }
@@ -466,11 +479,17 @@ func convertValue(v logpipe.Value, kind string) logpipe.Value {
 				return logpipe.IntValue(i)
 			}
 		case logpipe.KindString:
-			if f, ok := parseLocaleNumber(v.Str(), kind == "integer_eu"); ok && f > -9.2e18 && f < 9.2e18 {
-				return logpipe.IntValue(int64(f))
+			// A number with an exponent is read whole, as Logstash (8.14
+			// on) reads it with BigDecimal: "1e3" is 1000.
+			if strings.ContainsAny(v.Str(), "eE") {
+				if f, ok := parseLocaleNumber(v.Str(), kind == "integer_eu"); ok && f > -9.2e18 && f < 9.2e18 {
+					return logpipe.IntValue(int64(f))
+				}
 			}
-			// Otherwise Ruby's String#to_i, as Logstash: "12abc" is 12 and
-			// "abc" is 0. A number too large for int64 is left as it is.
+			// Anything else as Ruby's String#to_i, exactly, from its
+			// leading digits: "3.99" is 3, "12abc" is 12, "abc" is 0, and
+			// "12345678901234567.8" is 12345678901234567 (a float would
+			// round it). A number too large for int64 is left as it is.
 			if n, _, ok := grok.ToInt(stripGroups(v.Str(), kind == "integer_eu")); ok {
 				return logpipe.IntValue(n)
 			}

@@ -29,8 +29,14 @@ type TranslateConfig struct {
 	// booleans are looked up by their text; of an array, the first
 	// element is (see IterateOn for every element).
 	Source string
-	// Target is where the translation goes. Empty means "translation".
+	// Target is where the translation goes. Empty means Source (the
+	// value is translated in place), as Logstash 8's default in ECS mode,
+	// or "translation" with ECSCompatibility "disabled".
 	Target string
+	// ECSCompatibility is Logstash's ecs_compatibility: "v8" or "v1"
+	// (empty means "v8", Logstash 8's default) or "disabled". It only
+	// chooses Target's default.
+	ECSCompatibility string
 	// Dictionary is the inline dictionary: key to translation, in the
 	// order written (the order regular-expression keys are tried in).
 	Dictionary Pairs
@@ -135,8 +141,16 @@ func NewTranslate(cfg TranslateConfig) (*Translate, error) {
 	if t.source, err = parsePath("translate", "source", cfg.Source, true); err != nil {
 		return nil, err
 	}
+	ecs, err := ecsEnabled("translate", cfg.ECSCompatibility)
+	if err != nil {
+		return nil, err
+	}
 	target := cfg.Target
-	if target == "" {
+	switch {
+	case target != "":
+	case ecs:
+		target = cfg.Source
+	default:
 		target = "translation"
 	}
 	if t.target, err = parsePath("translate", "target", target, true); err != nil {

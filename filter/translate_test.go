@@ -56,6 +56,10 @@ func TestTranslateSpec(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			if tc.cfg.Target == "" {
+				// These cases expect the legacy default target.
+				tc.cfg.ECSCompatibility = "disabled"
+			}
 			f, err := NewTranslate(tc.cfg)
 			if f != nil {
 				t.Cleanup(func() { f.Close(t.Context()) })
@@ -100,7 +104,7 @@ func TestTranslateRefresh(t *testing.T) {
 		t.Run(behaviour, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				path := writeDict(t, "d.yml", "a: one\nb: two\n")
-				f, err := NewTranslate(TranslateConfig{Source: "k", DictionaryPath: path, RefreshInterval: time.Minute, RefreshBehaviour: TranslateRefresh(behaviour), Logger: discardLogger()})
+				f, err := NewTranslate(TranslateConfig{Source: "k", Target: "translation", DictionaryPath: path, RefreshInterval: time.Minute, RefreshBehaviour: TranslateRefresh(behaviour), Logger: discardLogger()})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -165,7 +169,7 @@ func FuzzTranslateYAML(f *testing.F) {
 }
 
 func BenchmarkTranslate(b *testing.B) {
-	f, err := NewTranslate(TranslateConfig{Source: "status", Dictionary: statusDict})
+	f, err := NewTranslate(TranslateConfig{Source: "status", Target: "translation", Dictionary: statusDict})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -177,3 +181,25 @@ func BenchmarkTranslate(b *testing.B) {
 }
 
 func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+// TestTranslateTargetDefault: without a Target, Logstash 8 (ECS mode, its
+// default) translates the source in place; with ECS disabled the
+// translation goes to "translation".
+func TestTranslateTargetDefault(t *testing.T) {
+	for _, tc := range []struct {
+		ecs, want string
+	}{
+		{"", `{"status":"OK"}`},
+		{"v8", `{"status":"OK"}`},
+		{"v1", `{"status":"OK"}`},
+		{"disabled", `{"status":"200","translation":"OK"}`},
+	} {
+		t.Run("ecs="+tc.ecs, func(t *testing.T) {
+			f, err := NewTranslate(TranslateConfig{Source: "status", Dictionary: statusDict, ECSCompatibility: tc.ecs})
+			checkCase(t, f, err, `{"status":"200"}`, tc.want, false)
+		})
+	}
+	if _, err := NewTranslate(TranslateConfig{Source: "status", Dictionary: statusDict, ECSCompatibility: "v2"}); err == nil {
+		t.Error("ecs_compatibility v2 accepted")
+	}
+}
