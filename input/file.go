@@ -23,7 +23,8 @@ import (
 // A file is the same file as long as it keeps its device and inode (its
 // path where the platform reports neither) and its first bytes still start
 // with the bytes it was identified by (up to FingerprintSize, see package
-// internal/fingerprint). Its name does not matter. A new file, with an
+// internal/fingerprint). Its name does not matter: a file matched under
+// two names (a symlink, a hard link) is read once. A new file, with an
 // inode the input does not know, is read from its start, even when it
 // begins exactly like another file: it is taken for a copy of a known file
 // only when that file was truncated, which is what copytruncate does. Each
@@ -128,6 +129,7 @@ type readState struct {
 	firstScan bool
 	stat      map[string]statEntry     // what the last scan saw at each path
 	pending   map[fileKey]*pendingCopy // new files that may be copies
+	dupNames  map[string]string        // second names of files matched twice, to the first: logged when new
 	byPath    map[string]*tracked      // files found by the last scan
 	notify    *notifier                // nil: polling only
 	// afterStat, when set (by tests only), runs in every scan between

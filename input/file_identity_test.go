@@ -462,3 +462,64 @@ func TestFileCopyTruncatedDuringScan(t *testing.T) {
 		})
 	}
 }
+
+// TestFileTwoNames: a file matched under two names (a symlink and a hard
+// link beside it) is one file, read once; in follow mode it is not taken
+// for a copy of itself on later scans and read again.
+func TestFileTwoNames(t *testing.T) {
+	dir := t.TempDir()
+	app := filepath.Join(dir, "app.log")
+	writeFile(t, app, "a\nb\nc\n")
+	if err := os.Symlink(app, filepath.Join(dir, "current.log")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Link(app, filepath.Join(dir, "hard.log")); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("read to end", func(t *testing.T) {
+		in := newFile(t, FileConfig{Paths: []string{filepath.Join(dir, "*.log")}})
+		defer in.Close(t.Context())
+		if got := messages(drain(t, in)); !slices.Equal(got, []string{"a", "b", "c"}) {
+			t.Fatalf("got %q", got)
+		}
+	})
+	t.Run("follow", func(t *testing.T) {
+		in := newFile(t, FileConfig{Paths: []string{filepath.Join(dir, "*.log")}, Follow: true,
+			PollInterval: 20 * time.Millisecond, NoNotify: true})
+		defer in.Close(t.Context())
+		got := readLines(t, in, nil, 3)
+		appendFile(t, app, "d\n")
+		// Dozens of scans: any rereading would show.
+		got = readLines(t, in, got, 10, 2*time.Second)
+		if !slices.Equal(got, []string{"a", "b", "c", "d"}) {
+			t.Fatalf("got %q", got)
+		}
+	})
+}
+
+// TestFileCopyTruncatePendingMultiline: copytruncate while the lines of
+// a multiline event are read but not yet emitted: the event comes whole
+// from the copy, not lost.
+func TestFileCopyTruncatePendingMultiline(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "app.log")
+	writeFile(t, p, "E1\n  c1\nE2\n  c2\n")
+	in := newFile(t, FileConfig{Paths: []string{p + "*"}, Follow: true, NoNotify: true,
+		PollInterval: 20 * time.Millisecond,
+		Multiline:    &MultilineConfig{Pattern: `^\s`, Timeout: 5 * time.Second}})
+	defer in.Close(t.Context())
+	got := readLines(t, in, nil, 1) // E1; E2 waits for the line after it
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, p+".1", string(data))
+	if err := os.Truncate(p, 0); err != nil {
+		t.Fatal(err)
+	}
+	appendFile(t, p, "E3\n")
+	got = readLines(t, in, got, 3, 8*time.Second)
+	if !slices.Equal(got[:min(2, len(got))], []string{"E1\n  c1", "E2\n  c2"}) || !slices.Contains(got, "E3") {
+		t.Fatalf("got %q, want E1, E2 (from the copy), E3", got)
+	}
+}

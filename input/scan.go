@@ -102,12 +102,25 @@ func (f *File) scan(now time.Time) {
 		}
 		f.afterStat(paths)
 	}
+	// One file, one record, whatever its names: a file matched under a
+	// second path (a symlink, a hard link) is read through its first.
 	byKey := make(map[fileKey]*candidate, len(cands))
+	var dups map[string]string // second name -> first, logged once
 	for _, c := range cands {
-		if _, dup := byKey[c.key]; !dup {
-			byKey[c.key] = c
+		if first, dup := byKey[c.key]; dup {
+			c.claimed = true
+			if f.dupNames[c.path] != first.path {
+				f.log.Info("file matched under two names; reading it once", "path", c.path, "same_as", first.path)
+			}
+			if dups == nil {
+				dups = make(map[string]string)
+			}
+			dups[c.path] = first.path
+			continue
 		}
+		byKey[c.key] = c
 	}
+	f.dupNames = dups
 
 	var added []*tracked
 	drop := make(map[*tracked]bool)
@@ -328,9 +341,14 @@ func readAt(path string, off int64, n int) ([]byte, error) {
 	return b, nil
 }
 
-// moveTo continues r, whose file was truncated, in c, its copy.
+// moveTo continues r, whose file was truncated, in c, its copy. Lines
+// read into a multiline event not yet emitted are read again from the
+// copy: it continues after the last event emitted.
 func (f *File) moveTo(r *tracked, c *candidate, now time.Time) {
 	pos := min(r.pos, c.size)
+	if r.ml.Pending() {
+		pos = min(r.emitted, c.size)
+	}
 	f.stats.moved.Add(1)
 	if pos > 0 {
 		f.stats.skipped.Add(1)
