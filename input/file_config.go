@@ -137,7 +137,11 @@ type FileConfig struct {
 	// Default: 200ms.
 	PollInterval time.Duration
 
-	// MaxBatch is the most events one Read returns. Default: 1024.
+	// MaxBatch is the number of events at which Read stops reading and
+	// returns. A batch can end a few events over it, never more: one
+	// line can complete two events (a pending multiline event and the
+	// line itself), and the end of a file in read mode emits its last
+	// line and its pending event together. Default: 1024.
 	MaxBatch int
 	// FlushInterval is, in follow mode, the longest time Read keeps a
 	// partial batch waiting for more lines before returning it.

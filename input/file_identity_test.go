@@ -523,3 +523,32 @@ func TestFileCopyTruncatePendingMultiline(t *testing.T) {
 		t.Fatalf("got %q, want E1, E2 (from the copy), E3", got)
 	}
 }
+
+// TestFileMultilineTimeoutsRespectMaxBatch: pending multiline events of
+// many files that time out together come in batches of MaxBatch, not in
+// one batch of all of them.
+func TestFileMultilineTimeoutsRespectMaxBatch(t *testing.T) {
+	dir := t.TempDir()
+	for i := range 5 {
+		writeFile(t, filepath.Join(dir, fmt.Sprintf("f%d.log", i)), "E\n  c\n")
+	}
+	in := newFile(t, FileConfig{Paths: []string{filepath.Join(dir, "*.log")}, Follow: true, NoNotify: true,
+		MaxBatch: 2, Multiline: &MultilineConfig{Pattern: `^\s`, Timeout: 100 * time.Millisecond}})
+	defer in.Close(t.Context())
+	n := 0
+	for n < 5 {
+		ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+		b, ack, err := in.Read(ctx)
+		cancel()
+		if err != nil {
+			t.Fatalf("after %d events: %v", n, err)
+		}
+		if len(b) > 2 {
+			t.Errorf("Read returned %d events with MaxBatch 2", len(b))
+		}
+		n += len(b)
+		if err := ack(t.Context(), nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -115,6 +115,7 @@ func TestFileCompletedAction(t *testing.T) {
 			}
 		})
 	}
+	t.Run("after a restart", testFileCompletedAfterRestart)
 	if _, err := NewFile(FileConfig{Paths: []string{"x"}, FileCompletedAction: CompletedLog}); err == nil {
 		t.Error("log without FileCompletedLogPath accepted")
 	}
@@ -350,5 +351,36 @@ func TestFileCharsetAndCodec(t *testing.T) {
 	}
 	if id := get(t, evs[1], "[@metadata][id]"); id.Str() == "" || !evs[1].HasTag(codec.TagJSONParseFailure) || evs[1].Message() != "not json" {
 		t.Fatalf("undecodable line: %s", evs[1])
+	}
+}
+
+// testFileCompletedAfterRestart: a file whose events were all
+// acknowledged and saved but whose completed action failed is completed
+// by the next run, which reads nothing from it.
+func testFileCompletedAfterRestart(t *testing.T) {
+	dir := t.TempDir()
+	a := filepath.Join(dir, "a.log")
+	writeFile(t, a, "a1\na2\n")
+	cfg := FileConfig{Paths: []string{filepath.Join(dir, "*.log")}, SincedbPath: filepath.Join(dir, "sincedb"),
+		FileCompletedAction: CompletedLogAndDelete, FileCompletedLogPath: dir} // a directory: the log line fails
+	in := newFile(t, cfg)
+	if got := messages(drain(t, in)); len(got) != 2 {
+		t.Fatalf("read %q", got)
+	}
+	in.Close(t.Context())
+	if st := in.Stats(); st.CompleteErrors != 1 || !exists(a) {
+		t.Fatalf("first run: stats %+v, file kept %v", st, exists(a))
+	}
+	cfg.FileCompletedLogPath = filepath.Join(dir, "completed.txt")
+	in = newFile(t, cfg)
+	if got := messages(drain(t, in)); len(got) != 0 {
+		t.Fatalf("second run read %q", got)
+	}
+	in.Close(t.Context())
+	if st := in.Stats(); st.Completed != 1 || exists(a) {
+		t.Errorf("second run: stats %+v, file still there: %v", st, exists(a))
+	}
+	if data, _ := os.ReadFile(cfg.FileCompletedLogPath); string(data) != a+"\n" {
+		t.Errorf("completed log = %q", data)
 	}
 }

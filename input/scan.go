@@ -387,6 +387,22 @@ func (f *File) bind(r *tracked, c *candidate, now time.Time) {
 		r.start = true
 	}
 	c.claimed = true
+	// Read mode: a file read to its end and acknowledged in an earlier
+	// run, whose FileCompletedAction failed or never ran (the process
+	// stopped between saving the position and the action), is done:
+	// complete runs the action now.
+	if !f.cfg.Follow && f.cfg.FileCompletedAction != "" && !r.want && !r.done && !r.ml.Pending() {
+		f.mu.Lock()
+		acked := r.committed >= r.pos
+		if acked {
+			r.done = true
+			r.doneEnd, r.doneOK = r.pos, !r.corrupt
+		}
+		f.mu.Unlock()
+		if acked && r.f != nil {
+			f.closeRec(r)
+		}
+	}
 }
 
 func (f *File) newRec(c *candidate, start int64, now time.Time) *tracked {

@@ -192,6 +192,9 @@ func (f *File) flushTimedOut(b *batchBuilder, now time.Time) {
 	recs := f.recs
 	f.mu.Unlock()
 	for _, r := range recs {
+		if b.len() >= f.cfg.MaxBatch {
+			return // the others are due at once on the next Read
+		}
 		if r.ml.Pending() && !now.Before(r.ml.Deadline(f.ml)) {
 			f.emit(b, r, r.ml.Flush(), now)
 		}
