@@ -56,6 +56,11 @@ import (
 // is not given to a file that merely begins alike: that file is read from
 // its start.
 //
+// A multiline event whose lines were read but not yet emitted when its
+// file was truncated is not lost: with a copy (4) its lines are read
+// again from the copy; without one the lines already read are emitted as
+// the event.
+//
 // Limits: a file truncated and refilled past its old position with
 // identical first FingerprintSize bytes between two polls (or while the
 // input was stopped, on the same inode) looks grown, not replaced; in a
@@ -130,6 +135,7 @@ type readState struct {
 	stat      map[string]statEntry     // what the last scan saw at each path
 	pending   map[fileKey]*pendingCopy // new files that may be copies
 	dupNames  map[string]string        // second names of files matched twice, to the first: logged when new
+	orphaned  []orphanEvent            // pending events of files truncated with no copy, for the next Read
 	byPath    map[string]*tracked      // files found by the last scan
 	notify    *notifier                // nil: polling only
 	// afterStat, when set (by tests only), runs in every scan between

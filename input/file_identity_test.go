@@ -497,30 +497,39 @@ func TestFileTwoNames(t *testing.T) {
 	})
 }
 
-// TestFileCopyTruncatePendingMultiline: copytruncate while the lines of
-// a multiline event are read but not yet emitted: the event comes whole
-// from the copy, not lost.
-func TestFileCopyTruncatePendingMultiline(t *testing.T) {
-	dir := t.TempDir()
-	p := filepath.Join(dir, "app.log")
-	writeFile(t, p, "E1\n  c1\nE2\n  c2\n")
-	in := newFile(t, FileConfig{Paths: []string{p + "*"}, Follow: true, NoNotify: true,
-		PollInterval: 20 * time.Millisecond,
-		Multiline:    &MultilineConfig{Pattern: `^\s`, Timeout: 5 * time.Second}})
-	defer in.Close(t.Context())
-	got := readLines(t, in, nil, 1) // E1; E2 waits for the line after it
-	data, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	writeFile(t, p+".1", string(data))
-	if err := os.Truncate(p, 0); err != nil {
-		t.Fatal(err)
-	}
-	appendFile(t, p, "E3\n")
-	got = readLines(t, in, got, 3, 8*time.Second)
-	if !slices.Equal(got[:min(2, len(got))], []string{"E1\n  c1", "E2\n  c2"}) || !slices.Contains(got, "E3") {
-		t.Fatalf("got %q, want E1, E2 (from the copy), E3", got)
+// TestFileTruncatePendingMultiline: a file truncated while the lines of
+// a multiline event are read but not yet emitted. With copytruncate the
+// event comes whole from the copy; truncated in place with no copy, the
+// lines already read are emitted as they are. Never lost.
+func TestFileTruncatePendingMultiline(t *testing.T) {
+	for _, copied := range []bool{true, false} {
+		t.Run(fmt.Sprintf("copy=%v", copied), func(t *testing.T) {
+			dir := t.TempDir()
+			p := filepath.Join(dir, "app.log")
+			writeFile(t, p, "E1\n  c1\nE2\n  c2\n")
+			in := newFile(t, FileConfig{Paths: []string{p + "*"}, Follow: true, NoNotify: true,
+				PollInterval: 20 * time.Millisecond,
+				Multiline:    &MultilineConfig{Pattern: `^\s`, Timeout: time.Second}})
+			defer in.Close(t.Context())
+			got := readLines(t, in, nil, 1) // E1; E2 waits for the line after it
+			if copied {
+				data, err := os.ReadFile(p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				writeFile(t, p+".1", string(data))
+			}
+			if err := os.Truncate(p, 0); err != nil {
+				t.Fatal(err)
+			}
+			appendFile(t, p, "E3\nE4\n") // E4 ends E3
+			got = readLines(t, in, got, 3, 8*time.Second)
+			for _, want := range []string{"E1\n  c1", "E2\n  c2", "E3"} {
+				if !slices.Contains(got, want) {
+					t.Fatalf("got %q, want E1, E2 and E3", got)
+				}
+			}
+		})
 	}
 }
 

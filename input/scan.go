@@ -152,6 +152,13 @@ func (f *File) scan(now time.Time) {
 		if c := f.findCopy(r, cands); c != nil {
 			f.moveTo(r, c, now)
 			delete(drop, r)
+			continue
+		}
+		if f.ml != nil && r.ml.Pending() {
+			// Nowhere: the lines of a multiline event read before the
+			// truncation are all that is left of it; the next Read
+			// emits them.
+			f.orphaned = append(f.orphaned, orphanEvent{r, r.ml.Flush()})
 		}
 	}
 	// Rules 3 and 5: new files.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/logpipe/logpipe"
+	"github.com/logpipe/logpipe/codec"
 )
 
 // Read returns the next batch of events, at most MaxBatch. In follow mode
@@ -48,6 +49,10 @@ func (f *File) Read(ctx context.Context) (logpipe.Batch, logpipe.AckFunc, error)
 	}
 	for {
 		now := time.Now()
+		for _, o := range f.orphaned {
+			f.emit(b, o.r, o.fr, now)
+		}
+		f.orphaned = nil
 		f.fill(b, now)
 		if b.len() >= f.cfg.MaxBatch {
 			return f.finish(b)
@@ -219,4 +224,11 @@ func (f *File) multilineDeadline() (time.Time, bool) {
 		}
 	}
 	return d, found
+}
+
+// orphanEvent is a multiline event that was pending in a file truncated
+// in place with no copy to continue in.
+type orphanEvent struct {
+	r  *tracked
+	fr codec.Frame
 }
