@@ -11,12 +11,12 @@ import (
 	"github.com/logpipe/logpipe/codec"
 )
 
-// Read returns the next batch of events, at most MaxBatch. In follow mode
-// it blocks until at least one event is ready (returning a partial batch
-// after FlushInterval) or ctx is done, in which case it returns ctx.Err()
-// and keeps any events it had read for the next call. In read-to-end mode
-// it returns io.EOF once every file found by the first scan has been read
-// to its end.
+// Read returns the next batch of events, about MaxBatch at most (see
+// FileConfig.MaxBatch). In follow mode it blocks until at least one event
+// is ready (returning a partial batch after FlushInterval) or ctx is
+// done, in which case it returns ctx.Err() and keeps any events it had
+// read for the next call. In read-to-end mode it returns io.EOF once
+// every file found by the first scan has been read to its end.
 //
 // An error loading the checkpoint at the first Read is returned wrapped
 // with logpipe.Permanent, except for a decoding error: that is logged and
