@@ -17,7 +17,8 @@ import (
 //   - %{field} and %{[a][b]} insert the field's text: strings as they
 //     are, objects as JSON, arrays as their elements joined with commas
 //     (["a",null,"b"] gives "a,,b"), as Logstash 8 does. A reference that
-//     does not resolve stays in the output literally, as in Logstash.
+//     does not resolve, or names a null field, stays in the output
+//     literally, as in Logstash.
 //   - %{+FORMAT} formats the event's @timestamp in UTC with a Joda-Time
 //     pattern (YYYY.MM.dd, xxxx.ww, ...); %{+%s} gives epoch seconds.
 //   - %{{FORMAT}} (Logstash 8) formats @timestamp in UTC with a
@@ -204,8 +205,10 @@ func (t *Template) Append(dst []byte, e *Event) ([]byte, bool) {
 		case tplLiteral:
 			dst = append(dst, p.lit...)
 		case tplField:
+			// A null field stays a literal reference, as a missing one
+			// (Logstash's StringInterpolation).
 			v, found := e.Get(p.path)
-			if !found {
+			if !found || v.IsNull() {
 				dst = append(dst, p.lit...)
 				ok = false
 				continue

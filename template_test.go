@@ -29,7 +29,7 @@ func TestTemplateRender(t *testing.T) {
 		{"%{[log_data][mixed]}", `a,,b,1,{"c":2}`, true},
 		{"%{[log_data][list][1]}", "y", true},
 		{"%{n}", "0.0", true},
-		{"%{f}", "null", true},
+		{"%{f}", "%{f}", false}, // null: left literal, as a missing field (Logstash's StringInterpolation)
 		{"%{tags}", `t1,t2`, true},
 		{"%{[@metadata][id]}", "abc", true},
 		{"%{@timestamp}", "2024-12-22T01:30:00.123Z", true},
