@@ -120,7 +120,10 @@ func (e *Event) UnmarshalJSON(data []byte) error {
 //     other "tags" value is kept as a field;
 //   - "@metadata" (an object) is merged key by key into the metadata, and
 //     keys the event already has win: a payload must not replace what the
-//     input put there (the event id outputs use as document id);
+//     input put there (the event id outputs use as document id); any
+//     other "@metadata" value is kept in the field "_@metadata" (a field
+//     named "@metadata" would be written next to the metadata by an
+//     output that writes both, a repeated key);
 //   - every other member sets the field of that name, replacing it.
 func (e *Event) MergeObject(o *Object) {
 	for _, kv := range o.list() {
@@ -133,7 +136,7 @@ func (e *Event) MergeObject(o *Object) {
 		case "@metadata":
 			m := kv.Value.Object()
 			if m == nil {
-				e.fields.Set(kv.Key, kv.Value)
+				e.fields.Set("_@metadata", kv.Value)
 				continue
 			}
 			for _, mkv := range m.list() {

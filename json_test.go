@@ -243,7 +243,7 @@ func TestUnmarshalJSON(t *testing.T) {
 			wantMeta: `{}`, wantTags: []string{"_timestampparsefailure"}, wantFailed: true},
 		{name: "tags as one string", in: `{"tags":"solo"}`, wantJSON: `{"@version":"1","tags":["solo"]}`, wantMeta: `{}`, wantTags: []string{"solo"}},
 		{name: "tags not strings stay a field", in: `{"tags":[1,2]}`, wantJSON: `{"@version":"1","tags":[1,2]}`, wantMeta: `{}`},
-		{name: "metadata not an object stays a field", in: `{"@metadata":"x"}`, wantJSON: `{"@version":"1","@metadata":"x"}`, wantMeta: `{}`},
+		{name: "metadata not an object is kept as _@metadata", in: `{"@metadata":"x"}`, wantJSON: `{"@version":"1","_@metadata":"x"}`, wantMeta: `{}`},
 		{name: "own version", in: `{"@version":"7","a":1}`, wantJSON: `{"@version":"7","a":1}`, wantMeta: `{}`},
 		{name: "order kept", in: `{"c":1,"a":2,"b":{"y":1,"x":2}}`, wantJSON: `{"@version":"1","c":1,"a":2,"b":{"y":1,"x":2}}`, wantMeta: `{}`},
 	}

@@ -1,8 +1,12 @@
 package output
 
 import (
+	"bytes"
+	"encoding/json"
 	"runtime"
 	"testing"
+
+	"github.com/logpipe/logpipe"
 )
 
 func TestCodecText(t *testing.T) {
@@ -47,5 +51,37 @@ func TestBufPool(t *testing.T) {
 	p.put(huge)
 	if p.l.Len() != 0 {
 		t.Fatal("a buffer over maxPooledBuf was kept")
+	}
+}
+
+// TestWriterMetadataKeyOnce: an event decoded from a document whose
+// "@metadata" is not an object, written with its metadata (the dead
+// letter's encoding), has one "@metadata" key: the document's value is
+// kept under "_@metadata".
+func TestWriterMetadataKeyOnce(t *testing.T) {
+	e := new(logpipe.Event)
+	if err := e.UnmarshalJSON([]byte(`{"message":"m","@metadata":"payload"}`)); err != nil {
+		t.Fatal(err)
+	}
+	e.Meta().Set("dead_letter", logpipe.StringValue("reason"))
+	line := AppendBatch(nil, logpipe.Batch{e}, WriterConfig{Metadata: true})
+	dec := json.NewDecoder(bytes.NewReader(line))
+	if _, err := dec.Token(); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]int{}
+	for dec.More() {
+		k, err := dec.Token()
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen[k.(string)]++
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if seen["@metadata"] != 1 || seen["_@metadata"] != 1 {
+		t.Errorf("keys %v in %s", seen, line)
 	}
 }
