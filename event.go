@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"iter"
 	"slices"
+	"strconv"
 	"time"
 )
 
@@ -146,6 +147,9 @@ func setIn(o *Object, segs []string, v Value, raw string) error {
 			i++
 			val = arr[j]
 		}
+		if val.kind == KindArray && i+1 == last {
+			return setInArray((*[]Value)(val.ptr), segs[last], v, raw)
+		}
 		child := val.Object()
 		if child == nil {
 			return fmt.Errorf("logpipe: set %s: %q holds a %s: %w", raw, segs[i], val.kind, ErrPathConflict)
@@ -155,6 +159,30 @@ func setIn(o *Object, segs []string, v Value, raw string) error {
 	cur.Set(segs[last], v)
 	return nil
 }
+
+// setInArray sets element seg of *arr to v as Logstash does: an index
+// past the end pads the array with nulls; a negative one counts from the
+// end and must name an element.
+func setInArray(arr *[]Value, seg string, v Value, raw string) error {
+	if i, ok := arrayIndex(seg, len(*arr)); ok {
+		(*arr)[i] = v
+		return nil
+	}
+	n, err := strconv.Atoi(seg)
+	if err != nil || n < 0 || n > maxArrayPad+len(*arr) {
+		return fmt.Errorf("logpipe: set %s: no element %q in the array: %w", raw, seg, ErrPathConflict)
+	}
+	for len(*arr) < n {
+		*arr = append(*arr, Value{})
+	}
+	*arr = append(*arr, v)
+	return nil
+}
+
+// maxArrayPad bounds the nulls one Set may add to an array, so that a
+// reference such as [list][999999999] from outside cannot allocate
+// gigabytes.
+const maxArrayPad = 1 << 16
 
 func stringsOf(v Value) ([]string, bool) {
 	switch v.kind {
@@ -221,6 +249,14 @@ func deleteIn(o *Object, segs []string) bool {
 	switch v.kind {
 	case KindObject:
 		return v.obj().Delete(segs[last])
+	case KindArray: // as Logstash's delFromList
+		arr := (*[]Value)(v.ptr)
+		i, ok := arrayIndex(segs[last], len(*arr))
+		if !ok {
+			return false
+		}
+		*arr = slices.Delete(*arr, i, i+1)
+		return true
 	}
 	return false
 }

@@ -80,6 +80,15 @@ func TestEventSet(t *testing.T) {
 		{name: "array index out of range", start: `{"l":[{"n":1}]}`, path: "[l][5][n]", value: logpipe.IntValue(1), wantErr: logpipe.ErrPathConflict},
 		{name: "array non-index", start: `{"l":[{"n":1}]}`, path: "[l][x][n]", value: logpipe.IntValue(1), wantErr: logpipe.ErrPathConflict},
 		{name: "array of scalars", start: `{"l":[1,2]}`, path: "[l][0][n]", value: logpipe.IntValue(1), wantErr: logpipe.ErrPathConflict},
+		// Logstash's Accessors.setOnList: an element is replaced, an index
+		// past the end pads with nulls, a negative one counts from the end.
+		{name: "array element", start: `{"l":["a","b","c"]}`, path: "[l][1]", value: logpipe.StringValue("X"), wantJSON: `{"l":["a","X","c"]}`},
+		{name: "last array element", start: `{"l":["a","b","c"]}`, path: "[l][-1]", value: logpipe.StringValue("X"), wantJSON: `{"l":["a","b","X"]}`},
+		{name: "array element past the end", start: `{"l":["a"]}`, path: "[l][3]", value: logpipe.IntValue(7), wantJSON: `{"l":["a",null,null,7]}`},
+		{name: "array element at the end", start: `{"l":["a"]}`, path: "[l][1]", value: logpipe.IntValue(7), wantJSON: `{"l":["a",7]}`},
+		{name: "array element before the start", start: `{"l":["a"]}`, path: "[l][-2]", value: logpipe.IntValue(7), wantErr: logpipe.ErrPathConflict},
+		{name: "array element not an index", start: `{"l":["a"]}`, path: "[l][x]", value: logpipe.IntValue(7), wantErr: logpipe.ErrPathConflict},
+		{name: "array element far past the end", start: `{"l":["a"]}`, path: "[l][999999999]", value: logpipe.IntValue(7), wantErr: logpipe.ErrPathConflict},
 		{name: "timestamp from time", start: `{}`, path: "@timestamp", value: logpipe.TimeValue(ts),
 			check: func(t *testing.T, e *logpipe.Event) {
 				if !e.Timestamp.Equal(ts) {
@@ -181,6 +190,32 @@ func TestEventDelete(t *testing.T) {
 			}
 			if tt.path == "[@metadata]" && e.Meta().Len() != 0 {
 				t.Errorf("metadata left: %s", e.Meta().AppendJSON(nil))
+			}
+		})
+	}
+}
+
+// TestEventDeleteArrayElement: deleting an element removes it and the
+// later ones move up, as Logstash's Accessors.delFromList.
+func TestEventDeleteArrayElement(t *testing.T) {
+	for _, tt := range []struct {
+		path string
+		want bool
+		list string // [log_data][list] after
+	}{
+		{"[log_data][list][0]", true, `[{"name":"b"}]`},
+		{"[log_data][list][-1]", true, `[{"name":"a"}]`},
+		{"[log_data][list][2]", false, `[{"name":"a"},{"name":"b"}]`},
+		{"[log_data][list][x]", false, `[{"name":"a"},{"name":"b"}]`},
+	} {
+		t.Run(tt.path, func(t *testing.T) {
+			e := event(t, sampleEvent)
+			if got := e.Delete(path(t, tt.path)); got != tt.want {
+				t.Errorf("Delete(%s) = %v, want %v", tt.path, got, tt.want)
+			}
+			v, _ := e.Get(path(t, "[log_data][list]"))
+			if got := string(v.AppendJSON(nil)); got != tt.list {
+				t.Errorf("list after Delete: %s, want %s", got, tt.list)
 			}
 		})
 	}
