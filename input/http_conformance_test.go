@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/logpipe/logpipe"
 	"github.com/logpipe/logpipe/input"
@@ -22,7 +23,14 @@ func TestHTTPConformance(t *testing.T) {
 					for i := range 5 {
 						body = append(body, fmt.Sprintf("request %d line %d", r, i))
 					}
-					if status, _ := post(t, url, "text/plain", strings.Join(body, "\n")); status != http.StatusOK {
+					// 503 until the harness's goroutine has called Run:
+					// nothing was taken, so sending again is safe.
+					status, _ := post(t, url, "text/plain", strings.Join(body, "\n"))
+					for deadline := time.Now().Add(5 * time.Second); status == http.StatusServiceUnavailable && time.Now().Before(deadline); {
+						time.Sleep(10 * time.Millisecond)
+						status, _ = post(t, url, "text/plain", strings.Join(body, "\n"))
+					}
+					if status != http.StatusOK {
 						t.Fatalf("status %d", status)
 					}
 					want = append(want, body...)
