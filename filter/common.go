@@ -179,15 +179,3 @@ func rubyArray(v logpipe.Value) []logpipe.Value {
 	}
 	return []logpipe.Value{v}
 }
-
-// ecsEnabled reads a filter's ecs_compatibility: "v8" or "v1" (empty
-// means "v8", Logstash 8's default) are ECS mode, "disabled" is not.
-func ecsEnabled(filter, v string) (bool, error) {
-	switch v {
-	case "", "v8", "v1":
-		return true, nil
-	case "disabled":
-		return false, nil
-	}
-	return false, fmt.Errorf("%s: ecs_compatibility %q: want \"disabled\", \"v1\" or \"v8\"", filter, v)
-}

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/logpipe/logpipe"
+	"github.com/logpipe/logpipe/internal/ecs"
 	"github.com/logpipe/logpipe/internal/grok"
 )
 
@@ -150,11 +151,11 @@ func NewGrok(cfg GrokConfig) (*Grok, error) {
 		return nil, errors.New("grok: no match configured")
 	}
 	var defs, missing map[string]string
-	ecs, err := ecsEnabled("grok", cfg.ECSCompatibility)
+	useECS, err := ecs.Enabled(cfg.ECSCompatibility)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("grok: %w", err)
 	}
-	if ecs {
+	if useECS {
 		defs, missing = grok.ECSDefaults()
 	} else {
 		defs = grok.Defaults()

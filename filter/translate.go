@@ -20,6 +20,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/logpipe/logpipe"
+	"github.com/logpipe/logpipe/internal/ecs"
 )
 
 // TranslateConfig configures a Translate filter (Logstash's translate
@@ -141,14 +142,14 @@ func NewTranslate(cfg TranslateConfig) (*Translate, error) {
 	if t.source, err = parsePath("translate", "source", cfg.Source, true); err != nil {
 		return nil, err
 	}
-	ecs, err := ecsEnabled("translate", cfg.ECSCompatibility)
+	useECS, err := ecs.Enabled(cfg.ECSCompatibility)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("filter: translate: %w", err)
 	}
 	target := cfg.Target
 	switch {
 	case target != "":
-	case ecs:
+	case useECS:
 		target = cfg.Source
 	default:
 		target = "translation"

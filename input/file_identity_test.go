@@ -115,14 +115,7 @@ func identityCases() []identityCase {
 			change: func(t *testing.T, dir string) {
 				p := filepath.Join(dir, "app.log")
 				appendFile(t, p, "A3\n")
-				data, err := os.ReadFile(p)
-				if err != nil {
-					t.Fatal(err)
-				}
-				writeFile(t, p+".1", string(data))
-				if err := os.Truncate(p, 0); err != nil {
-					t.Fatal(err)
-				}
+				truncate(t, p, true)
 				appendFile(t, p, "B1\n")
 			},
 			want:  []string{"start", "A1", "A2", "A3", "B1"},
@@ -512,16 +505,7 @@ func TestFileTruncatePendingMultiline(t *testing.T) {
 				Multiline:    &MultilineConfig{Pattern: `^\s`, Timeout: time.Second}})
 			defer in.Close(t.Context())
 			got := readLines(t, in, nil, 1) // E1; E2 waits for the line after it
-			if copied {
-				data, err := os.ReadFile(p)
-				if err != nil {
-					t.Fatal(err)
-				}
-				writeFile(t, p+".1", string(data))
-			}
-			if err := os.Truncate(p, 0); err != nil {
-				t.Fatal(err)
-			}
+			truncate(t, p, copied)
 			appendFile(t, p, "E3\nE4\n") // E4 ends E3
 			got = readLines(t, in, got, 3, 8*time.Second)
 			for _, want := range []string{"E1\n  c1", "E2\n  c2", "E3"} {
@@ -559,5 +543,21 @@ func TestFileMultilineTimeoutsRespectMaxBatch(t *testing.T) {
 		if err := ack(t.Context(), nil); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// truncate empties the file at p in place, after copying it to p+".1"
+// first when copy is set, as logrotate's copytruncate does.
+func truncate(t *testing.T, p string, copy bool) {
+	t.Helper()
+	if copy {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, p+".1", string(data))
+	}
+	if err := os.Truncate(p, 0); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/logpipe/logpipe"
 	"github.com/logpipe/logpipe/codec"
+	"github.com/logpipe/logpipe/internal/ecs"
 )
 
 // This file holds what the TCP and UDP inputs share: turning a frame into
@@ -30,13 +31,11 @@ const (
 // checkECS validates an ECSCompatibility option and reports whether ECS
 // field names are used ("" means v8, the Logstash 8 default).
 func checkECS(kind, v string) (bool, error) {
-	switch v {
-	case "", ECSv8, ECSv1:
-		return true, nil
-	case ECSDisabled:
-		return false, nil
+	on, err := ecs.Enabled(v)
+	if err != nil {
+		return false, fmt.Errorf("input: %s: %w", kind, err)
 	}
-	return false, fmt.Errorf("input: %s: ecs_compatibility %q: want %q, %q or %q", kind, v, ECSDisabled, ECSv1, ECSv8)
+	return on, nil
 }
 
 // newFrameEvent decodes one frame into a new event, as input.Reader does:

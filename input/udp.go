@@ -258,17 +258,18 @@ func (u *UDP) read(ctx context.Context, q chan<- []*logpipe.Event) error {
 		}
 		ip := logpipe.StringValue(from.Addr().Unmap().String())
 		select {
-		case q <- u.decode(nil, lines, data, truncated, ip):
+		case q <- u.decode(lines, data, truncated, ip):
 		default:
 			u.drop()
 		}
 	}
 }
 
-// decode appends the events of one datagram to dst; lines frames the
-// datagram's lines.
-func (u *UDP) decode(dst []*logpipe.Event, lines *codec.Lines, data []byte, truncated bool, ip logpipe.Value) []*logpipe.Event {
+// decode returns the events of one datagram, a new slice the queue
+// keeps; lines frames the datagram's lines.
+func (u *UDP) decode(lines *codec.Lines, data []byte, truncated bool, ip logpipe.Value) []*logpipe.Event {
 	now := time.Now()
+	var dst []*logpipe.Event
 	add := func(f codec.Frame) {
 		// Only the datagram's last frame was cut: it ends where the kept
 		// bytes end.

@@ -22,6 +22,7 @@ import (
 
 	"github.com/logpipe/logpipe"
 	"github.com/logpipe/logpipe/filter"
+	"github.com/logpipe/logpipe/internal/ecs"
 )
 
 // Config configures a Filter. The zero value parses "message" into the
@@ -182,13 +183,12 @@ func New(cfg Config) (*Filter, error) {
 		tags = slices.Clone(cfg.TagOnFailure)
 	}
 	s := &Filter{source: src, labels: !cfg.NoLabels, tags: tags, now: cfg.Now}
-	switch cfg.ECSCompatibility {
-	case "", "v8", "v1":
-		s.ecs, s.f = true, syslogECS
-	case "disabled":
-		s.f = syslogLegacy
-	default:
-		return nil, fmt.Errorf("filter: syslog: ecs_compatibility %q: want \"disabled\", \"v1\" or \"v8\"", cfg.ECSCompatibility)
+	if s.ecs, err = ecs.Enabled(cfg.ECSCompatibility); err != nil {
+		return nil, fmt.Errorf("filter: syslog: %w", err)
+	}
+	s.f = syslogLegacy
+	if s.ecs {
+		s.f = syslogECS
 	}
 	switch {
 	case cfg.Location != nil && cfg.Timezone != "":

@@ -17,6 +17,7 @@ import (
 
 	"github.com/logpipe/logpipe"
 	"github.com/logpipe/logpipe/filter"
+	"github.com/logpipe/logpipe/internal/ecs"
 )
 
 // Config configures a UserAgent filter. The zero value of every field
@@ -98,12 +99,8 @@ func New(cfg Config) (*UserAgent, error) {
 		return nil, fmt.Errorf("filter: useragent: source: %w", err)
 	}
 	u := &UserAgent{source: src, prefix: cfg.Prefix}
-	switch cfg.ECSCompatibility {
-	case "", "v8", "v1":
-		u.ecs = true
-	case "disabled":
-	default:
-		return nil, fmt.Errorf("filter: useragent: ecs_compatibility %q: want \"disabled\", \"v1\" or \"v8\"", cfg.ECSCompatibility)
+	if u.ecs, err = ecs.Enabled(cfg.ECSCompatibility); err != nil {
+		return nil, fmt.Errorf("filter: useragent: %w", err)
 	}
 	if u.ecs && cfg.Prefix != "" {
 		return nil, fmt.Errorf("filter: useragent: prefix is only supported with ecs_compatibility \"disabled\"")
