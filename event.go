@@ -31,13 +31,20 @@ type Event struct {
 }
 
 // NewEvent returns an event whose "message" is message and whose Timestamp
-// is the current time.
+// is Now.
 func NewEvent(message string) *Event {
-	e := &Event{Timestamp: time.Now()}
+	e := &Event{Timestamp: Now()}
 	e.fields.kvs = make([]KV, 1, 8)
 	e.fields.kvs[0] = KV{"message", StringValue(message)}
 	return e
 }
+
+// Now returns the current time to the microsecond, the time an input
+// stamps a new event with. Logstash 8 stamps events from the JVM's clock,
+// which counts microseconds on the platforms it runs on, and writes the
+// fraction in groups of three digits, so an event stamped by an input
+// carries six (2024-12-21T10:00:00.123456Z).
+func Now() time.Time { return time.Now().Truncate(time.Microsecond) }
 
 // Fields returns the event's top-level fields. Changes to the returned
 // Object change the event.

@@ -349,8 +349,11 @@ func TestEventEqual(t *testing.T) {
 func TestNewEvent(t *testing.T) {
 	before := time.Now()
 	e := logpipe.NewEvent("hello")
-	if e.Message() != "hello" || e.Timestamp.Before(before) || e.Timestamp.IsZero() {
+	if e.Message() != "hello" || e.Timestamp.Before(before.Truncate(time.Microsecond)) || e.Timestamp.IsZero() {
 		t.Errorf("NewEvent = %s", e)
+	}
+	if ns := e.Timestamp.Nanosecond(); ns%1000 != 0 {
+		t.Errorf("NewEvent's Timestamp has nanoseconds (%d): want microseconds, as Logstash's clock", ns)
 	}
 	if got := e.Fields().Keys(); !slices.Equal(got, []string{"message"}) {
 		t.Errorf("fields = %q", got)

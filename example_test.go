@@ -12,13 +12,25 @@ import (
 
 func ExampleNewEvent() {
 	e := logpipe.NewEvent("GET /api 200")
-	e.Timestamp = time.Date(2024, 12, 21, 10, 0, 0, 123e6, time.UTC) // NewEvent uses time.Now
+	e.Timestamp = time.Date(2024, 12, 21, 10, 0, 0, 123e6, time.UTC) // NewEvent uses logpipe.Now
 	e.Fields().Set("status", logpipe.IntValue(200))
 	e.AddTag("web")
 	e.Meta().Set("offset", logpipe.IntValue(42)) // never written by outputs
 	fmt.Println(e)
 	// Output:
 	// {"@timestamp":"2024-12-21T10:00:00.123Z","@version":"1","message":"GET /api 200","status":200,"tags":["web"]}
+}
+
+func ExampleNow() {
+	// Now counts microseconds, as the clock Logstash stamps events with;
+	// a time written with them has six fraction digits.
+	fmt.Println(logpipe.Now().Nanosecond() % 1000)
+	e := logpipe.NewEvent("m")
+	e.Timestamp = time.Date(2024, 12, 21, 10, 0, 0, 123456e3, time.UTC)
+	fmt.Println(e)
+	// Output:
+	// 0
+	// {"@timestamp":"2024-12-21T10:00:00.123456Z","@version":"1","message":"m"}
 }
 
 func ExampleParsePath() {

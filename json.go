@@ -201,23 +201,48 @@ var isoLayouts = []string{
 	"2006-01-02",
 }
 
-// appendTimestamp appends t in UTC as 2006-01-02T15:04:05.000Z.
+// appendTimestamp appends t in UTC as Logstash 8's Timestamp.toString
+// writes it (java.time's ISO_INSTANT, at least three fraction digits):
+// 2006-01-02T15:04:05.000Z, with six or nine fraction digits when the
+// time has microseconds or nanoseconds (.123456Z, .123456789Z).
 func appendTimestamp(dst []byte, t time.Time) []byte {
 	t = t.UTC()
 	year, month, day := t.Date()
 	hour, min, sec := t.Clock()
+	ns := t.Nanosecond()
 	if year < 0 || year > 9999 {
-		return t.AppendFormat(dst, "2006-01-02T15:04:05.000Z07:00")
+		dst = t.AppendFormat(dst, "2006-01-02T15:04:05")
+		return appendFraction(dst, ns)
 	}
-	ms := t.Nanosecond() / 1e6
-	return append(dst,
+	dst = append(dst,
 		byte('0'+year/1000), byte('0'+year/100%10), byte('0'+year/10%10), byte('0'+year%10), '-',
 		byte('0'+int(month)/10), byte('0'+int(month)%10), '-',
 		byte('0'+day/10), byte('0'+day%10), 'T',
 		byte('0'+hour/10), byte('0'+hour%10), ':',
 		byte('0'+min/10), byte('0'+min%10), ':',
-		byte('0'+sec/10), byte('0'+sec%10), '.',
-		byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10), 'Z')
+		byte('0'+sec/10), byte('0'+sec%10))
+	return appendFraction(dst, ns)
+}
+
+// appendFraction appends the fraction of second ns (0 to 999,999,999) in
+// groups of three digits, as few as hold it but at least three, and 'Z'.
+func appendFraction(dst []byte, ns int) []byte {
+	digits, v := 3, ns/1e6
+	switch {
+	case ns%1e6 == 0:
+	case ns%1e3 == 0:
+		digits, v = 6, ns/1e3
+	default:
+		digits, v = 9, ns
+	}
+	dst = append(dst, '.')
+	n := len(dst)
+	dst = append(dst, "000000000"[:digits]...)
+	for i := n + digits - 1; i >= n; i-- {
+		dst[i] = byte('0' + v%10)
+		v /= 10
+	}
+	return append(dst, 'Z')
 }
 
 // AppendJSON appends v's JSON encoding to dst. Numbers keep their literal

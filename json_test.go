@@ -20,9 +20,31 @@ func TestAppendJSONShape(t *testing.T) {
 	}{
 		{"timestamp in UTC with milliseconds", func() *logpipe.Event {
 			e := logpipe.NewEvent("m")
-			e.Timestamp = time.Date(2024, 12, 21, 11, 0, 0, 5e6+999, time.FixedZone("CET", 3600))
+			e.Timestamp = time.Date(2024, 12, 21, 11, 0, 0, 5e6, time.FixedZone("CET", 3600))
 			return e
 		}, `{"@timestamp":"2024-12-21T10:00:00.005Z","@version":"1","message":"m"}`},
+		// Logstash 8 writes as many groups of three digits as the
+		// fraction needs (java.time's ISO_INSTANT, at least three).
+		{"timestamp with microseconds", func() *logpipe.Event {
+			e := logpipe.NewEvent("m")
+			e.Timestamp = time.Date(2024, 12, 21, 10, 0, 0, 5e6+1000, time.UTC)
+			return e
+		}, `{"@timestamp":"2024-12-21T10:00:00.005001Z","@version":"1","message":"m"}`},
+		{"timestamp with nanoseconds", func() *logpipe.Event {
+			e := logpipe.NewEvent("m")
+			e.Timestamp = time.Date(2024, 12, 21, 11, 0, 0, 5e6+999, time.FixedZone("CET", 3600))
+			return e
+		}, `{"@timestamp":"2024-12-21T10:00:00.005000999Z","@version":"1","message":"m"}`},
+		{"timestamp with one nanosecond", func() *logpipe.Event {
+			e := logpipe.NewEvent("m")
+			e.Timestamp = time.Date(2024, 12, 21, 10, 0, 0, 1, time.UTC)
+			return e
+		}, `{"@timestamp":"2024-12-21T10:00:00.000000001Z","@version":"1","message":"m"}`},
+		{"timestamp with microseconds that end in zeros", func() *logpipe.Event {
+			e := logpipe.NewEvent("m")
+			e.Timestamp = time.Date(2024, 12, 21, 10, 0, 0, 120000*1000+100*1000, time.UTC)
+			return e
+		}, `{"@timestamp":"2024-12-21T10:00:00.120100Z","@version":"1","message":"m"}`},
 		{"whole second keeps .000", func() *logpipe.Event {
 			e := logpipe.NewEvent("m")
 			e.Timestamp = time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)
@@ -365,8 +387,17 @@ func TestMergeObject(t *testing.T) {
 // time.Format: the edges of its range, leap days and centuries, and
 // instants spread over 1970-9999.
 func TestAppendTimestamp(t *testing.T) {
+	// The reference: Go's own formatting, with as many groups of three
+	// fraction digits as the time needs (Logstash's ISO_INSTANT rule).
 	want := func(tm time.Time) string {
-		return `"` + tm.UTC().Format("2006-01-02T15:04:05.000Z07:00") + `"`
+		layout := "2006-01-02T15:04:05.000000000Z07:00"
+		switch ns := tm.Nanosecond(); {
+		case ns%1e6 == 0:
+			layout = "2006-01-02T15:04:05.000Z07:00"
+		case ns%1e3 == 0:
+			layout = "2006-01-02T15:04:05.000000Z07:00"
+		}
+		return `"` + tm.UTC().Format(layout) + `"`
 	}
 	check := func(tm time.Time) {
 		t.Helper()
@@ -390,6 +421,11 @@ func TestAppendTimestamp(t *testing.T) {
 		utc(2400, 2, 29, 0, 0, 0, 0),
 		utc(2024, 12, 31, 23, 59, 59, 999999),
 		utc(2025, 1, 1, 0, 0, 0, 1e6),
+		utc(2025, 1, 1, 0, 0, 0, 1000),      // six digits
+		utc(2025, 1, 1, 0, 0, 0, 999000),    // six digits
+		utc(2025, 1, 1, 0, 0, 0, 1),         // nine digits
+		utc(2025, 1, 1, 0, 0, 0, 100000010), // nine digits
+		utc(10000, 1, 1, 0, 0, 0, 123456),   // five-digit year, six digits
 		time.Date(2024, 12, 21, 1, 30, 0, 5e6, time.FixedZone("CET", 3600)),
 		time.Date(2024, 3, 31, 2, 30, 0, 0, time.FixedZone("", -9*3600-30*60)),
 	}
@@ -409,6 +445,13 @@ func TestAppendTimestamp(t *testing.T) {
 		x ^= x >> 7
 		x ^= x << 17
 		sec := i*(top/200000) + int64(x%(top/200000))
-		check(time.Unix(sec, int64(x>>34)%1e9))
+		ns := int64(x>>34) % 1e9
+		switch i % 3 { // whole milliseconds, whole microseconds, any
+		case 0:
+			ns -= ns % 1e6
+		case 1:
+			ns -= ns % 1e3
+		}
+		check(time.Unix(sec, ns))
 	}
 }

@@ -233,7 +233,7 @@ func (t *Template) Append(dst []byte, e *Event) ([]byte, bool) {
 			}
 			dst = strconv.AppendInt(dst, e.Timestamp.Unix(), 10)
 		case tplNow:
-			dst = time.Now().UTC().AppendFormat(dst, "2006-01-02T15:04:05.000Z")
+			dst = appendTimestamp(dst, Now())
 		}
 	}
 	return dst, ok

@@ -24,7 +24,7 @@ type DateConfig struct {
 	// wins. At least one is required. Each is a Joda-Time pattern as
 	// Logstash writes them ("yyyy-MM-dd HH:mm:ss,SSS",
 	// "dd/MMM/yyyy:HH:mm:ss Z", "MMM dd HH:mm:ss", quoted literals,
-	// fractions to nanoseconds with up to nine S), or one of the names
+	// fractions with up to nine S, kept as Precision says), or one of the names
 	// "ISO8601", "UNIX" (seconds, with an optional fraction, at most
 	// 2147483647 as in Logstash, so that "UNIX", "UNIX_MS" parses a
 	// millisecond value as milliseconds), "UNIX_MS"
@@ -54,6 +54,12 @@ type DateConfig struct {
 	// "_dateparsefailure"; an empty non-nil slice means no tag (the event
 	// still counts as failed).
 	TagOnFailure []string
+	// Precision is how much of the fraction of second is kept: "ms" (the
+	// default, as empty) cuts the parsed time to the millisecond, as
+	// Logstash's date filter does ("SSSSSS" parses, the last three
+	// digits are dropped); "ns" keeps every digit the text has, as its
+	// precision => "ns" does.
+	Precision string
 	// Common holds the options applied when a format matched.
 	Common
 }
@@ -76,6 +82,7 @@ type Date struct {
 	tz      *logpipe.Template // per-event zone, or nil
 	now     func() time.Time
 	tags    []string
+	nanos   bool // Precision "ns": keep the fraction below the millisecond
 	common  common
 	zones   zoneCache
 	zoneFn  joda.ZoneFunc // d.zones.loadFunc, bound once
@@ -131,6 +138,13 @@ func NewDate(cfg DateConfig) (*Date, error) {
 		loc:     cfg.Location,
 		now:     cfg.Now,
 		tags:    failureTags(cfg.TagOnFailure, "_dateparsefailure"),
+	}
+	switch cfg.Precision {
+	case "", "ms":
+	case "ns":
+		d.nanos = true
+	default:
+		return nil, fmt.Errorf("filter: date: precision %q: want \"ms\" or \"ns\"", cfg.Precision)
 	}
 	for _, f := range cfg.Formats {
 		switch f {
@@ -212,6 +226,9 @@ func (d *Date) apply(e *logpipe.Event) {
 	if !ok {
 		e.TagFailure(d.tags...)
 		return
+	}
+	if !d.nanos {
+		t = t.Truncate(time.Millisecond)
 	}
 	if d.toStamp {
 		e.Timestamp = t // avoids boxing the time in a Value

@@ -28,6 +28,55 @@ func TestDate(t *testing.T) {
 			want:      `{"@timestamp":"2024-12-21T00:00:00.004Z","ts":"2024-12-21 00:00:00,004"}`,
 		},
 		{
+			name:      "fraction below the millisecond cut by default",
+			configure: func(c *DateConfig) { c.Formats = []string{"yyyy-MM-dd HH:mm:ss.SSSSSS", "ISO8601"} },
+			in:        `{"ts":"2024-12-21 00:00:00.123456"}`,
+			want:      `{"@timestamp":"2024-12-21T00:00:00.123Z","ts":"2024-12-21 00:00:00.123456"}`,
+		},
+		{
+			name:      "ISO8601 nanoseconds cut to the millisecond by default",
+			configure: func(c *DateConfig) { c.Formats = []string{"ISO8601"} },
+			in:        `{"ts":"2024-12-21T00:00:00.999999999Z"}`,
+			want:      `{"@timestamp":"2024-12-21T00:00:00.999Z","ts":"2024-12-21T00:00:00.999999999Z"}`,
+		},
+		{
+			name: "precision ns keeps microseconds",
+			configure: func(c *DateConfig) {
+				c.Formats = []string{"yyyy-MM-dd HH:mm:ss.SSSSSS"}
+				c.Precision = "ns"
+			},
+			in:   `{"ts":"2024-12-21 00:00:00.123456"}`,
+			want: `{"@timestamp":"2024-12-21T00:00:00.123456Z","ts":"2024-12-21 00:00:00.123456"}`,
+		},
+		{
+			name: "precision ns keeps nanoseconds",
+			configure: func(c *DateConfig) {
+				c.Formats = []string{"ISO8601"}
+				c.Precision = "ns"
+			},
+			in:   `{"ts":"2024-12-21T00:00:00.000000001Z"}`,
+			want: `{"@timestamp":"2024-12-21T00:00:00.000000001Z","ts":"2024-12-21T00:00:00.000000001Z"}`,
+		},
+		{
+			name: "precision ns with a whole millisecond writes three digits",
+			configure: func(c *DateConfig) {
+				c.Formats = []string{"UNIX"}
+				c.Precision = "ns"
+			},
+			in:   `{"ts":"1700000000.5"}`,
+			want: `{"@timestamp":"2023-11-14T22:13:20.500Z","ts":"1700000000.5"}`,
+		},
+		{
+			name: "precision ms to a non-timestamp target",
+			configure: func(c *DateConfig) {
+				c.Formats = []string{"UNIX"}
+				c.Target = "t"
+				c.Precision = "ms"
+			},
+			in:   `{"ts":"1700000000.123456"}`,
+			want: `{"ts":"1700000000.123456","t":"2023-11-14T22:13:20.123Z"}`,
+		},
+		{
 			name:      "formats tried in order",
 			configure: func(c *DateConfig) { c.Formats = []string{"ISO8601", "dd/MMM/yyyy:HH:mm:ss Z", "UNIX"} },
 			in:        `{"ts":"10/Oct/2000:13:55:36 -0700"}`,
@@ -253,6 +302,7 @@ func TestNewDateErrors(t *testing.T) {
 		{"unparseable letter", DateConfig{Source: "ts", Formats: []string{"xxxx-ww"}}},
 		{"unterminated quote", DateConfig{Source: "ts", Formats: []string{"yyyy'T"}}},
 		{"bad timezone", DateConfig{Source: "ts", Formats: []string{"ISO8601"}, Timezone: "Mars/Olympus"}},
+		{"unknown precision", DateConfig{Source: "ts", Formats: []string{"ISO8601"}, Precision: "us"}},
 		{"bad timezone template", DateConfig{Source: "ts", Formats: []string{"ISO8601"}, Timezone: "%{}"}},
 		{"location and timezone", DateConfig{Source: "ts", Formats: []string{"ISO8601"}, Timezone: "UTC", Location: time.UTC}},
 		{"bad locale", DateConfig{Source: "ts", Formats: []string{"ISO8601"}, Locale: "tlh"}},

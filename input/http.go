@@ -425,7 +425,7 @@ func (h *HTTP) annotate(b logpipe.Batch, r *http.Request) {
 // decodeBody turns a request body into events by its content type.
 func decodeBody(contentType string, body []byte) (logpipe.Batch, error) {
 	mt, _, _ := mime.ParseMediaType(contentType)
-	now := time.Now()
+	now := logpipe.Now()
 	switch mt {
 	case "application/json":
 		v, err := logpipe.ParseJSON(string(body))

@@ -209,7 +209,7 @@ func (rd *Reader) Read(ctx context.Context) (logpipe.Batch, logpipe.AckFunc, err
 		}
 	}
 	n := min(len(rd.pend), rd.cfg.MaxBatch)
-	now := time.Now()
+	now := logpipe.Now()
 	b := make(logpipe.Batch, n)
 	evs := make([]logpipe.Event, n)
 	for i, f := range rd.pend[:n] {

@@ -437,7 +437,7 @@ func (cs *tcpConn) Read(p []byte) (int, error) {
 
 // add decodes a frame into an event of the pending batch.
 func (cs *tcpConn) add(f codec.Frame) {
-	e := newFrameEvent(cs.t.dec, f, time.Now())
+	e := newFrameEvent(cs.t.dec, f, logpipe.Now())
 	setAll(e, cs.fields)
 	if f.Truncated {
 		cs.t.truncated.Add(1)

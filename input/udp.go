@@ -268,7 +268,7 @@ func (u *UDP) read(ctx context.Context, q chan<- []*logpipe.Event) error {
 // decode returns the events of one datagram, a new slice the queue
 // keeps; lines frames the datagram's lines.
 func (u *UDP) decode(lines *codec.Lines, data []byte, truncated bool, ip logpipe.Value) []*logpipe.Event {
-	now := time.Now()
+	now := logpipe.Now()
 	var dst []*logpipe.Event
 	add := func(f codec.Frame) {
 		// Only the datagram's last frame was cut: it ends where the kept

@@ -225,8 +225,8 @@ func appendRubyValue(dst []byte, v logpipe.Value, depth int) []byte {
 	case logpipe.KindString:
 		return strconv.AppendQuote(dst, v.Str())
 	case logpipe.KindTime:
-		t, _ := v.Time()
-		return t.UTC().AppendFormat(dst, "2006-01-02T15:04:05.000Z")
+		return v.AppendText(dst) // as Logstash's Timestamp#to_s
+
 	case logpipe.KindObject:
 		o := v.Object()
 		kvs := make([]logpipe.KV, 0, o.Len())

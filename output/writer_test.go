@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"runtime"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/logpipe/logpipe"
 )
@@ -83,5 +85,20 @@ func TestWriterMetadataKeyOnce(t *testing.T) {
 	}
 	if seen["@metadata"] != 1 || seen["_@metadata"] != 1 {
 		t.Errorf("keys %v in %s", seen, line)
+	}
+}
+
+// TestRubyDebugTimestamps: rubydebug writes times as Logstash's
+// Timestamp#to_s does, with as many groups of three fraction digits as the
+// time needs.
+func TestRubyDebugTimestamps(t *testing.T) {
+	e := new(logpipe.Event)
+	e.Timestamp = time.Date(2024, 12, 21, 10, 0, 0, 123456000, time.UTC)
+	e.Fields().Set("t", logpipe.TimeValue(time.Date(2024, 12, 21, 11, 0, 0, 5e6, time.FixedZone("CET", 3600))))
+	got := string(AppendRubyDebug(nil, e, false))
+	for _, want := range []string{`"@timestamp" => 2024-12-21T10:00:00.123456Z,`, `"t" => 2024-12-21T10:00:00.005Z`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("rubydebug =\n%s\nwant it to contain %s", got, want)
+		}
 	}
 }

@@ -827,7 +827,7 @@ func deadLetter(e *logpipe.Event, component string, err error) *logpipe.Event {
 	info := logpipe.NewObject(
 		logpipe.KV{Key: "reason", Value: logpipe.StringValue(err.Error())},
 		logpipe.KV{Key: "component", Value: logpipe.StringValue(component)},
-		logpipe.KV{Key: "time", Value: logpipe.TimeValue(time.Now().UTC())},
+		logpipe.KV{Key: "time", Value: logpipe.TimeValue(logpipe.Now().UTC())},
 	)
 	var detail logpipe.DeadLetterDetail
 	if errors.As(err, &detail) {

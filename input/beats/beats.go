@@ -349,7 +349,7 @@ loop:
 
 // convert turns a window's events into pipeline batches.
 func (b *Beats) convert(raw []any, ip string) []logpipe.Batch {
-	now := time.Now()
+	now := logpipe.Now()
 	size := len(raw)
 	if b.cfg.BatchSize > 0 && b.cfg.BatchSize < size {
 		size = b.cfg.BatchSize

@@ -871,7 +871,7 @@ func (in *Input) decode(r *kgo.Record) *logpipe.Event {
 			e = logpipe.NewEvent(string(r.Value))
 			e.TagFailure("_jsonparsefailure")
 		} else if e.Timestamp.IsZero() {
-			e.Timestamp = time.Now()
+			e.Timestamp = logpipe.Now()
 		}
 	} else {
 		e = logpipe.NewEvent(string(r.Value))
