@@ -116,8 +116,13 @@ func (e *Event) UnmarshalJSON(data []byte) error {
 //     not a timestamp is kept, as text, in the field "_@timestamp" and the
 //     event is tagged "_timestampparsefailure", as Logstash's json filter
 //     does;
-//   - "tags" (a string or an array of strings) replaces the tags; any
-//     other "tags" value is kept as a field;
+//   - "tags" (a string or an array of strings) replaces the tags; null
+//     is kept as a field (no tags, as in Logstash); any other value (an
+//     object, a number, an array holding anything but strings) is kept
+//     as the one element of an array in the field "_tags" and the event
+//     is tagged "_tagsparsefailure", as Logstash 8 does (a field named
+//     "tags" would be hidden by the tag list, and dropped from the
+//     document once a filter adds a tag);
 //   - "@metadata" (an object) is merged key by key into the metadata, and
 //     keys the event already has win: a payload must not replace what the
 //     input put there (the event id outputs use as document id); any
@@ -148,8 +153,13 @@ func (e *Event) MergeObject(o *Object) {
 			if tags, ok := stringsOf(kv.Value); ok {
 				e.tags = e.tags[:0]
 				e.AddTag(tags...)
-			} else {
+			} else if kv.Value.kind == KindNull {
 				e.fields.Set(kv.Key, kv.Value)
+			} else {
+				// As Logstash 8's Event: the value moves, as the one
+				// element of an array, to "_tags".
+				e.fields.Set("_tags", ArrayValue(kv.Value))
+				e.TagFailure("_tagsparsefailure")
 			}
 		default:
 			e.fields.Set(kv.Key, kv.Value)
