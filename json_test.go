@@ -463,5 +463,8 @@ func TestAppendTimestamp(t *testing.T) {
 			ns -= ns % 1e3
 		}
 		check(time.Unix(sec, ns))
+		// Again within the same second (appendTimestamp keeps the text of
+		// the last second), in another zone and with another fraction.
+		check(time.Unix(sec, (ns+123456789)%1e9).In(time.FixedZone("", -5*3600)))
 	}
 }
