@@ -468,3 +468,20 @@ func TestAppendTimestamp(t *testing.T) {
 		check(time.Unix(sec, (ns+123456789)%1e9).In(time.FixedZone("", -5*3600)))
 	}
 }
+
+// TestAppendJSONKeys: keys are escaped wherever the byte that needs it is,
+// in the first eight bytes, after them, or in the last seven.
+func TestAppendJSONKeys(t *testing.T) {
+	for _, k := range []string{
+		"plain", "plain_and_longer_than_eight", `"quoted`, `abcdefgh"ij`, "abcdefghijklmno\\",
+		"tab\there_past_eight", "ключ", "long_key_then_é", "abcdefg\x7f", "a\u2028b_past_eight",
+	} {
+		o := logpipe.NewObject(logpipe.KV{Key: k, Value: logpipe.IntValue(1)})
+		got := string(logpipe.ObjectValue(o).AppendJSON(nil))
+		want, _ := json.Marshal(map[string]int{k: 1})
+		var back map[string]int
+		if err := json.Unmarshal([]byte(got), &back); err != nil || back[k] != 1 || len(back) != 1 {
+			t.Errorf("key %q: AppendJSON = %s (encoding/json: %s), does not decode back: %v", k, got, want, err)
+		}
+	}
+}
