@@ -614,6 +614,21 @@ func decodeBulkItems(p *fastjson.Parser, body []byte, n int, f func(k int, it *i
 	return nil
 }
 
+// requestLevel400 reports whether a whole-request 400 answer is about
+// the request rather than a document in it: Elasticsearch's
+// illegal_argument_exception (an unrecognized query parameter, a body not
+// ending in a newline, a malformed action line, which the encoder never
+// writes). Anything else, including answers that are not Elasticsearch's
+// JSON (VictoriaLogs answers in text), may be about one document, which
+// splitting the request finds.
+func requestLevel400(body []byte) bool {
+	v, err := fastjson.ParseBytes(body)
+	if err != nil {
+		return false
+	}
+	return string(v.GetStringBytes("error", "type")) == "illegal_argument_exception"
+}
+
 // wholeRequestReason extracts "type: reason" from an Elasticsearch error
 // response, or a short, quoted prefix of the body when it is not one.
 func wholeRequestReason(p *fastjson.Parser, body []byte) string {

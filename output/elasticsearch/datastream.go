@@ -118,7 +118,9 @@ func (ds *dataStream) route(e *logpipe.Event) ([3]string, error) {
 	}
 	for i, p := range dsPaths {
 		v, ok := e.Get(p)
-		if !ok {
+		if b, isBool := v.Bool(); !ok || v.IsNull() || isBool && !b {
+			// Missing, null or false: the configured part, as Logstash's
+			// data_stream['dataset'] || data_stream_dataset.
 			continue
 		}
 		if v.Kind() != logpipe.KindString {

@@ -19,8 +19,13 @@ func dsEvent(fields ...string) *logpipe.Event {
 	for _, f := range fields {
 		k, v, _ := strings.Cut(f, "=")
 		val := logpipe.StringValue(v)
-		if strings.HasPrefix(v, "#") {
+		switch v {
+		case "#":
 			val = logpipe.IntValue(7)
+		case "null":
+			val = logpipe.NullValue()
+		case "false":
+			val = logpipe.BoolValue(false)
 		}
 		e.Set(logpipe.MustPath("[data_stream]["+k+"]"), val)
 	}
@@ -50,6 +55,12 @@ func TestDataStreamRouting(t *testing.T) {
 		{name: "sync off", cfg: elasticsearch.DataStreamConfig{DisableSyncFields: true},
 			event: []string{"namespace=qa"}, stream: "logs-generic-qa", doc: `{"namespace":"qa"}`},
 		{name: "sync off, no fields", cfg: elasticsearch.DataStreamConfig{DisableSyncFields: true}, stream: "logs-generic-default"},
+		// Logstash: data_stream['dataset'] || data_stream_dataset.
+		{name: "null part falls back to the configured one", cfg: elasticsearch.DataStreamConfig{Dataset: "app"},
+			event: []string{"type=logs", "dataset=null", "namespace=prod"}, stream: "logs-app-prod",
+			doc: `{"type":"logs","dataset":"app","namespace":"prod"}`},
+		{name: "false part falls back to the configured one", event: []string{"namespace=false"}, stream: "logs-generic-default",
+			doc: `{"namespace":"default","type":"logs","dataset":"generic"}`},
 		{name: "dash in dataset", event: []string{"dataset=my-app"}, invalid: `dataset "my-app" contains`},
 		{name: "upper case namespace", event: []string{"namespace=Prod"}, invalid: "must be lower case"},
 		{name: "unknown type", event: []string{"type=events"}, invalid: `type "events"`},

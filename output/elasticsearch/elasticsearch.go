@@ -696,6 +696,16 @@ func (es *Output) sendSpan(ctx context.Context, bb *bulkBuffer, lo, hi int, ws *
 	switch {
 	case status >= 200 && status < 300:
 		es.handleItems(ctx, bb, lo, hi, resp, ws)
+	case status == http.StatusBadRequest && requestLevel400(resp):
+		// Not about a document (an unknown query parameter, as a
+		// BulkQuery meant for another server): splitting would get the
+		// same answer for every document and refuse them all.
+		p := es.parsers.Get()
+		err := fmt.Errorf("bulk request refused: status %d: %s", status, wholeRequestReason(p, resp))
+		es.parsers.Put(p)
+		es.log.LogAttrs(ctx, slog.LevelError, "elasticsearch bulk request refused",
+			slog.Int("docs", hi-lo), slog.Int("status", status), slog.String("error", err.Error()))
+		ws.stop = logpipe.Permanent(err)
 	case status == http.StatusRequestEntityTooLarge || status == http.StatusBadRequest:
 		if hi-lo == 1 {
 			p := es.parsers.Get()

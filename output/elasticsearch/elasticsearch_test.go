@@ -617,3 +617,61 @@ func TestDocumentIDOptional(t *testing.T) {
 		}
 	}
 }
+
+// TestRequestLevel400StopsWithoutRefusingDocuments: a 400 about the request
+// (Elasticsearch's illegal_argument_exception for an unknown query
+// parameter, here a VictoriaLogs BulkQuery sent to Elasticsearch) is the
+// same for every document: the batch fails as a whole, permanently (the
+// pipeline stops, nothing is acknowledged), after one request. Splitting
+// it used to end in every document dead-lettered, after 2n-1 requests.
+func TestRequestLevel400StopsWithoutRefusingDocuments(t *testing.T) {
+	srv := fakeES(t, estest.Config{Fault: func(r *estest.Request) estest.Plan {
+		if r.Query.Has("_time_field") {
+			return estest.Plan{Status: 400}
+		}
+		return estest.Plan{}
+	}})
+	es := newES(t, elasticsearch.Config{Addresses: []string{srv.URL}, Index: "logs",
+		BulkQuery: url.Values{"_time_field": {"@timestamp"}}})
+	err := es.Write(t.Context(), events(4))
+	var be *logpipe.BatchError
+	if err == nil || errors.As(err, &be) || !logpipe.IsPermanent(err) {
+		t.Fatalf("err = %v, want a permanent whole-batch error (not per document)", err)
+	}
+	if !strings.Contains(err.Error(), "illegal_argument_exception") {
+		t.Errorf("err = %v, want the server's reason", err)
+	}
+	if total, _ := srv.Requests(); total != 1 {
+		t.Errorf("%d requests, want 1", total)
+	}
+	if st := es.Stats(); st.Failed != 0 || st.Splits != 0 {
+		t.Errorf("stats = %+v, want no document refused and no split", st)
+	}
+}
+
+// TestDocument400Splits: a whole-request 400 of another type (a document
+// the server could not parse) is narrowed down by splitting to the one
+// document, which alone is refused for good.
+func TestDocument400Splits(t *testing.T) {
+	srv := fakeES(t, estest.Config{Fault: func(r *estest.Request) estest.Plan {
+		for _, d := range r.Docs {
+			if d.ID == "id-5" {
+				return estest.Plan{Status: 400, ErrorType: "x_content_parse_exception"}
+			}
+		}
+		return estest.Plan{}
+	}})
+	es := newES(t, elasticsearch.Config{Addresses: []string{srv.URL}, Index: "idx", DocumentID: "%{[@metadata][id]}"})
+	err := es.Write(t.Context(), events(8))
+	var be *logpipe.BatchError
+	if !errors.As(err, &be) || be.Len() != 1 || !logpipe.IsPermanent(be.Err(5)) {
+		t.Fatalf("err = %v, want event 5 alone refused for good", err)
+	}
+	var ie *elasticsearch.ItemError
+	if !errors.As(be.Err(5), &ie) || ie.Status != 400 || !strings.Contains(ie.Reason, "x_content_parse_exception") {
+		t.Errorf("event 5 error = %v, want a 400 item error with the server's reason", be.Err(5))
+	}
+	if got := srv.Count(); got != 7 {
+		t.Errorf("stored %d, want 7", got)
+	}
+}

@@ -51,6 +51,12 @@ type Plan struct {
 	// Status, when non-zero, answers the whole request with this status
 	// and an Elasticsearch error body, storing nothing.
 	Status int
+	// ErrorType, when set, is the type of that error; otherwise it
+	// follows Status: security_exception for 401 and 403,
+	// es_rejected_execution_exception for 429, unavailable_shards_exception
+	// for 5xx, and illegal_argument_exception (Elasticsearch's answer to
+	// an unknown query parameter) for the rest.
+	ErrorType string
 	// Drop drops the connection (see Drop).
 	Drop Drop
 	// Items, when non-nil, overrides item statuses: a non-zero
@@ -235,6 +241,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			typ = "unavailable_shards_exception"
 		default:
 			typ = "illegal_argument_exception"
+		}
+		if plan.ErrorType != "" {
+			typ = plan.ErrorType
 		}
 		writeError(w, plan.Status, typ, "injected failure")
 		return
