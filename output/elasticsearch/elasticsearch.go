@@ -148,7 +148,8 @@ type Config struct {
 	// data streams it matches a retention (Elasticsearch 8.14+).
 	Template []byte
 	// TemplateName is the template's name (Logstash's template_name).
-	// Empty means DefaultTemplateName.
+	// Empty means DefaultTemplateName, or with ILMEnabled the rollover
+	// alias, as in Logstash.
 	TemplateName string
 	// TemplateOverwrite replaces an existing template of that name
 	// (Logstash's template_overwrite).
@@ -160,12 +161,13 @@ type Config struct {
 	// index lifecycle policy ILMPolicy (Logstash's ilm_enabled => true;
 	// Index must be empty, DataStream unset). Before the first request
 	// the policy is put when it does not exist and is either
-	// DefaultILMPolicy (Logstash's default: rollover at 50 GB per primary
-	// shard or 30 days, no deletion) or given in ILMPolicyBody, and the
-	// first index "<alias>-<ILMPattern>" is created with the alias as its
-	// write index unless the alias exists. With ManageTemplate, the
-	// template gets index.lifecycle.name and rollover_alias; its
-	// index_patterns must match "<alias>-*".
+	// DefaultILMPolicy (Logstash's default: rollover at 50 GB or 30 days,
+	// no deletion) or given in ILMPolicyBody (any other policy must
+	// exist: Setup fails permanently without it), and the first index
+	// "<alias>-<ILMPattern>" is created with the alias as its write index
+	// unless the alias exists. With ManageTemplate, the template's
+	// index_patterns become "<alias>-*" and it gets index.lifecycle.name
+	// and rollover_alias, as Logstash does.
 	ILMEnabled bool
 	// ILMRolloverAlias is ilm_rollover_alias; empty means
 	// DefaultILMRolloverAlias.

@@ -21,14 +21,14 @@ const (
 )
 
 // defaultILMPolicy is the policy put under DefaultILMPolicy when it does
-// not exist, as Logstash's default: roll over at 50 GB per primary shard
-// or 30 days; nothing is deleted.
-const defaultILMPolicy = `{"policy":{"phases":{"hot":{"actions":{"rollover":{"max_primary_shard_size":"50gb","max_age":"30d"}}}}}}`
+// not exist, Logstash's default-ilm-policy.json: roll over at 50 GB (the
+// index's primary shards together) or 30 days; nothing is deleted.
+const defaultILMPolicy = `{"policy":{"phases":{"hot":{"actions":{"rollover":{"max_size":"50gb","max_age":"30d"}}}}}}`
 
 // ilm is the validated ILM configuration.
 type ilm struct {
 	alias, pattern, policy string
-	policyBody             []byte // nil: the policy must exist
+	policyBody             []byte // nil: the policy must exist (setupILM checks)
 }
 
 func newILM(cfg *Config) (*ilm, error) {
@@ -75,10 +75,11 @@ func newILM(cfg *Config) (*ilm, error) {
 	return l, nil
 }
 
-// withILMSettings returns the template with index.lifecycle.name and
-// index.lifecycle.rollover_alias set in its settings (under "template"
-// for the composable form), as Logstash does with the template it
-// installs.
+// withILMSettings returns the template with index_patterns set to
+// "<alias>-*" (the indices the alias rolls over to) and
+// index.lifecycle.name and index.lifecycle.rollover_alias set in its
+// settings (under "template" for the composable form), as Logstash's
+// add_ilm_settings_to_template does with the template it installs.
 func (l *ilm) withILMSettings(tpl []byte) ([]byte, error) {
 	var m map[string]any
 	if err := json.Unmarshal(tpl, &m); err != nil {
@@ -99,17 +100,31 @@ func (l *ilm) withILMSettings(tpl []byte) ([]byte, error) {
 		settings = map[string]any{}
 		holder["settings"] = settings
 	}
+	m["index_patterns"] = []string{l.alias + "-*"}
 	settings["index.lifecycle.name"] = l.policy
 	settings["index.lifecycle.rollover_alias"] = l.alias
 	return json.Marshal(m)
 }
 
 // setupILM puts the policy when it does not exist (the default one, or
-// ILMPolicyBody), then creates the first index with the alias as its
-// write index unless the alias exists.
+// ILMPolicyBody), or checks that it exists (a policy named without a
+// body: Logstash refuses to start without it), then creates the first
+// index with the alias as its write index unless the alias exists.
 func (es *Output) setupILM(ctx context.Context) error {
 	l := es.ilm
-	if l.policyBody != nil {
+	if l.policyBody == nil {
+		path := "/_ilm/policy/" + url.PathEscape(l.policy)
+		status, resp, err := es.call(ctx, http.MethodGet, path, nil)
+		if err != nil {
+			return fmt.Errorf("elasticsearch: ILM policy: cluster unreachable: %w", err)
+		}
+		if status == http.StatusNotFound {
+			return logpipe.Permanent(fmt.Errorf("elasticsearch: ILM policy %q does not exist (create it, or give its JSON in ILMPolicyBody)", l.policy))
+		}
+		if err := statusError(fmt.Sprintf("ILM policy %q", l.policy), status, resp); err != nil {
+			return err
+		}
+	} else {
 		path := "/_ilm/policy/" + url.PathEscape(l.policy)
 		status, resp, err := es.call(ctx, http.MethodGet, path, nil)
 		if err != nil {

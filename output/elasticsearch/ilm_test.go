@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/logpipe/logpipe"
 	"github.com/logpipe/logpipe/output/elasticsearch"
 	"github.com/logpipe/logpipe/output/elasticsearch/estest"
 )
@@ -78,4 +79,89 @@ func TestILMConfigErrors(t *testing.T) {
 		{"bad policy name", elasticsearch.Config{ILMEnabled: true, ILMPolicy: "My Policy"}, "ILMPolicy"},
 		{"policy not JSON", elasticsearch.Config{ILMEnabled: true, ILMPolicyBody: []byte("{")}, "not JSON"},
 	})
+}
+
+// TestILMTemplatePerAlias follows Logstash's template_manager.rb: with ILM
+// and no TemplateName the template is named after the rollover alias, and
+// its index_patterns become "<alias>-*" whatever the given template
+// said, so that two outputs with their own aliases each get theirs and
+// the bootstrap index always matches it.
+func TestILMTemplatePerAlias(t *testing.T) {
+	srv := fakeES(t, estest.Config{})
+	for _, alias := range []string{"app-a", "app-b"} {
+		es := newES(t, elasticsearch.Config{Addresses: []string{srv.URL}, ILMEnabled: true, ILMRolloverAlias: alias,
+			ManageTemplate: true, Template: []byte(`{"index_patterns":["logs-app*"],"template":{"settings":{}}}`)})
+		if err := es.Setup(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, alias := range []string{"app-a", "app-b"} {
+		var tpl struct {
+			Patterns []string `json:"index_patterns"`
+			Template struct {
+				Settings map[string]any `json:"settings"`
+			} `json:"template"`
+		}
+		if err := json.Unmarshal(srv.Template(alias), &tpl); err != nil {
+			t.Fatalf("template %q: %v (%s)", alias, err, srv.Template(alias))
+		}
+		if len(tpl.Patterns) != 1 || tpl.Patterns[0] != alias+"-*" || tpl.Template.Settings["index.lifecycle.rollover_alias"] != alias {
+			t.Errorf("template %q = %s, want index_patterns [%s-*] and its rollover alias", alias, srv.Template(alias), alias)
+		}
+	}
+	if srv.Template(elasticsearch.DefaultTemplateName) != nil {
+		t.Errorf("a template named %q was installed too", elasticsearch.DefaultTemplateName)
+	}
+}
+
+// TestILMCustomPolicyMustExist: a policy named without ILMPolicyBody must
+// exist, as Logstash's ilm.rb raises "The specified ILM policy ... does not
+// exist"; an existing one is used as it is.
+func TestILMCustomPolicyMustExist(t *testing.T) {
+	srv := fakeES(t, estest.Config{})
+	es := newES(t, elasticsearch.Config{Addresses: []string{srv.URL}, ILMEnabled: true, ILMPolicy: "custom-policy"})
+	err := es.Setup(t.Context())
+	if err == nil || !logpipe.IsPermanent(err) || !strings.Contains(err.Error(), `"custom-policy" does not exist`) {
+		t.Fatalf("Setup = %v, want a permanent error naming the missing policy", err)
+	}
+	if srv.Alias(elasticsearch.DefaultILMRolloverAlias) != "" {
+		t.Error("bootstrap index created without the policy")
+	}
+	// Once the policy exists, setup goes on and leaves it alone.
+	const policy = `{"policy":{"phases":{"hot":{"actions":{"rollover":{"max_age":"7d"}}}}}}`
+	put := newES(t, elasticsearch.Config{Addresses: []string{srv.URL}, ILMEnabled: true, ILMPolicy: "custom-policy", ILMPolicyBody: []byte(policy)})
+	if err := put.Setup(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	es = newES(t, elasticsearch.Config{Addresses: []string{srv.URL}, ILMEnabled: true, ILMPolicy: "custom-policy"})
+	if err := es.Setup(t.Context()); err != nil {
+		t.Fatalf("Setup with the policy in place: %v", err)
+	}
+	if got := string(srv.Policy("custom-policy")); !strings.Contains(got, `"7d"`) {
+		t.Errorf("policy = %s", got)
+	}
+}
+
+// TestILMDefaultPolicyIsLogstashs: the default policy is Logstash's
+// default-ilm-policy.json: rollover at max_size 50gb or max_age 30d.
+func TestILMDefaultPolicyIsLogstashs(t *testing.T) {
+	srv := fakeES(t, estest.Config{})
+	es := newES(t, elasticsearch.Config{Addresses: []string{srv.URL}, ILMEnabled: true})
+	if err := es.Setup(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	var pol struct { // as the fake keeps it: the body's "policy" member
+		Phases map[string]struct {
+			Actions struct {
+				Rollover map[string]any `json:"rollover"`
+			} `json:"actions"`
+		} `json:"phases"`
+	}
+	if err := json.Unmarshal(srv.Policy(elasticsearch.DefaultILMPolicy), &pol); err != nil {
+		t.Fatal(err)
+	}
+	r := pol.Phases["hot"].Actions.Rollover
+	if len(r) != 2 || r["max_size"] != "50gb" || r["max_age"] != "30d" {
+		t.Errorf("default rollover = %v, want max_size 50gb and max_age 30d", r)
+	}
 }

@@ -60,7 +60,13 @@ func (es *Output) setupConfig(cfg *Config) error {
 		return errors.New("elasticsearch: Template has no index_patterns")
 	}
 	es.templateName = cfg.TemplateName
-	if es.templateName == "" {
+	switch {
+	case es.templateName != "":
+	case es.ilm != nil:
+		// As Logstash: one template per rollover alias, so that two
+		// outputs with their own aliases do not share (and skip) one.
+		es.templateName = es.ilm.alias
+	default:
 		es.templateName = DefaultTemplateName
 	}
 	if strings.ContainsAny(es.templateName, "\\/*?\"<>|,# ") || strings.ToLower(es.templateName) != es.templateName {
