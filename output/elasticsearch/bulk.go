@@ -158,6 +158,10 @@ func (es *Output) appendAction(bb *bulkBuffer, e *logpipe.Event) error {
 		dst = append(dst, `,"routing":`...)
 		dst = appendJSONString(dst, bb.scratch)
 	}
+	if es.action == ActionUpdate && es.retryOnConflict > 0 {
+		dst = append(dst, `,"retry_on_conflict":`...)
+		dst = strconv.AppendInt(dst, int64(es.retryOnConflict), 10)
+	}
 	dst = append(dst, "}}\n"...)
 	switch es.action {
 	case ActionDelete:

@@ -2,6 +2,7 @@ package elasticsearch
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -109,6 +110,11 @@ type Config struct {
 	Pipeline string
 	// DocAsUpsert sends "doc_as_upsert": true with ActionUpdate.
 	DocAsUpsert bool
+	// RetryOnConflict is how many times Elasticsearch retries an update
+	// that conflicts with a concurrent one before answering 409
+	// (Logstash's retry_on_conflict, sent with ActionUpdate). Zero means
+	// 1, Logstash's default; a negative value sends none.
+	RetryOnConflict int
 	// BulkQuery holds extra query parameters for every _bulk request, e.g.
 	// url.Values{"_time_field": {"@timestamp"}} for VictoriaLogs. Unless
 	// it sets filter_path, every _bulk request asks for
@@ -273,25 +279,26 @@ type Stats struct {
 // were not, or a plain error when the whole batch can be retried. It is
 // safe for concurrent use.
 type Output struct {
-	own         *elastictransport.Client // nil when the caller gave the Transport
-	transport   Transport                // base, with BulkQuery added
-	base        Transport                // for the setup requests
-	action      string
-	index       *logpipe.Template
-	indexStatic []byte      // JSON-quoted index when the template is static
-	ds          *dataStream // nil: plain indices
-	ilm         *ilm        // nil: ILM off
-	docIDOpt    bool
-	docID       *logpipe.Template
-	routing     *logpipe.Template
-	docAsUpsert bool
-	bulkURL     string // "/_bulk", with pipeline= when Pipeline is set and the default filter_path
-	timeout     time.Duration
-	flushBytes  int
-	maxEvents   int
-	compress    bool
-	sem         chan struct{}
-	log         *slog.Logger
+	own             *elastictransport.Client // nil when the caller gave the Transport
+	transport       Transport                // base, with BulkQuery added
+	base            Transport                // for the setup requests
+	action          string
+	index           *logpipe.Template
+	indexStatic     []byte      // JSON-quoted index when the template is static
+	ds              *dataStream // nil: plain indices
+	ilm             *ilm        // nil: ILM off
+	docIDOpt        bool
+	docID           *logpipe.Template
+	routing         *logpipe.Template
+	docAsUpsert     bool
+	retryOnConflict int    // sent with update when positive
+	bulkURL         string // "/_bulk", with pipeline= when Pipeline is set and the default filter_path
+	timeout         time.Duration
+	flushBytes      int
+	maxEvents       int
+	compress        bool
+	sem             chan struct{}
+	log             *slog.Logger
 
 	bufs    freelist.List[bulkBuffer]
 	parsers fastjson.ParserPool
@@ -371,14 +378,15 @@ func New(cfg Config) (*Output, error) {
 // newOutput is New; every error it returns starts with "elasticsearch: ".
 func newOutput(cfg Config) (*Output, error) {
 	es := &Output{
-		action:      cfg.Action,
-		docAsUpsert: cfg.DocAsUpsert,
-		bulkURL:     "/_bulk",
-		timeout:     cfg.Timeout,
-		flushBytes:  cfg.FlushBytes,
-		maxEvents:   cfg.MaxBatchEvents,
-		compress:    cfg.Compress,
-		log:         cfg.Logger,
+		action:          cfg.Action,
+		docAsUpsert:     cfg.DocAsUpsert,
+		retryOnConflict: cmp.Or(cfg.RetryOnConflict, 1),
+		bulkURL:         "/_bulk",
+		timeout:         cfg.Timeout,
+		flushBytes:      cfg.FlushBytes,
+		maxEvents:       cfg.MaxBatchEvents,
+		compress:        cfg.Compress,
+		log:             cfg.Logger,
 	}
 	switch cfg.Action {
 	case "":

@@ -1,6 +1,7 @@
 package elasticsearch_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"encoding/pem"
@@ -673,5 +674,57 @@ func TestDocument400Splits(t *testing.T) {
 	}
 	if got := srv.Count(); got != 7 {
 		t.Errorf("stored %d, want 7", got)
+	}
+}
+
+// TestUpdateAction: update action lines carry retry_on_conflict (1 unless
+// set, as Logstash's default; none when negative); an update of a missing
+// document is refused for good (404 document_missing_exception) unless
+// DocAsUpsert creates it; an existing one is updated.
+func TestUpdateAction(t *testing.T) {
+	tests := []struct {
+		name      string
+		retry     int
+		upsert    bool
+		existing  bool
+		wantLine  string
+		wantError bool
+	}{
+		{name: "default retry_on_conflict, missing document refused", wantLine: `{"update":{"_index":"idx","_id":"id-0","retry_on_conflict":1}}`, wantError: true},
+		{name: "retry_on_conflict 3, doc_as_upsert creates", retry: 3, upsert: true, wantLine: `{"update":{"_index":"idx","_id":"id-0","retry_on_conflict":3}}`},
+		{name: "none sent, existing document updated", retry: -1, existing: true, wantLine: `{"update":{"_index":"idx","_id":"id-0"}}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var line string
+			srv := fakeES(t, estest.Config{Fault: func(r *estest.Request) estest.Plan {
+				if r.Docs[0].Action == "update" {
+					line = string(r.Body[:bytes.IndexByte(r.Body, '\n')])
+				}
+				return estest.Plan{}
+			}})
+			if tt.existing {
+				es := newES(t, elasticsearch.Config{Addresses: []string{srv.URL}, Index: "idx", DocumentID: "%{[@metadata][id]}"})
+				if err := es.Write(t.Context(), events(1)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			es := newES(t, elasticsearch.Config{Addresses: []string{srv.URL}, Index: "idx", Action: elasticsearch.ActionUpdate,
+				DocumentID: "%{[@metadata][id]}", RetryOnConflict: tt.retry, DocAsUpsert: tt.upsert})
+			err := es.Write(t.Context(), events(1))
+			if line != tt.wantLine {
+				t.Errorf("action line = %s, want %s", line, tt.wantLine)
+			}
+			var be *logpipe.BatchError
+			var ie *elasticsearch.ItemError
+			switch {
+			case tt.wantError && (!errors.As(err, &be) || !errors.As(be.Err(0), &ie) || ie.Status != 404 || ie.Type != "document_missing_exception" || !logpipe.IsPermanent(be.Err(0))):
+				t.Errorf("Write = %v, want a permanent 404 document_missing_exception", err)
+			case !tt.wantError && err != nil:
+				t.Errorf("Write = %v", err)
+			case !tt.wantError && srv.Stored("idx", "id-0") == 0:
+				t.Error("document not stored")
+			}
+		})
 	}
 }

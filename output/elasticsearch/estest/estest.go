@@ -31,6 +31,7 @@ type Request struct {
 	Header http.Header // the request's headers (Authorization included)
 	Docs   []Doc       // the documents of the body, in order
 	Bytes  int         // size of the decoded body
+	Body   []byte      // the decoded body (NDJSON: action lines and documents)
 }
 
 // Drop says when the server drops the connection without answering.
@@ -221,7 +222,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "illegal_argument_exception", err.Error())
 		return
 	}
-	req := &Request{Seq: seq, Path: r.URL.Path, Query: r.URL.Query(), Header: r.Header, Docs: docs, Bytes: len(raw)}
+	req := &Request{Seq: seq, Path: r.URL.Path, Query: r.URL.Query(), Header: r.Header, Docs: docs, Bytes: len(raw), Body: raw}
 	var plan Plan
 	if s.cfg.Fault != nil {
 		plan = s.cfg.Fault(req)
@@ -271,6 +272,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			it.Status = http.StatusConflict
 			it.Error = &errBody{Type: "version_conflict_engine_exception",
 				Reason: "[" + d.ID + "]: version conflict, document already exists (current version [1])"}
+		case d.Action == "update" && s.ids[key] == 0 && !upserts(d.Source):
+			// Elasticsearch's Update API: no document to update, and
+			// neither doc_as_upsert nor an upsert document.
+			it.Status = http.StatusNotFound
+			it.Error = &errBody{Type: "document_missing_exception", Reason: "[" + d.ID + "]: document missing"}
 		case d.Action == "delete":
 			if s.ids[key] > 0 {
 				it.Status, it.Result = 200, "deleted"
@@ -280,7 +286,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			}
 		default:
 			it.Status, it.Result, it.Version = 201, "created", 1
-			if d.Action == "index" && s.ids[key] > 0 {
+			if (d.Action == "index" || d.Action == "update") && s.ids[key] > 0 {
 				it.Status, it.Result = 200, "updated"
 			}
 			if d.ID == "" {
@@ -395,4 +401,14 @@ func parseBulk(raw []byte) ([]Doc, error) {
 		docs = append(docs, d)
 	}
 	return docs, sc.Err()
+}
+
+// upserts reports whether an update's body creates a missing document:
+// "doc_as_upsert": true, or an "upsert" document.
+func upserts(body []byte) bool {
+	var b struct {
+		DocAsUpsert bool            `json:"doc_as_upsert"`
+		Upsert      json.RawMessage `json:"upsert"`
+	}
+	return json.Unmarshal(body, &b) == nil && (b.DocAsUpsert || len(b.Upsert) > 0)
 }
