@@ -112,37 +112,26 @@ func (l *ilm) withILMSettings(tpl []byte) ([]byte, error) {
 // index with the alias as its write index unless the alias exists.
 func (es *Output) setupILM(ctx context.Context) error {
 	l := es.ilm
-	if l.policyBody == nil {
-		path := "/_ilm/policy/" + url.PathEscape(l.policy)
-		status, resp, err := es.call(ctx, http.MethodGet, path, nil)
-		if err != nil {
-			return fmt.Errorf("elasticsearch: ILM policy: cluster unreachable: %w", err)
-		}
-		if status == http.StatusNotFound {
+	path := "/_ilm/policy/" + url.PathEscape(l.policy)
+	status, resp, err := es.call(ctx, http.MethodGet, path, nil)
+	if err != nil {
+		return fmt.Errorf("elasticsearch: ILM policy: cluster unreachable: %w", err)
+	}
+	if status == http.StatusNotFound {
+		if l.policyBody == nil {
 			return logpipe.Permanent(fmt.Errorf("elasticsearch: ILM policy %q does not exist (create it, or give its JSON in ILMPolicyBody)", l.policy))
 		}
-		if err := statusError(fmt.Sprintf("ILM policy %q", l.policy), status, resp); err != nil {
-			return err
-		}
-	} else {
-		path := "/_ilm/policy/" + url.PathEscape(l.policy)
-		status, resp, err := es.call(ctx, http.MethodGet, path, nil)
-		if err != nil {
+		if status, resp, err = es.call(ctx, http.MethodPut, path, l.policyBody); err != nil {
 			return fmt.Errorf("elasticsearch: ILM policy: cluster unreachable: %w", err)
 		}
-		if status == http.StatusNotFound {
-			if status, resp, err = es.call(ctx, http.MethodPut, path, l.policyBody); err != nil {
-				return fmt.Errorf("elasticsearch: ILM policy: cluster unreachable: %w", err)
-			}
-			if status == http.StatusBadRequest {
-				return logpipe.Permanent(fmt.Errorf("elasticsearch: ILM policy %q refused (400): %s", l.policy, reasonOf(resp)))
-			}
-		}
-		if err := statusError(fmt.Sprintf("ILM policy %q", l.policy), status, resp); err != nil {
-			return err
+		if status == http.StatusBadRequest {
+			return logpipe.Permanent(fmt.Errorf("elasticsearch: ILM policy %q refused (400): %s", l.policy, reasonOf(resp)))
 		}
 	}
-	status, resp, err := es.call(ctx, http.MethodHead, "/_alias/"+url.PathEscape(l.alias), nil)
+	if err := statusError(fmt.Sprintf("ILM policy %q", l.policy), status, resp); err != nil {
+		return err
+	}
+	status, resp, err = es.call(ctx, http.MethodHead, "/_alias/"+url.PathEscape(l.alias), nil)
 	if err != nil {
 		return fmt.Errorf("elasticsearch: ILM alias: cluster unreachable: %w", err)
 	}
