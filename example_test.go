@@ -356,3 +356,74 @@ func ExampleEvent_MergeObject() {
 	// Output:
 	// {"@timestamp":"2024-12-21T10:00:00.000Z","@version":"1","status":500,"tags":["api"]}
 }
+
+func ExampleStringValue() {
+	// The constructors of Value, one per kind; ValueOf converts Go values.
+	for _, v := range []logpipe.Value{
+		logpipe.StringValue("GET"),
+		logpipe.IntValue(200),
+		logpipe.FloatValue(0.25),
+		logpipe.NumberValue("12345678901234567890"), // a literal kept as written
+		logpipe.BoolValue(true),
+		logpipe.NullValue(),
+		logpipe.TimeValue(time.Date(2024, 12, 21, 10, 0, 0, 123e6, time.UTC)),
+		logpipe.ArrayValue(logpipe.IntValue(1), logpipe.StringValue("a")),
+		logpipe.ObjectValue(logpipe.NewObject(logpipe.KV{Key: "k", Value: logpipe.IntValue(1)})),
+	} {
+		fmt.Println(v.Kind(), string(v.AppendJSON(nil)))
+	}
+	// Output:
+	// string "GET"
+	// int 200
+	// float 0.25
+	// number 12345678901234567890
+	// bool true
+	// null null
+	// time "2024-12-21T10:00:00.123Z"
+	// array [1,"a"]
+	// object {"k":1}
+}
+
+func ExampleParseTimestamp() {
+	// The forms a JSON "@timestamp" may take; no zone means UTC.
+	for _, s := range []string{"2024-12-21T10:00:00.123+01:00", "2024-12-21 10:00:00", "2024-12-21T10:00:00.123456Z", "yesterday"} {
+		t, err := logpipe.ParseTimestamp(s)
+		if err != nil {
+			fmt.Println("error:", err)
+			continue
+		}
+		fmt.Println(logpipe.TimeValue(t))
+	}
+	// Output:
+	// 2024-12-21T09:00:00.123Z
+	// 2024-12-21T10:00:00.000Z
+	// 2024-12-21T10:00:00.123456Z
+	// error: logpipe: timestamp "yesterday" is not ISO 8601
+}
+
+func ExampleAppendJSONString() {
+	fmt.Println(string(logpipe.AppendJSONString(nil, "say \"hi\"\n\u2028")))
+	// Output:
+	// "say \"hi\"\n\u2028"
+}
+
+func ExampleNewObjectText() {
+	// The same nested object for every event of a source: its text is
+	// made and checked once, each event's Object comes from it.
+	host := logpipe.NewObject(logpipe.KV{Key: "name", Value: logpipe.StringValue("web-1")})
+	text, ok := logpipe.NewObjectText(host)
+	fmt.Println(ok)
+	slab := make([]logpipe.TextObject, 2)
+	for i := range slab {
+		e := new(logpipe.Event)
+		e.Fields().Set("host", slab[i].Init(text))
+		fmt.Println(e)
+	}
+	_, ok = logpipe.NewObjectText(logpipe.NewObject(logpipe.KV{Key: "n", Value: logpipe.IntValue(1)}))
+	fmt.Println(ok) // an int would come back from its text as a number
+	// Output:
+	// true
+	// {"@version":"1","host":{"name":"web-1"}}
+	// {"@version":"1","host":{"name":"web-1"}}
+	// false
+}

@@ -128,3 +128,26 @@ func ExampleParseCodec() {
 	// json_lines <nil>
 	// json_lines output: unknown codec "xml" (want json_lines or rubydebug)
 }
+
+func ExampleAppendBatch() {
+	// The encoding a Writer does, into a byte slice: for outputs of
+	// your own that send batches somewhere else.
+	buf := output.AppendBatch(nil, sampleBatch(), output.WriterConfig{Metadata: true})
+	fmt.Print(string(buf))
+	// Output:
+	// {"@timestamp":"2024-12-21T10:00:00.123Z","@version":"1","message":"GET /api 200","log_data":{"status_code":200,"path":"/api"},"@metadata":{"offset":0}}
+	// {"@timestamp":"2024-12-21T10:00:00.123Z","@version":"1","message":"garbage","tags":["_grokparsefailure"]}
+}
+
+func ExampleAppendRubyDebug() {
+	fmt.Print(string(output.AppendRubyDebug(nil, sampleBatch()[1], false)))
+	// Output:
+	// {
+	//     "@timestamp" => 2024-12-21T10:00:00.123Z,
+	//       "@version" => "1",
+	//        "message" => "garbage",
+	//           "tags" => [
+	//         [0] "_grokparsefailure"
+	//     ]
+	// }
+}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/logpipe/logpipe"
+	"github.com/logpipe/logpipe/codec"
 	"github.com/logpipe/logpipe/filter"
 	"github.com/logpipe/logpipe/input"
 	"github.com/logpipe/logpipe/output"
@@ -99,4 +100,35 @@ func ExamplePipeline_Run() {
 	// {"@timestamp":"2024-12-21T00:00:00.000Z","@version":"1","message":"not json","tags":["_jsonparsefailure"]}
 	// {"@timestamp":"2024-12-21T10:00:02.000Z","@version":"1","level":"ERROR","msg":"failed","status":500}
 	// read=4 written=3 dropped=1
+}
+
+// ExampleBorrowed shares one output between two pipelines: neither closes
+// it; its owner does once both have returned.
+func ExampleBorrowed() {
+	shared := output.Stdout(output.JSONLines)
+	for _, doc := range []string{
+		`{"@timestamp":"2024-12-21T10:00:00.000Z","from":"first pipeline"}`,
+		`{"@timestamp":"2024-12-21T10:00:01.000Z","from":"second pipeline"}`,
+	} {
+		in, err := input.NewReader(strings.NewReader(doc), input.ReaderConfig{Codec: codec.JSONLines{}})
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		p, err := pipeline.New(pipeline.Config{Inputs: []logpipe.Input{in},
+			Outputs: []logpipe.Output{pipeline.Borrowed(shared)},
+			Logger:  slog.New(slog.DiscardHandler)})
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		if err := p.Run(context.Background()); err != nil {
+			fmt.Println(err)
+		}
+	}
+	fmt.Println(shared.Close(context.Background()))
+	// Output:
+	// {"@timestamp":"2024-12-21T10:00:00.000Z","@version":"1","from":"first pipeline"}
+	// {"@timestamp":"2024-12-21T10:00:01.000Z","@version":"1","from":"second pipeline"}
+	// <nil>
 }

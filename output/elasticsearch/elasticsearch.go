@@ -124,7 +124,7 @@ type Config struct {
 	BulkQuery url.Values
 
 	// FlushBytes is the largest uncompressed request body: a batch whose
-	// NDJSON is larger is sent as several _bulk requests. Zero means 5 MB.
+	// NDJSON is larger is sent as several _bulk requests. Zero means 5 MiB.
 	// A single document larger than FlushBytes is sent alone.
 	FlushBytes int
 	// MaxBatchEvents, when positive, also limits the documents per _bulk
