@@ -3,6 +3,9 @@
 // over the lumberjack v2 protocol, with github.com/elastic/go-lumber's v2
 // server. It is a package of its own so that programs which do not receive
 // from Beats do not compile go-lumber.
+//
+// Delivery is at least once: an agent gets a window's ACK only after every
+// output accepted its events (see Beats).
 package beats
 
 import (

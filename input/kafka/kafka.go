@@ -108,6 +108,10 @@ const queueBytes = 1 << 20
 
 // Input is a Kafka consumer-group member. Create it with New; the pipeline
 // calls Run once and Close after it.
+//
+// Guarantee: at-least-once. A partition's offset is committed only up to
+// the last record whose batch, and every batch before it, every output
+// accepted; a rebalance or a crash replays the rest (see the package doc).
 type Input struct {
 	cfg    Config
 	opts   []kgo.Opt
