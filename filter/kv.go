@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -15,10 +16,19 @@ import (
 // means Logstash's default.
 //
 // The character-set options (FieldSplit, ValueSplit, TrimKey, TrimValue,
-// RemoveCharKey, RemoveCharValue) are sets of characters, as in Logstash,
-// where they are pasted into a regular-expression character class: a
-// backslash takes the next character literally, and "\t", "\n", "\r" are
-// tab, newline and carriage return.
+// RemoveCharKey, RemoveCharValue) are the body of a regular-expression
+// character class, as in Logstash, which pastes them between [ and ]:
+// characters, ranges ("a-z"), the escapes \s \S \d \D \w \W \h \H (ASCII
+// only, as in Ruby), \t \n \r \f \v \a \e \b, \xHH (ASCII) and \uHHHH, and a
+// backslash before any other punctuation for that character ("\\",
+// "\]", "\-", "\^", "\|"). A leading ^ takes the complement in the trim
+// and remove options; in FieldSplit and ValueSplit it is refused, since
+// Logstash reads it as a complement in the separator but as the
+// character in its key and value patterns. As in Logstash, a key ends at
+// a character of the class ValueSplit+FieldSplit (the two written one
+// after the other). What this does not read as Ruby would (an unescaped
+// [ or ], &&, \p{...}, other escapes of letters or digits) is refused by
+// NewKV.
 type KVConfig struct {
 	// Source is the field parsed. Empty means "message". A string is
 	// parsed; an array of strings is parsed element by element; a missing
@@ -99,6 +109,7 @@ type KV struct {
 	source, target logpipe.Path
 	hasTarget      bool
 	fs, vs         kvSplitter
+	keyStop        kvCharset // without patterns: what ends a key
 	lenient        bool
 	brackets       bool
 	include        []*logpipe.Template
@@ -164,10 +175,27 @@ func NewKV(cfg KVConfig) (*KV, error) {
 	if k.vs, err = newKVSplitter("value_split", vs, cfg.ValueSplitPattern); err != nil {
 		return nil, err
 	}
-	k.trimKey = newKVCharset(cfg.TrimKey)
-	k.trimValue = newKVCharset(cfg.TrimValue)
-	k.rmKey = newKVCharset(cfg.RemoveCharKey)
-	k.rmValue = newKVCharset(cfg.RemoveCharValue)
+	if !k.patterns() {
+		// Logstash's key pattern pastes both options into one class,
+		// [^<value_split><field_split>].
+		if k.keyStop, err = newKVCharset("value_split + field_split", vs+fs, false); err != nil {
+			return nil, err
+		}
+	}
+	for _, c := range []struct {
+		set  *kvCharset
+		name string
+		s    string
+	}{
+		{&k.trimKey, "trim_key", cfg.TrimKey},
+		{&k.trimValue, "trim_value", cfg.TrimValue},
+		{&k.rmKey, "remove_char_key", cfg.RemoveCharKey},
+		{&k.rmValue, "remove_char_value", cfg.RemoveCharValue},
+	} {
+		if *c.set, err = newKVCharset(c.name, c.s, true); err != nil {
+			return nil, err
+		}
+	}
 	if err := checkChoice("transform_key", cfg.TransformKey, kvTransforms); err != nil {
 		return nil, fmt.Errorf("filter: kv: %w", err)
 	}
@@ -207,45 +235,240 @@ func NewKV(cfg KVConfig) (*KV, error) {
 	return k, nil
 }
 
-// kvCharset is a set of characters given the way Logstash's options are
-// (see KVConfig).
-type kvCharset []rune
-
-func newKVCharset(s string) kvCharset {
-	var out kvCharset
-	for i := 0; i < len(s); {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		i += n
-		if r == '\\' && i < len(s) {
-			r, n = utf8.DecodeRuneInString(s[i:])
-			i += n
-			switch r {
-			case 't':
-				r = '\t'
-			case 'n':
-				r = '\n'
-			case 'r':
-				r = '\r'
-			}
-		}
-		out = append(out, r)
-	}
-	return out
+// kvCharset is a set of characters written as the body of a regular
+// expression character class, which is what Logstash makes of these
+// options: it pastes them between [ and ] (see KVConfig).
+type kvCharset struct {
+	ascii [utf8.RuneSelf]bool // membership of single-byte characters
+	wide  []kvRange           // members from utf8.RuneSelf up
+	neg   bool                // a leading ^: wide membership inverted
+	set   bool                // the option was given
 }
 
-func (c kvCharset) has(r rune) bool { return slices.Contains(c, r) }
+// kvRange is an inclusive range of characters.
+type kvRange struct{ lo, hi rune }
+
+// Onigmo's (Ruby's) class escapes, which are ASCII-only.
+var (
+	kvSpaceClass = []kvRange{{'\t', '\r'}, {' ', ' '}} // \t \n \v \f \r and space
+	kvDigitClass = []kvRange{{'0', '9'}}
+	kvWordClass  = []kvRange{{'0', '9'}, {'A', 'Z'}, {'_', '_'}, {'a', 'z'}}
+	kvHexClass   = []kvRange{{'0', '9'}, {'A', 'F'}, {'a', 'f'}}
+)
+
+// newKVCharset parses s as the body of a character class: single
+// characters, ranges (a-z), the escapes \s \S \d \D \w \W \h \H (ASCII,
+// as in Ruby), \t \n \r \f \v \a \e \b, \xHH and \uHHHH, a backslash before
+// any other non-alphanumeric character for that character, and a leading
+// ^ for the complement when negate is allowed. What Logstash's regular
+// expression would read otherwise (nested classes and POSIX brackets,
+// an unescaped ] or [, &&, \p{...}, other letter escapes) is refused:
+// the error names the option.
+func newKVCharset(name, s string, negate bool) (kvCharset, error) {
+	var c kvCharset
+	if s == "" {
+		return c, nil
+	}
+	c.set = true
+	fail := func(format string, args ...any) (kvCharset, error) {
+		return kvCharset{}, fmt.Errorf("filter: kv: %s %q: %s (it is read as a regular expression character class, as in Logstash)", name, s, fmt.Sprintf(format, args...))
+	}
+	i := 0
+	if s[0] == '^' {
+		if !negate {
+			return fail("a leading ^ negates the class in the separator but not in Logstash's key and value patterns; write \\^ for the character")
+		}
+		c.neg = true
+		i = 1
+		if i == len(s) {
+			return fail("a class must not be empty")
+		}
+	}
+	var members []kvRange
+	// item reads one class item at s[i:]: a character (single) or a
+	// class escape (its ranges).
+	item := func() (r rune, class []kvRange, err error) {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		i += n
+		switch r {
+		case '[':
+			return 0, nil, fmt.Errorf("an unescaped [ starts a nested class or a POSIX bracket; write \\[ for the character")
+		case ']':
+			return 0, nil, fmt.Errorf("an unescaped ] ends the class; write \\] for the character")
+		case '&':
+			if i < len(s) && s[i] == '&' {
+				return 0, nil, fmt.Errorf("&& is a class intersection; write \\& for the character")
+			}
+			return r, nil, nil
+		case '\\':
+		default:
+			return r, nil, nil
+		}
+		if i >= len(s) {
+			return 0, nil, fmt.Errorf("a trailing backslash escapes nothing")
+		}
+		r, n = utf8.DecodeRuneInString(s[i:])
+		i += n
+		switch r {
+		case 't':
+			return '\t', nil, nil
+		case 'n':
+			return '\n', nil, nil
+		case 'r':
+			return '\r', nil, nil
+		case 'f':
+			return '\f', nil, nil
+		case 'v':
+			return '\v', nil, nil
+		case 'a':
+			return '\a', nil, nil
+		case 'e':
+			return 0x1b, nil, nil
+		case 'b':
+			return '\b', nil, nil
+		case 's', 'S':
+			return 0, kvClassEscape(kvSpaceClass, r == 'S'), nil
+		case 'd', 'D':
+			return 0, kvClassEscape(kvDigitClass, r == 'D'), nil
+		case 'w', 'W':
+			return 0, kvClassEscape(kvWordClass, r == 'W'), nil
+		case 'h', 'H':
+			return 0, kvClassEscape(kvHexClass, r == 'H'), nil
+		case 'x', 'u':
+			digits := 2
+			if r == 'u' {
+				digits = 4
+			}
+			j := i
+			for j < len(s) && j-i < digits && strings.IndexByte("0123456789abcdefABCDEF", s[j]) >= 0 {
+				j++
+			}
+			if j == i || r == 'u' && j-i != digits {
+				return 0, nil, fmt.Errorf("\\%c needs %d hexadecimal digits", r, digits)
+			}
+			v, _ := strconv.ParseUint(s[i:j], 16, 32)
+			i = j
+			if r == 'x' && v >= utf8.RuneSelf {
+				return 0, nil, fmt.Errorf("\\x%s is not a character in UTF-8 text; write the character or \\u%04X", s[i-2:i], v)
+			}
+			if v >= 0xD800 && v < 0xE000 {
+				return 0, nil, fmt.Errorf("\\u%s is a surrogate", s[i-4:i])
+			}
+			return rune(v), nil, nil
+		}
+		if r < utf8.RuneSelf && (r >= '0' && r <= '9' || r|0x20 >= 'a' && r|0x20 <= 'z') {
+			return 0, nil, fmt.Errorf("\\%c is not supported; write the characters it stands for", r)
+		}
+		return r, nil, nil // escaped punctuation, space or non-ASCII: itself
+	}
+	afterRange := false
+	for i < len(s) {
+		if afterRange && s[i] == '-' && i < len(s)-1 {
+			return fail("a - right after a range is ambiguous; write \\- for the character")
+		}
+		r, class, err := item()
+		if err != nil {
+			return fail("%v", err)
+		}
+		if class != nil {
+			if i < len(s)-1 && s[i] == '-' {
+				return fail("a class escape cannot start a range; write \\- for the character")
+			}
+			members = append(members, class...)
+			afterRange = false
+			continue
+		}
+		// A range: r-x, unless the - is the last character.
+		if i < len(s)-1 && s[i] == '-' {
+			i++
+			hi, class, err := item()
+			if err != nil {
+				return fail("%v", err)
+			}
+			if class != nil {
+				return fail("a class escape cannot end a range; write \\- for the character")
+			}
+			if hi < r {
+				return fail("the range %q-%q is empty", r, hi)
+			}
+			members = append(members, kvRange{r, hi})
+			afterRange = true
+			continue
+		}
+		members = append(members, kvRange{r, r})
+		afterRange = false
+	}
+	for _, m := range members {
+		for r := m.lo; r <= m.hi && r < utf8.RuneSelf; r++ {
+			c.ascii[r] = true
+		}
+		if m.hi >= utf8.RuneSelf {
+			c.wide = append(c.wide, kvRange{max(m.lo, utf8.RuneSelf), m.hi})
+		}
+	}
+	if c.neg {
+		for r := range c.ascii {
+			c.ascii[r] = !c.ascii[r]
+		}
+	}
+	return c, nil
+}
+
+// kvClassEscape returns the ranges of a class escape, or of its
+// complement (which holds every character from utf8.RuneSelf up).
+func kvClassEscape(class []kvRange, negated bool) []kvRange {
+	if !negated {
+		return class
+	}
+	var out []kvRange
+	next := rune(0)
+	for _, m := range class {
+		if m.lo > next {
+			out = append(out, kvRange{next, m.lo - 1})
+		}
+		next = m.hi + 1
+	}
+	return append(out, kvRange{next, utf8.MaxRune})
+}
+
+func (c *kvCharset) has(r rune) bool {
+	if r < utf8.RuneSelf {
+		return c.ascii[r]
+	}
+	for _, m := range c.wide {
+		if r >= m.lo && r <= m.hi {
+			return !c.neg
+		}
+	}
+	return c.neg
+}
+
+// at returns the length of the set's character at s[i:], or 0.
+func (c *kvCharset) at(s string, i int) int {
+	if b := s[i]; b < utf8.RuneSelf {
+		if c.ascii[b] {
+			return 1
+		}
+		return 0
+	}
+	r, n := utf8.DecodeRuneInString(s[i:])
+	if c.has(r) {
+		return n
+	}
+	return 0
+}
 
 // trim removes the set's characters from both ends of s.
-func (c kvCharset) trim(s string) string {
-	if len(c) == 0 {
+func (c *kvCharset) trim(s string) string {
+	if !c.set {
 		return s
 	}
 	return strings.TrimFunc(s, c.has)
 }
 
 // remove removes the set's characters anywhere in s.
-func (c kvCharset) remove(s string) string {
-	if len(c) == 0 || strings.IndexFunc(s, c.has) < 0 {
+func (c *kvCharset) remove(s string) string {
+	if !c.set || strings.IndexFunc(s, c.has) < 0 {
 		return s
 	}
 	return strings.Map(func(r rune) rune {
@@ -259,9 +482,8 @@ func (c kvCharset) remove(s string) string {
 // kvSplitter finds a separator at a position: a character of a set, or a
 // match of an anchored regular expression.
 type kvSplitter struct {
-	set   kvCharset
-	ascii [256]bool // set membership for single-byte characters
-	re    *regexp.Regexp
+	set kvCharset
+	re  *regexp.Regexp
 }
 
 func newKVSplitter(name, chars, pattern string) (kvSplitter, error) {
@@ -277,16 +499,9 @@ func newKVSplitter(name, chars, pattern string) (kvSplitter, error) {
 		s.re = re
 		return s, nil
 	}
-	s.set = newKVCharset(chars)
-	if len(s.set) == 0 {
-		return s, fmt.Errorf("filter: kv: %s must not be empty", name)
-	}
-	for _, r := range s.set {
-		if r < utf8.RuneSelf {
-			s.ascii[r] = true
-		}
-	}
-	return s, nil
+	var err error
+	s.set, err = newKVCharset(name, chars, false)
+	return s, err
 }
 
 // at returns the length of the separator at s[i:], or 0.
@@ -297,18 +512,7 @@ func (sp *kvSplitter) at(s string, i int) int {
 		}
 		return 0
 	}
-	c := s[i]
-	if c < utf8.RuneSelf {
-		if sp.ascii[c] {
-			return 1
-		}
-		return 0
-	}
-	r, n := utf8.DecodeRuneInString(s[i:])
-	if sp.set.has(r) {
-		return n
-	}
-	return 0
+	return sp.set.at(s, i)
 }
 
 // Apply parses the source of every event of b in place. It never returns
@@ -544,17 +748,18 @@ func (sc *kvScan) keyStart(i int) bool {
 // Logstash's expression.
 func (sc *kvScan) keyBreak(i int) bool {
 	s, k := sc.s, sc.k
+	if !k.patterns() {
+		return k.keyStop.at(s, i) > 0
+	}
 	if k.vs.at(s, i) > 0 || k.fs.at(s, i) > 0 {
 		return true
 	}
-	if k.patterns() {
-		if s[i] == '\n' {
-			return true
-		}
-		if k.lenient && s[i] == ' ' {
-			sc.spaces(i)
-			return sc.runVS
-		}
+	if s[i] == '\n' {
+		return true
+	}
+	if k.lenient && s[i] == ' ' {
+		sc.spaces(i)
+		return sc.runVS
 	}
 	return false
 }
