@@ -32,7 +32,7 @@ import (
 type KVConfig struct {
 	// Source is the field parsed. Empty means "message". A string is
 	// parsed; an array of strings is parsed element by element; a missing
-	// or null field does nothing.
+	// or null field has no pairs (DefaultKeys are still set).
 	Source string
 	// Target is the object the pairs go into. Empty means the event's root.
 	Target string
@@ -54,7 +54,8 @@ type KVConfig struct {
 	// ExcludeKeys drops these keys (sprintf templates).
 	ExcludeKeys []string
 	// DefaultKeys are added when the text does not have them, in the
-	// order written, before the parsed keys.
+	// order written, before the parsed keys; also when Source is missing
+	// or null, as in Logstash (Common is then applied too).
 	DefaultKeys Pairs
 	// TrimKey and TrimValue are characters removed from both ends of keys
 	// and values.
@@ -535,34 +536,37 @@ type kvState struct {
 }
 
 func (k *KV) apply(e *logpipe.Event) {
-	src, ok := e.Get(k.source)
-	if !ok || src.IsNull() {
-		return
-	}
 	var buf [16]logpipe.KV // most lines have fewer pairs: no allocation
 	st := kvState{pairs: buf[:0]}
-	for _, t := range k.include {
-		st.include = append(st.include, t.Render(e))
-	}
-	for _, t := range k.exclude {
-		st.exclude = append(st.exclude, t.Render(e))
-	}
-	if k.prefix != nil {
-		st.prefix = k.prefix.Render(e)
-	}
-	switch src.Kind() {
-	case logpipe.KindString:
-		st.pairs = k.parse(src.Str(), &st, st.pairs, 0)
-	case logpipe.KindArray:
-		for _, v := range src.Array() {
-			if v.Kind() != logpipe.KindString {
-				e.TagFailure(k.tags...)
-				return
-			}
-			st.pairs = k.parse(v.Str(), &st, st.pairs, 0)
+	// A missing or null source is parsed as nothing, so the default keys
+	// are still set (kv.rb: "when nil # Nothing to do", then
+	// @default_keys.merge(kv)).
+	if src, ok := e.Get(k.source); ok && !src.IsNull() {
+		for _, t := range k.include {
+			st.include = append(st.include, t.Render(e))
 		}
-	default:
-		e.TagFailure(k.tags...)
+		for _, t := range k.exclude {
+			st.exclude = append(st.exclude, t.Render(e))
+		}
+		if k.prefix != nil {
+			st.prefix = k.prefix.Render(e)
+		}
+		switch src.Kind() {
+		case logpipe.KindString:
+			st.pairs = k.parse(src.Str(), &st, st.pairs, 0)
+		case logpipe.KindArray:
+			for _, v := range src.Array() {
+				if v.Kind() != logpipe.KindString {
+					e.TagFailure(k.tags...)
+					return
+				}
+				st.pairs = k.parse(v.Str(), &st, st.pairs, 0)
+			}
+		default:
+			e.TagFailure(k.tags...)
+			return
+		}
+	} else if len(k.defaults) == 0 {
 		return
 	}
 	// Default keys come first and are replaced by parsed pairs, as Ruby's

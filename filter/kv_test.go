@@ -392,6 +392,24 @@ func TestKV(t *testing.T) {
 			in:   `{"message":"a=\"b c=d"}`,
 			want: `{"message":"a=\"b c=d","a":"\"b","c":"d"}`,
 		},
+		{
+			name: "default_keys are set when the source is missing, as in Logstash",
+			cfg:  KVConfig{DefaultKeys: Pairs{{"from", "x@y"}}, Common: Common{AddTag: []string{"kv"}}},
+			in:   `{"other":"x"}`,
+			want: `{"other":"x","from":"x@y","tags":["kv"]}`,
+		},
+		{
+			name: "default_keys are set when the source is null",
+			cfg:  KVConfig{DefaultKeys: Pairs{{"from", "x@y"}}, Target: "t"},
+			in:   `{"message":null}`,
+			want: `{"message":null,"t":{"from":"x@y"}}`,
+		},
+		{
+			name: "a missing source without default_keys does nothing",
+			cfg:  KVConfig{Common: Common{AddTag: []string{"kv"}}},
+			in:   `{"other":"x"}`,
+			want: `{"other":"x"}`,
+		},
 		// The character-set options are the body of a Ruby character class.
 		{
 			name: `field_split \s is whitespace, not the letter s`,
