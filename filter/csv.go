@@ -18,6 +18,9 @@ type CSVConfig struct {
 	// Source is the field parsed. Empty means "message".
 	Source string
 	// Target is the object the columns go into. Empty means the root.
+	// A column name that is a bracketed field reference ("[a][b]") is
+	// set below it, as Logstash's "#{target}#{name}"; other names are
+	// one key of it.
 	Target string
 	// Columns names the columns in order. Values beyond them get the
 	// names "column<N>" (N counts from 1), unless
@@ -41,8 +44,10 @@ type CSVConfig struct {
 	SkipHeader bool
 	// SkipEmptyColumns leaves out empty values.
 	SkipEmptyColumns bool
-	// SkipEmptyRows drops empty lines from the batch, on purpose, as
-	// Logstash cancels them. By default an empty line is a parse failure.
+	// SkipEmptyRows tags an empty line "_csvskippedemptyfield" and leaves
+	// the event otherwise untouched (not a failure, Common not applied),
+	// as Logstash does; drop it with a conditional on that tag. By
+	// default an empty line is a parse failure.
 	SkipEmptyRows bool
 	// Convert converts columns by name: "integer", "float", "boolean",
 	// "date" (yyyy-MM-dd, local midnight) or "date_time" (RFC 3339 or
@@ -84,8 +89,21 @@ type CSV struct {
 	tags           []string
 	common         common
 
+	targetRef string // Target in brackets, as csv.rb's @target
+
 	mu      sync.RWMutex
 	columns []string
+	// colPaths holds, with a Target, the full field reference of each
+	// column whose name is a bracketed reference: <target><name>.
+	colPaths []csvColPath
+}
+
+// csvColPath is where a column with a bracketed name goes under Target;
+// bad when the two do not make a valid field reference.
+type csvColPath struct {
+	path logpipe.Path
+	set  bool
+	bad  bool
 }
 
 var _ logpipe.Filter = (*CSV)(nil)
@@ -116,6 +134,13 @@ func NewCSV(cfg CSVConfig) (*CSV, error) {
 		return nil, err
 	}
 	c.hasTarget = cfg.Target != ""
+	if c.hasTarget {
+		c.targetRef = cfg.Target
+		if !strings.HasPrefix(c.targetRef, "[") {
+			c.targetRef = "[" + c.targetRef + "]"
+		}
+		c.colPaths = c.columnPaths(c.columns)
+	}
 	if c.sep == "" {
 		c.sep = ","
 	}
@@ -151,8 +176,8 @@ func NewCSV(cfg CSVConfig) (*CSV, error) {
 }
 
 // Apply parses every event of b. Header lines that AutodetectColumnNames
-// or SkipHeader consume and empty rows with SkipEmptyRows are removed
-// from the batch; every other event stays. It never returns an error.
+// or SkipHeader consume are removed from the batch (Logstash cancels
+// them); every other event stays. It never returns an error.
 func (c *CSV) Apply(_ context.Context, b logpipe.Batch) (logpipe.Batch, error) {
 	out := b[:0]
 	for _, e := range b {
@@ -185,22 +210,28 @@ func (c *CSV) apply(e *logpipe.Event) bool {
 	}
 	if vals == nil {
 		if c.skipEmptyRows {
-			return false
+			// csv.rb: "applies tag to empty rows, users can cancel event
+			// referencing this tag in an 'if' conditional statement".
+			e.AddTag("_csvskippedemptyfield")
+			return true
 		}
 		e.TagFailure(c.tags...)
 		return true
 	}
 	c.mu.RLock()
-	cols := c.columns
+	cols, paths := c.columns, c.colPaths
 	c.mu.RUnlock()
 	if c.autodetect && len(cols) == 0 {
 		c.mu.Lock()
 		if len(c.columns) == 0 {
 			c.columns = csvStrings(vals)
+			if c.hasTarget {
+				c.colPaths = c.columnPaths(c.columns)
+			}
 			c.mu.Unlock()
 			return false
 		}
-		cols = c.columns
+		cols, paths = c.columns, c.colPaths
 		c.mu.Unlock()
 	}
 	if c.skipHeader && len(cols) > 0 && csvEqual(vals, cols) {
@@ -232,6 +263,15 @@ func (c *CSV) apply(e *logpipe.Event) bool {
 		if !v.null {
 			val = c.convertValue(name, v.s)
 		}
+		if i < len(paths) && paths[i].set {
+			// csv.rb's field_ref: a bracketed name goes below the
+			// target, "#{@target}#{field_name}".
+			if paths[i].bad || e.Set(paths[i].path, val) != nil {
+				e.TagFailure(c.tags...)
+				return true
+			}
+			continue
+		}
 		if setKey(e, obj, name, val) != nil {
 			e.TagFailure(c.tags...)
 			return true
@@ -241,6 +281,23 @@ func (c *CSV) apply(e *logpipe.Event) bool {
 	return true
 }
 
+// columnPaths returns, for each column name that is a bracketed field
+// reference, its reference below the target.
+func (c *CSV) columnPaths(names []string) []csvColPath {
+	var out []csvColPath
+	for i, name := range names {
+		if !strings.HasPrefix(name, "[") {
+			continue
+		}
+		if out == nil {
+			out = make([]csvColPath, len(names))
+		}
+		p, err := logpipe.ParsePath(c.targetRef + name)
+		out[i] = csvColPath{path: p, set: true, bad: err != nil}
+	}
+	return out
+}
+
 func (c *CSV) convertValue(name, s string) logpipe.Value {
 	switch c.convert[name] {
 	case "integer":
@@ -248,7 +305,7 @@ func (c *CSV) convertValue(name, s string) logpipe.Value {
 			return logpipe.IntValue(n)
 		}
 	case "float":
-		if f, err := strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(s), "_", ""), 64); err == nil {
+		if f, ok := rubyFloat(s); ok {
 			return logpipe.FloatValue(f)
 		}
 	case "boolean":
@@ -270,6 +327,123 @@ func (c *CSV) convertValue(name, s string) logpipe.Value {
 		}
 	}
 	return logpipe.StringValue(s)
+}
+
+// rubyFloat parses s as Ruby's Float(), csv's :float converter: surrounding
+// whitespace, a sign, decimal digits with single underscores between
+// them, an optional fraction (digits on both sides of the point) and an
+// optional exponent; or a hexadecimal number ("0x1A", "0x1.8p3"). Ruby
+// raises for "NaN", "Infinity" and the like, so they stay text, as does
+// a value beyond float64's range (Ruby's Infinity, which JSON cannot
+// hold).
+func rubyFloat(s string) (float64, bool) {
+	s = strings.TrimSpace(s)
+	t := s
+	if t != "" && (t[0] == '+' || t[0] == '-') {
+		t = t[1:]
+	}
+	if len(t) > 2 && t[0] == '0' && (t[1] == 'x' || t[1] == 'X') {
+		return rubyHexFloat(s, t[2:])
+	}
+	var clean []byte                    // s without underscores, when it has any
+	digits := func(i int) (int, bool) { // [0-9]+(_[0-9]+)* at t[i:]
+		start := i
+		for i < len(t) {
+			switch {
+			case t[i] >= '0' && t[i] <= '9':
+				i++
+			case t[i] == '_' && i > start && i+1 < len(t) && t[i-1] != '_' && t[i+1] >= '0' && t[i+1] <= '9':
+				if clean == nil {
+					clean = []byte(s[:len(s)-len(t)+i])
+				}
+				i++
+				continue
+			default:
+				return i, i > start
+			}
+			if clean != nil {
+				clean = append(clean, t[i-1])
+			}
+		}
+		return i, i > start
+	}
+	i, ok := digits(0)
+	if !ok {
+		return 0, false
+	}
+	if i < len(t) && t[i] == '.' {
+		if clean != nil {
+			clean = append(clean, '.')
+		}
+		if i, ok = digits(i + 1); !ok {
+			return 0, false
+		}
+	}
+	if i < len(t) && (t[i] == 'e' || t[i] == 'E') {
+		if clean != nil {
+			clean = append(clean, 'e')
+		}
+		i++
+		if i < len(t) && (t[i] == '+' || t[i] == '-') {
+			if clean != nil {
+				clean = append(clean, t[i])
+			}
+			i++
+		}
+		if i, ok = digits(i); !ok {
+			return 0, false
+		}
+	}
+	if i != len(t) {
+		return 0, false
+	}
+	if clean != nil {
+		s = string(clean)
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	return f, err == nil
+}
+
+// rubyHexFloat parses s, whose digits after "0x" are h, as a hexadecimal
+// Float(): hex digits, an optional fraction and an optional binary
+// exponent ("p-2").
+func rubyHexFloat(s, h string) (float64, bool) {
+	i := 0
+	hexDigits := func() bool {
+		start := i
+		for i < len(h) && strings.IndexByte("0123456789abcdefABCDEF", h[i]) >= 0 {
+			i++
+		}
+		return i > start
+	}
+	if !hexDigits() {
+		return 0, false
+	}
+	if i < len(h) && h[i] == '.' {
+		i++
+		if !hexDigits() {
+			return 0, false
+		}
+	}
+	if i == len(h) {
+		s += "p0" // Go needs the exponent
+	} else if h[i] != 'p' && h[i] != 'P' {
+		return 0, false
+	} else {
+		i++
+		if i < len(h) && (h[i] == '+' || h[i] == '-') {
+			i++
+		}
+		start := i
+		for i < len(h) && h[i] >= '0' && h[i] <= '9' {
+			i++
+		}
+		if i == start || i != len(h) {
+			return 0, false
+		}
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	return f, err == nil
 }
 
 // csvValue is one parsed column: text (shared with the line when it was

@@ -32,6 +32,24 @@ func TestCSVSpec(t *testing.T) {
 			want: `{"message":"1234,bird,false,3.14159265359,2017-06-01,2001-02-03 04:05:06,invalid_date,invalid_date_time","column1":1234,"column2":"bird","column3":false,"column4":3.14159265359,"column5":"2017-06-01","column6":"2001-02-03T04:05:06.000Z","column7":"invalid_date","column8":"invalid_date_time"}`,
 		},
 		{
+			name: "with nested fieldrefs as columns",
+			cfg:  CSVConfig{Columns: []string{"[test][one]", "[test][two]"}, Target: "[foo][bar]"},
+			in:   `{"message":"hello,world"}`,
+			want: `{"message":"hello,world","foo":{"bar":{"test":{"one":"hello","two":"world"}}}}`,
+		},
+		{
+			name: "nested fieldrefs as columns, bare target, plain names beside them",
+			cfg:  CSVConfig{Columns: []string{"[test][one]", "a.b"}, Target: "data"},
+			in:   `{"message":"hello,world"}`,
+			want: `{"message":"hello,world","data":{"test":{"one":"hello"},"a.b":"world"}}`,
+		},
+		{
+			name: "skips empty rows: tagged, not cancelled, not a failure",
+			cfg:  CSVConfig{SkipEmptyRows: true, Common: Common{AddTag: []string{"matched"}}},
+			in:   `{"message":""}`,
+			want: `{"message":"","tags":["_csvskippedemptyfield"]}`,
+		},
+		{
 			name: "conversion with column names",
 			cfg:  CSVConfig{Convert: Pairs{{"custom1", "integer"}, {"custom3", "boolean"}}, Columns: []string{"custom1", "custom2", "custom3"}},
 			in:   `{"message":"1234,bird,false"}`,
@@ -84,6 +102,9 @@ func TestCSV(t *testing.T) {
 		{name: "empty line fails", in: `{"message":""}`, want: `{"message":"","tags":["_csvparsefailure"]}`, wantFailed: true},
 		{name: "non-text source fails", in: `{"message":3}`, want: `{"message":3,"tags":["_csvparsefailure"]}`, wantFailed: true},
 		{name: "too many columns fails", cfg: CSVConfig{MaxColumns: 2}, in: `{"message":"a,b,c"}`, want: `{"message":"a,b,c","tags":["_csvparsefailure"]}`, wantFailed: true},
+		// Ruby's Float() raises for these, so the text stays, as in Logstash.
+		{name: "float NaN stays text", cfg: CSVConfig{Columns: []string{"a", "b", "c", "d"}, Convert: Pairs{{"a", "float"}, {"b", "float"}, {"c", "float"}, {"d", "float"}}}, in: `{"message":"NaN,Infinity,-inf,1__0"}`, want: `{"message":"NaN,Infinity,-inf,1__0","a":"NaN","b":"Infinity","c":"-inf","d":"1__0"}`},
+		{name: "float as Ruby's Float()", cfg: CSVConfig{Columns: []string{"a", "b", "c", "d"}, Convert: Pairs{{"a", "float"}, {"b", "float"}, {"c", "float"}, {"d", "float"}}}, in: `{"message":" 1_000.5 ,-2e-1,0x1A,0x1p-2"}`, want: `{"message":" 1_000.5 ,-2e-1,0x1A,0x1p-2","a":1000.5,"b":-0.2,"c":26.0,"d":0.25}`},
 		{name: "missing source does nothing", in: `{"other":"a"}`, want: `{"other":"a"}`},
 		{name: "common options on success", cfg: CSVConfig{Columns: []string{"a"}, Common: Common{RemoveField: []string{"message"}}}, in: `{"message":"1"}`, want: `{"a":"1"}`},
 	}
@@ -94,10 +115,22 @@ func TestCSV(t *testing.T) {
 			t.Fatal(err)
 		}
 		out, _ := f.Apply(t.Context(), logpipe.Batch{event(t, `{"message":"a,b"}`), event(t, `{"message":""}`), event(t, `{"message":"1,2"}`)})
+		if len(out) != 2 {
+			t.Fatalf("%d events, want 2 (the header is cancelled, the empty row tagged)", len(out))
+		}
+		checkEvent(t, out[0], `{"message":"","tags":["_csvskippedemptyfield"]}`)
+		checkEvent(t, out[1], `{"message":"1,2","a":"1","b":"2"}`)
+	})
+	t.Run("autodetected nested fieldrefs go below the target", func(t *testing.T) {
+		f, err := NewCSV(CSVConfig{AutodetectColumnNames: true, Target: "t"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, _ := f.Apply(t.Context(), logpipe.Batch{event(t, `{"message":"[x][y],z"}`), event(t, `{"message":"1,2"}`)})
 		if len(out) != 1 {
 			t.Fatalf("%d events, want 1", len(out))
 		}
-		checkEvent(t, out[0], `{"message":"1,2","a":"1","b":"2"}`)
+		checkEvent(t, out[0], `{"message":"1,2","t":{"x":{"y":"1"},"z":"2"}}`)
 	})
 	t.Run("million separators", func(t *testing.T) {
 		f, err := NewCSV(CSVConfig{})
