@@ -3,6 +3,7 @@ package filter
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"strconv"
@@ -26,18 +27,30 @@ type DissectConfig struct {
 	// dissect a field an earlier one produced. (Logstash's mapping is a
 	// hash in config order; a slice keeps that order in Go.)
 	Mapping []DissectMapping
-	// ConvertDatatype converts fields after all mappings, in the order
-	// written: keys are field references, values "int" or "float". A field that is missing gets
-	// the tag "_dataconversionnullvalue_<field>_<type>", one whose text is
-	// not a number "_dataconversionuncoercible_<field>_<type>", as in
-	// Logstash; neither counts as a failure of the event.
+	// ConvertDatatype converts fields after all mappings (whether they
+	// matched or not), in the order written: keys are field references,
+	// values "int" or "float". Text is read as Java's BigDecimal reads
+	// it (a sign, digits, a point, an exponent; no spaces, underscores,
+	// NaN, Infinity or hexadecimal). "int" cuts the fraction ("95.43" is
+	// 95, "1e3" is 1000); a result beyond int64, or a "float" that
+	// float64 does not hold exactly, is kept as a number literal with
+	// every digit, as Logstash keeps a BigInteger or BigDecimal (an
+	// integer of more than 1000 digits is refused). A field that is
+	// missing gets the tag "_dataconversionnullvalue_<field>_<type>",
+	// one whose value is not such a number
+	// "_dataconversionuncoercible_<field>_<type>" and keeps its value, as
+	// in Logstash; neither counts as a failure of the event.
 	ConvertDatatype Pairs
-	// TagOnFailure is added when a dissection fails (a delimiter is not
-	// found, the source is missing or not a string). nil means
+	// TagOnFailure is added when a dissection fails: the source field
+	// is empty or not a string, or a delimiter is not found. A missing
+	// source field is not a failure and adds no tag, as in Logstash.
+	// Either way the next mapping still runs. nil means
 	// "_dissectfailure"; an empty non-nil slice means no tag (the event
 	// still counts as failed).
 	TagOnFailure []string
-	// Common holds the options applied when every mapping succeeded.
+	// Common holds the options applied when a mapping matched: once,
+	// when the first one does (Logstash runs filter_matched for each
+	// matching mapping, which would repeat add_field).
 	Common
 }
 
@@ -59,8 +72,8 @@ type DissectConfig struct {
 //     field or skip field "name" (%{?name}, %{*name} or %{name}).
 //   - %{name->}: skip repeated delimiters after the field (padding).
 //
-// When a delimiter is not found, the event is tagged and the fields of
-// that mapping are not set. Captured strings share the source string's
+// When a delimiter is not found, the event is tagged, the fields of that
+// mapping are not set, and the next mapping runs. Captured strings share the source string's
 // memory.
 //
 // A Dissect is safe for concurrent use.
@@ -134,16 +147,24 @@ func (d *Dissect) Apply(_ context.Context, b logpipe.Batch) (logpipe.Batch, erro
 }
 
 func (d *Dissect) apply(e *logpipe.Event) {
+	// As JavaDissectorLibrary.invokeDissection: a mapping whose field is
+	// missing is skipped without a tag; one that is empty, not text or
+	// does not match tags the event and the next mapping still runs;
+	// Common is applied once, when the first mapping matches.
+	matched := false
 	for i := range d.mappings {
 		m := &d.mappings[i]
 		v, ok := e.Get(m.source)
-		if !ok || v.Kind() != logpipe.KindString {
-			e.TagFailure(d.tags...)
-			return
+		if !ok {
+			continue
 		}
-		if !m.d.apply(e, v.Str()) {
+		if v.Kind() != logpipe.KindString || v.Str() == "" || !m.d.apply(e, v.Str()) {
 			e.TagFailure(d.tags...)
-			return
+			continue
+		}
+		if !matched {
+			matched = true
+			d.common.apply(e)
 		}
 	}
 	for _, c := range d.converts {
@@ -152,42 +173,183 @@ func (d *Dissect) apply(e *logpipe.Event) {
 			e.AddTag("_dataconversionnullvalue_" + c.name + "_" + c.typ)
 			continue
 		}
-		var nv logpipe.Value
-		if c.float {
-			f, ok := v.Float()
-			if !ok || v.Kind() == logpipe.KindBool {
-				e.AddTag("_dataconversionuncoercible_" + c.name + "_" + c.typ)
-				continue
-			}
-			nv = logpipe.FloatValue(f)
-		} else {
-			n, ok := dissectInt(v)
-			if !ok {
-				e.AddTag("_dataconversionuncoercible_" + c.name + "_" + c.typ)
-				continue
-			}
-			nv = logpipe.IntValue(n)
+		nv, ok := dissectConvertValue(v, c.float)
+		if !ok {
+			e.AddTag("_dataconversionuncoercible_" + c.name + "_" + c.typ)
+			continue
 		}
 		_ = e.Set(c.path, nv) // the path was just read, so nothing is in the way
 	}
-	d.common.apply(e)
 }
 
-// dissectInt converts v to an integer the way Logstash's dissect does:
-// integers as they are, decimal text, and floats truncated.
-func dissectInt(v logpipe.Value) (int64, bool) {
+// dissectConvertValue converts v as Logstash's dissect Converters do,
+// through Java's new BigDecimal(String.valueOf(v)): to an integer with
+// toBigInteger (the fraction cut: "95.43" is 95, "1e3" is 1000) or to a
+// decimal. A result that int64 or float64 does not hold exactly is a
+// number literal with every digit ("43947404257507186289"), as Logstash
+// keeps a BigInteger or BigDecimal.
+func dissectConvertValue(v logpipe.Value, float bool) (logpipe.Value, bool) {
+	var s string
 	switch v.Kind() {
-	case logpipe.KindInt, logpipe.KindFloat:
-		return v.Int()
-	case logpipe.KindString, logpipe.KindNumber:
-		s := v.Str()
-		if v.Kind() == logpipe.KindNumber {
-			s = v.Number()
+	case logpipe.KindInt:
+		if float {
+			f, _ := v.Float()
+			return logpipe.FloatValue(f), true
 		}
-		n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
-		return n, err == nil
+		return v, true
+	case logpipe.KindFloat:
+		f, _ := v.Float()
+		if float {
+			return v, true
+		}
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			return logpipe.Value{}, false
+		}
+		s = strconv.FormatFloat(f, 'e', -1, 64)
+	case logpipe.KindString:
+		s = v.Str()
+	case logpipe.KindNumber:
+		s = v.Number()
+	default:
+		return logpipe.Value{}, false
 	}
-	return 0, false
+	dec, ok := parseJavaDecimal(s)
+	if !ok {
+		return logpipe.Value{}, false
+	}
+	if float {
+		return dec.float(s), true
+	}
+	return dec.integer()
+}
+
+// javaDecimal is a decimal literal as Java's new BigDecimal(String) reads
+// it: an optional sign, digits with an optional point (digits on at
+// least one side of it), an optional exponent; no spaces, underscores,
+// NaN, Infinity or hexadecimal.
+type javaDecimal struct {
+	neg           bool
+	intPart, frac string
+	exp           int    // the exponent written
+	expText       string // as written, sign included; "" for none
+}
+
+// maxDissectIntDigits bounds the digits of a converted integer, so that
+// "1e999999999" is refused instead of building a billion digits.
+const maxDissectIntDigits = 1000
+
+func parseJavaDecimal(s string) (javaDecimal, bool) {
+	var d javaDecimal
+	i := 0
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		d.neg = s[i] == '-'
+		i++
+	}
+	digitsAt := func(i int) int {
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+		return i
+	}
+	j := digitsAt(i)
+	d.intPart = s[i:j]
+	i = j
+	if i < len(s) && s[i] == '.' {
+		j = digitsAt(i + 1)
+		d.frac = s[i+1 : j]
+		i = j
+	}
+	if d.intPart == "" && d.frac == "" {
+		return d, false
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		k := i + 1
+		if k < len(s) && (s[k] == '+' || s[k] == '-') {
+			k++
+		}
+		j = digitsAt(k)
+		if j == k {
+			return d, false
+		}
+		e, err := strconv.Atoi(s[i+1 : j])
+		if err != nil || e > 999_999_999 || e < -999_999_999 { // Java's scale is an int
+			return d, false
+		}
+		d.exp, d.expText = e, s[i+1:j]
+		i = j
+	}
+	return d, i == len(s)
+}
+
+// canonical returns the significant digits (no leading or trailing
+// zeros; "" for zero) and the power of ten of their last one.
+func (d javaDecimal) canonical() (string, int) {
+	digits := d.intPart + d.frac
+	exp := d.exp - len(d.frac)
+	digits = strings.TrimLeft(digits, "0")
+	t := strings.TrimRight(digits, "0")
+	exp += len(digits) - len(t)
+	if t == "" {
+		exp = 0
+	}
+	return t, exp
+}
+
+// integer is BigDecimal.toBigInteger: the fraction cut toward zero.
+func (d javaDecimal) integer() (logpipe.Value, bool) {
+	digits, exp := d.canonical()
+	switch {
+	case digits == "":
+	case exp >= 0:
+		if len(digits)+exp > maxDissectIntDigits {
+			return logpipe.Value{}, false
+		}
+		digits += strings.Repeat("0", exp)
+	case -exp >= len(digits):
+		digits = ""
+	default:
+		digits = digits[:len(digits)+exp]
+	}
+	if digits == "" {
+		return logpipe.IntValue(0), true
+	}
+	if d.neg {
+		digits = "-" + digits
+	}
+	if n, err := strconv.ParseInt(digits, 10, 64); err == nil {
+		return logpipe.IntValue(n), true
+	}
+	return logpipe.NumberValue(digits), true
+}
+
+// float is the BigDecimal: a float64 when it holds the same number, else
+// the literal (made valid JSON) with every digit.
+func (d javaDecimal) float(s string) logpipe.Value {
+	if f, err := strconv.ParseFloat(s, 64); err == nil {
+		digits, exp := d.canonical()
+		short, _ := parseJavaDecimal(strconv.FormatFloat(f, 'e', -1, 64))
+		if sd, se := short.canonical(); sd == digits && se == exp {
+			return logpipe.FloatValue(f)
+		}
+	}
+	var b strings.Builder
+	if d.neg {
+		b.WriteByte('-')
+	}
+	if ip := strings.TrimLeft(d.intPart, "0"); ip != "" {
+		b.WriteString(ip)
+	} else {
+		b.WriteByte('0')
+	}
+	if d.frac != "" {
+		b.WriteByte('.')
+		b.WriteString(d.frac)
+	}
+	if d.expText != "" {
+		b.WriteByte('e')
+		b.WriteString(d.expText)
+	}
+	return logpipe.NumberValue(b.String())
 }
 
 // dissectKind is what a dissect field does with its text.

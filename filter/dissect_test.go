@@ -81,11 +81,20 @@ func TestDissectSpec(t *testing.T) {
 			want: `{"message":"Mar 16 00:01:25 evita skip-this postfix/smtpd[1713]: connect from camomile.cloud9.net[168.100.1.3]","timestamp":"Mar 16 00:01:25","logsource":"evita","program":"postfix/smtpd","pid":"1713","msg":"connect from camomile.cloud9.net[168.100.1.3]","favorite_filter":"why, dissect of course"}`,
 		},
 		{
-			name:       "mapping key not found",
-			cfg:        DissectConfig{Mapping: []DissectMapping{{Source: "blah-di-blah", Pattern: "%{timestamp} %{+timestamp}"}}},
-			in:         `{"message":"very random message :-)"}`,
-			want:       `{"message":"very random message :-)","tags":["_dissectfailure"]}`,
-			wantFailed: true,
+			// JavaDissectorLibrary.invokeDissection: a missing field only
+			// counts a failure in the metrics; it adds no tag.
+			name: "mapping key not found",
+			cfg:  DissectConfig{Mapping: []DissectMapping{{Source: "blah-di-blah", Pattern: "%{timestamp} %{+timestamp}"}}},
+			in:   `{"message":"very random message :-)"}`,
+			want: `{"message":"very random message :-)"}`,
+		},
+		{name: "when no field: should not add tags", cfg: dissectMsg("%{a} %{b}"), in: `{}`, want: `{}`},
+		{name: "when field is empty: should add tags", cfg: dissectMsg("%{a} %{b}"), in: `{"message":""}`, want: `{"message":"","tags":["_dissectfailure"]}`, wantFailed: true},
+		{
+			name: "Integer datatype conversion, handle large integers",
+			cfg:  DissectConfig{Mapping: []DissectMapping{{Pattern: "%{big_number}"}}, ConvertDatatype: Pairs{{"big_number", "int"}}},
+			in:   `{"message":"43947404257507186289"}`,
+			want: `{"message":"43947404257507186289","big_number":43947404257507186289}`,
 		},
 		{
 			name: "later mapping dissects an earlier result",
@@ -165,6 +174,36 @@ func TestDissect(t *testing.T) {
 			want: `{"n":-12,"f":1000.0}`,
 		},
 		{
+			name: "a failed mapping does not stop the next one nor the conversions",
+			cfg: DissectConfig{
+				Mapping:         []DissectMapping{{Source: "message", Pattern: "%{a}|%{b}"}, {Source: "other", Pattern: "%{c} %{d}"}},
+				ConvertDatatype: Pairs{{"n", "int"}},
+				Common:          Common{AddTag: []string{"matched"}},
+			},
+			in:         `{"message":"no pipe here","other":"x y","n":"7"}`,
+			want:       `{"message":"no pipe here","other":"x y","n":7,"c":"x","d":"y","tags":["_dissectfailure","matched"]}`,
+			wantFailed: true,
+		},
+		{
+			name:       "two failed mappings tag once, conversions still run",
+			cfg:        DissectConfig{Mapping: []DissectMapping{{Source: "message", Pattern: "%{a}|%{b}"}, {Source: "other", Pattern: "%{c}|%{d}"}}, ConvertDatatype: Pairs{{"n", "float"}}},
+			in:         `{"message":"x","other":"y","n":"2.5"}`,
+			want:       `{"message":"x","other":"y","n":2.5,"tags":["_dissectfailure"]}`,
+			wantFailed: true,
+		},
+		{
+			name: "int conversion cuts the fraction, as BigDecimal.toBigInteger",
+			cfg:  DissectConfig{ConvertDatatype: Pairs{{"a", "int"}, {"b", "int"}, {"c", "int"}, {"d", "int"}, {"e", "int"}}},
+			in:   `{"a":"95.43","b":"1e3","c":"-0.5","d":"-12.9E+1","e":2.5e19}`,
+			want: `{"a":95,"b":1000,"c":0,"d":-129,"e":25000000000000000000}`,
+		},
+		{
+			name: "conversions refuse what BigDecimal refuses and keep the value",
+			cfg:  DissectConfig{ConvertDatatype: Pairs{{"a", "float"}, {"b", "float"}, {"c", "int"}, {"d", "int"}, {"e", "float"}}},
+			in:   `{"a":"NaN","b":"Infinity","c":" 7","d":"1_000","e":"0x1p-2"}`,
+			want: `{"a":"NaN","b":"Infinity","c":" 7","d":"1_000","e":"0x1p-2","tags":["_dataconversionuncoercible_a_float","_dataconversionuncoercible_b_float","_dataconversionuncoercible_c_int","_dataconversionuncoercible_d_int","_dataconversionuncoercible_e_float"]}`,
+		},
+		{
 			name: "common options only on success",
 			cfg:  DissectConfig{Mapping: []DissectMapping{{Pattern: "%{a} %{b}"}}, Common: Common{AddTag: []string{"ok"}, RemoveField: []string{"message"}}},
 			in:   `{"message":"1 2"}`,
@@ -172,6 +211,41 @@ func TestDissect(t *testing.T) {
 		},
 	}
 	runCases(t, NewDissect, tests)
+}
+
+// TestDissectConvertDigits checks the text written for converted
+// numbers: every digit that int64 or float64 cannot hold is kept, as
+// Logstash keeps a BigInteger or BigDecimal (Equal compares numbers by
+// value, so the JSON text is compared).
+func TestDissectConvertDigits(t *testing.T) {
+	for _, tc := range []struct {
+		typ, in, want string
+	}{
+		// dissect_spec.rb "Float datatype conversion, handle large floats"
+		{"float", `"43947404257507186289.345324"`, `43947404257507186289.345324`},
+		{"float", `"95.43"`, `95.43`},
+		{"float", `"+007.50"`, `7.5`},
+		{"float", `"0.1000000000000000055511151231257827"`, `0.1000000000000000055511151231257827`},
+		{"float", `"-.5e-400"`, `-0.5e-400`},
+		{"float", `"5."`, `5.0`},
+		{"int", `"43947404257507186289"`, `43947404257507186289`},
+		{"int", `"-43947404257507186289.9"`, `-43947404257507186289`},
+		{"int", `"9223372036854775807"`, `9223372036854775807`},
+		{"int", `"9223372036854775808"`, `9223372036854775808`},
+		{"int", `1e25`, `10000000000000000000000000`},
+	} {
+		t.Run(tc.typ+" "+tc.in, func(t *testing.T) {
+			d, err := NewDissect(DissectConfig{ConvertDatatype: Pairs{{"n", tc.typ}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			e := applyOne(t, d, event(t, `{"n":`+tc.in+`}`))
+			got, _ := e.Fields().Get("n")
+			if js := string(got.AppendJSON(nil)); js != tc.want || e.HasTag("_dataconversionuncoercible_n_"+tc.typ) {
+				t.Errorf("n = %s, want %s (event %s)", js, tc.want, e)
+			}
+		})
+	}
 }
 
 func TestDissectConfigErrors(t *testing.T) {
