@@ -72,8 +72,10 @@ type TranslateConfig struct {
 	Override bool
 	// IterateOn names an array field to translate element by element: if
 	// it is Source, an array of strings whose translations (or Fallback)
-	// form the Target array; otherwise an array of objects, in each of
-	// which Source is looked up and Target set.
+	// form the Target array, position by position (null where an element
+	// has neither; a lone value counts as a one-element array);
+	// otherwise an array of objects, in each of which Source is looked up
+	// and Target set.
 	IterateOn string
 	// Logger receives reload errors. Default: slog.Default().
 	Logger *slog.Logger
@@ -491,33 +493,15 @@ func (t *Translate) apply(d *translateDict, e *logpipe.Event) {
 }
 
 func (t *Translate) applyIterate(d *translateDict, e *logpipe.Event) {
+	if t.iterateSource {
+		t.applyIterateSource(d, e)
+		return
+	}
 	v, ok := e.Get(t.iterate)
 	if !ok || v.Kind() != logpipe.KindArray {
 		return
 	}
 	matched := false
-	if t.iterateSource {
-		var out []logpipe.Value
-		for _, el := range v.Array() {
-			if tr, ok := t.lookup(d, e, el); ok {
-				out = append(out, tr)
-			}
-		}
-		if len(out) == 0 {
-			return
-		}
-		if !t.override && !t.sameField {
-			if _, exists := e.Get(t.target); exists {
-				return
-			}
-		}
-		if err := e.Set(t.target, logpipe.ArrayValue(out...)); err != nil {
-			e.Fail(fmt.Errorf("translate: %w", err))
-			return
-		}
-		t.common.apply(e)
-		return
-	}
 	srcKey, dstKey := lastSegment(t.source), lastSegment(t.target)
 	for _, el := range v.Array() {
 		o := el.Object()
@@ -535,6 +519,48 @@ func (t *Translate) applyIterate(d *translateDict, e *logpipe.Event) {
 			o.Set(dstKey, tr)
 			matched = true
 		}
+	}
+	if matched {
+		t.common.apply(e)
+	}
+}
+
+// applyIterateSource translates every element of the IterateOn array (a
+// lone value counts as a one-element array, as Ruby's Array(value)) into
+// the same position of a new Target array, as Logstash's
+// array_of_values_update.rb: an element without a translation (and
+// without Fallback) is null, so the positions stay aligned, and Target is
+// set even when nothing matched.
+func (t *Translate) applyIterateSource(d *translateDict, e *logpipe.Event) {
+	if !t.override && !t.sameField {
+		if _, exists := e.Get(t.target); exists {
+			return
+		}
+	}
+	v, ok := e.Get(t.iterate)
+	if !ok {
+		return
+	}
+	src := rubyArray(v)
+	out := make([]logpipe.Value, len(src))
+	var fallback logpipe.Value // Logstash fills every slot with it first
+	if t.fallback != nil {
+		fallback = logpipe.StringValue(t.fallback.Render(e))
+	}
+	matched := false // Ruby's target.any?: a slot neither null nor false
+	for i, el := range src {
+		tr, ok := t.lookup(d, e, el)
+		if !ok {
+			tr = fallback
+		}
+		out[i] = tr
+		if b, isBool := tr.Bool(); !tr.IsNull() && (!isBool || b) {
+			matched = true
+		}
+	}
+	if err := e.Set(t.target, logpipe.ArrayValue(out...)); err != nil {
+		e.Fail(fmt.Errorf("translate: %w", err))
+		return
 	}
 	if matched {
 		t.common.apply(e)

@@ -51,6 +51,13 @@ func TestTranslateSpec(t *testing.T) {
 		{"first element of an array", TranslateConfig{Source: "status", Dictionary: statusDict}, `{"status":["300","200"]}`, `{"status":["300","200"],"translation":"Redirect"}`},
 		{"iterate_on the source", TranslateConfig{Source: "codes", IterateOn: "codes", Target: "texts", Dictionary: statusDict, Fallback: "?"}, `{"codes":["200","404"]}`, `{"codes":["200","404"],"texts":["OK","?"]}`},
 		{"iterate_on objects", TranslateConfig{Source: "code", IterateOn: "calls", Target: "text", Dictionary: statusDict}, `{"calls":[{"code":"500"},{"code":"404"},{"code":200}]}`, `{"calls":[{"code":"500","text":"Server Error"},{"code":"404"},{"code":200,"text":"OK"}]}`},
+		// array_of_values_update.rb: the target has one slot per source
+		// element (null where nothing matched), is set even when nothing
+		// matched, and a lone value is iterated as Array(value).
+		{"iterate_on the source keeps positions", TranslateConfig{Source: "foo", IterateOn: "foo", Target: "baz", Dictionary: Pairs{{"a", "1"}, {"b", "2"}}}, `{"foo":["a","x","b"]}`, `{"foo":["a","x","b"],"baz":["1",null,"2"]}`},
+		{"iterate_on the source, nothing matched", TranslateConfig{Source: "foo", IterateOn: "foo", Target: "baz", Dictionary: Pairs{{"a", "1"}}}, `{"foo":["x","y"]}`, `{"foo":["x","y"],"baz":[null,null]}`},
+		{"iterate_on the source, fallback in every other slot", TranslateConfig{Source: "foo", IterateOn: "foo", Target: "baz", Dictionary: Pairs{{"a", "1"}}, Fallback: "?"}, `{"foo":["a",null,{"k":"a"}]}`, `{"foo":["a",null,{"k":"a"}],"baz":["1","?","?"]}`},
+		{"iterate_on the source, not an array", TranslateConfig{Source: "foo", IterateOn: "foo", Target: "baz", Dictionary: Pairs{{"a", "1"}}}, `{"foo":"a"}`, `{"foo":"a","baz":["1"]}`},
 		{"regex substring", TranslateConfig{Source: "m", Regex: true, Substring: true, Dictionary: Pairs{{`\d+ms`, "TIME"}, {`user=\w+`, "user=*"}}}, `{"m":"user=bob took 12ms"}`, `{"m":"user=bob took 12ms","translation":"user=* took TIME"}`},
 		{"common options on success", TranslateConfig{Source: "status", Dictionary: statusDict, Common: Common{AddTag: []string{"translated"}}}, `{"status":"400"}`, `{"status":"400","translation":"Client Error","tags":["translated"]}`},
 	}
