@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -68,14 +69,18 @@ type TranslateConfig struct {
 	// template). Empty means no translation.
 	Fallback string
 	// Override replaces a Target that already exists. By default such an
-	// event is left alone, unless Target is Source.
+	// event is left alone, unless Target is Source. It does not apply to
+	// IterateOn over objects, which always sets Target.
 	Override bool
 	// IterateOn names an array field to translate element by element: if
 	// it is Source, an array of strings whose translations (or Fallback)
 	// form the Target array, position by position (null where an element
 	// has neither; a lone value counts as a one-element array);
 	// otherwise an array of objects, in each of which Source is looked up
-	// and Target set.
+	// and Target set. There Source and Target are field references
+	// inside each element ("[a][code]" is the element's [a][code]), and
+	// Target is set whether it exists or not (Override does not apply),
+	// as in Logstash.
 	IterateOn string
 	// Logger receives reload errors. Default: slog.Default().
 	Logger *slog.Logger
@@ -492,6 +497,10 @@ func (t *Translate) apply(d *translateDict, e *logpipe.Event) {
 	t.common.apply(e)
 }
 
+// applyIterate translates element by element. For an array of objects it
+// is Logstash's array_of_maps_value_update.rb: in each element Source is
+// read and Target set at their whole field references, and Target is set
+// whether it exists or not.
 func (t *Translate) applyIterate(d *translateDict, e *logpipe.Event) {
 	if t.iterateSource {
 		t.applyIterateSource(d, e)
@@ -501,28 +510,87 @@ func (t *Translate) applyIterate(d *translateDict, e *logpipe.Event) {
 	if !ok || v.Kind() != logpipe.KindArray {
 		return
 	}
+	var fallback *logpipe.Value // rendered once, when first needed
+	srcSegs, dstSegs := t.source.Segments(), t.target.Segments()
 	matched := false
-	srcKey, dstKey := lastSegment(t.source), lastSegment(t.target)
 	for _, el := range v.Array() {
 		o := el.Object()
 		if o == nil {
 			continue
 		}
-		sv, ok := o.Get(srcKey)
+		sv, ok := valueIn(o, srcSegs)
+		if !ok || sv.IsNull() {
+			continue
+		}
+		tr, ok := t.lookup(d, e, sv)
 		if !ok {
-			continue
+			if t.fallback == nil {
+				continue
+			}
+			if fallback == nil {
+				fb := logpipe.StringValue(t.fallback.Render(e))
+				fallback = &fb
+			}
+			tr = *fallback
 		}
-		if !t.override && !t.sameField && o.Has(dstKey) {
-			continue
+		if err := setInObject(o, dstSegs, tr); err != nil {
+			e.Fail(fmt.Errorf("translate: %s: %w", t.target, err))
+			return
 		}
-		if tr, ok := t.lookup(d, e, sv); ok {
-			o.Set(dstKey, tr)
-			matched = true
-		}
+		matched = true
 	}
 	if matched {
 		t.common.apply(e)
 	}
+}
+
+// valueIn returns the value at segs (a field reference's segments) below
+// o, walking objects by key and arrays by index as a field reference
+// does.
+func valueIn(o *logpipe.Object, segs []string) (logpipe.Value, bool) {
+	v := logpipe.ObjectValue(o)
+	for _, seg := range segs {
+		switch v.Kind() {
+		case logpipe.KindObject:
+			var ok bool
+			if v, ok = v.Object().Get(seg); !ok {
+				return logpipe.Value{}, false
+			}
+		case logpipe.KindArray:
+			arr := v.Array()
+			i, err := strconv.Atoi(seg)
+			if err == nil && i < 0 {
+				i += len(arr)
+			}
+			if err != nil || i < 0 || i >= len(arr) {
+				return logpipe.Value{}, false
+			}
+			v = arr[i]
+		default:
+			return logpipe.Value{}, false
+		}
+	}
+	return v, true
+}
+
+// setInObject sets the value at segs below o, creating the objects on
+// the way that do not exist.
+func setInObject(o *logpipe.Object, segs []string, v logpipe.Value) error {
+	cur := o
+	for _, seg := range segs[:len(segs)-1] {
+		next, ok := cur.Get(seg)
+		if !ok {
+			child := logpipe.NewObject()
+			cur.Set(seg, logpipe.ObjectValue(child))
+			cur = child
+			continue
+		}
+		if cur = next.Object(); cur == nil {
+			return fmt.Errorf("%q holds a %s: %w", seg, next.Kind(), logpipe.ErrPathConflict)
+		}
+	}
+	cur.Set(segs[len(segs)-1], v)
+	return nil
 }
 
 // applyIterateSource translates every element of the IterateOn array (a
@@ -565,13 +633,6 @@ func (t *Translate) applyIterateSource(d *translateDict, e *logpipe.Event) {
 	if matched {
 		t.common.apply(e)
 	}
-}
-
-// lastSegment is the key a field reference names inside an object
-// ("[a][b]" is "b"), for IterateOn's objects.
-func lastSegment(p logpipe.Path) string {
-	s := p.Segments()
-	return s[len(s)-1]
 }
 
 // lookup translates v, falling back to Fallback.

@@ -58,6 +58,12 @@ func TestTranslateSpec(t *testing.T) {
 		{"iterate_on the source, nothing matched", TranslateConfig{Source: "foo", IterateOn: "foo", Target: "baz", Dictionary: Pairs{{"a", "1"}}}, `{"foo":["x","y"]}`, `{"foo":["x","y"],"baz":[null,null]}`},
 		{"iterate_on the source, fallback in every other slot", TranslateConfig{Source: "foo", IterateOn: "foo", Target: "baz", Dictionary: Pairs{{"a", "1"}}, Fallback: "?"}, `{"foo":["a",null,{"k":"a"}]}`, `{"foo":["a",null,{"k":"a"}],"baz":["1","?","?"]}`},
 		{"iterate_on the source, not an array", TranslateConfig{Source: "foo", IterateOn: "foo", Target: "baz", Dictionary: Pairs{{"a", "1"}}}, `{"foo":"a"}`, `{"foo":"a","baz":["1"]}`},
+		// array_of_maps_value_update.rb: Source and Target are field
+		// references inside each element ("#{iterate_on}[#{i}]#{field}"),
+		// and the destination is always set: override does not apply.
+		{"iterate_on objects replaces an existing target", TranslateConfig{Source: "bar", IterateOn: "foo", Target: "baz", Dictionary: Pairs{{"two", "2"}}}, `{"foo":[{"bar":"two","baz":"old"}]}`, `{"foo":[{"bar":"two","baz":"2"}]}`},
+		{"iterate_on objects, nested references", TranslateConfig{Source: "[a][code]", IterateOn: "foo", Target: "[a][name]", Dictionary: Pairs{{"two", "2"}}}, `{"foo":[{"a":{"code":"two"}},{"code":"two"},{"a":{"code":"three"}}]}`, `{"foo":[{"a":{"code":"two","name":"2"}},{"code":"two"},{"a":{"code":"three"}}]}`},
+		{"iterate_on objects, nested target created", TranslateConfig{Source: "code", IterateOn: "[x][foo]", Target: "[out][name]", Dictionary: Pairs{{"two", "2"}}, Fallback: "?"}, `{"x":{"foo":[{"code":"two"},{"code":"one"},{"other":1},"two"]}}`, `{"x":{"foo":[{"code":"two","out":{"name":"2"}},{"code":"one","out":{"name":"?"}},{"other":1},"two"]}}`},
 		{"regex substring", TranslateConfig{Source: "m", Regex: true, Substring: true, Dictionary: Pairs{{`\d+ms`, "TIME"}, {`user=\w+`, "user=*"}}}, `{"m":"user=bob took 12ms"}`, `{"m":"user=bob took 12ms","translation":"user=* took TIME"}`},
 		{"common options on success", TranslateConfig{Source: "status", Dictionary: statusDict, Common: Common{AddTag: []string{"translated"}}}, `{"status":"400"}`, `{"status":"400","translation":"Client Error","tags":["translated"]}`},
 	}
