@@ -84,7 +84,8 @@ type TranslateConfig struct {
 	IterateOn string
 	// Logger receives reload errors. Default: slog.Default().
 	Logger *slog.Logger
-	// Common holds the options applied when a translation was set.
+	// Common holds the options applied when a translation was set, and
+	// always when Target is Source (in place), as in Logstash.
 	Common
 }
 
@@ -482,19 +483,28 @@ func (t *Translate) apply(d *translateDict, e *logpipe.Event) {
 	}
 	if arr := v.Array(); v.Kind() == logpipe.KindArray {
 		if len(arr) == 0 {
+			t.matched(e, false)
 			return
 		}
 		v = arr[0]
 	}
 	out, ok := t.lookup(d, e, v)
-	if !ok {
-		return
+	if ok {
+		if err := e.Set(t.target, out); err != nil {
+			e.Fail(fmt.Errorf("translate: %w", err))
+			return
+		}
 	}
-	if err := e.Set(t.target, out); err != nil {
-		e.Fail(fmt.Errorf("translate: %w", err))
-		return
+	t.matched(e, ok)
+}
+
+// matched applies Common when something was translated or, as Logstash's
+// translate.rb (filter_matched(event) if @updater.update(event) ||
+// @source == @target), whenever the Source field is translated in place.
+func (t *Translate) matched(e *logpipe.Event, translated bool) {
+	if translated || t.sameField {
+		t.common.apply(e)
 	}
-	t.common.apply(e)
 }
 
 // applyIterate translates element by element. For an array of objects it
@@ -507,7 +517,11 @@ func (t *Translate) applyIterate(d *translateDict, e *logpipe.Event) {
 		return
 	}
 	v, ok := e.Get(t.iterate)
-	if !ok || v.Kind() != logpipe.KindArray {
+	if !ok {
+		return
+	}
+	if v.Kind() != logpipe.KindArray {
+		t.matched(e, false)
 		return
 	}
 	var fallback *logpipe.Value // rendered once, when first needed
@@ -539,9 +553,7 @@ func (t *Translate) applyIterate(d *translateDict, e *logpipe.Event) {
 		}
 		matched = true
 	}
-	if matched {
-		t.common.apply(e)
-	}
+	t.matched(e, matched)
 }
 
 // valueIn returns the value at segs (a field reference's segments) below
@@ -630,9 +642,7 @@ func (t *Translate) applyIterateSource(d *translateDict, e *logpipe.Event) {
 		e.Fail(fmt.Errorf("translate: %w", err))
 		return
 	}
-	if matched {
-		t.common.apply(e)
-	}
+	t.matched(e, matched)
 }
 
 // lookup translates v, falling back to Fallback.

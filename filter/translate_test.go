@@ -65,6 +65,13 @@ func TestTranslateSpec(t *testing.T) {
 		{"iterate_on objects, nested references", TranslateConfig{Source: "[a][code]", IterateOn: "foo", Target: "[a][name]", Dictionary: Pairs{{"two", "2"}}}, `{"foo":[{"a":{"code":"two"}},{"code":"two"},{"a":{"code":"three"}}]}`, `{"foo":[{"a":{"code":"two","name":"2"}},{"code":"two"},{"a":{"code":"three"}}]}`},
 		{"iterate_on objects, nested target created", TranslateConfig{Source: "code", IterateOn: "[x][foo]", Target: "[out][name]", Dictionary: Pairs{{"two", "2"}}, Fallback: "?"}, `{"x":{"foo":[{"code":"two"},{"code":"one"},{"other":1},"two"]}}`, `{"x":{"foo":[{"code":"two","out":{"name":"2"}},{"code":"one","out":{"name":"?"}},{"other":1},"two"]}}`},
 		{"regex substring", TranslateConfig{Source: "m", Regex: true, Substring: true, Dictionary: Pairs{{`\d+ms`, "TIME"}, {`user=\w+`, "user=*"}}}, `{"m":"user=bob took 12ms"}`, `{"m":"user=bob took 12ms","translation":"user=* took TIME"}`},
+		// translate.rb: filter_matched(event) if @updater.update(event) ||
+		// @source == @target.
+		{"in place: common options without a match", TranslateConfig{Source: "message", Target: "message", Dictionary: Pairs{{"foo", "bar"}}, Common: Common{AddTag: []string{"translated"}}}, `{"message":"nope"}`, `{"message":"nope","tags":["translated"]}`},
+		{"in place, iterate_on the source: common options without a match", TranslateConfig{Source: "m", IterateOn: "m", Target: "m", Dictionary: Pairs{{"foo", "bar"}}, Common: Common{AddTag: []string{"translated"}}}, `{"m":["nope"]}`, `{"m":[null],"tags":["translated"]}`},
+		{"in place, iterate_on objects: common options without a match", TranslateConfig{Source: "c", IterateOn: "l", Target: "c", Dictionary: Pairs{{"foo", "bar"}}, Common: Common{AddTag: []string{"translated"}}}, `{"l":[{"c":"nope"}]}`, `{"l":[{"c":"nope"}],"tags":["translated"]}`},
+		{"common options not without a match", TranslateConfig{Source: "message", Target: "t", Dictionary: Pairs{{"foo", "bar"}}, Common: Common{AddTag: []string{"translated"}}}, `{"message":"nope"}`, `{"message":"nope"}`},
+		{"in place: no source, no common options", TranslateConfig{Source: "message", Target: "message", Dictionary: Pairs{{"foo", "bar"}}, Common: Common{AddTag: []string{"translated"}}}, `{"other":"nope"}`, `{"other":"nope"}`},
 		{"common options on success", TranslateConfig{Source: "status", Dictionary: statusDict, Common: Common{AddTag: []string{"translated"}}}, `{"status":"400"}`, `{"status":"400","translation":"Client Error","tags":["translated"]}`},
 	}
 	for _, tc := range tests {
