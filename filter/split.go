@@ -33,7 +33,7 @@ type SplitConfig struct {
 // Terminator-separated piece) of a string field: each new event is a copy
 // of the original with the field (or Target) replaced by one piece, and
 // the original is removed from the batch, as in Logstash. Empty strings
-// and null elements make no event. A string without the terminator
+// and null elements make no event (empty objects and arrays do). A string without the terminator
 // leaves the event as it is, as in Logstash; unlike Logstash, an array
 // with no usable element also leaves the event as it is, instead of
 // dropping it silently.
@@ -153,9 +153,9 @@ func (s *Split) split(e *logpipe.Event) (logpipe.Batch, bool) {
 	}
 	var out logpipe.Batch
 	for i, p := range pieces {
-		if p.IsNull() || p.Kind() == logpipe.KindString && p.Str() == "" ||
-			p.Kind() == logpipe.KindArray && len(p.Array()) == 0 ||
-			p.Kind() == logpipe.KindObject && p.Object().Len() == 0 {
+		// split.rb: next if value.nil? || (value.is_a?(String) &&
+		// value.empty?). An empty object or array is an event.
+		if p.IsNull() || p.Kind() == logpipe.KindString && p.Str() == "" {
 			continue
 		}
 		c := e.Clone()

@@ -38,6 +38,9 @@ func TestSplitSpec(t *testing.T) {
 		},
 		{name: "array of numbers", cfg: SplitConfig{Field: "array", Target: "element"}, in: `{"array":[1,2,3]}`, want: []string{`{"array":[1,2,3],"element":1}`, `{"array":[1,2,3],"element":2}`, `{"array":[1,2,3],"element":3}`}},
 		{name: "array of numbers and strings", cfg: SplitConfig{Field: "array", Target: "element"}, in: `{"array":[1,2,"three",""]}`, want: []string{`{"array":[1,2,"three",""],"element":1}`, `{"array":[1,2,"three",""],"element":2}`, `{"array":[1,2,"three",""],"element":"three"}`}},
+		// split.rb skips only nil and "" (next if value.nil? ||
+		// (value.is_a?(String) && value.empty?)): {} and [] are events.
+		{name: "empty objects and arrays are split out", cfg: SplitConfig{Field: "records"}, in: `{"records":[{},{"a":1},[]]}`, want: []string{`{"records":{}}`, `{"records":{"a":1}}`, `{"records":[]}`}},
 		{name: "invalid type is tagged", cfg: SplitConfig{Field: "field"}, in: `{"field":10}`, want: []string{`{"field":10,"tags":["_splitparsefailure"]}`}, wantFailed: true},
 	}
 	for _, tc := range tests {
@@ -70,7 +73,7 @@ func TestSplit(t *testing.T) {
 			t.Fatal(err)
 		}
 		a := event(t, `{"message":"before"}`)
-		b := event(t, `{"items":[{"n":1},{},{"n":2}]}`)
+		b := event(t, `{"items":[{"n":1},{},{"n":2},null]}`)
 		b.Meta().Set("id", logpipe.StringValue("f1-100"))
 		c := event(t, `{"message":"after"}`)
 		out, _ := f.Apply(t.Context(), logpipe.Batch{a, b, c})
@@ -82,6 +85,7 @@ func TestSplit(t *testing.T) {
 		want := []string{
 			`{"@version":"1","message":"before","tags":["_splitparsefailure"]} `,
 			`{"@version":"1","items":{"n":1},"tags":["split"]} f1-100.0`,
+			`{"@version":"1","items":{},"tags":["split"]} f1-100.1`,
 			`{"@version":"1","items":{"n":2},"tags":["split"]} f1-100.2`,
 			`{"@version":"1","message":"after","tags":["_splitparsefailure"]} `,
 		}
