@@ -21,6 +21,7 @@ import (
 	"unicode"
 
 	"github.com/logpipe/logpipe"
+	"github.com/logpipe/logpipe/internal/ecs"
 )
 
 // FingerprintConfig configures a Fingerprint filter (Logstash's
@@ -29,10 +30,16 @@ type FingerprintConfig struct {
 	// Source lists the fields fingerprinted. Empty means ["message"].
 	Source []string
 	// Target is where the fingerprint goes; any value there is replaced.
-	// Empty means "fingerprint". "[@metadata][fingerprint]" keeps it out
-	// of the document, for use as a document id
-	// (elasticsearch.Config.DocumentID "%{[@metadata][fingerprint]}").
+	// Empty means "[event][hash]", as Logstash 8's default in ECS mode,
+	// or "fingerprint" with ECSCompatibility "disabled".
+	// "[@metadata][fingerprint]" keeps it out of the document, for use as
+	// a document id (elasticsearch.Config.DocumentID
+	// "%{[@metadata][fingerprint]}").
 	Target string
+	// ECSCompatibility is Logstash's ecs_compatibility: "v8" or "v1"
+	// (empty means "v8", Logstash 8's default) or "disabled". It only
+	// chooses Target's default.
+	ECSCompatibility string
 	// Method is FingerprintSHA1 (the default), SHA256, SHA384, SHA512,
 	// MD5, MURMUR3, MURMUR3_128, IPV4_NETWORK, UUID or PUNCTUATION.
 	Method FingerprintMethod
@@ -137,11 +144,18 @@ func NewFingerprint(cfg FingerprintConfig) (*Fingerprint, error) {
 		f.sorted[i] = i
 	}
 	slices.SortStableFunc(f.sorted, func(a, b int) int { return strings.Compare(f.names[a], f.names[b]) })
+	useECS, err := ecs.Enabled(cfg.ECSCompatibility)
+	if err != nil {
+		return nil, fmt.Errorf("filter: fingerprint: %w", err)
+	}
 	target := cfg.Target
-	if target == "" {
+	switch {
+	case target != "":
+	case useECS:
+		target = "[event][hash]"
+	default:
 		target = "fingerprint"
 	}
-	var err error
 	if f.target, err = parsePath("fingerprint", "target", target, true); err != nil {
 		return nil, err
 	}

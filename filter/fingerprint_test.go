@@ -63,25 +63,36 @@ func TestFingerprintSpec(t *testing.T) {
 		{"timestamp MURMUR3 (Logstash 8)", FingerprintConfig{Source: []string{"@timestamp"}, Method: "MURMUR3"}, `{"@timestamp":"1970-01-01T00:00:00Z"}`, `1154765817`},
 		{"timestamp MURMUR3_128 (Logstash 8)", FingerprintConfig{Source: []string{"@timestamp"}, Method: "MURMUR3_128"}, `{"@timestamp":"1970-01-01T00:00:00Z"}`, `"a0287bec80fce9eb6a1457efae3a7aeb"`},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			f, err := NewFingerprint(tc.cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			e := applyOne(t, f, event(t, tc.in))
-			got, ok := e.Get(logpipe.MustPath("fingerprint"))
-			if !ok {
-				t.Fatalf("no fingerprint in %s", e)
-			}
-			if string(got.AppendJSON(nil)) != tc.want {
-				t.Errorf("fingerprint = %s, want %s", got.AppendJSON(nil), tc.want)
-			}
-		})
+	// The spec runs every case in each ECS mode (ecs_compatibility_matrix),
+	// reading the fingerprint from the mode's default target:
+	// ecs_select[disabled: "fingerprint", v1: "[event][hash]"].
+	for _, mode := range []struct{ ecs, target string }{
+		{"disabled", "fingerprint"},
+		{"v1", "[event][hash]"},
+		{"v8", "[event][hash]"},
+		{"", "[event][hash]"}, // Logstash 8's default
+	} {
+		for _, tc := range tests {
+			t.Run(tc.name+"/ecs="+mode.ecs, func(t *testing.T) {
+				tc.cfg.ECSCompatibility = mode.ecs
+				f, err := NewFingerprint(tc.cfg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				e := applyOne(t, f, event(t, tc.in))
+				got, ok := e.Get(logpipe.MustPath(mode.target))
+				if !ok {
+					t.Fatalf("no %s in %s", mode.target, e)
+				}
+				if string(got.AppendJSON(nil)) != tc.want {
+					t.Errorf("%s = %s, want %s", mode.target, got.AppendJSON(nil), tc.want)
+				}
+			})
+		}
 	}
 	t.Run("common options after fingerprinting", func(t *testing.T) {
 		f, err := NewFingerprint(FingerprintConfig{Method: "PUNCTUATION", Source: []string{"field1"}, Common: Common{AddField: Pairs{{"myfield", "myvalue"}}, AddTag: []string{"mytag"}}})
-		checkCase(t, f, err, `{"field1":"Hello, World!"}`, `{"field1":"Hello, World!","fingerprint":",!","myfield":"myvalue","tags":["mytag"]}`, false)
+		checkCase(t, f, err, `{"field1":"Hello, World!"}`, `{"field1":"Hello, World!","event":{"hash":",!"},"myfield":"myvalue","tags":["mytag"]}`, false)
 	})
 	t.Run("tolerance to hash order", func(t *testing.T) {
 		for _, cfg := range []FingerprintConfig{
@@ -95,8 +106,8 @@ func TestFingerprintSpec(t *testing.T) {
 			}
 			e1 := applyOne(t, f, event(t, `{"a":{"a0":0,"a1":1},"b":{"b0":0,"b1":1}}`))
 			e2 := applyOne(t, f, event(t, `{"b":{"b1":1,"b0":0},"a":{"a1":1,"a0":0}}`))
-			v1, _ := e1.Fields().Get("fingerprint")
-			v2, _ := e2.Fields().Get("fingerprint")
+			v1, _ := e1.Get(logpipe.MustPath("[event][hash]"))
+			v2, _ := e2.Get(logpipe.MustPath("[event][hash]"))
 			if v1.String() != v2.String() || v1.String() == "" {
 				t.Errorf("%+v: %s != %s", cfg, v1, v2)
 			}
@@ -123,14 +134,14 @@ func TestFingerprint(t *testing.T) {
 	})
 	t.Run("IPV6 network", func(t *testing.T) {
 		f, err := NewFingerprint(FingerprintConfig{Method: "IPV4_NETWORK", Key: "32", Source: []string{"ip"}})
-		checkCase(t, f, err, `{"ip":"2001:db8:1:2::1"}`, `{"ip":"2001:db8:1:2::1","fingerprint":"2001:db8::"}`, false)
+		checkCase(t, f, err, `{"ip":"2001:db8:1:2::1"}`, `{"ip":"2001:db8:1:2::1","event":{"hash":"2001:db8::"}}`, false)
 	})
 	t.Run("missing source does nothing", func(t *testing.T) {
 		f, err := NewFingerprint(FingerprintConfig{})
 		checkCase(t, f, err, `{"other":1}`, `{"other":1}`, false)
 	})
 	t.Run("config errors", func(t *testing.T) {
-		for _, cfg := range []FingerprintConfig{{Method: "SHA3"}, {Method: "IPV4_NETWORK"}, {Method: "IPV4_NETWORK", Key: "x"}, {Source: []string{"[a"}}} {
+		for _, cfg := range []FingerprintConfig{{Method: "SHA3"}, {Method: "IPV4_NETWORK"}, {Method: "IPV4_NETWORK", Key: "x"}, {Source: []string{"[a"}}, {ECSCompatibility: "v2"}} {
 			if _, err := NewFingerprint(cfg); err == nil {
 				t.Errorf("%+v: want an error", cfg)
 			}
