@@ -54,7 +54,8 @@ type Config struct {
 //
 //	name          ua-parser's family: "Chrome", "Mobile Safari", "curl",
 //	              "Googlebot", "Other" when nothing matched
-//	version       "major.minor.patch" of the parts present
+//	version       "major.minor.patch" of the parts present, and a fourth
+//	              part as Logstash adds it: "26.0.1410.63"
 //	os.name       "Mac OS X", "iOS", "Windows", "Android", "Other", ...
 //	os.version    "10.15.7"
 //	os.full       name and version: "Mac OS X 10.15.7"
@@ -157,7 +158,9 @@ type Result struct {
 	ecsMeta   *logpipe.Object
 }
 
-// Version is the agent's version: its parts joined with dots.
+// Version is the agent's version: its parts joined with dots, with the
+// fourth part Logstash adds (the rule's fifth group, or the header's
+// ".N " right after major.minor.patch).
 func (r *Result) Version() string { return r.version }
 
 // OSVersion is the operating system's version: its parts joined with dots.
@@ -179,13 +182,87 @@ func joinVersion(parts ...string) string {
 	return strings.Join(parts[:n], ".")
 }
 
+// parseAgent is uap-go's ParseUserAgent (the first rule whose regexp
+// matches and gives a family, "Other" when none does) that also returns
+// the rule's fifth group, the version's fourth part, which uap-go drops
+// and Logstash's parser keeps as patchMinor (UserAgentParser.java: v4 is
+// group 5 unless the rule replaces the minor version).
+func (u *UserAgent) parseAgent(ua string) (uaparser.UserAgent, string) {
+	for _, p := range u.parser.UA {
+		m := p.Reg.FindStringSubmatchIndex(ua)
+		if m == nil {
+			continue
+		}
+		// What p.Match does, without running the regexp again.
+		a := uaparser.UserAgent{
+			Family: string(p.Reg.ExpandString(nil, p.FamilyReplacement, ua, m)),
+			Major:  string(p.Reg.ExpandString(nil, p.V1Replacement, ua, m)),
+			Minor:  string(p.Reg.ExpandString(nil, p.V2Replacement, ua, m)),
+			Patch:  string(p.Reg.ExpandString(nil, p.V3Replacement, ua, m)),
+		}
+		if a.Family == "" {
+			continue
+		}
+		patchMinor := ""
+		if len(m) >= 12 && m[10] >= 0 && p.V2Replacement == "$3" {
+			if s := ua[m[10]:m[11]]; strings.TrimSpace(s) != "" {
+				patchMinor = s
+			}
+		}
+		return a, patchMinor
+	}
+	return uaparser.UserAgent{Family: "Other"}, ""
+}
+
+// adjustVersion is Logstash's check_and_adjust_version (useragent.rb):
+// when the parser gave no fourth part, the header's text after the first
+// occurrence of version, from a "." up to the next space, is appended
+// when it is an integer as Ruby writes one (patch_minor.eql?
+// patch_minor.to_i.to_s).
+func adjustVersion(ua, version string) string {
+	i := strings.Index(ua, version)
+	if i < 0 {
+		return version
+	}
+	i += len(version)
+	if i >= len(ua) || ua[i] != '.' {
+		return version
+	}
+	end := strings.IndexByte(ua[i+1:], ' ')
+	if end < 0 {
+		return version
+	}
+	if pm := ua[i+1 : i+1+end]; rubyIntText(pm) {
+		return version + "." + pm
+	}
+	return version
+}
+
+// rubyIntText reports whether s is what Ruby's Integer#to_s writes: "0",
+// or digits without a leading zero, optionally after "-".
+func rubyIntText(s string) bool {
+	digits := strings.TrimPrefix(s, "-")
+	if digits == "" {
+		return false
+	}
+	if digits[0] == '0' {
+		return s == "0" // not "-0", not "07"
+	}
+	for i := 0; i < len(digits); i++ {
+		if digits[i] < '0' || digits[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
 // Parse returns ua-parser's answer for header ua, from the cache when the
 // header was seen before. The Result is shared and must not be modified.
 func (u *UserAgent) Parse(ua string) *Result {
 	if r := u.cache.get(ua); r != nil {
 		return r
 	}
-	a := u.parser.ParseUserAgent(ua)
+	a, patchMinor := u.parseAgent(ua)
 	o := u.parser.ParseOs(ua)
 	d := u.parser.ParseDevice(ua)
 	r := &Result{
@@ -194,6 +271,13 @@ func (u *UserAgent) Parse(ua string) *Result {
 		Device: d.Family,
 	}
 	r.version = joinVersion(a.Major, a.Minor, a.Patch)
+	if a.Major != "" && a.Minor != "" && a.Patch != "" {
+		if patchMinor != "" {
+			r.version += "." + patchMinor
+		} else {
+			r.version = adjustVersion(ua, r.version)
+		}
+	}
 	r.osVersion = joinVersion(o.Major, o.Minor, o.Patch, o.PatchMinor)
 	u.cache.put(strings.Clone(ua), r)
 	return r

@@ -13,6 +13,8 @@ const (
 	iphone    = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1"
 	chrome26  = "Mozilla/5.0 (X11; Linux i686) AppleWebKit/537.31 (KHTML, like Gecko) Chrome/26.0.1410.63 Safari/537.31"
 	googlebot = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
+	outlook   = "MacOutlook/16.24.0.190414 (Intelx64 Mac OS X Version 10.14.4 (Build 18E226))"
+	edge89    = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/89.0.4389.90 Safari/537.36 Edg/89.0.774.50"
 )
 
 func run(t *testing.T, cfg Config, in string) *logpipe.Event {
@@ -40,7 +42,7 @@ func TestUserAgent(t *testing.T) {
 		meta string // [@metadata][filter][user_agent], "" for none
 	}{
 		{name: "ECS chrome on macOS", in: `{"ua":"` + chromeMac + `"}`,
-			want: `{"ua":"` + chromeMac + `","user_agent":{"name":"Chrome","version":"131.0.0","os":{"name":"Mac OS X","version":"10.15.7","full":"Mac OS X 10.15.7"},"device":{"name":"Mac"},"original":"` + chromeMac + `"}}`,
+			want: `{"ua":"` + chromeMac + `","user_agent":{"name":"Chrome","version":"131.0.0.0","os":{"name":"Mac OS X","version":"10.15.7","full":"Mac OS X 10.15.7"},"device":{"name":"Mac"},"original":"` + chromeMac + `"}}`,
 			meta: `{"version":{"major":"131","minor":"0","patch":"0"},"os":{"version":{"major":"10","minor":"15","patch":"7"}}}`},
 		{name: "ECS mobile safari", in: `{"ua":"` + iphone + `"}`,
 			want: `{"ua":"` + iphone + `","user_agent":{"name":"Mobile Safari","version":"18.1","os":{"name":"iOS","version":"18.1","full":"iOS 18.1"},"device":{"name":"iPhone"},"original":"` + iphone + `"}}`,
@@ -57,13 +59,40 @@ func TestUserAgent(t *testing.T) {
 			in:   `{"user_agent":{"original":"Wget/1.21.4"}}`,
 			want: `{"user_agent":{"original":"Wget/1.21.4","name":"Wget","version":"1.21.4","os":{"name":"Other","full":"Other"},"device":{"name":"Other"}}}`,
 			meta: `{"version":{"major":"1","minor":"21","patch":"4"}}`},
+		// useragent_spec.rb's ECS samples: the version has a fourth part,
+		// the parser's patchMinor (Edg/89.0.774.50, at the end) or, as
+		// check_and_adjust_version finds it, the ".N " after
+		// major.minor.patch in the header.
+		{name: "ECS spec chrome 26", cfg: Config{Target: "ua", Source: "message"}, in: `{"message":"` + chrome26 + `"}`,
+			want: `{"message":"` + chrome26 + `","ua":{"name":"Chrome","version":"26.0.1410.63","os":{"name":"Linux","full":"Linux"},"device":{"name":"Other"},"original":"` + chrome26 + `"}}`,
+			meta: `{"version":{"major":"26","minor":"0","patch":"1410"}}`},
+		// The OS differs from the spec's (Mac OS X 10.14.4): uap-go's
+		// newer regexes.yaml reads the Darwin build instead.
+		{name: "ECS spec MacOutlook", cfg: Config{Target: "ua", Source: "message"}, in: `{"message":"` + outlook + `"}`,
+			want: `{"message":"` + outlook + `","ua":{"name":"MacOutlook","version":"16.24.0.190414","os":{"name":"Mac OS X","version":"18.2.6","full":"Mac OS X 18.2.6"},"device":{"name":"Mac"},"original":"` + outlook + `"}}`,
+			meta: `{"version":{"major":"16","minor":"24","patch":"0"},"os":{"version":{"major":"18","minor":"2","patch":"6"}}}`},
+		{name: "ECS spec Edge 89", cfg: Config{Target: "ua", Source: "message"}, in: `{"message":"` + edge89 + `"}`,
+			want: `{"message":"` + edge89 + `","ua":{"name":"Edge","version":"89.0.774.50","os":{"name":"Windows","version":"10","full":"Windows 10"},"device":{"name":"Other"},"original":"` + edge89 + `"}}`,
+			meta: `{"version":{"major":"89","minor":"0","patch":"774"},"os":{"version":{"major":"10"}}}`},
+		// check_and_adjust_version: the fourth part must be an integer as
+		// Ruby writes it (patch_minor.eql? patch_minor.to_i.to_s) and be
+		// followed by a space.
+		{name: "ECS fourth part not followed by a space", in: `{"ua":"Wget/1.21.4.7"}`,
+			want: `{"ua":"Wget/1.21.4.7","user_agent":{"name":"Wget","version":"1.21.4","os":{"name":"Other","full":"Other"},"device":{"name":"Other"},"original":"Wget/1.21.4.7"}}`,
+			meta: `{"version":{"major":"1","minor":"21","patch":"4"}}`},
+		{name: "ECS fourth part with a leading zero", in: `{"ua":"Wget/1.21.4.07 x"}`,
+			want: `{"ua":"Wget/1.21.4.07 x","user_agent":{"name":"Wget","version":"1.21.4","os":{"name":"Other","full":"Other"},"device":{"name":"Other"},"original":"Wget/1.21.4.07 x"}}`,
+			meta: `{"version":{"major":"1","minor":"21","patch":"4"}}`},
+		{name: "ECS fourth part followed by a space", in: `{"ua":"Wget/1.21.4.7 x"}`,
+			want: `{"ua":"Wget/1.21.4.7 x","user_agent":{"name":"Wget","version":"1.21.4.7","os":{"name":"Other","full":"Other"},"device":{"name":"Other"},"original":"Wget/1.21.4.7 x"}}`,
+			meta: `{"version":{"major":"1","minor":"21","patch":"4"}}`},
 		// logstash-filter-useragent spec: "defaults" (target ua) and "Without target field".
 		{name: "legacy with target", cfg: Config{Target: "ua", ECSCompatibility: "disabled"}, in: `{"message":"` + chrome26 + `"}`,
-			want: `{"message":"` + chrome26 + `","ua":{"name":"Chrome","version":"26.0.1410","major":"26","minor":"0","patch":"1410","os":"Linux","os_name":"Linux","os_full":"Linux","device":"Other"}}`},
+			want: `{"message":"` + chrome26 + `","ua":{"name":"Chrome","version":"26.0.1410.63","major":"26","minor":"0","patch":"1410","os":"Linux","os_name":"Linux","os_full":"Linux","device":"Other"}}`},
 		{name: "legacy without target", cfg: Config{ECSCompatibility: "disabled"}, in: `{"message":"` + chrome26 + `"}`,
-			want: `{"message":"` + chrome26 + `","name":"Chrome","version":"26.0.1410","major":"26","minor":"0","patch":"1410","os":"Linux","os_name":"Linux","os_full":"Linux","device":"Other"}`},
+			want: `{"message":"` + chrome26 + `","name":"Chrome","version":"26.0.1410.63","major":"26","minor":"0","patch":"1410","os":"Linux","os_name":"Linux","os_full":"Linux","device":"Other"}`},
 		{name: "legacy replace source with target", cfg: Config{Target: "message", ECSCompatibility: "disabled"}, in: `{"message":"` + chrome26 + `"}`,
-			want: `{"message":{"name":"Chrome","version":"26.0.1410","major":"26","minor":"0","patch":"1410","os":"Linux","os_name":"Linux","os_full":"Linux","device":"Other"}}`},
+			want: `{"message":{"name":"Chrome","version":"26.0.1410.63","major":"26","minor":"0","patch":"1410","os":"Linux","os_name":"Linux","os_full":"Linux","device":"Other"}}`},
 		{name: "legacy prefix", cfg: Config{ECSCompatibility: "disabled", Prefix: "ua_"}, in: `{"message":"Wget/1.21.4"}`,
 			want: `{"message":"Wget/1.21.4","ua_name":"Wget","ua_version":"1.21.4","ua_major":"1","ua_minor":"21","ua_patch":"4","ua_os":"Other","ua_os_name":"Other","ua_os_full":"Other","ua_device":"Other"}`},
 		{name: "without user agent", cfg: Config{Target: "ua"}, in: `{"foo":"bar"}`, want: `{"foo":"bar"}`},
@@ -204,6 +233,30 @@ func TestConcurrentApply(t *testing.T) {
 	for range 4 {
 		if n := <-done; n == "" {
 			t.Error("no name")
+		}
+	}
+}
+
+// TestAdjustVersion checks Logstash's check_and_adjust_version rule: the
+// text after the version, from "." to the next space, is appended when it
+// is an integer as Ruby's to_s writes it.
+func TestAdjustVersion(t *testing.T) {
+	for _, c := range []struct{ ua, version, want string }{
+		{"A/1.2.3.4 x", "1.2.3", "1.2.3.4"},
+		{"A/1.2.3.0 x", "1.2.3", "1.2.3.0"},
+		{"A/1.2.3.-5 x", "1.2.3", "1.2.3.-5"},
+		{"A/1.2.3.4", "1.2.3", "1.2.3"},    // no space after it
+		{"A/1.2.3.04 x", "1.2.3", "1.2.3"}, // "04".to_i.to_s is "4"
+		{"A/1.2.3.-0 x", "1.2.3", "1.2.3"}, // "-0".to_i.to_s is "0"
+		{"A/1.2.3. x", "1.2.3", "1.2.3"},   // empty
+		{"A/1.2.3.4b x", "1.2.3", "1.2.3"}, // not all digits
+		{"A/1.2.3;4 x", "1.2.3", "1.2.3"},  // no dot
+		{"B/1.2.3 A/9.9.9.4 x", "9.9.9", "9.9.9.4"},
+		{"A/x", "1.2.3", "1.2.3"},                     // not in the header
+		{"A/1.2.3.4 B/1.2.3.5 x", "1.2.3", "1.2.3.4"}, // the first occurrence
+	} {
+		if got := adjustVersion(c.ua, c.version); got != c.want {
+			t.Errorf("adjustVersion(%q, %q) = %q, want %q", c.ua, c.version, got, c.want)
 		}
 	}
 }
