@@ -58,7 +58,9 @@ type Config struct {
 	// address is not in the database (private and reserved addresses
 	// never are), or a City record has no location. nil means
 	// "_geoip_lookup_failure"; an empty non-nil slice means no tag (the
-	// event still counts as failed). Such events are not errors.
+	// event still counts as failed). Such events are not errors. Unless
+	// the source is blank, a Target that does not exist (or is null)
+	// becomes an empty object, as in Logstash.
 	TagOnFailure []string
 	// Common holds the options applied when a lookup succeeded.
 	filter.Common
@@ -254,9 +256,14 @@ func (f *Filter) apply(e *logpipe.Event) {
 		}
 		v = arr[0]
 	}
-	addr, err := netip.ParseAddr(strings.TrimSpace(v.Str()))
-	if v.Kind() != logpipe.KindString || err != nil {
+	text := strings.TrimSpace(v.Str())
+	if v.Kind() != logpipe.KindString || text == "" {
 		e.TagFailure(f.tags...)
+		return
+	}
+	addr, err := netip.ParseAddr(text)
+	if err != nil {
+		f.notFound(e)
 		return
 	}
 	addr = addr.Unmap()
@@ -266,13 +273,13 @@ func (f *Filter) apply(e *logpipe.Event) {
 		return
 	}
 	if !res.found || f.kind == dbCity && (res.rec.Location.Latitude == nil || res.rec.Location.Longitude == nil) {
-		e.TagFailure(f.tags...)
+		f.notFound(e)
 		return
 	}
 	obj := logpipe.NewObject()
 	f.build(obj, addr, &res.rec)
 	if obj.Len() == 0 {
-		e.TagFailure(f.tags...)
+		f.notFound(e)
 		return
 	}
 	if err := f.merge(e, obj); err != nil {
@@ -280,6 +287,19 @@ func (f *Filter) apply(e *logpipe.Event) {
 		return
 	}
 	f.common.Apply(e)
+}
+
+// notFound handles a non-blank source that is not an address, or one
+// the database has nothing (asked for) about, as Logstash's
+// GeoIPFilter.java (applyGeoData): the target becomes an empty object
+// when it does not exist, and the event is tagged.
+func (f *Filter) notFound(e *logpipe.Event) {
+	if cur, ok := e.Get(f.target); !ok || cur.IsNull() {
+		if err := e.Set(f.target, logpipe.ObjectValue(logpipe.NewObject())); err != nil {
+			e.Fail(fmt.Errorf("geoip: %w", err))
+		}
+	}
+	e.TagFailure(f.tags...)
 }
 
 // merge sets obj's keys under the target, keeping what the target

@@ -115,7 +115,82 @@ func TestGeoIP(t *testing.T) {
 			name:       "custom failure tag",
 			cfg:        Config{Source: "ip", Target: "t", Database: city, TagOnFailure: []string{"nogeo"}},
 			in:         `{"ip":"127.0.0.1"}`,
-			want:       `{"ip":"127.0.0.1","tags":["nogeo"]}`,
+			want:       `{"ip":"127.0.0.1","t":{},"tags":["nogeo"]}`,
+			wantFailed: true,
+		},
+		// geoip_offline_spec.rb: "invalid string IP" (a non-blank source
+		// that does not parse or is not found) "should give empty hash in
+		// target field", as GeoIPFilter.java's applyGeoData sets the
+		// target to {} when it does not exist; "invalid empty IP" gives
+		// none.
+		{
+			name:       "invalid string IP - gives an empty target",
+			cfg:        Config{Source: "[client][ip]", Target: "server", Database: city, Fields: []string{"country_name", "continent_code"}},
+			in:         `{"client":{"ip":"-"}}`,
+			want:       `{"client":{"ip":"-"},"server":{},"tags":["_geoip_lookup_failure"]}`,
+			wantFailed: true,
+		},
+		{
+			name:       "invalid string IP N/A gives an empty target",
+			cfg:        Config{Source: "[client][ip]", Target: "server", Database: city, Fields: []string{"country_name", "continent_code"}},
+			in:         `{"client":{"ip":"N/A"}}`,
+			want:       `{"client":{"ip":"N/A"},"server":{},"tags":["_geoip_lookup_failure"]}`,
+			wantFailed: true,
+		},
+		{
+			name:       "invalid string IP 123.45.67.89,61.160.232.222 gives an empty target",
+			cfg:        Config{Source: "[client][ip]", Target: "server", Database: city, Fields: []string{"country_name", "continent_code"}},
+			in:         `{"client":{"ip":"123.45.67.89,61.160.232.222"}}`,
+			want:       `{"client":{"ip":"123.45.67.89,61.160.232.222"},"server":{},"tags":["_geoip_lookup_failure"]}`,
+			wantFailed: true,
+		},
+		{
+			name:       "invalid string IP 0.0.0.0 gives an empty target",
+			cfg:        Config{Source: "[client][ip]", Target: "server", Database: city, Fields: []string{"country_name", "continent_code"}},
+			in:         `{"client":{"ip":"0.0.0.0"}}`,
+			want:       `{"client":{"ip":"0.0.0.0"},"server":{},"tags":["_geoip_lookup_failure"]}`,
+			wantFailed: true,
+		},
+		{
+			name:       "invalid string IP ::1 gives an empty target",
+			cfg:        Config{Source: "[client][ip]", Target: "server", Database: city, Fields: []string{"country_name", "continent_code"}},
+			in:         `{"client":{"ip":"::1"}}`,
+			want:       `{"client":{"ip":"::1"},"server":{},"tags":["_geoip_lookup_failure"]}`,
+			wantFailed: true,
+		},
+		{
+			name:       "invalid string IP 127.0.0.1 gives an empty target",
+			cfg:        Config{Source: "[client][ip]", Target: "server", Database: city, Fields: []string{"country_name", "continent_code"}},
+			in:         `{"client":{"ip":"127.0.0.1"}}`,
+			want:       `{"client":{"ip":"127.0.0.1"},"server":{},"tags":["_geoip_lookup_failure"]}`,
+			wantFailed: true,
+		},
+		{
+			name:       "invalid empty IP empty gives no target",
+			cfg:        Config{Source: "[client][ip]", Target: "server", Database: city, Fields: []string{"country_name", "continent_code"}},
+			in:         `{"client":{"ip":""}}`,
+			want:       `{"client":{"ip":""},"tags":["_geoip_lookup_failure"]}`,
+			wantFailed: true,
+		},
+		{
+			name:       "invalid empty IP spaces gives no target",
+			cfg:        Config{Source: "[client][ip]", Target: "server", Database: city, Fields: []string{"country_name", "continent_code"}},
+			in:         `{"client":{"ip":"      "}}`,
+			want:       `{"client":{"ip":"      "},"tags":["_geoip_lookup_failure"]}`,
+			wantFailed: true,
+		},
+		{
+			name:       "an existing target is kept on a failure",
+			cfg:        Config{Source: "ip", Target: "server", Database: city},
+			in:         `{"ip":"-","server":"x"}`,
+			want:       `{"ip":"-","server":"x","tags":["_geoip_lookup_failure"]}`,
+			wantFailed: true,
+		},
+		{
+			name:       "found without the fields asked for gives an empty target",
+			cfg:        Config{Source: "ip", Target: "server", Database: asn, Fields: []string{"country_name"}},
+			in:         `{"ip":"198.51.100.1"}`,
+			want:       `{"ip":"198.51.100.1","server":{},"tags":["_geoip_lookup_failure"]}`,
 			wantFailed: true,
 		},
 		{
