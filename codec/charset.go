@@ -24,16 +24,22 @@ type Charset struct {
 // NewCharset returns the Charset with the given name: an IANA name or
 // alias ("ISO-8859-1", "latin1", "Windows-1252", "Shift_JIS", "UTF-16LE")
 // or a WHATWG label ("cp1252"), case-insensitively. "" and "UTF-8" return
-// nil, nil: UTF-8 needs no conversion.
+// nil, nil: UTF-8 needs no conversion. A charset golang.org/x/text cannot
+// decode is an error, WHATWG's "replacement" labels (ISO-2022-KR,
+// ISO-2022-CN) included.
 func NewCharset(name string) (*Charset, error) {
 	if name == "" || strings.EqualFold(name, "utf-8") || strings.EqualFold(name, "utf8") {
 		return nil, nil
 	}
 	enc, err := ianaindex.IANA.Encoding(name)
 	if err != nil || enc == nil {
-		if enc, err = htmlindex.Get(name); err != nil {
-			return nil, fmt.Errorf("codec: unknown or unsupported charset %q", name)
-		}
+		enc, err = htmlindex.Get(name)
+	}
+	// WHATWG maps the labels of charsets it refuses to decode
+	// (ISO-2022-KR, ISO-2022-CN, ...) to encoding.Replacement, which
+	// decodes any text to one U+FFFD: every line would be lost.
+	if err != nil || enc == nil || enc == encoding.Replacement {
+		return nil, fmt.Errorf("codec: unknown or unsupported charset %q", name)
 	}
 	c := &Charset{name: name, enc: enc}
 	// ASCII-compatible: ASCII text, delimiters included, is the same bytes

@@ -45,8 +45,21 @@ func TestCharset(t *testing.T) {
 			}
 		})
 	}
-	if _, err := NewCharset("EBCDIC-XYZ"); err == nil {
-		t.Fatal("unknown charset accepted")
+}
+
+// TestCharsetUnsupported: names that are no charset, and WHATWG's
+// "replacement" labels, which decode any text to one U+FFFD, are refused.
+func TestCharsetUnsupported(t *testing.T) {
+	for _, name := range []string{"EBCDIC-XYZ", "ISO-2022-KR", "csISO2022KR", "ISO-2022-CN", "ISO-2022-CN-ext", "replacement"} {
+		t.Run(name, func(t *testing.T) {
+			cs, err := NewCharset(name)
+			if err == nil {
+				t.Fatalf("accepted: %q decodes to %q", "hello world", cs.Decode([]byte("hello world")))
+			}
+			if !strings.Contains(err.Error(), "unknown or unsupported charset") {
+				t.Fatalf("error %v", err)
+			}
+		})
 	}
 }
 

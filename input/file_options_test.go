@@ -333,8 +333,12 @@ func TestFileCharsetAndCodec(t *testing.T) {
 	if _, err := NewFile(FileConfig{Paths: []string{p}, Charset: "UTF-16LE"}); err == nil {
 		t.Fatal("UTF-16 accepted for files")
 	}
-	if _, err := NewFile(FileConfig{Paths: []string{p}, Charset: "no-such"}); err == nil {
-		t.Fatal("unknown charset accepted")
+	for _, name := range []string{"no-such", "ISO-2022-KR"} {
+		// ISO-2022-KR: a WHATWG "replacement" label, whose decoder would
+		// turn every line into one U+FFFD.
+		if _, err := NewFile(FileConfig{Paths: []string{p}, Charset: name}); err == nil {
+			t.Fatalf("charset %q accepted", name)
+		}
 	}
 
 	j := filepath.Join(dir, "events.json")
