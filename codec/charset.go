@@ -23,17 +23,25 @@ type Charset struct {
 
 // NewCharset returns the Charset with the given name: an IANA name or
 // alias ("ISO-8859-1", "latin1", "Windows-1252", "Shift_JIS", "UTF-16LE")
-// or a WHATWG label ("cp1252"), case-insensitively. "" and "UTF-8" return
-// nil, nil: UTF-8 needs no conversion. A charset golang.org/x/text cannot
-// decode is an error, WHATWG's "replacement" labels (ISO-2022-KR,
-// ISO-2022-CN) included.
+// or a WHATWG label ("cp1252"), case-insensitively. "ASCII" and Ruby's
+// "ASCII-8BIT" and "BINARY" are US-ASCII, as in Logstash: each byte from
+// 0x80 up becomes U+FFFD. "" and "UTF-8" return nil, nil: UTF-8 needs no
+// conversion. A charset golang.org/x/text cannot decode is an error,
+// WHATWG's "replacement" labels (ISO-2022-KR, ISO-2022-CN) included.
 func NewCharset(name string) (*Charset, error) {
 	if name == "" || strings.EqualFold(name, "utf-8") || strings.EqualFold(name, "utf8") {
 		return nil, nil
 	}
-	enc, err := ianaindex.IANA.Encoding(name)
+	lookup := name
+	switch {
+	case strings.EqualFold(name, "ASCII-8BIT"), strings.EqualFold(name, "BINARY"), strings.EqualFold(name, "ASCII"):
+		// Ruby's names (Logstash's charset option takes them): US-ASCII.
+		// WHATWG would make "ASCII" windows-1252.
+		lookup = "US-ASCII"
+	}
+	enc, err := ianaindex.IANA.Encoding(lookup)
 	if err != nil || enc == nil {
-		enc, err = htmlindex.Get(name)
+		enc, err = htmlindex.Get(lookup)
 	}
 	// WHATWG maps the labels of charsets it refuses to decode
 	// (ISO-2022-KR, ISO-2022-CN, ...) to encoding.Replacement, which

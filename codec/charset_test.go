@@ -21,6 +21,12 @@ func TestCharset(t *testing.T) {
 		{"UTF-16LE", "a\x00\n\x00", "a\n", false},
 		{"", "ok \xff", "ok \uFFFD", true},
 		{"utf-8", "é", "é", true},
+		// Ruby's names, which Logstash's charset option accepts: US-ASCII,
+		// each byte from 0x80 up one U+FFFD (Logstash's charset_spec.rb).
+		{"ASCII-8BIT", "\xe0 Montr\xe9al", "\uFFFD Montr\uFFFDal", true},
+		{"binary", "a\x80\xff\x7f", "a\uFFFD\uFFFD\x7f", true},
+		{"ASCII", "\x80", "\uFFFD", true}, // not WHATWG's windows-1252 "€"
+		{"US-ASCII", "\xe9", "\uFFFD", true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.charset, func(t *testing.T) {
