@@ -19,9 +19,10 @@ type LineConfig struct {
 	// "\n", a "\r" before it is removed too; another delimiter is removed
 	// exactly as given.
 	Delimiter string
-	// MaxBytes is the longest line kept whole. A longer line becomes a
-	// frame holding its first MaxBytes bytes, marked Truncated; the rest of
-	// the line is skipped as it arrives, never buffered. Default: 1 MiB.
+	// MaxBytes is the longest line kept whole, not counting its delimiter
+	// nor the "\r" removed before "\n". A longer line becomes a frame
+	// holding its first MaxBytes bytes, marked Truncated; the rest of the
+	// line is skipped as it arrives, never buffered. Default: 1 MiB.
 	MaxBytes int
 	// Charset converts each line to UTF-8. It must be ASCII-compatible
 	// (see Charset.ASCIICompatible). Default: nil, UTF-8.
@@ -36,6 +37,7 @@ type LineConfig struct {
 type Line struct {
 	delim    []byte
 	crlf     bool
+	slack    int // bytes past max a line without its delimiter may need: len(delim)-1, or 1 for a "\r" before "\n"
 	max      int
 	cs       *Charset
 	readSize int
@@ -54,6 +56,10 @@ func NewLine(cfg LineConfig) (*Line, error) {
 		l.delim = []byte{'\n'}
 	}
 	l.crlf = string(l.delim) == "\n"
+	l.slack = len(l.delim) - 1
+	if l.crlf {
+		l.slack = 1
+	}
 	if l.max == 0 {
 		l.max = 1 << 20
 	}
@@ -186,7 +192,7 @@ func (s *Lines) Next() (Frame, bool) {
 		return s.endLong(), true
 	}
 	if i < 0 {
-		if len(data) <= s.l.max+dl-1 {
+		if len(data) <= s.l.max+s.l.slack {
 			return Frame{}, false
 		}
 		// Over-long line without its end in sight: keep the first max
@@ -199,7 +205,7 @@ func (s *Lines) Next() (Frame, bool) {
 		return s.Next()
 	}
 	f := Frame{Start: s.pos, End: s.pos + int64(i+dl), Lines: 1}
-	if i > s.l.max {
+	if i > s.l.max && !s.l.crAt(data, i) {
 		f.Text = s.l.text(data[:s.l.max], true)
 		f.Truncated = true
 	} else {
@@ -233,7 +239,7 @@ func (s *Lines) Flush() (Frame, bool) {
 	if len(data) == 0 {
 		return Frame{}, false
 	}
-	cut := len(data) > s.l.max
+	cut := len(data) > s.l.max && !s.l.crAt(data, len(data))
 	if cut {
 		data = data[:s.l.max]
 	}
@@ -241,6 +247,13 @@ func (s *Lines) Flush() (Frame, bool) {
 	s.pos = f.End
 	s.r = s.w
 	return f, true
+}
+
+// crAt reports whether data[:n] is a line of exactly MaxBytes bytes and
+// the "\r" removed before a "\n" delimiter (or at the end of the stream):
+// that "\r" does not count against MaxBytes.
+func (l *Line) crAt(data []byte, n int) bool {
+	return l.crlf && n == l.max+1 && data[n-1] == '\r'
 }
 
 // index returns the index of the first delimiter in data, or -1.

@@ -65,6 +65,13 @@ func TestLines(t *testing.T) {
 		{name: "truncated", cfg: LineConfig{MaxBytes: 3}, in: "abcdef\nxy\n", texts: []string{"abc", "xy"}, trunc: []int{0}},
 		{name: "truncated last line", cfg: LineConfig{MaxBytes: 3}, in: "ab\nabcdef", texts: []string{"ab", "abc"}, trunc: []int{1}},
 		{name: "truncated multi-byte delimiter", cfg: LineConfig{MaxBytes: 2, Delimiter: "##"}, in: "abcde##f##", texts: []string{"ab", "f"}, trunc: []int{0}},
+		// The "\r" removed before "\n" (or at the end) is not part of the
+		// line: it does not count against MaxBytes.
+		{name: "crlf line of max bytes", cfg: LineConfig{MaxBytes: 3}, in: "abc\r\nxyz\n", texts: []string{"abc", "xyz"}},
+		{name: "crlf last line of max bytes", cfg: LineConfig{MaxBytes: 3}, in: "ab\nabc\r", texts: []string{"ab", "abc"}},
+		{name: "crlf line over max bytes", cfg: LineConfig{MaxBytes: 3}, in: "abcd\r\nxy\n", texts: []string{"abc", "xy"}, trunc: []int{0}},
+		{name: "cr inside line over max bytes", cfg: LineConfig{MaxBytes: 3}, in: "abc\rd\nxy\n", texts: []string{"abc", "xy"}, trunc: []int{0}},
+		{name: "cut before cr", cfg: LineConfig{MaxBytes: 2}, in: "abc\r\nxy\n", texts: []string{"ab", "xy"}, trunc: []int{0}},
 		{name: "cut character", cfg: LineConfig{MaxBytes: 2}, in: "aé\n", texts: []string{"a\uFFFD"}, trunc: []int{0}},
 	}
 	for _, tc := range tests {
