@@ -37,7 +37,8 @@ type LineConfig struct {
 type Line struct {
 	delim    []byte
 	crlf     bool
-	slack    int // bytes past max a line without its delimiter may need: len(delim)-1, or 1 for a "\r" before "\n"
+	slack    int  // bytes past max a line without its delimiter may need: len(delim)-1, or 1 for a "\r" before "\n"
+	eachLine bool // check each line's UTF-8: the delimiter can end a character
 	max      int
 	cs       *Charset
 	readSize int
@@ -56,6 +57,9 @@ func NewLine(cfg LineConfig) (*Line, error) {
 		l.delim = []byte{'\n'}
 	}
 	l.crlf = string(l.delim) == "\n"
+	// A delimiter with a byte from 0x80 up can be the end of a character:
+	// a chunk of valid UTF-8 can then be cut into invalid lines.
+	l.eachLine = !isASCII(l.delim)
 	l.slack = len(l.delim) - 1
 	if l.crlf {
 		l.slack = 1
@@ -256,6 +260,15 @@ func (l *Line) crAt(data []byte, n int) bool {
 	return l.crlf && n == l.max+1 && data[n-1] == '\r'
 }
 
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
 // index returns the index of the first delimiter in data, or -1.
 func (l *Line) index(data []byte) int {
 	if len(l.delim) == 1 {
@@ -266,7 +279,9 @@ func (l *Line) index(data []byte) int {
 
 // text returns buf[a:b] as text without a trailing "\r" (with the "\n"
 // delimiter). Without a charset, the lines of one read share one string
-// allocation.
+// allocation, and the UTF-8 of the lines is checked once for the whole
+// chunk; each line is checked only when the chunk is not valid or when
+// the delimiter is not ASCII (a valid chunk can then hold invalid lines).
 func (s *Lines) text(a, b int) string {
 	if s.l.cs != nil {
 		return s.l.text(s.buf[a:b], false)
@@ -278,7 +293,7 @@ func (s *Lines) text(a, b int) string {
 		}
 		s.chunk = string(s.buf[a:end])
 		s.chunkAt = a
-		s.chunkBad = !utf8.ValidString(s.chunk)
+		s.chunkBad = s.l.eachLine || !utf8.ValidString(s.chunk)
 	}
 	t := s.chunk[a-s.chunkAt : b-s.chunkAt]
 	if n := len(t); s.l.crlf && n > 0 && t[n-1] == '\r' {

@@ -72,6 +72,9 @@ func TestLines(t *testing.T) {
 		{name: "crlf line over max bytes", cfg: LineConfig{MaxBytes: 3}, in: "abcd\r\nxy\n", texts: []string{"abc", "xy"}, trunc: []int{0}},
 		{name: "cr inside line over max bytes", cfg: LineConfig{MaxBytes: 3}, in: "abc\rd\nxy\n", texts: []string{"abc", "xy"}, trunc: []int{0}},
 		{name: "cut before cr", cfg: LineConfig{MaxBytes: 2}, in: "abc\r\nxy\n", texts: []string{"ab", "xy"}, trunc: []int{0}},
+		// A delimiter byte from 0x80 up can cut a valid character in two:
+		// each line is checked.
+		{name: "non-ASCII delimiter", cfg: LineConfig{Delimiter: "\x82"}, in: "\xc9\x82ok\xc9\x82", texts: []string{"\uFFFD", "ok\uFFFD"}},
 		{name: "cut character", cfg: LineConfig{MaxBytes: 2}, in: "aé\n", texts: []string{"a\uFFFD"}, trunc: []int{0}},
 	}
 	for _, tc := range tests {
@@ -92,6 +95,9 @@ func TestLines(t *testing.T) {
 				var trunc []int
 				end := int64(0)
 				for i, f := range got {
+					if !utf8.ValidString(f.Text) {
+						t.Errorf("frame %d: text %q is not valid UTF-8", i, f.Text)
+					}
 					texts = append(texts, f.Text)
 					if f.Truncated {
 						trunc = append(trunc, i)
@@ -136,6 +142,7 @@ func FuzzLines(f *testing.F) {
 	f.Add([]byte("x<E>y<E"), "<E>", 2)
 	f.Add([]byte("\xff\xfe\n\n"), "\n", 1)
 	f.Add(bytes.Repeat([]byte("abc"), 100), "ca", 5)
+	f.Add([]byte("\xc9\x82ok\xc9\x82"), "\x82", 100) // the delimiter is the end of a character
 	f.Fuzz(func(t *testing.T, data []byte, delim string, max int) {
 		if max < 1 || max > 1000 || len(delim) > 8 {
 			return
