@@ -135,13 +135,16 @@ func TestNewLineErrors(t *testing.T) {
 
 // FuzzLines checks the framing invariants on any input and delimiter:
 // no panic, frames tile the stream, texts are valid UTF-8 and no longer
-// than MaxBytes characters, and a frame that is not truncated holds exactly its
-// bytes (valid UTF-8 input, no CR before the delimiter).
+// than MaxBytes characters, a frame is truncated exactly when its line is
+// longer than MaxBytes (a "\r" removed before "\n" not counted), and a
+// frame that is not truncated holds exactly its bytes (valid UTF-8 input,
+// no CR before the delimiter).
 func FuzzLines(f *testing.F) {
 	f.Add([]byte("a\nb\r\nc"), "\n", 4)
 	f.Add([]byte("x<E>y<E"), "<E>", 2)
 	f.Add([]byte("\xff\xfe\n\n"), "\n", 1)
 	f.Add(bytes.Repeat([]byte("abc"), 100), "ca", 5)
+	f.Add([]byte("abc\r\nxyz\r"), "\n", 3)           // lines of MaxBytes and a "\r"
 	f.Add([]byte("\xc9\x82ok\xc9\x82"), "\x82", 100) // the delimiter is the end of a character
 	f.Fuzz(func(t *testing.T, data []byte, delim string, max int) {
 		if max < 1 || max > 1000 || len(delim) > 8 {
@@ -170,6 +173,13 @@ func FuzzLines(f *testing.F) {
 			}
 			raw := data[fr.Start:fr.End]
 			raw = bytes.TrimSuffix(raw, []byte(d))
+			n := len(raw)
+			if d == "\n" && n > 0 && raw[n-1] == '\r' {
+				n-- // removed, not counted against MaxBytes
+			}
+			if fr.Truncated != (n > max) {
+				t.Fatalf("frame %d: %d bytes, Truncated %v with MaxBytes %d", i, n, fr.Truncated, max)
+			}
 			if !fr.Truncated && utf8.Valid(raw) && !bytes.HasSuffix(raw, []byte{'\r'}) && string(raw) != fr.Text {
 				t.Fatalf("frame %d: text %q, bytes %q", i, fr.Text, raw)
 			}
