@@ -70,12 +70,14 @@ type MultilineConfig struct {
 	Negate bool
 	// What is the neighbour a matching line joins. Default: MultilinePrevious.
 	What MultilineWhat
-	// MaxLines is the most lines one event holds; the event is emitted
-	// when it is reached and tagged TagMultilineMaxLines. Default: 500.
+	// MaxLines is the most lines one event holds; an event that holds
+	// them is emitted, tagged TagMultilineMaxLines, when another line
+	// would join it (a line that starts a new event ends it untagged).
+	// Default: 500.
 	MaxLines int
 	// MaxBytes is the most bytes one event holds (counting the joining
-	// newlines); the event is emitted when the next line would exceed it
-	// and tagged TagMultilineMaxBytes. Default: 10 MiB.
+	// newlines); the event is emitted, tagged TagMultilineMaxBytes, when a
+	// line that would join it would exceed it. Default: 10 MiB.
 	MaxBytes int
 	// Timeout emits a pending event after no line has joined it for this
 	// long (Logstash's auto_flush_interval), for inputs that wait for
@@ -180,7 +182,10 @@ func (s *MultilineState) flush(tag string) Frame {
 // limit and one completed by the line.
 func (m *Multiline) Push(s *MultilineState, f Frame, now time.Time) (out [2]Frame, n int) {
 	match := m.re.MatchString(f.Text) != m.negate
-	if s.Pending() {
+	// The limits are checked only for a line that would join the pending
+	// event: one that starts a new event ends it whatever its size, as in
+	// Logstash.
+	if s.Pending() && (m.next || match) {
 		switch {
 		case len(s.lines) >= m.maxLines:
 			out[n] = s.flush(TagMultilineMaxLines)

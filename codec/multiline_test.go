@@ -22,6 +22,14 @@ func TestMultiline(t *testing.T) {
 			in: []string{"a", " 1", " 2"}, want: []string{"a\n 1", " 2"}, tags: []string{TagMultilineMaxLines, ""}},
 		{name: "max bytes", cfg: MultilineConfig{Pattern: `^\s`, MaxBytes: 5},
 			in: []string{"abc", " d", " e"}, want: []string{"abc", " d\n e"}, tags: []string{TagMultilineMaxBytes, ""}},
+		// A line that starts a new event does not make the pending one
+		// reach a limit: only a line that would join it does.
+		{name: "max lines held, then a new event", cfg: MultilineConfig{Pattern: `^\s`, MaxLines: 2},
+			in: []string{"a", " 1", "b"}, want: []string{"a\n 1", "b"}, tags: []string{"", ""}},
+		{name: "max bytes not reached by a new event", cfg: MultilineConfig{Pattern: `^\s`, MaxBytes: 5},
+			in: []string{"abc", "de"}, want: []string{"abc", "de"}, tags: []string{"", ""}},
+		{name: "next: max lines", cfg: MultilineConfig{Pattern: `\\$`, What: MultilineNext, MaxLines: 2},
+			in: []string{`a \`, `b \`, "c", "d"}, want: []string{"a \\\nb \\", "c", "d"}, tags: []string{TagMultilineMaxLines, "", ""}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
