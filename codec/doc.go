@@ -8,7 +8,8 @@
 //     than a limit and marking it Truncated, and turns each frame into
 //     valid UTF-8 text, converting from a Charset when one is set
 //     (Logstash's charset option) and replacing invalid bytes with U+FFFD
-//     otherwise. Lines is the framing state of one stream.
+//     otherwise (where Logstash writes them as \xNN escapes). Lines is the
+//     framing state of one stream.
 //   - Multiline joins frames into one, with the semantics of Logstash's
 //     multiline codec. MultilineState is the pending event of one stream.
 //   - A Decoder turns a frame into an event: Plain puts its text in

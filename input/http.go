@@ -496,7 +496,8 @@ func jsonEvent(v logpipe.Value, now time.Time) (*logpipe.Event, error) {
 }
 
 // bodyLine converts a line of a text body to a string without its line
-// ending, replacing invalid UTF-8 as Logstash's plain codec does.
+// ending, replacing invalid UTF-8 with U+FFFD (where Logstash's plain
+// codec writes \xNN escapes).
 func bodyLine(b []byte) string {
 	b = bytes.TrimSuffix(b, []byte{'\n'})
 	b = bytes.TrimSuffix(b, []byte{'\r'})

@@ -43,9 +43,10 @@ type ReaderConfig struct {
 // a pipe, a decompressed file) into one event with the line in "message"
 // (or as its Codec decodes it). Lines end with "\n" or "\r\n" (or
 // Delimiter); a last line without a newline is still an event; invalid
-// UTF-8 is replaced with U+FFFD, as Logstash's plain codec does. Once the
-// reader is exhausted, Read returns io.EOF. Framing, charset conversion,
-// multiline and decoding are package codec's, the same as input.File's.
+// UTF-8 is replaced with U+FFFD (Logstash's plain codec writes each
+// invalid byte as a \xNN escape instead). Once the reader is exhausted,
+// Read returns io.EOF. Framing, charset conversion, multiline and
+// decoding are package codec's, the same as input.File's.
 //
 // A Reader keeps no position, so acknowledgements only count: a restart
 // reads the stream again from wherever the io.Reader then is.
