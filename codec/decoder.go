@@ -14,12 +14,30 @@ const TagJSONParseFailure = "_jsonparsefailure"
 // zero Event the input allocated, from f. An input adds its own fields
 // (a path, a host) and metadata afterwards, and the Timestamp when the
 // decoder left it zero. A frame that cannot be decoded still gives an
-// event, tagged, never a dropped one and never a panic.
+// event, tagged, never a dropped one and never a panic; only a Decoder
+// that is also a Skipper can say that a frame gives no event.
 //
 // A Decoder must be safe for concurrent use: inputs share one between
 // their streams.
 type Decoder interface {
 	Decode(e *logpipe.Event, f Frame)
+}
+
+// Skipper is implemented by a Decoder for which some frames are no event
+// at all, as blank lines are for JSONLines. An input calls Skip (through
+// the function Skip) before allocating an event for a frame, and for a
+// frame it skips calls neither Decode nor Tag; the frame still counts as
+// read (a file input's saved position moves past it). Like Decode, Skip
+// must be safe for concurrent use.
+type Skipper interface {
+	Skip(f Frame) bool
+}
+
+// Skip reports whether dec gives no event for f: dec implements Skipper
+// and its Skip says so.
+func Skip(dec Decoder, f Frame) bool {
+	s, ok := dec.(Skipper)
+	return ok && s.Skip(f)
 }
 
 // DecoderFunc adapts a function to a Decoder.
@@ -39,10 +57,25 @@ func (Plain) Decode(e *logpipe.Event, f Frame) {
 
 // JSONLines is Logstash's json_lines codec on the decoding side: each
 // frame is a JSON object that becomes the event ("@timestamp", "tags" and
-// "@metadata" as in logpipe.Event.UnmarshalJSON). A frame that is not a
-// JSON object becomes an event with the frame in "message", tagged
-// TagJSONParseFailure.
+// "@metadata" as in logpipe.Event.UnmarshalJSON). A blank frame (empty,
+// or only spaces, tabs, CR, LF, VT and FF) is no event: Skip reports it,
+// as Logstash's json_lines ignores blank lines. Any other frame that is
+// not a JSON object becomes an event with the frame in "message", tagged
+// TagJSONParseFailure (Decode does that for a blank frame too, when an
+// input does not ask Skip first).
 type JSONLines struct{}
+
+// Skip reports whether f is blank.
+func (JSONLines) Skip(f Frame) bool {
+	for i := 0; i < len(f.Text); i++ {
+		switch f.Text[i] {
+		case ' ', '\t', '\r', '\n', '\v', '\f':
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 // Decode decodes f.Text into e.
 func (JSONLines) Decode(e *logpipe.Event, f Frame) {
@@ -72,6 +105,7 @@ var (
 	_ Decoder = Plain{}
 	_ Decoder = JSONLines{}
 	_ Decoder = DecoderFunc(nil)
+	_ Skipper = JSONLines{}
 )
 
 // ParseDecoder returns the Decoder with a Logstash codec name: "plain"

@@ -54,6 +54,32 @@ func TestDecoders(t *testing.T) {
 	}
 }
 
+// TestSkip: JSONLines gives no event for a blank line, as Logstash's
+// json_lines; other decoders, and other frames, are not skipped.
+func TestSkip(t *testing.T) {
+	tests := []struct {
+		name string
+		dec  Decoder
+		text string
+		skip bool
+	}{
+		{"json empty", JSONLines{}, "", true},
+		{"json blanks", JSONLines{}, " \t\r\v\f ", true},
+		{"json object", JSONLines{}, ` {"a":1} `, false},
+		{"json not blank", JSONLines{}, " x ", false},
+		{"json no-break space", JSONLines{}, "\u00a0", false}, // not JSON whitespace: a parse failure
+		{"plain empty", Plain{}, "", false},
+		{"func empty", DecoderFunc(func(*logpipe.Event, Frame) {}), "", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := Skip(tc.dec, Frame{Text: tc.text, Lines: 1}); got != tc.skip {
+				t.Fatalf("Skip(%q) = %v, want %v", tc.text, got, tc.skip)
+			}
+		})
+	}
+}
+
 func TestParseDecoder(t *testing.T) {
 	for name, want := range map[string]Decoder{"": Plain{}, "plain": Plain{}, "line": Plain{}, "json_lines": JSONLines{}, "json": JSONLines{}} {
 		if got, err := ParseDecoder(name); err != nil || got != want {

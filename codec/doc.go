@@ -14,9 +14,11 @@
 //     multiline codec. MultilineState is the pending event of one stream.
 //   - A Decoder turns a frame into an event: Plain puts its text in
 //     "message"; JSONLines decodes it as a JSON object (Logstash's
-//     json_lines), tagging the event "_jsonparsefailure" when it is not one.
+//     json_lines), tagging the event "_jsonparsefailure" when it is not one,
+//     and gives no event for a blank frame (it is a Skipper).
 //
 // input.File and input.Reader are built from these parts, and network
 // inputs are meant to be too: an input owns a Lines (and a MultilineState)
-// per stream, feeds it bytes, and hands the frames to its Decoder.
+// per stream, feeds it bytes, and hands the frames to its Decoder, except
+// those Skip reports.
 package codec

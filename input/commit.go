@@ -51,8 +51,16 @@ func (f *File) ack(ctx context.Context, ends []recEnd, ackErr error) error {
 		return nil
 	}
 	for _, e := range ends {
-		if e.off > e.rec.committed {
-			e.rec.committed = e.off
+		r := e.rec
+		if e.off > r.committed {
+			r.committed = e.off
+		}
+		if r.blankEnd > r.committed && r.committed >= r.blankAfter {
+			// Frames that gave no event, after the events now acknowledged.
+			r.committed = r.blankEnd
+		}
+		if r.blankEnd <= r.committed {
+			r.blankEnd = 0
 		}
 	}
 	f.dirty = true

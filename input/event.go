@@ -9,6 +9,10 @@ import (
 
 // emit adds one event built from fr, read from r, to the batch.
 func (f *File) emit(b *batchBuilder, r *tracked, fr codec.Frame, now time.Time) {
+	if f.skipper != nil && f.skipper.Skip(fr) {
+		f.skip(r, fr)
+		return
+	}
 	e := b.newEvent()
 	if f.plain {
 		f.buildPlain(b, e, r, fr)
@@ -36,6 +40,33 @@ func (f *File) emit(b *batchBuilder, r *tracked, fr codec.Frame, now time.Time) 
 		b.ends = append(b.ends, recEnd{r, fr.End})
 	}
 	r.emitted = fr.End
+}
+
+// skip records that fr, read from r, gives no event: its end is as good
+// as acknowledged once every event of r before it is. When they all are
+// already, it is committed now (saved with the next save); otherwise the
+// acknowledgement of the event before it commits it (see File.ack). So a
+// skipped frame never holds the saved position back, even at the end of
+// a file (which read-to-end mode then completes), nor moves it past an
+// event not yet acknowledged.
+func (f *File) skip(r *tracked, fr codec.Frame) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.nacked {
+		return // positions are frozen
+	}
+	if r.committed >= r.emitted {
+		if fr.End > r.committed {
+			r.committed = fr.End
+			r.blankEnd = 0
+			f.dirty = true
+		}
+		return
+	}
+	if r.blankEnd == 0 || r.blankAfter != r.emitted {
+		r.blankAfter = r.emitted
+	}
+	r.blankEnd = fr.End
 }
 
 // buildPlain builds the event of codec.Plain with fields carved from the

@@ -176,7 +176,8 @@ type FileConfig struct {
 	Charset string
 	// Codec turns each line (or multiline event) into an event:
 	// codec.Plain puts it in "message", codec.JSONLines decodes it as a
-	// JSON object. The input then adds PathField, HostField and its
+	// JSON object (a blank line is no event; the saved position still
+	// moves past it). The input then adds PathField, HostField and its
 	// metadata, and the Timestamp when the codec set none.
 	// Default: codec.Plain.
 	Codec codec.Decoder
@@ -259,8 +260,9 @@ type fileSettings struct {
 	ckptEvery     time.Duration
 	line          *codec.Line
 	dec           codec.Decoder
-	plain         bool // dec is codec.Plain: events are built without it
-	exitAfterRead bool // Read returns io.EOF once the first scan's files are read
+	plain         bool          // dec is codec.Plain: events are built without it
+	skipper       codec.Skipper // dec, when some frames give it no event
+	exitAfterRead bool          // Read returns io.EOF once the first scan's files are read
 }
 
 // newFileSettings validates cfg and fills in its defaults.
@@ -382,6 +384,7 @@ func newFileSettings(cfg FileConfig) (fileSettings, error) {
 		f.dec = codec.Plain{}
 	}
 	_, f.plain = f.dec.(codec.Plain)
+	f.skipper, _ = f.dec.(codec.Skipper)
 	f.log = cfg.Logger
 	if f.log == nil {
 		f.log = slog.Default()

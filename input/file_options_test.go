@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/logpipe/logpipe"
 	"github.com/logpipe/logpipe/codec"
 )
 
@@ -386,5 +388,90 @@ func testFileCompletedAfterRestart(t *testing.T) {
 	}
 	if data, _ := os.ReadFile(cfg.FileCompletedLogPath); string(data) != a+"\n" {
 		t.Errorf("completed log = %q", data)
+	}
+}
+
+// TestFileJSONLinesBlankLines: blank lines give no event with
+// codec.JSONLines (as Logstash's json_lines), and the saved position still
+// moves past them: to the end of the file, which is then completed, in
+// batches of any size, with blank lines last, whether each batch is
+// acknowledged before the next Read or all of them only after the end.
+func TestFileJSONLinesBlankLines(t *testing.T) {
+	tests := []struct {
+		name string
+		data string
+		want []string // the key of each event
+	}{
+		{"between and around", "\n{\"a\":1}\n\n{\"b\":2}\n\n", []string{"a", "b"}},
+		{"whitespace lines", " \r\n{\"a\":1}\n\t\n \n{\"b\":2}\r\n{\"c\":3}\n  \n", []string{"a", "b", "c"}},
+		{"blank last line without newline", "{\"a\":1}\n  ", []string{"a"}},
+		{"only blank lines", "\n \n\n", nil},
+	}
+	for _, tc := range tests {
+		for _, run := range []struct {
+			maxBatch int
+			lateAck  bool
+		}{{1, false}, {2, false}, {0, false}, {1, true}, {2, true}} {
+			maxBatch := run.maxBatch
+			t.Run(fmt.Sprintf("%s/batch %d late ack %v", tc.name, maxBatch, run.lateAck), func(t *testing.T) {
+				dir := t.TempDir()
+				p := filepath.Join(dir, "events.json")
+				writeFile(t, p, tc.data)
+				cfg := FileConfig{Paths: []string{p}, Codec: codec.JSONLines{}, MaxBatch: maxBatch,
+					SincedbPath: filepath.Join(dir, "sincedb"), CheckpointInterval: -1,
+					FileCompletedAction: CompletedLog, FileCompletedLogPath: filepath.Join(dir, "completed")}
+				in := newFile(t, cfg)
+				var evs []*logpipe.Event
+				if run.lateAck {
+					var acks []logpipe.AckFunc
+					for {
+						b, ack, err := in.Read(t.Context())
+						if errors.Is(err, io.EOF) {
+							break
+						}
+						if err != nil {
+							t.Fatal(err)
+						}
+						evs = append(evs, b...)
+						acks = append(acks, ack)
+					}
+					for _, ack := range acks {
+						if err := ack(t.Context(), nil); err != nil {
+							t.Fatal(err)
+						}
+					}
+				} else {
+					evs = drain(t, in)
+				}
+				var got []string
+				for _, e := range evs {
+					for k := range e.Fields().All() {
+						if k != "log" && k != "host" {
+							got = append(got, k)
+						}
+					}
+					if len(e.Tags()) > 0 {
+						t.Errorf("event %s tagged %v", e, e.Tags())
+					}
+				}
+				if !slices.Equal(got, tc.want) {
+					t.Fatalf("events %q, want %q", got, tc.want)
+				}
+				if err := in.Close(t.Context()); err != nil {
+					t.Fatal(err)
+				}
+				cp, err := NewJSONFileCheckpoint(cfg.SincedbPath)
+				if err != nil {
+					t.Fatal(err)
+				}
+				pos, err := cp.Load(t.Context())
+				if err != nil || len(pos) != 1 || pos[0].Offset != int64(len(tc.data)) {
+					t.Fatalf("saved positions %+v (%v), want offset %d", pos, err, len(tc.data))
+				}
+				if st := in.Stats(); st.Completed != 1 {
+					t.Fatalf("file not completed: stats %+v", st)
+				}
+			})
+		}
 	}
 }

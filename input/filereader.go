@@ -61,6 +61,12 @@ type recShared struct {
 	path      string
 	committed int64 // end of the last acknowledged event
 
+	// Frames the decoder gave no event for (codec.Skipper) that follow
+	// events not yet acknowledged: they end at blankEnd and come after
+	// the event ending at blankAfter; once that is acknowledged, so are
+	// they. blankEnd is 0 when there are none.
+	blankAfter, blankEnd int64
+
 	// Read-to-end mode: the offset the file was read to (doneEnd, once
 	// doneOK), and whether FileCompletedAction ran.
 	doneEnd   int64

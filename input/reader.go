@@ -129,13 +129,22 @@ func (rd *Reader) readLoop() {
 		frames = nil
 		return true
 	}
+	// keep queues f unless the codec gives it no event: Read never has
+	// to return an empty batch.
+	keep := func(f codec.Frame) {
+		if !codec.Skip(rd.dec, f) {
+			frames = append(frames, f)
+		}
+	}
 	add := func(f codec.Frame) {
 		if rd.ml == nil {
-			frames = append(frames, f)
+			keep(f)
 			return
 		}
 		out, n := rd.ml.Push(&ml, f, time.Time{})
-		frames = append(frames, out[:n]...)
+		for _, f := range out[:n] {
+			keep(f)
+		}
 	}
 	for {
 		for {
@@ -171,7 +180,7 @@ func (rd *Reader) readLoop() {
 			add(f)
 		}
 		if ml.Pending() {
-			frames = append(frames, ml.Flush())
+			keep(ml.Flush())
 		}
 		send(err)
 		return

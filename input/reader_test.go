@@ -27,6 +27,9 @@ func readAll(t *testing.T, in logpipe.Input) (logpipe.Batch, error) {
 			}
 			return all, err
 		}
+		if len(b) == 0 {
+			t.Error("Read returned an empty batch without error")
+		}
 		all = append(all, b...)
 		if err := ack(t.Context(), nil); err != nil {
 			t.Errorf("ack: %v", err)
@@ -178,6 +181,10 @@ func TestReaderCodecs(t *testing.T) {
 		{"delimiter", input.ReaderConfig{Delimiter: "\x00"}, "a\x00b\x00", []string{"a", "b"}, ""},
 		{"multiline", input.ReaderConfig{Multiline: &input.MultilineConfig{Pattern: `^\s`}}, "a\n 1\n 2\nb\n c", []string{"a\n 1\n 2", "b\n c"}, input.TagMultiline},
 		{"json_lines", input.ReaderConfig{Codec: codec.JSONLines{}}, "{\"message\":\"m\"}\n{", []string{"m", "{"}, codec.TagJSONParseFailure},
+		// Blank lines are no event, as in Logstash's json_lines.
+		{"json_lines blank lines", input.ReaderConfig{Codec: codec.JSONLines{}, MaxBatch: 1},
+			"\n{\"message\":\"a\"}\n\n{\"message\":\"b\"}\n \r\n\t", []string{"a", "b"}, ""},
+		{"json_lines only blank lines", input.ReaderConfig{Codec: codec.JSONLines{}}, "\n \n\n", nil, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -366,6 +366,7 @@ func (f *File) moveTo(r *tracked, c *candidate, now time.Time) {
 	if r.committed > pos {
 		r.committed = pos
 	}
+	r.blankEnd = 0 // frames that gave no event are read again from the copy if need be
 	f.mu.Unlock()
 	r.pos, r.emitted = pos, min(r.emitted, pos)
 	r.ml = codec.MultilineState{}

@@ -437,11 +437,14 @@ func (cs *tcpConn) Read(p []byte) (int, error) {
 
 // add decodes a frame into an event of the pending batch.
 func (cs *tcpConn) add(f codec.Frame) {
-	e := newFrameEvent(cs.t.dec, f, logpipe.Now())
-	setAll(e, cs.fields)
 	if f.Truncated {
 		cs.t.truncated.Add(1)
 	}
+	if codec.Skip(cs.t.dec, f) {
+		return
+	}
+	e := newFrameEvent(cs.t.dec, f, logpipe.Now())
+	setAll(e, cs.fields)
 	cs.batch = append(cs.batch, e)
 	cs.pending += len(f.Text)
 }

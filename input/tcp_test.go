@@ -118,7 +118,8 @@ func TestTCPJSONLines(t *testing.T) {
 	sink := inputtest.NewSink()
 	runSource(t, tc, sink)
 	conn := dial(t, "tcp", tc.Addr())
-	send(t, conn, `{"message":"m","level":"info","@timestamp":"2026-01-02T03:04:05Z"}`+"\n"+`not json`+"\n")
+	// Blank lines are no event, as in Logstash's json_lines.
+	send(t, conn, "\n"+`{"message":"m","level":"info","@timestamp":"2026-01-02T03:04:05Z"}`+"\n \r\n"+`not json`+"\n\n")
 	evs := waitEvents(t, sink, 2)
 	if got := str(evs[0], "level"); got != "info" {
 		t.Errorf("level = %s", got)

@@ -257,8 +257,12 @@ func (u *UDP) read(ctx context.Context, q chan<- []*logpipe.Event) error {
 			u.truncated.Add(1)
 		}
 		ip := logpipe.StringValue(from.Addr().Unmap().String())
+		evs := u.decode(lines, data, truncated, ip)
+		if len(evs) == 0 {
+			continue // only frames the codec gives no event for (codec.Skipper)
+		}
 		select {
-		case q <- u.decode(lines, data, truncated, ip):
+		case q <- evs:
 		default:
 			u.drop()
 		}
@@ -274,6 +278,9 @@ func (u *UDP) decode(lines *codec.Lines, data []byte, truncated bool, ip logpipe
 		// Only the datagram's last frame was cut: it ends where the kept
 		// bytes end.
 		f.Truncated = f.Truncated || truncated && f.End == int64(len(data))
+		if codec.Skip(u.dec, f) {
+			return
+		}
 		e := newFrameEvent(u.dec, f, now)
 		_ = e.Set(u.field, ip)
 		dst = append(dst, e)

@@ -86,7 +86,11 @@ func TestUDPFieldsAndCodec(t *testing.T) {
 	u := newUDP(t, input.UDPConfig{Codec: codec.JSONLines{}, Framing: input.FramingLine})
 	sink := inputtest.NewSink()
 	runSource(t, u, sink)
-	send(t, dial(t, "udp", u.Addr()), "{\"a\":1}\n{bad\n")
+	// Blank lines, and a datagram of them, are no event, as in
+	// Logstash's json_lines.
+	c := dial(t, "udp", u.Addr())
+	send(t, c, "\n \n")
+	send(t, c, "\n{\"a\":1}\n\n{bad\n \n")
 	evs := waitEvents(t, sink, 2)
 	if str(evs[0], "a") != "1" || str(evs[0], "[host][ip]") != "127.0.0.1" {
 		t.Errorf("decoded event %s", evs[0])
