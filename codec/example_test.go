@@ -90,3 +90,29 @@ func ExampleParseDecoder() {
 	// json_lines: codec.JSONLines <nil>
 	// avro: <nil> codec: unknown decoder "avro" (want plain, line or json_lines)
 }
+
+// An input of your own turns each frame into an event with a Decoder,
+// skips the frames the Decoder gives no event for, and adds the tags the
+// framing calls for with Tag.
+func ExampleTag() {
+	frames := []codec.Frame{
+		{Text: `{"status":200}`, Lines: 1},
+		{Text: "", Lines: 1}, // a blank line: no event with JSONLines
+		{Text: "Traceback (most recent call last):\n  File \"app.py\"", Lines: 2},
+		{Text: "a line cut at MaxBytes", Lines: 1, Truncated: true},
+	}
+	dec := codec.JSONLines{}
+	for _, f := range frames {
+		if codec.Skip(dec, f) {
+			continue
+		}
+		var e logpipe.Event
+		dec.Decode(&e, f)
+		codec.Tag(&e, f)
+		fmt.Println(e.Tags())
+	}
+	// Output:
+	// []
+	// [_jsonparsefailure multiline]
+	// [_jsonparsefailure _linetruncated]
+}

@@ -5,7 +5,16 @@
 // multiline events and decode events through package codec, the one place
 // those rules live for every input.
 //
-// Inputs implement logpipe.Input: Read returns a batch and an AckFunc, and
-// an input commits a position only when the AckFunc of the batch that
-// reached it is called with a nil error.
+// The network inputs are here too: HTTP (Logstash's http input), TCP and
+// UDP (its tcp and udp inputs, the transport of syslog). Beats and Kafka
+// have packages of their own (input/beats, input/kafka), so that programs
+// without them do not compile their libraries.
+//
+// File and Reader implement logpipe.Input: Read returns a batch and an
+// AckFunc, and File commits a position only when the AckFunc of the batch
+// that reached it is called with a nil error. HTTP, TCP and UDP are
+// logpipe.Sources: Run hands each connection's batches to the pipeline.
+// Each type's doc states its guarantee: File, HTTP (the answer waits for
+// delivery) and TCP (up to what the kernel accepted) are at least once;
+// Reader keeps no position; UDP is best effort.
 package input

@@ -145,16 +145,25 @@ func NewHTTP(cfg HTTPConfig) (*HTTP, error) {
 	case cfg.Port < 0 || cfg.Port > 65535:
 		return nil, fmt.Errorf("http input: port %d out of range", cfg.Port)
 	}
-	def := func(d *time.Duration, v time.Duration) {
-		if *d <= 0 {
-			*d = v
+	for _, d := range []struct {
+		name string
+		v    *time.Duration
+		def  time.Duration
+	}{
+		{"QueueTimeout", &cfg.QueueTimeout, time.Second},
+		{"RetryAfter", &cfg.RetryAfter, time.Second},
+		{"ReadHeaderTimeout", &cfg.ReadHeaderTimeout, 10 * time.Second},
+		{"ReadTimeout", &cfg.ReadTimeout, 60 * time.Second},
+		{"IdleTimeout", &cfg.IdleTimeout, 60 * time.Second},
+	} {
+		switch {
+		case *d.v < 0:
+			// Not silently the default: none of these can be turned off.
+			return nil, fmt.Errorf("http input: %s %v is negative", d.name, *d.v)
+		case *d.v == 0:
+			*d.v = d.def
 		}
 	}
-	def(&cfg.QueueTimeout, time.Second)
-	def(&cfg.RetryAfter, time.Second)
-	def(&cfg.ReadHeaderTimeout, 10*time.Second)
-	def(&cfg.ReadTimeout, 60*time.Second)
-	def(&cfg.IdleTimeout, 60*time.Second)
 	if cfg.MaxContentLength <= 0 {
 		cfg.MaxContentLength = 100 << 20
 	}

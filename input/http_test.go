@@ -376,3 +376,26 @@ func TestHTTPServeFails(t *testing.T) {
 		t.Fatalf("Run: %v (context: %v), want the listener's error", err, ctx.Err())
 	}
 }
+
+// TestNewHTTPConfigErrors: a negative timeout is refused (none of them can
+// be turned off; it used to become the default silently), as a port out
+// of range is.
+func TestNewHTTPConfigErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		cfg  input.HTTPConfig
+		want string
+	}{
+		{"negative ReadTimeout", input.HTTPConfig{Port: -1, ReadTimeout: -time.Second}, "ReadTimeout -1s is negative"},
+		{"negative QueueTimeout", input.HTTPConfig{Port: -1, QueueTimeout: -1}, "QueueTimeout -1ns is negative"},
+		{"negative IdleTimeout", input.HTTPConfig{Port: -1, IdleTimeout: -time.Minute}, "IdleTimeout -1m0s is negative"},
+		{"port out of range", input.HTTPConfig{Port: 70000}, "port 70000 out of range"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h, err := input.NewHTTP(tc.cfg)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("NewHTTP = %v, %v; want an error containing %q", h, err, tc.want)
+			}
+		})
+	}
+}

@@ -48,8 +48,10 @@ type ReaderConfig struct {
 // Read returns io.EOF. Framing, charset conversion, multiline and
 // decoding are package codec's, the same as input.File's.
 //
-// A Reader keeps no position, so acknowledgements only count: a restart
-// reads the stream again from wherever the io.Reader then is.
+// Guarantee: none beyond the process. A Reader keeps no position, so
+// acknowledgements only count: a restart reads the stream again from
+// wherever the io.Reader then is, and what was read but not delivered
+// when the process stopped is not read again (as Logstash's stdin input).
 type Reader struct {
 	cfg    ReaderConfig
 	r      io.Reader
