@@ -699,6 +699,9 @@ func (p *Pipeline) writeOutput(ctx context.Context, i int, b logpipe.Batch) (fat
 		}
 		return idx[k]
 	}
+	// perEvent holds the error of each pending event when the last
+	// attempt's BatchError gave them one each; retryErr is its storage.
+	var perEvent, retryErr []error
 	for attempt := 1; ; attempt++ {
 		err = writeSafe(ctx, out, pending)
 		if err == nil {
@@ -715,6 +718,7 @@ func (p *Pipeline) writeOutput(ctx context.Context, i int, b logpipe.Batch) (fat
 		case errors.As(err, &be) && be.Size() == len(pending):
 			var retry logpipe.Batch
 			var retryIdx []int
+			retryErr = retryErr[:0]
 			accepted := 0
 			for k := range pending {
 				ierr := be.Err(k)
@@ -728,6 +732,7 @@ func (p *Pipeline) writeOutput(ctx context.Context, i int, b logpipe.Batch) (fat
 				default:
 					retry = append(retry, pending[k])
 					retryIdx = append(retryIdx, at(k))
+					retryErr = append(retryErr, ierr)
 				}
 			}
 			c.out.Add(uint64(accepted))
@@ -735,16 +740,25 @@ func (p *Pipeline) writeOutput(ctx context.Context, i int, b logpipe.Batch) (fat
 				return fates, rejected, nil
 			}
 			pending, idx = retry, retryIdx
+			perEvent = retryErr
 		case errors.As(err, &be):
+			perEvent = nil
 			p.log.Warn("pipeline: output returned a BatchError whose size does not match the batch; retrying the whole batch",
 				"output", c.name, "batch", len(pending), "error_size", be.Size())
 		case logpipe.IsPermanent(err):
 			return nil, nil, fmt.Errorf("pipeline: %s: %w", c.name, err)
+		default:
+			perEvent = nil
 		}
 		if p.cfg.Retry.MaxAttempts > 0 && attempt >= p.cfg.Retry.MaxAttempts {
-			gaveUp := fmt.Errorf("gave up after %d attempts: %w", attempt, err)
+			// Each event's dead letter gets its own reason (and details,
+			// DeadLetterDetail) when the output said which failed why.
 			for k := range pending {
-				reject(at(k), gaveUp)
+				cause := err
+				if perEvent != nil {
+					cause = perEvent[k]
+				}
+				reject(at(k), fmt.Errorf("gave up after %d attempts: %w", attempt, cause))
 			}
 			return fates, rejected, nil
 		}
@@ -786,6 +800,26 @@ func (p *Pipeline) writeDead(ctx context.Context, dead logpipe.Batch) error {
 		}
 		if logpipe.IsPermanent(err) {
 			return fmt.Errorf("pipeline: %s: %w", c.name, err)
+		}
+		if be, ok := errors.AsType[*logpipe.BatchError](err); ok && be.Size() == len(dead) {
+			// Per event: one refused for good is as fatal as a whole
+			// batch (IsPermanent does not look inside a BatchError);
+			// only the others that failed are written again.
+			var retry logpipe.Batch
+			for k := range dead {
+				switch ierr := be.Err(k); {
+				case ierr == nil || errors.Is(ierr, logpipe.ErrDrop):
+				case logpipe.IsPermanent(ierr):
+					return fmt.Errorf("pipeline: %s: %w", c.name, ierr)
+				default:
+					retry = append(retry, dead[k])
+				}
+			}
+			c.out.Add(uint64(len(dead) - len(retry)))
+			if len(retry) == 0 {
+				return nil
+			}
+			dead = retry
 		}
 		c.retries.Add(uint64(len(dead)))
 		p.log.Warn("pipeline: dead-letter write failed; retrying", "attempt", attempt, "error", err)

@@ -614,3 +614,114 @@ func TestTaggedFailuresCounted(t *testing.T) {
 		t.Errorf("tagged %d failed %d delivered %d; want 20 0 40", s.Tagged, s.Failed, sink.Len())
 	}
 }
+
+// TestDeadLetterBatchErrorPerEvent: the dead-letter output's BatchError
+// is read per event. One event refused there for good stops the pipeline
+// (nothing else may take it) after one write, where the whole batch used
+// to be written again until the drain deadline (IsPermanent does not
+// look inside a BatchError); events it failed to take only for now are
+// written again, alone.
+func TestDeadLetterBatchErrorPerEvent(t *testing.T) {
+	reject := logpipe.OutputFunc(func(_ context.Context, b logpipe.Batch) error {
+		be := logpipe.NewBatchError(len(b))
+		for i := range b {
+			be.Fail(i, logpipe.Permanent(errors.New("mapper_parsing_exception")))
+		}
+		return be
+	})
+	t.Run("permanent", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			var writes atomic.Int64
+			dlq := logpipe.OutputFunc(func(_ context.Context, b logpipe.Batch) error {
+				writes.Add(1)
+				be := logpipe.NewBatchError(len(b))
+				be.Fail(0, logpipe.Permanent(errors.New("MESSAGE_TOO_LARGE")))
+				return be
+			})
+			p, err := pipeline.New(pipeline.Config{Inputs: []logpipe.Input{inputtest.Messages(2, "a", "b")},
+				Outputs: []logpipe.Output{reject}, DeadLetter: dlq, Workers: 1, Logger: quiet})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Fake time: the code before this fix wrote again until
+			// the deadline instead of stopping.
+			ctx, cancel := context.WithTimeout(t.Context(), 10*time.Minute)
+			defer cancel()
+			err = p.Run(ctx)
+			if n := writes.Load(); n != 1 {
+				t.Errorf("dead-letter output written %d times, want 1", n)
+			}
+			if err == nil || !logpipe.IsPermanent(err) || !strings.Contains(err.Error(), "MESSAGE_TOO_LARGE") {
+				t.Errorf("Run = %v, want the permanent dead-letter failure", err)
+			}
+		})
+	})
+	t.Run("retryable", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			var sizes []int
+			dlq := logpipe.OutputFunc(func(_ context.Context, b logpipe.Batch) error {
+				sizes = append(sizes, len(b))
+				if len(sizes) == 1 {
+					be := logpipe.NewBatchError(len(b))
+					be.Fail(1, errors.New("timeout"))
+					return be
+				}
+				return nil
+			})
+			p, err := pipeline.New(pipeline.Config{Inputs: []logpipe.Input{inputtest.Messages(3, "a", "b", "c")},
+				Outputs: []logpipe.Output{reject}, DeadLetter: dlq, Workers: 1, Logger: quiet})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := p.Run(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(sizes, []int{3, 1}) {
+				t.Errorf("dead-letter writes of %v events, want [3 1] (the one that failed, again)", sizes)
+			}
+		})
+	})
+}
+
+type topicError struct{ topic string }
+
+func (e topicError) Error() string { return "NOT_ENOUGH_REPLICAS on " + e.topic }
+func (e topicError) DeadLetterFields() *logpipe.Object {
+	return logpipe.NewObject(logpipe.KV{Key: "topic", Value: logpipe.StringValue(e.topic)})
+}
+
+// TestGaveUpDeadLetterPerEvent: after Retry.MaxAttempts, each event's dead
+// letter carries its own failure (reason and DeadLetterDetail), not the
+// first event's details and the whole batch's reasons.
+func TestGaveUpDeadLetterPerEvent(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		out := logpipe.OutputFunc(func(_ context.Context, b logpipe.Batch) error {
+			be := logpipe.NewBatchError(len(b))
+			for i, e := range b {
+				be.Fail(i, topicError{topic: "topic-" + e.Message()})
+			}
+			return be
+		})
+		dlq := outputtest.NewSink()
+		p, err := pipeline.New(pipeline.Config{Inputs: []logpipe.Input{inputtest.Messages(2, "to-a", "to-b")},
+			Outputs: []logpipe.Output{out}, DeadLetter: dlq, Workers: 1, Retry: pipeline.RetryPolicy{MaxAttempts: 2}, Logger: quiet})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := p.Run(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		evs := dlq.Events()
+		if len(evs) != 2 {
+			t.Fatalf("%d dead letters, want 2", len(evs))
+		}
+		for _, e := range evs {
+			topic, _ := e.Get(logpipe.MustPath("[@metadata][dead_letter][topic]"))
+			reason, _ := e.Get(logpipe.MustPath("[@metadata][dead_letter][reason]"))
+			want := "topic-" + e.Message()
+			if topic.String() != want || reason.String() != "gave up after 2 attempts: NOT_ENOUGH_REPLICAS on "+want {
+				t.Errorf("dead letter of %q: topic %q, reason %q", e.Message(), topic, reason)
+			}
+		}
+	})
+}

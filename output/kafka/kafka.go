@@ -168,7 +168,10 @@ func New(cfg Config) (*Output, error) {
 	if cfg.DeliveryTimeout == 0 {
 		cfg.DeliveryTimeout = 2 * time.Minute
 	}
-	opts = append(opts, kgo.RecordDeliveryTimeout(cfg.DeliveryTimeout))
+	// A topic that does not exist yet is created by a cluster that
+	// allows it (auto.create.topics.enable, Kafka's default), as for
+	// Logstash's Java producer, whose metadata requests ask for it.
+	opts = append(opts, kgo.RecordDeliveryTimeout(cfg.DeliveryTimeout), kgo.AllowAutoTopicCreation())
 	if cfg.BatchSize > 0 {
 		opts = append(opts, kgo.ProducerBatchMaxBytes(int32(min(cfg.BatchSize, 1<<30))))
 	}
@@ -248,7 +251,7 @@ func (o *Output) Write(ctx context.Context, b logpipe.Batch) error {
 		buf, ok = o.topic.Append(buf, e)
 		s.topic = [2]int{start, len(buf)}
 		if !ok || s.topic[0] == s.topic[1] {
-			fail(i, &RecordError{Topic: string(buf[start:]), Err: logpipe.Permanent(fmt.Errorf("topic_id %q does not resolve for this event", o.topic.String()))})
+			fail(i, &RecordError{Topic: string(buf[start:]), Partition: -1, Err: logpipe.Permanent(fmt.Errorf("topic_id %q does not resolve for this event", o.topic.String()))})
 			continue
 		}
 		start = len(buf)
@@ -298,6 +301,7 @@ func (o *Output) Write(ctx context.Context, b logpipe.Batch) error {
 			topic = string(t) // the client keeps topic names: copy, once per change
 		}
 		r.Topic = topic
+		r.Partition = -1 // until the client assigns one (RecordError)
 		if s.key[0] >= 0 {
 			r.Key = buf[s.key[0]:s.key[1]:s.key[1]]
 		}
@@ -357,13 +361,16 @@ func (e *RecordError) DeadLetterFields() *logpipe.Object {
 }
 
 // permanent reports whether retrying a record cannot help: it is too
-// large, its topic does not exist (the client already waited for it) or
-// is invalid, or the client may not write to it.
+// large, its topic is invalid, or the client may not write to it. An
+// unknown topic is not: the metadata may lag behind a topic just created
+// or a partition moved, and Kafka's client counts it retriable, as
+// Logstash's output does (it retries until the send succeeds); the
+// pipeline retries it with backoff, logging each failure.
 func permanent(err error) bool {
 	for _, k := range []error{
 		kerr.MessageTooLarge, kerr.RecordListTooLarge, kerr.InvalidRecord, kerr.CorruptMessage,
 		kerr.TopicAuthorizationFailed, kerr.ClusterAuthorizationFailed, kerr.TransactionalIDAuthorizationFailed,
-		kerr.InvalidTopicException, kerr.UnknownTopicOrPartition, kerr.InvalidRequiredAcks, kerr.PolicyViolation,
+		kerr.InvalidTopicException, kerr.InvalidRequiredAcks, kerr.PolicyViolation,
 	} {
 		if errors.Is(err, k) {
 			return true

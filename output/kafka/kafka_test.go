@@ -8,9 +8,11 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
@@ -327,5 +329,96 @@ func TestWriteCancelled(t *testing.T) {
 	}
 	if err := o.Close(t.Context()); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestNewTopicIsCreated: a topic that does not exist yet (a topic_id
+// template naming a new one) is created by a cluster that allows it, as
+// Logstash's Java producer asks for in its metadata requests; it was
+// refused for good as UNKNOWN_TOPIC_OR_PARTITION.
+func TestNewTopicIsCreated(t *testing.T) {
+	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.AllowAutoTopicCreation())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	o, err := kafka.New(kafka.Config{BootstrapServers: c.ListenAddrs(), TopicID: "logs-%{[app]}", Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer o.Close(context.Background())
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	defer cancel()
+	if err := o.Write(ctx, logpipe.Batch{event(t, "a", "one")}); err != nil {
+		t.Fatalf("Write to a new topic: %v", err)
+	}
+	if recs := consume(t, c.ListenAddrs(), "logs-api", 1); len(recs) != 1 {
+		t.Fatalf("%d records in logs-api", len(recs))
+	}
+}
+
+// TestUnknownTopicIsRetryable: UNKNOWN_TOPIC_OR_PARTITION from the leader
+// of an existing topic (metadata lagging behind a move) is a retryable
+// failure of the record, not a permanent one: Kafka's client counts it
+// retriable and Logstash retries it until the send succeeds. The client's
+// own retries are cut to one so that the failure reaches the output.
+func TestUnknownTopicIsRetryable(t *testing.T) {
+	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(1, "t"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	var refuse atomic.Bool
+	refuse.Store(true)
+	c.ControlKey(int16(kmsg.Produce), func(r kmsg.Request) (kmsg.Response, error, bool) {
+		c.KeepControl()
+		if !refuse.Load() {
+			return nil, nil, false
+		}
+		req := r.(*kmsg.ProduceRequest)
+		resp := req.ResponseKind().(*kmsg.ProduceResponse)
+		for _, rt := range req.Topics {
+			st := kmsg.NewProduceResponseTopic()
+			st.Topic, st.TopicID = rt.Topic, rt.TopicID
+			for _, rp := range rt.Partitions {
+				sp := kmsg.NewProduceResponseTopicPartition()
+				sp.Partition = rp.Partition
+				sp.ErrorCode = kerr.UnknownTopicOrPartition.Code
+				st.Partitions = append(st.Partitions, sp)
+			}
+			resp.Topics = append(resp.Topics, st)
+		}
+		return resp, nil, true
+	})
+	o, err := kafka.New(kafka.Config{BootstrapServers: c.ListenAddrs(), TopicID: "t", Logger: slog.New(slog.DiscardHandler),
+		Opts: []kgo.Opt{kgo.UnknownTopicRetries(1)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer o.Close(context.Background())
+	err = o.Write(t.Context(), logpipe.Batch{event(t, "a", "one")})
+	var be *logpipe.BatchError
+	var re *kafka.RecordError
+	if !errors.As(err, &be) || be.Err(0) == nil || logpipe.IsPermanent(be.Err(0)) || !errors.As(be.Err(0), &re) || !errors.Is(re, kerr.UnknownTopicOrPartition) {
+		t.Fatalf("Write = %v, want a retryable UNKNOWN_TOPIC_OR_PARTITION record error", err)
+	}
+	refuse.Store(false)
+	if err := o.Write(t.Context(), logpipe.Batch{event(t, "a", "one")}); err != nil {
+		t.Fatalf("retry: %v", err)
+	}
+}
+
+// TestUnresolvedTopicPartition: a record refused before it had a topic
+// reports partition -1, as RecordError documents (0 is a real partition).
+func TestUnresolvedTopicPartition(t *testing.T) {
+	o, err := kafka.New(kafka.Config{BootstrapServers: []string{"127.0.0.1:1"}, TopicID: "%{[nope]}", Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer o.Close(context.Background())
+	err = o.Write(t.Context(), logpipe.Batch{event(t, "a", "one")})
+	var re *kafka.RecordError
+	if !errors.As(err, &re) || re.Partition != -1 {
+		t.Fatalf("Write = %v (partition %v), want a RecordError with partition -1", err, re)
 	}
 }
