@@ -32,8 +32,8 @@ import (
 //     past the prefix would have to match a digit, and cacheable parsers
 //     have locales without digits in their names. Zone fields are
 //     excluded: an offset ("+05") reads on into following digits, a zone
-//     id reads digits and goes through ParseContext.Zone, and an
-//     abbreviation makes a new *time.Location per parse.
+//     id reads digits and goes through ParseContext.Zone, and so does
+//     a zone name (z).
 //  2. The fraction is the same: the same digits, the same limit, the same
 //     conversion (fracNanos); values outside [0, 1e9), which only
 //     overflowing patterns of more than 18 S produce, are not cached.

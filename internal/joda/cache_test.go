@@ -484,7 +484,7 @@ func TestCacheable(t *testing.T) {
 		{"yyyy-MM-dd HH:mm:ss.SSS'Z'", nil, 0},
 		{"Z yyyy-MM-dd HH:mm:ss.SSS", nil, 0},   // offsets read on into digits
 		{"ZZZ yyyy-MM-dd HH:mm:ss.SSS", nil, 0}, // zone ids go through ParseContext.Zone
-		{"z yyyy-MM-dd HH:mm:ss.SSS", nil, 0},   // abbreviations make a new Location
+		{"z yyyy-MM-dd HH:mm:ss.SSS", nil, 0},   // zone names go through ParseContext.Zone
 	}
 	for _, tc := range tests {
 		p, err := NewParser(tc.pattern, tc.locale)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -264,7 +265,8 @@ type ParseContext struct {
 	// Now is the current time, used only by patterns without a year
 	// (see Parse) and by two-digit years. The zero time means time.Now().
 	Now time.Time
-	// Zone resolves ZZZ zone ids; nil means time.LoadLocation.
+	// Zone resolves ZZZ zone ids and the region zones of z names
+	// ("America/New_York" for EST); nil means time.LoadLocation.
 	Zone ZoneFunc
 }
 
@@ -375,19 +377,11 @@ func (p *Parser) scan(s string, c *ParseContext, f *fields) error {
 			pos += n
 			continue
 		case opZoneName:
-			n := 0
-			for pos+n < len(s) && isLetter(s[pos+n]) {
-				n++
+			loc, n, err := zoneName(s[pos:], c)
+			if err != nil {
+				return err
 			}
-			off, ok := zoneAbbrev(s[pos : pos+n])
-			if !ok {
-				return ErrMismatch
-			}
-			if off == 0 {
-				f.loc = time.UTC
-			} else {
-				f.loc = time.FixedZone(s[pos:pos+n], off)
-			}
+			f.loc = loc
 			pos += n
 			continue
 		}
@@ -674,32 +668,58 @@ func fixedZone(off int) *time.Location {
 	return time.FixedZone("", off)
 }
 
-// zoneAbbrev knows the zone abbreviations that are unambiguous enough to
-// parse: UTC and the North American and central European ones.
-func zoneAbbrev(s string) (int, bool) {
-	switch strings.ToUpper(s) {
-	case "UTC", "GMT", "UT", "Z":
-		return 0, true
-	case "EST":
-		return -5 * 3600, true
-	case "EDT":
-		return -4 * 3600, true
-	case "CDT":
-		return -5 * 3600, true
-	case "CST":
-		return -6 * 3600, true
-	case "MST":
-		return -7 * 3600, true
-	case "MDT":
-		return -6 * 3600, true
-	case "PST":
-		return -8 * 3600, true
-	case "PDT":
-		return -7 * 3600, true
-	case "CET":
-		return 3600, true
-	case "CEST":
-		return 2 * 3600, true
+// zoneNames is Joda-Time's default map of zone names that z parses
+// (DateTimeUtils.getDefaultTimeZoneNames): UT, UTC and GMT are UTC and
+// the North American names are their region zones, so that the date's
+// own daylight-saving rule applies ("EST" in July is read as New York
+// summer time, as Joda does). No other name (CET, BST, ...) parses.
+var zoneNames = [...]struct{ name, id string }{
+	{"UT", "UTC"}, {"UTC", "UTC"}, {"GMT", "UTC"},
+	{"EST", "America/New_York"}, {"EDT", "America/New_York"},
+	{"CST", "America/Chicago"}, {"CDT", "America/Chicago"},
+	{"MST", "America/Denver"}, {"MDT", "America/Denver"},
+	{"PST", "America/Los_Angeles"}, {"PDT", "America/Los_Angeles"},
+}
+
+// zoneName reads the longest name of zoneNames that s starts with (case-
+// insensitively, as the other names this package matches) and returns
+// its zone, loaded with c.Zone when set, and its length.
+func zoneName(s string, c *ParseContext) (*time.Location, int, error) {
+	best := -1
+	for i, z := range zoneNames {
+		if hasPrefixFold(s, z.name) && (best < 0 || len(z.name) > len(zoneNames[best].name)) {
+			best = i
+		}
 	}
-	return 0, false
+	if best < 0 {
+		return nil, 0, ErrMismatch
+	}
+	z := zoneNames[best]
+	if z.id == "UTC" {
+		return time.UTC, len(z.name), nil
+	}
+	load := loadRegion
+	if c.Zone != nil {
+		load = c.Zone
+	}
+	loc, err := load(z.id)
+	if err != nil {
+		return nil, 0, fmt.Errorf("joda: zone name %s: %w", z.name, err)
+	}
+	return loc, len(z.name), nil
+}
+
+// regions caches the zones of zoneNames loaded by loadRegion.
+var regions sync.Map // id -> *time.Location
+
+func loadRegion(id string) (*time.Location, error) {
+	if l, ok := regions.Load(id); ok {
+		return l.(*time.Location), nil
+	}
+	l, err := time.LoadLocation(id)
+	if err != nil {
+		return nil, err
+	}
+	regions.Store(id, l)
+	return l, nil
 }

@@ -12,6 +12,7 @@ func TestParse(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := time.Date(2024, time.June, 15, 12, 0, 0, 0, time.UTC)
+	now2015 := time.Date(2015, 10, 15, 12, 0, 0, 0, time.UTC)
 	tests := []struct {
 		name    string
 		pattern string
@@ -70,6 +71,15 @@ func TestParse(t *testing.T) {
 			want: time.Date(2024, 7, 1, 10, 0, 0, 0, time.UTC)},
 		{name: "zone abbreviation", pattern: "yyyy-MM-dd HH:mm:ss z", in: "2024-07-01 12:00:00 PDT",
 			want: time.Date(2024, 7, 1, 19, 0, 0, 0, time.UTC)},
+		// Joda's default zone names are region zones: the date's own
+		// daylight-saving rule applies, and CET is not one of them.
+		{name: "EST in summer is New York time", pattern: "yyyy-MM-dd HH:mm:ss z", now: now2015, in: "2015-07-01 12:00:00 EST",
+			want: time.Date(2015, 7, 1, 16, 0, 0, 0, time.UTC)},
+		{name: "EDT in winter is New York time", pattern: "yyyy-MM-dd HH:mm:ss z", now: now2015, in: "2015-01-01 12:00:00 EDT",
+			want: time.Date(2015, 1, 1, 17, 0, 0, 0, time.UTC)},
+		{name: "GMT", pattern: "yyyy-MM-dd HH:mm:ss z", now: now2015, in: "2015-01-01 12:00:00 GMT",
+			want: time.Date(2015, 1, 1, 12, 0, 0, 0, time.UTC)},
+		{name: "CET is not a Joda zone name", pattern: "yyyy-MM-dd HH:mm:ss z", now: now2015, in: "2015-01-01 12:00:00 CET", wantErr: ErrMismatch},
 		{name: "day of year", pattern: "yyyy DDD", in: "2024 060",
 			want: time.Date(2024, 2, 29, 0, 0, 0, 0, time.UTC)},
 		{name: "german month", pattern: "dd. MMMM yyyy", locale: "de_DE", in: "03. März 2024",
