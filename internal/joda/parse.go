@@ -472,14 +472,10 @@ func (p *Parser) resolve(f *fields, c *ParseContext) (time.Time, error) {
 			return time.Time{}, ErrRange
 		}
 	}
-	if f.half == 1 {
-		if f.hourKind == opHour || f.hourKind == opHour24 {
-			if f.hour < 12 {
-				f.hour += 12
-			}
-		} else {
-			f.hour += 12
-		}
+	// Joda sets the half day before the hour fields: h and K keep it, H
+	// and k (hour of day) overwrite it, so "01 PM" with "HH a" is 01:00.
+	if f.half == 1 && f.hourKind != opHour && f.hourKind != opHour24 {
+		f.hour += 12
 	}
 	if f.month < 1 || f.month > 12 || f.min > 59 || f.sec > 59 {
 		return time.Time{}, ErrRange
