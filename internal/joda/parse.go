@@ -400,8 +400,15 @@ func (p *Parser) scan(s string, c *ParseContext, f *fields) error {
 		case opYear:
 			f.year = v
 		case opYear2:
+			// Joda's two-digit year: exactly two digits take the pivot;
+			// the lenient form (yy not followed by a number) reads any
+			// other count as the full year ("5" is year 5), and the
+			// strict form needs two digits.
+			if nd != 2 && o.max == 2 {
+				return ErrMismatch
+			}
 			f.year = v
-			f.year2 = nd <= 2
+			f.year2 = nd == 2
 		case opMonth:
 			f.month = v
 		case opDay:
