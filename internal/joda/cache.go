@@ -46,10 +46,13 @@ import (
 //     at whole seconds) and then sets the nanoseconds, so
 //     time.Date(.., s, ns, loc) == time.Date(.., s, 0, loc).Add(ns) for
 //     0 <= ns < 1e9. The daylight-saving checks (a skipped wall time is
-//     an error, a repeated one takes the earlier instant) read Hour,
-//     Minute and Day of t and t-1h, which the fraction does not change.
-//     So the error, or the choice between t and t-1h, is made once per
-//     prefix and the fraction is added after: a prefix in a gap never
+//     an error, a repeated one takes the earlier instant) read Hour and
+//     Minute of t, which the fraction does not change, and compare t less
+//     the whole seconds of an offset change with the start of t's zone
+//     period, a whole second, which the fraction does not change either.
+//     So the error, or the choice between t and the earlier instant, is
+//     made once per prefix and the fraction is added after: a prefix in
+//     a gap never
 //     gets an entry (only successes are cached), and a prefix in an
 //     overlap keeps the earlier instant.
 //  4. The entry keeps that instant as Unix seconds, and a hit returns

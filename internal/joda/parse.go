@@ -512,12 +512,31 @@ func (p *Parser) resolve(f *fields, c *ParseContext) (time.Time, error) {
 		// Logstash tags the event rather than shifting it by an hour.
 		return time.Time{}, ErrRange
 	}
-	if e := t.Add(-time.Hour); e.Hour() == f.hour && e.Minute() == f.min && e.Day() == f.day {
-		// A wall time that occurs twice (the night clocks go back): Joda
-		// takes the earlier instant; Go's time.Date may pick the later.
-		t = e
+	return earlier(t), nil
+}
+
+// earlier returns the earlier instant of a wall time that occurs twice
+// (the night clocks go back), which Joda takes; Go's time.Date may pick
+// the later one. The clocks go back by the difference of the offsets
+// before and after the change (an hour in most zones, 30 minutes on
+// Lord Howe Island): if t less that difference is still before the
+// change, it shows the same wall time in the zone before it.
+func earlier(t time.Time) time.Time {
+	start, _ := t.ZoneBounds()
+	if start.IsZero() {
+		return t
 	}
-	return t, nil
+	_, off := t.Zone()
+	_, prev := start.Add(-time.Nanosecond).Zone()
+	if prev <= off {
+		return t
+	}
+	if e := t.Add(-time.Duration(prev-off) * time.Second); e.Before(start) {
+		if _, eoff := e.Zone(); eoff == prev {
+			return e
+		}
+	}
+	return t
 }
 
 // location is the zone f is read in: its own, else c.Location, else UTC.

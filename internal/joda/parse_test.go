@@ -244,6 +244,18 @@ func TestParseDaylightSaving(t *testing.T) {
 	if want := time.Date(2024, 10, 27, 0, 30, 0, 0, time.UTC); !got.Equal(want) {
 		t.Errorf("repeated wall time = %v, want the earlier instant %v", got.UTC(), want)
 	}
+	if lh, err := time.LoadLocation("Australia/Lord_Howe"); err == nil {
+		// Lord Howe Island puts its clocks back by 30 minutes: 01:45 on
+		// 2015-04-05 is first +11:00, then +10:30; Joda takes the first.
+		got, err := p.Parse("2015-04-05 01:45:00", &ParseContext{Location: lh, Now: time.Date(2015, 10, 15, 12, 0, 0, 0, time.UTC)})
+		if want := time.Date(2015, 4, 4, 14, 45, 0, 0, time.UTC); err != nil || !got.Equal(want) {
+			t.Errorf("repeated wall time on Lord Howe = %v, %v; want the earlier instant %v", got.UTC(), err, want)
+		}
+		got, err = p.Parse("2015-04-05 01:15:00", &ParseContext{Location: lh})
+		if want := time.Date(2015, 4, 4, 14, 15, 0, 0, time.UTC); err != nil || !got.Equal(want) {
+			t.Errorf("wall time before the overlap on Lord Howe = %v, %v; want %v", got.UTC(), err, want)
+		}
+	}
 	got, err = p.Parse("2024-07-01 12:00:00", &ParseContext{Location: paris})
 	if err != nil || !got.Equal(time.Date(2024, 7, 1, 10, 0, 0, 0, time.UTC)) {
 		t.Errorf("ordinary summer time = %v, %v", got.UTC(), err)
