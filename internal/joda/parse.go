@@ -90,8 +90,8 @@ const (
 	opMonthText        // MMM, MMMM
 	opDay              // d
 	opDayOfYear        // D
-	opWeekday          // e (ignored)
-	opWeekText         // E (ignored)
+	opWeekday          // e
+	opWeekText         // E
 	opHalf             // a
 	opHour             // H 0-23
 	opHour24           // k 1-24
@@ -274,6 +274,7 @@ type fields struct {
 	year, month, day, yday int
 	hour, min, sec, nsec   int
 	half                   int // -1 none, 0 AM, 1 PM
+	wday                   int // 0 none, else 1 (Monday) to 7 (Sunday)
 	hourKind               opKind
 	bc                     bool
 	loc                    *time.Location
@@ -319,9 +320,13 @@ func (p *Parser) scan(s string, c *ParseContext, f *fields) error {
 			pos += n
 			continue
 		case opWeekText:
-			_, n := matchName(s[pos:], p.locale.Days[:], p.locale.ShortDays[:])
+			d, n := matchName(s[pos:], p.locale.Days[:], p.locale.ShortDays[:])
 			if n == 0 {
 				return ErrMismatch
+			}
+			f.wday = d
+			if d == 0 {
+				f.wday = 7 // Sunday
 			}
 			pos += n
 			continue
@@ -419,6 +424,7 @@ func (p *Parser) scan(s string, c *ParseContext, f *fields) error {
 			if v < 1 || v > 7 {
 				return ErrRange
 			}
+			f.wday = v
 		case opHour, opHour24, opHour12, opHour11:
 			f.hour = v
 			f.hourKind = o.kind
@@ -499,11 +505,18 @@ func (p *Parser) resolve(f *fields, c *ParseContext) (time.Time, error) {
 		if f.yday > 366 || (f.yday == 366 && !isLeap(f.year)) {
 			return time.Time{}, ErrRange
 		}
-		t := time.Date(f.year, time.January, f.yday, f.hour, f.min, f.sec, f.nsec, loc)
+		f.month, f.day = 1, f.yday
+		if f.wday != 0 {
+			f.weekday()
+		}
+		t := time.Date(f.year, time.Month(f.month), f.day, f.hour, f.min, f.sec, f.nsec, loc)
 		return t, nil
 	}
 	if f.day < 1 || f.day > daysIn(time.Month(f.month), f.year) {
 		return time.Time{}, ErrRange
+	}
+	if f.wday != 0 {
+		f.weekday()
 	}
 	t := time.Date(f.year, time.Month(f.month), f.day, f.hour, f.min, f.sec, f.nsec, loc)
 	if t.Hour() != f.hour || t.Minute() != f.min {
@@ -537,6 +550,21 @@ func earlier(t time.Time) time.Time {
 		}
 	}
 	return t
+}
+
+// weekday moves f's date to the day f.wday of its ISO week (Monday
+// first), as Joda-Time sets a parsed day of week after the date's other
+// fields (DateTimeParserBucket sorts fields of days by range, weeks
+// last): "Mon, 01 Oct 2015" is Monday 2015-09-28. f.day may exceed the
+// month (a day of year); the result is normalised.
+func (f *fields) weekday() {
+	d := time.Date(f.year, time.Month(f.month), f.day, 12, 0, 0, 0, time.UTC)
+	cur := int(d.Weekday())
+	if cur == 0 {
+		cur = 7
+	}
+	d = d.AddDate(0, 0, f.wday-cur)
+	f.year, f.month, f.day = d.Year(), int(d.Month()), d.Day()
 }
 
 // location is the zone f is read in: its own, else c.Location, else UTC.
