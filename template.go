@@ -20,7 +20,8 @@ import (
 //     does not resolve, or names a null field, stays in the output
 //     literally, as in Logstash.
 //   - %{+FORMAT} formats the event's @timestamp in UTC with a Joda-Time
-//     pattern (YYYY.MM.dd, xxxx.ww, ...); %{+%s} gives epoch seconds.
+//     pattern (YYYY.MM.dd, xxxx.ww, ...), cut to the millisecond as
+//     Logstash's Joda DateTime is; %{+%s} gives epoch seconds.
 //   - %{{FORMAT}} (Logstash 8) formats @timestamp in UTC with a
 //     java.time pattern ("%{{yyyy-MM-dd}}", "%{{YYYY-'W'ww}}" where Y is
 //     the ISO week-based year). The letters y u Y M L d D H h K k m s S a
@@ -56,11 +57,15 @@ type tplPart struct {
 	path   Path
 	layout *joda.Layout
 	daily  *dayCache // for a layout of date fields only
+	milli  bool      // a Joda %{+...} layout: format the time cut to the millisecond
 }
 
-// timePart is the part for a date reference with layout l.
-func timePart(whole string, l *joda.Layout) tplPart {
-	p := tplPart{kind: tplTime, lit: whole, layout: l}
+// timePart is the part for a date reference with layout l. A Joda
+// reference (milli) formats @timestamp cut to the millisecond, as
+// Logstash builds the Joda DateTime from Timestamp.toEpochMilli(); a
+// java.time one (%{{...}}) formats the Instant with its nanoseconds.
+func timePart(whole string, l *joda.Layout, milli bool) tplPart {
+	p := tplPart{kind: tplTime, lit: whole, layout: l, milli: milli}
 	if l.DateOnly() {
 		p.daily = new(dayCache)
 	}
@@ -132,7 +137,7 @@ func ParseTemplate(s string) (*Template, error) {
 				if err != nil {
 					return nil, fmt.Errorf("logpipe: template %q: %%{{%s}} at offset %d: %w", s, pat, off+i, err)
 				}
-				t.parts = append(t.parts, timePart(whole, l))
+				t.parts = append(t.parts, timePart(whole, l, false))
 				off += i + len(whole)
 				rest = rest[i+len(whole):]
 				continue
@@ -157,7 +162,7 @@ func ParseTemplate(s string) (*Template, error) {
 			if err != nil {
 				return nil, fmt.Errorf("logpipe: template %q: %w", s, err)
 			}
-			t.parts = append(t.parts, timePart(whole, l))
+			t.parts = append(t.parts, timePart(whole, l, true))
 		default:
 			p, err := ParsePath(ref)
 			if err != nil {
@@ -224,7 +229,11 @@ func (t *Template) Append(dst []byte, e *Event) ([]byte, bool) {
 				dst = p.daily.append(dst, p.layout, e.Timestamp)
 				continue
 			}
-			dst = p.layout.AppendFormat(dst, e.Timestamp.UTC())
+			ts := e.Timestamp.UTC()
+			if p.milli {
+				ts = ts.Truncate(time.Millisecond) // floor, also before 1970
+			}
+			dst = p.layout.AppendFormat(dst, ts)
 		case tplEpoch:
 			if e.Timestamp.IsZero() {
 				dst = append(dst, p.lit...)

@@ -194,6 +194,7 @@ func TestTemplateConcurrent(t *testing.T) {
 func TestTemplateSpec(t *testing.T) {
 	interp := event(t, `{"bar":"foo","awesome":"logstash","j":{"k1":"v"},"@timestamp":"2015-10-01T00:00:00.000Z"}`)
 	ev := event(t, `{"@timestamp":"2013-01-01T00:00:00.000Z","type":"sprintf","message":"hello world","tags":["tag1"],"source":"/home/foo","a":"b","c":{"d":"f","e":{"f":"g"}},"f":{"g":{"h":"i"}},"j":{"k1":"v","k2":["w","x"],"k3":{"4":"m"},"5":6,"6":null},"@metadata":{"fancy":"pants","have-to-go":{"deeper":"inception"}}}`)
+	nanos := event(t, `{"@timestamp":"2015-10-01T00:00:00.123456789Z"}`)
 	arrays := func(js string) *logpipe.Event {
 		return event(t, `{"@timestamp":"2013-01-01T00:00:00.000Z","foo":`+js+`}`)
 	}
@@ -237,6 +238,12 @@ func TestTemplateSpec(t *testing.T) {
 		{"middle nil", "%{[foo]}", arrays(`["bar",null,"baz"]`), "bar,,baz"},
 		{"trailing nil", "%{[foo]}", arrays(`["bar",null]`), "bar,"},
 		{"deep array with nil", "%{[foo]}", arrays(`[[12,null],56]`), "12,,56"},
+		// Joda references format the time cut to the millisecond (Logstash
+		// builds the Joda DateTime from toEpochMilli()); java.time keeps
+		// the nanoseconds.
+		{"joda fraction is milliseconds", "%{+HH:mm:ss.SSSSSS}", nanos, "00:00:00.123000"},
+		{"joda fraction nine digits", "%{+SSSSSSSSS}", nanos, "123000000"},
+		{"java.time fraction keeps nanoseconds", "%{{HH:mm:ss.SSSSSSSSS}}", nanos, "00:00:00.123456789"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
