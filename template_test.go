@@ -244,6 +244,10 @@ func TestTemplateSpec(t *testing.T) {
 		{"joda fraction is milliseconds", "%{+HH:mm:ss.SSSSSS}", nanos, "00:00:00.123000"},
 		{"joda fraction nine digits", "%{+SSSSSSSSS}", nanos, "123000000"},
 		{"java.time fraction keeps nanoseconds", "%{{HH:mm:ss.SSSSSSSSS}}", nanos, "00:00:00.123456789"},
+		// Joda's Z and ZZ print a zero offset as digits.
+		{"joda Z in UTC", "%{+yyyy-MM-dd'T'HH:mm:ss.SSSZ}", nanos, "2015-10-01T00:00:00.123+0000"},
+		{"joda ZZ in UTC", "%{+ZZ}", nanos, "+00:00"},
+		{"joda ZZZ in UTC", "%{+ZZZ}", nanos, "UTC"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -251,10 +251,9 @@ func (l *Layout) AppendFormat(dst []byte, t time.Time) []byte {
 }
 
 func appendOffset(dst []byte, t time.Time, colon bool) []byte {
+	// Joda's pattern letters Z and ZZ print a zero offset as digits
+	// ("+0000", "+00:00"); only its ISO printers write "Z".
 	_, off := t.Zone()
-	if off == 0 { // Joda prints "Z" for a zero offset with Z and ZZ
-		return append(dst, 'Z')
-	}
 	sign := byte('+')
 	if off < 0 {
 		sign = '-'
