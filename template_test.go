@@ -248,6 +248,8 @@ func TestTemplateSpec(t *testing.T) {
 		{"joda Z in UTC", "%{+yyyy-MM-dd'T'HH:mm:ss.SSSZ}", nanos, "2015-10-01T00:00:00.123+0000"},
 		{"joda ZZ in UTC", "%{+ZZ}", nanos, "+00:00"},
 		{"joda ZZZ in UTC", "%{+ZZZ}", nanos, "UTC"},
+		{"joda z in UTC", "%{+z}", nanos, "UTC"},
+		{"joda zzzz in UTC", "%{+zzzz}", nanos, "Coordinated Universal Time"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -235,6 +235,11 @@ func (l *Layout) AppendFormat(dst []byte, t time.Time) []byte {
 			}
 		case 'z':
 			name, _ := t.Zone()
+			if n >= 4 && name == "UTC" {
+				// Joda's long name (zzzz) of UTC; Go keeps no long names,
+				// and templates format in UTC.
+				name = "Coordinated Universal Time"
+			}
 			dst = append(dst, name...)
 		case 'Z':
 			switch n {
