@@ -16,7 +16,8 @@ import (
 //
 //   - %{field} and %{[a][b]} insert the field's text: strings as they
 //     are, objects as JSON, arrays as their elements joined with commas
-//     (["a",null,"b"] gives "a,,b"), as Logstash 8 does. A reference that
+//     (["a",null,"b"] gives "a,,b"; an object in an array prints as Java
+//     prints a map, [{"c":2}] gives "{c=2}"), as Logstash 8 does. A reference that
 //     does not resolve, or names a null field, stays in the output
 //     literally, as in Logstash.
 //   - %{+FORMAT} formats the event's @timestamp in UTC with a Joda-Time
@@ -264,8 +265,9 @@ func (t *Template) Execute(dst []byte, e *Event) ([]byte, error) {
 }
 
 // appendTemplateValue appends v as Logstash's sprintf prints a field:
-// arrays as their elements joined with commas (null as nothing), the
-// rest as Value.AppendText (objects as JSON).
+// arrays as their elements joined with commas (null as nothing, nested
+// arrays flattened, objects as Java prints a map: {c=2}), the rest as
+// Value.AppendText (a top-level object as JSON).
 func appendTemplateValue(dst []byte, v Value) []byte {
 	if v.Kind() != KindArray {
 		return v.AppendText(dst)
@@ -274,11 +276,50 @@ func appendTemplateValue(dst []byte, v Value) []byte {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		if !el.IsNull() {
+		switch el.Kind() {
+		case KindNull:
+		case KindObject:
+			dst = appendJavaText(dst, el)
+		default:
 			dst = appendTemplateValue(dst, el)
 		}
 	}
 	return dst
+}
+
+// appendJavaText appends v as Java's toString prints it inside a map, as
+// Logstash's sprintf joins an array's elements with their toString: maps
+// as AbstractMap.toString ({k=v, k2=v2}, in the object's order), lists
+// as AbstractCollection.toString ([a, b]), null as "null", the rest as
+// appendTemplateValue.
+func appendJavaText(dst []byte, v Value) []byte {
+	switch v.Kind() {
+	case KindNull:
+		return append(dst, "null"...)
+	case KindObject:
+		dst = append(dst, '{')
+		i := 0
+		for k, x := range v.Object().All() {
+			if i > 0 {
+				dst = append(dst, ", "...)
+			}
+			i++
+			dst = append(dst, k...)
+			dst = append(dst, '=')
+			dst = appendJavaText(dst, x)
+		}
+		return append(dst, '}')
+	case KindArray:
+		dst = append(dst, '[')
+		for i, x := range v.Array() {
+			if i > 0 {
+				dst = append(dst, ", "...)
+			}
+			dst = appendJavaText(dst, x)
+		}
+		return append(dst, ']')
+	}
+	return appendTemplateValue(dst, v)
 }
 
 // javaLetters maps the supported java.time pattern letters to the Joda

@@ -26,7 +26,7 @@ func TestTemplateRender(t *testing.T) {
 		{"%{[log_data][path]} -> %{[log_data][status_code]}", "/api -> 200", true},
 		{"%{[log_data][obj]}", `{"a":1}`, true},
 		{"%{[log_data][list]}", `x,y`, true},
-		{"%{[log_data][mixed]}", `a,,b,1,{"c":2}`, true},
+		{"%{[log_data][mixed]}", `a,,b,1,{c=2}`, true}, // Java's AbstractMap.toString
 		{"%{[log_data][list][1]}", "y", true},
 		{"%{n}", "0.0", true},
 		{"%{f}", "%{f}", false}, // null: left literal, as a missing field (Logstash's StringInterpolation)
@@ -238,6 +238,9 @@ func TestTemplateSpec(t *testing.T) {
 		{"middle nil", "%{[foo]}", arrays(`["bar",null,"baz"]`), "bar,,baz"},
 		{"trailing nil", "%{[foo]}", arrays(`["bar",null]`), "bar,"},
 		{"deep array with nil", "%{[foo]}", arrays(`[[12,null],56]`), "12,,56"},
+		// An object in an array prints as Java's AbstractMap.toString.
+		{"object in array", "%{[foo]}", arrays(`[{"c":2},"x"]`), "{c=2},x"},
+		{"nested values of an object in array", "%{[foo]}", arrays(`[{"c":[1,"a"],"d":{"e":null}}]`), "{c=[1, a], d={e=null}}"},
 		// Joda references format the time cut to the millisecond (Logstash
 		// builds the Joda DateTime from toEpochMilli()); java.time keeps
 		// the nanoseconds.
