@@ -339,13 +339,24 @@ func javaTimeLayout(p string) (*joda.Layout, error) {
 	}
 	var b strings.Builder
 	var lit []byte // literal text not yet written
+	// flush writes the literal text as Joda pattern text. Joda reads ''
+	// as a quote both outside and inside quoted text, so a quoted run
+	// must not start with a quote (four quotes are two quotes, not one
+	// quoted quote): leading quotes are written as '' outside the run,
+	// and the rest, which starts with another character, as one quoted
+	// run with its quotes doubled.
 	flush := func() {
-		if len(lit) > 0 {
-			b.WriteByte('\'')
-			b.WriteString(strings.ReplaceAll(string(lit), "'", "''"))
-			b.WriteByte('\'')
-			lit = lit[:0]
+		rest := string(lit)
+		for strings.HasPrefix(rest, "'") {
+			b.WriteString("''")
+			rest = rest[1:]
 		}
+		if rest != "" {
+			b.WriteByte('\'')
+			b.WriteString(strings.ReplaceAll(rest, "'", "''"))
+			b.WriteByte('\'')
+		}
+		lit = lit[:0]
 	}
 	for i := 0; i < len(p); {
 		c := p[i]

@@ -240,6 +240,11 @@ func TestTemplateSpec(t *testing.T) {
 		{"deep array with nil", "%{[foo]}", arrays(`[[12,null],56]`), "12,,56"},
 		// An object in an array prints as Java's AbstractMap.toString.
 		{"object in array", "%{[foo]}", arrays(`[{"c":2},"x"]`), "{c=2},x"},
+		// java.time quotes: '' is one quote, inside or outside quoted text.
+		{"java.time quote between fields", "%{{HH''mm}}", interp, "00'00"},
+		{"java.time leading quote", "%{{''HH}}", interp, "'00"},
+		{"java.time quoted text with a quote", "%{{HH 'o''clock'}}", interp, "00 o'clock"},
+		{"java.time quoted run starting with a quote", "%{{'''a'''}}", interp, "'a'"},
 		{"nested values of an object in array", "%{[foo]}", arrays(`[{"c":[1,"a"],"d":{"e":null}}]`), "{c=[1, a], d={e=null}}"},
 		// Joda references format the time cut to the millisecond (Logstash
 		// builds the Joda DateTime from toEpochMilli()); java.time keeps
