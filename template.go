@@ -396,7 +396,19 @@ func javaTimeLayout(p string) (*joda.Layout, error) {
 		}
 	}
 	flush()
-	return joda.Compile(b.String())
+	l, err := joda.Compile(b.String())
+	if err != nil {
+		return nil, err
+	}
+	// Five letters of E, M or L are java.time's narrow form (the first
+	// letter); Joda prints the full name for them. Only a java.time
+	// letter gives a Joda text token of exactly five.
+	for i := range l.Tokens {
+		if tok := &l.Tokens[i]; (tok.Letter == 'E' || tok.Letter == 'M') && tok.Count == 5 {
+			tok.Narrow = true
+		}
+	}
+	return l, nil
 }
 
 // Render returns the template's output for e. References that do not

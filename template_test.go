@@ -245,6 +245,9 @@ func TestTemplateSpec(t *testing.T) {
 		{"java.time leading quote", "%{{''HH}}", interp, "'00"},
 		{"java.time quoted text with a quote", "%{{HH 'o''clock'}}", interp, "00 o'clock"},
 		{"java.time quoted run starting with a quote", "%{{'''a'''}}", interp, "'a'"},
+		// java.time's narrow text (five letters) is the first letter.
+		{"java.time narrow text", "%{{EEEEE MMMMM LLLLL}}", interp, "T O O"},
+		{"java.time full text", "%{{EEEE MMMM}}", interp, "Thursday October"},
 		{"nested values of an object in array", "%{[foo]}", arrays(`[{"c":[1,"a"],"d":{"e":null}}]`), "{c=[1, a], d={e=null}}"},
 		// Joda references format the time cut to the millisecond (Logstash
 		// builds the Joda DateTime from toEpochMilli()); java.time keeps

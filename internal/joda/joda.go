@@ -16,6 +16,11 @@ type Token struct {
 	Letter byte
 	Count  int
 	Lit    string
+	// Narrow makes a text field (E, or M counted 3 or more) print only
+	// its first letter, as java.time's five-letter narrow form does
+	// ("T" for Thursday). Compile never sets it: Joda has no narrow
+	// form; callers translating java.time patterns do.
+	Narrow bool
 }
 
 // Layout is a tokenized pattern.
@@ -175,7 +180,10 @@ func (l *Layout) AppendFormat(dst []byte, t time.Time) []byte {
 			dst = appendPadded(dst, wd, n)
 		case 'E':
 			name := t.Weekday().String()
-			if n < 4 {
+			switch {
+			case tok.Narrow:
+				name = name[:1]
+			case n < 4:
 				name = name[:3]
 			}
 			dst = append(dst, name...)
@@ -183,6 +191,8 @@ func (l *Layout) AppendFormat(dst []byte, t time.Time) []byte {
 			dst = appendPadded(dst, t.YearDay(), n)
 		case 'M':
 			switch {
+			case n >= 3 && tok.Narrow:
+				dst = append(dst, t.Month().String()[:1]...)
 			case n >= 4:
 				dst = append(dst, t.Month().String()...)
 			case n == 3:
