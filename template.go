@@ -1,8 +1,10 @@
 package logpipe
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -17,7 +19,8 @@ import (
 //   - %{field} and %{[a][b]} insert the field's text: strings as they
 //     are, objects as JSON, arrays as their elements joined with commas
 //     (["a",null,"b"] gives "a,,b"; an object in an array prints as Java
-//     prints a map, [{"c":2}] gives "{c=2}"), as Logstash 8 does. A reference that
+//     prints a map, [{"c":2}] gives "{c=2}"), floats as Java's
+//     Double.toString (1.0E20, 1000.0), as Logstash 8 does. A reference that
 //     does not resolve, or names a null field, stays in the output
 //     literally, as in Logstash.
 //   - %{+FORMAT} formats the event's @timestamp in UTC with a Joda-Time
@@ -269,7 +272,21 @@ func (t *Template) Execute(dst []byte, e *Event) ([]byte, error) {
 // arrays flattened, objects as Java prints a map: {c=2}), the rest as
 // Value.AppendText (a top-level object as JSON).
 func appendTemplateValue(dst []byte, v Value) []byte {
-	if v.Kind() != KindArray {
+	switch v.Kind() {
+	case KindArray:
+	case KindFloat:
+		f, _ := v.Float()
+		return appendJavaDouble(dst, f)
+	case KindNumber:
+		// A JSON number with a fraction or an exponent is a float to
+		// Logstash (a Ruby Float, a java.lang.Double in the event).
+		if lit := v.Number(); strings.ContainsAny(lit, ".eE") {
+			if f, err := strconv.ParseFloat(lit, 64); err == nil {
+				return appendJavaDouble(dst, f)
+			}
+		}
+		return v.AppendText(dst)
+	default:
 		return v.AppendText(dst)
 	}
 	for i, el := range v.Array() {
@@ -285,6 +302,54 @@ func appendTemplateValue(dst []byte, v Value) []byte {
 		}
 	}
 	return dst
+}
+
+// appendJavaDouble appends f as Java's Double.toString prints it, which
+// is how Logstash's sprintf prints a float field (its Javafier turns
+// Ruby floats into java.lang.Double): the shortest digits that read back
+// as f, in plain notation with at least one decimal for 1e-3 <= |f| <
+// 1e7 ("1000.0", "0.5"), otherwise as d.dddE±n ("1.0E20",
+// "1.23456789E7", "1.0E-4"). Only templates print floats this way; JSON
+// keeps its own notation.
+func appendJavaDouble(dst []byte, f float64) []byte {
+	switch {
+	case math.IsNaN(f):
+		return append(dst, "NaN"...)
+	case math.IsInf(f, 1):
+		return append(dst, "Infinity"...)
+	case math.IsInf(f, -1):
+		return append(dst, "-Infinity"...)
+	case f == 0:
+		if math.Signbit(f) {
+			return append(dst, "-0.0"...)
+		}
+		return append(dst, "0.0"...)
+	}
+	if a := math.Abs(f); a >= 1e-3 && a < 1e7 {
+		start := len(dst)
+		dst = strconv.AppendFloat(dst, f, 'f', -1, 64)
+		if !bytes.ContainsRune(dst[start:], '.') {
+			dst = append(dst, ".0"...)
+		}
+		return dst
+	}
+	var buf [32]byte
+	b := strconv.AppendFloat(buf[:0], f, 'e', -1, 64) // "-1.2345e+07", "1e-04"
+	i := bytes.IndexByte(b, 'e')
+	mant, exp := b[:i], b[i+1:]
+	dst = append(dst, mant...)
+	if !bytes.ContainsRune(mant, '.') {
+		dst = append(dst, ".0"...)
+	}
+	dst = append(dst, 'E')
+	if exp[0] == '-' {
+		dst = append(dst, '-')
+	}
+	exp = exp[1:]
+	for len(exp) > 1 && exp[0] == '0' {
+		exp = exp[1:]
+	}
+	return append(dst, exp...)
 }
 
 // appendJavaText appends v as Java's toString prints it inside a map, as

@@ -248,6 +248,11 @@ func TestTemplateSpec(t *testing.T) {
 		// java.time's narrow text (five letters) is the first letter.
 		{"java.time narrow text", "%{{EEEEE MMMMM LLLLL}}", interp, "T O O"},
 		{"java.time full text", "%{{EEEE MMMM}}", interp, "Thursday October"},
+		// Floats print as Java's Double.toString (Logstash's Javafier).
+		{"float exponent", "%{a} %{b} %{c} %{d}", event(t, `{"a":1e20,"b":12345678.9,"c":0.0001,"d":1e-7}`), "1.0E20 1.23456789E7 1.0E-4 1.0E-7"},
+		{"float plain", "%{a} %{b} %{c} %{d} %{e}", event(t, `{"a":1.0,"b":0.5,"c":1.50,"d":1e3,"e":0.001}`), "1.0 0.5 1.5 1000.0 0.001"},
+		{"float negative and in array", "%{a}", event(t, `{"a":[-2.5e-5,3,{"f":1E7}]}`), "-2.5E-5,3,{f=1.0E7}"},
+		{"integers stay", "%{a} %{b}", event(t, `{"a":10000000000,"b":-7}`), "10000000000 -7"},
 		{"nested values of an object in array", "%{[foo]}", arrays(`[{"c":[1,"a"],"d":{"e":null}}]`), "{c=[1, a], d={e=null}}"},
 		// Joda references format the time cut to the millisecond (Logstash
 		// builds the Joda DateTime from toEpochMilli()); java.time keeps
