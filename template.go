@@ -35,9 +35,14 @@ import (
 //   - "%{" without a closing "}" is a construction error (Logstash keeps
 //     it as text).
 //
-// Logstash raises an error for a date reference on an event without
-// @timestamp; Append reports it (ok false) and Execute returns
-// ErrNoTimestamp, while Render keeps the reference literally.
+// A date reference on an event without @timestamp prints nothing, as in
+// Logstash ("hello-%{+%s}" gives "hello-"; Logstash raises no error).
+// logpipe still counts it as a reference that did not resolve: Append
+// reports it (ok false) and Execute returns ErrNoTimestamp. That is
+// logpipe's deliberate choice, not Logstash's: the Elasticsearch output
+// refuses an event whose index name lost its date through Append's
+// report, since such a name would mix the days' indices.
+// Render, like Logstash, just returns the text.
 //
 // Compile once with ParseTemplate; a Template is safe for concurrent use.
 type Template struct {
@@ -105,7 +110,8 @@ func (c *dayCache) append(dst []byte, l *joda.Layout, t time.Time) []byte {
 }
 
 // ErrNoTimestamp is returned by Template.Execute for a date reference
-// ("%{+YYYY}", "%{{yyyy}}", "%{+%s}") on an event without @timestamp.
+// ("%{+YYYY}", "%{{yyyy}}", "%{+%s}") on an event without @timestamp,
+// where Logstash prints nothing and raises no error (see Template).
 var ErrNoTimestamp = errors.New("logpipe: template: date reference on an event without @timestamp")
 
 // ParseTemplate compiles a sprintf format. An empty reference, an invalid
@@ -204,8 +210,9 @@ func (t *Template) IsStatic() bool {
 }
 
 // Append appends the template's output for e to dst. It also reports
-// whether every reference resolved (a date reference needs a non-zero
-// @timestamp).
+// whether every reference resolved: a field reference that did not stays
+// literal and a date reference on an event without @timestamp prints
+// nothing (both as in Logstash), and either makes ok false.
 func (t *Template) Append(dst []byte, e *Event) ([]byte, bool) {
 	ok := true
 	for i := range t.parts {
@@ -225,8 +232,7 @@ func (t *Template) Append(dst []byte, e *Event) ([]byte, bool) {
 			dst = appendTemplateValue(dst, v)
 		case tplTime:
 			if e.Timestamp.IsZero() {
-				dst = append(dst, p.lit...)
-				ok = false
+				ok = false // Logstash prints nothing
 				continue
 			}
 			if p.daily != nil {
@@ -240,8 +246,7 @@ func (t *Template) Append(dst []byte, e *Event) ([]byte, bool) {
 			dst = p.layout.AppendFormat(dst, ts)
 		case tplEpoch:
 			if e.Timestamp.IsZero() {
-				dst = append(dst, p.lit...)
-				ok = false
+				ok = false // Logstash prints nothing
 				continue
 			}
 			dst = strconv.AppendInt(dst, e.Timestamp.Unix(), 10)
@@ -252,9 +257,11 @@ func (t *Template) Append(dst []byte, e *Event) ([]byte, bool) {
 	return dst, ok
 }
 
-// Execute is Append that fails as Logstash does: a date reference on an
-// event without @timestamp is ErrNoTimestamp. Field references that do
-// not resolve stay literal, as in Logstash.
+// Execute is Append that fails on a date reference on an event without
+// @timestamp with ErrNoTimestamp. Logstash does not fail there (it prints
+// nothing, as Render does); the error is logpipe's choice, the one the
+// Elasticsearch output makes for index names (see Template). Field
+// references that do not resolve stay literal, as in Logstash.
 func (t *Template) Execute(dst []byte, e *Event) ([]byte, error) {
 	if e.Timestamp.IsZero() {
 		for i := range t.parts {
@@ -476,8 +483,9 @@ func javaTimeLayout(p string) (*joda.Layout, error) {
 	return l, nil
 }
 
-// Render returns the template's output for e. References that do not
-// resolve stay literal.
+// Render returns the template's output for e, as Logstash's sprintf:
+// field references that do not resolve stay literal, and a date
+// reference on an event without @timestamp prints nothing.
 func (t *Template) Render(e *Event) string {
 	if len(t.parts) == 1 && t.parts[0].kind == tplLiteral {
 		return t.parts[0].lit

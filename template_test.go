@@ -74,9 +74,10 @@ func TestTemplateWithoutTimestamp(t *testing.T) {
 	e := new(logpipe.Event)
 	e.Fields().Set("type", logpipe.StringValue("app"))
 	for tpl, want := range map[string]string{
-		"idx-%{+YYYY.MM.dd}": "idx-%{+YYYY.MM.dd}",
-		"%{+%s}":             "%{+%s}",
-		"%{@timestamp}":      "%{@timestamp}",
+		"idx-%{+YYYY.MM.dd}": "idx-", // Logstash prints nothing for a date
+		"%{+%s}":             "",
+		"%{{yyyy}}-%{type}":  "-app",
+		"%{@timestamp}":      "%{@timestamp}", // a field reference stays literal
 	} {
 		got, ok := logpipe.MustTemplate(tpl).Append(nil, e)
 		if string(got) != want || ok {
@@ -253,6 +254,11 @@ func TestTemplateSpec(t *testing.T) {
 		{"float plain", "%{a} %{b} %{c} %{d} %{e}", event(t, `{"a":1.0,"b":0.5,"c":1.50,"d":1e3,"e":0.001}`), "1.0 0.5 1.5 1000.0 0.001"},
 		{"float negative and in array", "%{a}", event(t, `{"a":[-2.5e-5,3,{"f":1E7}]}`), "-2.5E-5,3,{f=1.0E7}"},
 		{"integers stay", "%{a} %{b}", event(t, `{"a":10000000000,"b":-7}`), "10000000000 -7"},
+		// Logstash's legacy spec: "should not raise error and should format
+		// as empty string when @timestamp field is missing".
+		{"no @timestamp epoch", "hello-%{+%s}", event(t, `{"message":"x"}`), "hello-"},
+		{"no @timestamp joda", "logstash-%{+YYYY}", event(t, `{"message":"x"}`), "logstash-"},
+		{"no @timestamp java.time", "logstash-%{{yyyy}}", event(t, `{"message":"x"}`), "logstash-"},
 		{"nested values of an object in array", "%{[foo]}", arrays(`[{"c":[1,"a"],"d":{"e":null}}]`), "{c=[1, a], d={e=null}}"},
 		// Joda references format the time cut to the millisecond (Logstash
 		// builds the Joda DateTime from toEpochMilli()); java.time keeps
