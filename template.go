@@ -286,9 +286,12 @@ func appendTemplateValue(dst []byte, v Value) []byte {
 		return appendJavaDouble(dst, f)
 	case KindNumber:
 		// A JSON number with a fraction or an exponent is a float to
-		// Logstash (a Ruby Float, a java.lang.Double in the event).
+		// Logstash (a Ruby Float, a java.lang.Double in the event). A
+		// literal with more digits than a double holds is written as it
+		// is: it is a BigDecimal there (dissect's conversions keep every
+		// digit, as Logstash's do), whose text is its digits.
 		if lit := v.Number(); strings.ContainsAny(lit, ".eE") {
-			if f, err := strconv.ParseFloat(lit, 64); err == nil {
+			if f, err := strconv.ParseFloat(lit, 64); err == nil && sameDecimal(lit, strconv.FormatFloat(f, 'g', -1, 64)) {
 				return appendJavaDouble(dst, f)
 			}
 		}
@@ -492,4 +495,43 @@ func (t *Template) Render(e *Event) string {
 	}
 	b, _ := t.Append(nil, e)
 	return string(b)
+}
+
+// sameDecimal reports whether the number literals a and b have the same
+// decimal value ("1.50" and "1.5", "1e3" and "1000"): whether a double's
+// shortest text loses none of a literal's digits. It compares digits and
+// exponents as text (big.Rat would build 10^n for an exponent n a payload
+// chose).
+func sameDecimal(a, b string) bool {
+	da, ea, na, oka := decimalParts(a)
+	db, eb, nb, okb := decimalParts(b)
+	return oka && okb && da == db && (da == "" || ea == eb && na == nb)
+}
+
+// decimalParts returns the significant digits of the number literal s
+// (no leading or trailing zeros), the exponent of its first digit, and
+// its sign; ok is false for what is not a decimal literal or has an
+// exponent beyond int32.
+func decimalParts(s string) (digits string, exp int, neg, ok bool) {
+	if strings.HasPrefix(s, "-") || strings.HasPrefix(s, "+") {
+		neg, s = s[0] == '-', s[1:]
+	}
+	mant, e, hasExp := strings.Cut(strings.ToLower(s), "e")
+	if hasExp {
+		n, err := strconv.ParseInt(e, 10, 32)
+		if err != nil {
+			return "", 0, false, false
+		}
+		exp = int(n)
+	}
+	intPart, frac, _ := strings.Cut(mant, ".")
+	all := intPart + frac
+	for _, c := range all {
+		if c < '0' || c > '9' {
+			return "", 0, false, false
+		}
+	}
+	lead := len(all) - len(strings.TrimLeft(all, "0"))
+	all = strings.TrimRight(all[lead:], "0")
+	return all, exp + len(intPart) - lead, neg, true
 }

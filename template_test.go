@@ -252,6 +252,11 @@ func TestTemplateSpec(t *testing.T) {
 		// Floats print as Java's Double.toString (Logstash's Javafier).
 		{"float exponent", "%{a} %{b} %{c} %{d}", event(t, `{"a":1e20,"b":12345678.9,"c":0.0001,"d":1e-7}`), "1.0E20 1.23456789E7 1.0E-4 1.0E-7"},
 		{"float plain", "%{a} %{b} %{c} %{d} %{e}", event(t, `{"a":1.0,"b":0.5,"c":1.50,"d":1e3,"e":0.001}`), "1.0 0.5 1.5 1000.0 0.001"},
+		// More digits than a double holds (dissect keeps them, as
+		// Logstash's BigDecimal): written as they are; an exponent a
+		// payload chose costs nothing.
+		{"number literal beyond a double", "%{a} %{b} %{c}", event(t, `{"a":43947404257507186289.345324,"b":0.1000000000000000055511151231257827,"c":1e-999999999}`),
+			"43947404257507186289.345324 0.1000000000000000055511151231257827 1e-999999999"},
 		{"float negative and in array", "%{a}", event(t, `{"a":[-2.5e-5,3,{"f":1E7}]}`), "-2.5E-5,3,{f=1.0E7}"},
 		{"integers stay", "%{a} %{b}", event(t, `{"a":10000000000,"b":-7}`), "10000000000 -7"},
 		// Logstash's legacy spec: "should not raise error and should format
