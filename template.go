@@ -291,7 +291,8 @@ func appendTemplateValue(dst []byte, v Value) []byte {
 		// is: it is a BigDecimal there (dissect's conversions keep every
 		// digit, as Logstash's do), whose text is its digits.
 		if lit := v.Number(); strings.ContainsAny(lit, ".eE") {
-			if f, err := strconv.ParseFloat(lit, 64); err == nil && sameDecimal(lit, strconv.FormatFloat(f, 'g', -1, 64)) {
+			var short [32]byte
+			if f, err := strconv.ParseFloat(lit, 64); err == nil && sameDecimal(lit, strconv.AppendFloat(short[:0], f, 'g', -1, 64)) {
 				return appendJavaDouble(dst, f)
 			}
 		}
@@ -500,38 +501,97 @@ func (t *Template) Render(e *Event) string {
 // sameDecimal reports whether the number literals a and b have the same
 // decimal value ("1.50" and "1.5", "1e3" and "1000"): whether a double's
 // shortest text loses none of a literal's digits. It compares digits and
-// exponents as text (big.Rat would build 10^n for an exponent n a payload
-// chose).
-func sameDecimal(a, b string) bool {
-	da, ea, na, oka := decimalParts(a)
-	db, eb, nb, okb := decimalParts(b)
-	return oka && okb && da == db && (da == "" || ea == eb && na == nb)
+// exponents where they are, without building anything (it runs for every
+// such field a template renders), and an exponent a payload chose costs
+// nothing (big.Rat would build 10^n).
+func sameDecimal[A, B ~string | ~[]byte](a A, b B) bool {
+	ma, ea, na, oka := decimalParts(a)
+	mb, eb, nb, okb := decimalParts(b)
+	if !oka || !okb {
+		return false
+	}
+	i, j := 0, 0
+	for {
+		ca, cb := nextDigit(ma, &i), nextDigit(mb, &j)
+		if ca != cb {
+			return false
+		}
+		if ca == 0 { // both ended
+			return i == 0 && j == 0 || ea == eb && na == nb
+		}
+	}
 }
 
 // decimalParts returns the significant digits of the number literal s
-// (no leading or trailing zeros), the exponent of its first digit, and
-// its sign; ok is false for what is not a decimal literal or has an
-// exponent beyond int32.
-func decimalParts(s string) (digits string, exp int, neg, ok bool) {
-	if strings.HasPrefix(s, "-") || strings.HasPrefix(s, "+") {
+// (its mantissa from the first to the last non-zero digit, with at most
+// one '.' in between), the decimal exponent of the first of them, and
+// the sign; ok is false for what is not a decimal literal or has an
+// exponent of more than nine digits. Zero has no digits.
+func decimalParts[T ~string | ~[]byte](s T) (digits T, exp int, neg, ok bool) {
+	if len(s) > 0 && (s[0] == '-' || s[0] == '+') {
 		neg, s = s[0] == '-', s[1:]
 	}
-	mant, e, hasExp := strings.Cut(strings.ToLower(s), "e")
-	if hasExp {
-		n, err := strconv.ParseInt(e, 10, 32)
-		if err != nil {
-			return "", 0, false, false
+	mant := s
+	for i := 0; i < len(s); i++ {
+		if s[i] != 'e' && s[i] != 'E' {
+			continue
 		}
-		exp = int(n)
+		mant = s[:i]
+		e := s[i+1:]
+		eneg := len(e) > 0 && e[0] == '-'
+		if len(e) > 0 && (e[0] == '-' || e[0] == '+') {
+			e = e[1:]
+		}
+		if len(e) == 0 || len(e) > 9 {
+			return digits, 0, false, false
+		}
+		for k := 0; k < len(e); k++ {
+			if e[k] < '0' || e[k] > '9' {
+				return digits, 0, false, false
+			}
+			exp = exp*10 + int(e[k]-'0')
+		}
+		if eneg {
+			exp = -exp
+		}
+		break
 	}
-	intPart, frac, _ := strings.Cut(mant, ".")
-	all := intPart + frac
-	for _, c := range all {
-		if c < '0' || c > '9' {
-			return "", 0, false, false
+	intLen, lo, hi, n := len(mant), -1, -1, 0 // n counts digits, the '.' left out
+	for i := 0; i < len(mant); i++ {
+		switch c := mant[i]; {
+		case c == '.':
+			intLen = n
+		case c >= '0' && c <= '9':
+			if c != '0' {
+				if lo < 0 {
+					lo, exp = i, exp-n
+				}
+				hi = i + 1
+			}
+			n++
+		default:
+			return digits, 0, false, false
 		}
 	}
-	lead := len(all) - len(strings.TrimLeft(all, "0"))
-	all = strings.TrimRight(all[lead:], "0")
-	return all, exp + len(intPart) - lead, neg, true
+	if lo < 0 {
+		return mant[:0], 0, false, true
+	}
+	return mant[lo:hi], exp + intLen, neg, true
+}
+
+// nextDigit returns the digit of m at *i and moves *i past it, skipping a
+// '.'; at the end it returns 0 and sets *i to 0 when m was empty.
+func nextDigit[T ~string | ~[]byte](m T, i *int) byte {
+	if *i < len(m) && m[*i] == '.' {
+		*i++
+	}
+	if *i >= len(m) {
+		if len(m) == 0 {
+			*i = 0
+		}
+		return 0
+	}
+	c := m[*i]
+	*i++
+	return c
 }

@@ -234,8 +234,11 @@ type javaDecimal struct {
 	expText       string // as written, sign included; "" for none
 }
 
-// maxDissectIntDigits bounds the digits of a converted integer, so that
-// "1e999999999" is refused instead of building a billion digits.
+// maxDissectIntDigits bounds the zeros an exponent adds to a converted
+// integer, so that "1e999999999" is refused instead of building a
+// billion digits; digits written in the text are kept however many
+// (the result is never longer than the text then), as Logstash keeps
+// them.
 const maxDissectIntDigits = 1000
 
 func parseJavaDecimal(s string) (javaDecimal, bool) {
@@ -301,7 +304,7 @@ func (d javaDecimal) integer() (logpipe.Value, bool) {
 	switch {
 	case digits == "":
 	case exp >= 0:
-		if len(digits)+exp > maxDissectIntDigits {
+		if exp > maxDissectIntDigits {
 			return logpipe.Value{}, false
 		}
 		digits += strings.Repeat("0", exp)

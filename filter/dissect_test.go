@@ -233,6 +233,11 @@ func TestDissectConvertDigits(t *testing.T) {
 		{"int", `"9223372036854775807"`, `9223372036854775807`},
 		{"int", `"9223372036854775808"`, `9223372036854775808`},
 		{"int", `1e25`, `10000000000000000000000000`},
+		// Digits written in the text are kept however many, with a
+		// fraction or without; only an exponent's zeros are bounded.
+		{"int", `"` + strings.Repeat("7", 1500) + `"`, strings.Repeat("7", 1500)},
+		{"int", `"` + strings.Repeat("7", 1500) + `.5"`, strings.Repeat("7", 1500)},
+		{"int", `"7e1000"`, "7" + strings.Repeat("0", 1000)},
 	} {
 		t.Run(tc.typ+" "+tc.in, func(t *testing.T) {
 			d, err := NewDissect(DissectConfig{ConvertDatatype: Pairs{{"n", tc.typ}}})
@@ -331,5 +336,19 @@ func TestDissectMillionSeparators(t *testing.T) {
 	// missing: a failure.
 	if !e.HasTag("_dissectfailure") {
 		t.Fatalf("want a failure, got %s", e.Fields().Keys())
+	}
+}
+
+// TestDissectConvertExponentBound: an exponent that would add more than a
+// thousand zeros to an integer is uncoercible (the text stays), so that a
+// payload cannot make a billion digits.
+func TestDissectConvertExponentBound(t *testing.T) {
+	d, err := NewDissect(DissectConfig{ConvertDatatype: Pairs{{"n", "int"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := applyOne(t, d, event(t, `{"n":"1e999999999"}`))
+	if got, _ := e.Fields().Get("n"); got.Str() != "1e999999999" || !e.HasTag("_dataconversionuncoercible_n_int") {
+		t.Errorf("event %s, want the text kept and tagged", e)
 	}
 }
