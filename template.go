@@ -1,15 +1,14 @@
 package logpipe
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
 
+	"github.com/logpipe/logpipe/internal/floattext"
 	"github.com/logpipe/logpipe/internal/joda"
 )
 
@@ -283,7 +282,7 @@ func appendTemplateValue(dst []byte, v Value) []byte {
 	case KindArray:
 	case KindFloat:
 		f, _ := v.Float()
-		return appendJavaDouble(dst, f)
+		return floattext.Append(dst, f, floattext.Java)
 	case KindNumber:
 		// A JSON number with a fraction or an exponent is a float to
 		// Logstash (a Ruby Float, a java.lang.Double in the event). A
@@ -293,7 +292,7 @@ func appendTemplateValue(dst []byte, v Value) []byte {
 		if lit := v.Number(); strings.ContainsAny(lit, ".eE") {
 			var short [32]byte
 			if f, err := strconv.ParseFloat(lit, 64); err == nil && sameDecimal(lit, strconv.AppendFloat(short[:0], f, 'g', -1, 64)) {
-				return appendJavaDouble(dst, f)
+				return floattext.Append(dst, f, floattext.Java)
 			}
 		}
 		return v.AppendText(dst)
@@ -313,54 +312,6 @@ func appendTemplateValue(dst []byte, v Value) []byte {
 		}
 	}
 	return dst
-}
-
-// appendJavaDouble appends f as Java's Double.toString prints it, which
-// is how Logstash's sprintf prints a float field (its Javafier turns
-// Ruby floats into java.lang.Double): the shortest digits that read back
-// as f, in plain notation with at least one decimal for 1e-3 <= |f| <
-// 1e7 ("1000.0", "0.5"), otherwise as d.dddE±n ("1.0E20",
-// "1.23456789E7", "1.0E-4"). Only templates print floats this way; JSON
-// keeps its own notation.
-func appendJavaDouble(dst []byte, f float64) []byte {
-	switch {
-	case math.IsNaN(f):
-		return append(dst, "NaN"...)
-	case math.IsInf(f, 1):
-		return append(dst, "Infinity"...)
-	case math.IsInf(f, -1):
-		return append(dst, "-Infinity"...)
-	case f == 0:
-		if math.Signbit(f) {
-			return append(dst, "-0.0"...)
-		}
-		return append(dst, "0.0"...)
-	}
-	if a := math.Abs(f); a >= 1e-3 && a < 1e7 {
-		start := len(dst)
-		dst = strconv.AppendFloat(dst, f, 'f', -1, 64)
-		if !bytes.ContainsRune(dst[start:], '.') {
-			dst = append(dst, ".0"...)
-		}
-		return dst
-	}
-	var buf [32]byte
-	b := strconv.AppendFloat(buf[:0], f, 'e', -1, 64) // "-1.2345e+07", "1e-04"
-	i := bytes.IndexByte(b, 'e')
-	mant, exp := b[:i], b[i+1:]
-	dst = append(dst, mant...)
-	if !bytes.ContainsRune(mant, '.') {
-		dst = append(dst, ".0"...)
-	}
-	dst = append(dst, 'E')
-	if exp[0] == '-' {
-		dst = append(dst, '-')
-	}
-	exp = exp[1:]
-	for len(exp) > 1 && exp[0] == '0' {
-		exp = exp[1:]
-	}
-	return append(dst, exp...)
 }
 
 // appendJavaText appends v as Java's toString prints it inside a map, as

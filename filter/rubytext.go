@@ -1,7 +1,6 @@
 package filter
 
 import (
-	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -9,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/logpipe/logpipe"
+	"github.com/logpipe/logpipe/internal/floattext"
 )
 
 // This file renders values as Logstash's Ruby code turns them into text,
@@ -47,14 +47,14 @@ func appendRubyInspect(dst []byte, v logpipe.Value) []byte {
 		return strconv.AppendInt(dst, i, 10)
 	case logpipe.KindFloat:
 		f, _ := v.Float()
-		return appendRubyFloat(dst, f)
+		return floattext.Append(dst, f, floattext.Ruby)
 	case logpipe.KindNumber:
 		lit := v.Number()
 		if isIntegerLiteral(lit) {
 			return append(dst, lit...)
 		}
 		f, _ := v.Float()
-		return appendRubyFloat(dst, f)
+		return floattext.Append(dst, f, floattext.Ruby)
 	case logpipe.KindTime:
 		t, _ := v.Time()
 		return appendLogstashTimestamp(dst, t)
@@ -153,51 +153,6 @@ func appendRubyString(dst []byte, s string) []byte {
 		i += n
 	}
 	return append(dst, '"')
-}
-
-// appendRubyFloat appends f as Ruby's Float#to_s: the shortest digits
-// that read back as f, always with a fraction ("100.0"), in exponent form
-// ("1.0e+16", "1.0e-05") below 1e-4 and from 1e16 on.
-func appendRubyFloat(dst []byte, f float64) []byte {
-	switch {
-	case math.IsNaN(f):
-		return append(dst, "NaN"...)
-	case math.IsInf(f, 1):
-		return append(dst, "Infinity"...)
-	case math.IsInf(f, -1):
-		return append(dst, "-Infinity"...)
-	case f == 0:
-		if math.Signbit(f) {
-			return append(dst, "-0.0"...)
-		}
-		return append(dst, "0.0"...)
-	}
-	e := strconv.FormatFloat(f, 'e', -1, 64) // d.ddde±XX
-	mant, exp, _ := strings.Cut(e, "e")
-	x, _ := strconv.Atoi(exp)
-	if decpt := x + 1; decpt < -3 || decpt > 16 {
-		if !strings.Contains(mant, ".") {
-			mant += ".0"
-		}
-		dst = append(dst, mant...)
-		dst = append(dst, 'e')
-		if x < 0 {
-			dst = append(dst, '-')
-			x = -x
-		} else {
-			dst = append(dst, '+')
-		}
-		if x < 10 {
-			dst = append(dst, '0')
-		}
-		return strconv.AppendInt(dst, int64(x), 10)
-	}
-	s := strconv.FormatFloat(f, 'f', -1, 64)
-	dst = append(dst, s...)
-	if !strings.Contains(s, ".") {
-		dst = append(dst, ".0"...)
-	}
-	return dst
 }
 
 // appendLogstashTimestamp appends t as Logstash 8's Timestamp#to_s (Java's
