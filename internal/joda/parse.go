@@ -266,7 +266,7 @@ type ParseContext struct {
 	// (see Parse) and by two-digit years. The zero time means time.Now().
 	Now time.Time
 	// Zone resolves ZZZ zone ids and the region zones of z names
-	// ("America/New_York" for EST); nil means time.LoadLocation.
+	// ("America/New_York" for EST); nil means time.LoadLocation, cached.
 	Zone ZoneFunc
 }
 
@@ -369,7 +369,7 @@ func (p *Parser) scan(s string, c *ParseContext, f *fields) error {
 			if loc, _, ok := parseOffset(id); ok {
 				f.loc = loc
 			} else {
-				load := time.LoadLocation
+				load := loadZone
 				if c.Zone != nil {
 					load = c.Zone
 				}
@@ -748,7 +748,7 @@ func zoneName(s string, c *ParseContext) (*time.Location, int, error) {
 	if z.id == "UTC" {
 		return time.UTC, len(z.name), nil
 	}
-	load := loadRegion
+	load := loadZone
 	if c.Zone != nil {
 		load = c.Zone
 	}
@@ -759,17 +759,20 @@ func zoneName(s string, c *ParseContext) (*time.Location, int, error) {
 	return loc, len(z.name), nil
 }
 
-// regions caches the zones of zoneNames loaded by loadRegion.
-var regions sync.Map // id -> *time.Location
+// zones caches the zones loadZone loaded: at most the IANA database's
+// few hundred (a name that does not load is not kept).
+var zones sync.Map // id -> *time.Location
 
-func loadRegion(id string) (*time.Location, error) {
-	if l, ok := regions.Load(id); ok {
+// loadZone is time.LoadLocation with a cache: the ZZZ ids and the
+// region zones of z names when ParseContext.Zone is nil.
+func loadZone(id string) (*time.Location, error) {
+	if l, ok := zones.Load(id); ok {
 		return l.(*time.Location), nil
 	}
 	l, err := time.LoadLocation(id)
 	if err != nil {
 		return nil, err
 	}
-	regions.Store(id, l)
+	zones.Store(id, l)
 	return l, nil
 }
