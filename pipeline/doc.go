@@ -4,23 +4,27 @@
 //
 // The runner follows Logstash's worker model on plain goroutines:
 //
-//	Input 1 (pulled) ----------\                         /--> worker: filters -> outputs --\
-//	Source (HTTP, Beats, ...) ---> bounded queue (jobs) ----> worker: filters -> outputs ----> acks, in order per stream
-//	  stream, stream, ... -----/                         \--> worker: filters -> outputs --/
+//	Input ------------------> Workers goroutines, each: Read (one at a time) -> filters -> outputs --\
+//	Source (HTTP, Beats, ...) --> bounded queue --> Workers goroutines: filters -> outputs ------------> acks, in order per stream
+//	  (stream, stream, ...)
 //
-// One goroutine per Input calls Read and sends what it reads on the
-// input's one stream; each Source runs in a goroutine of its own and opens
-// as many streams as it has independent senders (connections, partitions,
-// requests). Workers goroutines run the whole filter chain as plain calls
-// (no goroutine or channel per filter) and write the result to every
-// output.
+// Each Input is read by Workers goroutines, one at a time, and each of
+// them takes the batch it read through the filters and outputs itself, on
+// the CPU that read it. Each Source runs in a goroutine of its
+// own and opens as many streams as it has independent senders
+// (connections, partitions, requests); their batches go through a queue
+// to Workers goroutines. The filter chain runs as plain calls (no
+// goroutine or channel per filter), and at most Workers batches are in
+// the filters and outputs at once, from Inputs and Sources together.
 //
 // Backpressure has two bounds. The queue holds QueueSize batches: a slow
-// output blocks its worker, the queue fills and every stream's Send waits.
-// Each stream may have at most StreamWindow unacknowledged batches: a
-// stream whose oldest batch is stuck (an output refusing it, retried
-// forever) stops at its window while the other streams go on, so the
-// memory a stuck stream holds is bounded and it delays nobody else.
+// output blocks its worker, the queue fills and every stream's Send waits
+// (an Input's goroutines wait with the batch they read). Each stream may
+// have at most StreamWindow unacknowledged batches: a stream whose oldest
+// batch is stuck (an output refusing it, retried forever) stops at its
+// window (an Input is not read while its stream is at its window) while
+// the other streams go on, so the memory a stuck stream holds is bounded
+// and it delays nobody else.
 //
 // Delivery is at-least-once. An output error that can be retried retries
 // only the events that failed, with exponential backoff and jitter;

@@ -725,3 +725,146 @@ func TestGaveUpDeadLetterPerEvent(t *testing.T) {
 		}
 	})
 }
+
+// watchedInput counts its batches read and not yet acknowledged, and
+// records how many there were at each Read and whether two Reads ever
+// overlapped. Each Read takes a millisecond of (fake) time.
+type watchedInput struct {
+	mu          sync.Mutex
+	batches     int // left to give
+	open        int // read, not acknowledged
+	maxOpenRead int // the most open when Read was called
+	reading     bool
+	overlapped  bool
+}
+
+func (w *watchedInput) Read(ctx context.Context) (logpipe.Batch, logpipe.AckFunc, error) {
+	w.mu.Lock()
+	if w.reading {
+		w.overlapped = true
+	}
+	w.reading = true
+	w.maxOpenRead = max(w.maxOpenRead, w.open)
+	w.mu.Unlock()
+	time.Sleep(time.Millisecond)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.reading = false
+	if w.batches == 0 {
+		return nil, nil, io.EOF
+	}
+	w.batches--
+	w.open++
+	return logpipe.Batch{logpipe.NewEvent("x")}, func(context.Context, error) error {
+		w.mu.Lock()
+		w.open--
+		w.mu.Unlock()
+		return nil
+	}, nil
+}
+
+func (w *watchedInput) Close(context.Context) error { return nil }
+
+// TestInputReadWithinWindow checks, with many workers reading one input,
+// that Read is called by one goroutine at a time and never while the
+// input's stream is at its window (StreamWindow, or 1 when Ordered): a
+// stuck stream stops its input before it reads more.
+func TestInputReadWithinWindow(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		cfg  pipeline.Config
+		want int // the most batches open at a Read
+	}{
+		{"ordered", pipeline.Config{Ordered: true}, 0},
+		{"window 3", pipeline.Config{StreamWindow: 3}, 2},
+		{"default window", pipeline.Config{}, 15}, // Workers + QueueSize = 16
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				in := &watchedInput{batches: 200}
+				cfg := tc.cfg
+				cfg.Inputs, cfg.Outputs, cfg.Workers, cfg.Logger = []logpipe.Input{in}, []logpipe.Output{&slowOutput{}}, 8, quiet
+				p, err := pipeline.New(cfg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := p.Run(t.Context()); err != nil {
+					t.Fatal(err)
+				}
+				if in.overlapped {
+					t.Error("Read called concurrently")
+				}
+				if in.maxOpenRead > tc.want {
+					t.Errorf("Read called with %d batches unacknowledged, want at most %d", in.maxOpenRead, tc.want)
+				}
+				if got := len(cfg.Outputs[0].(*slowOutput).Events()); got != 200 {
+					t.Errorf("%d events delivered, want 200", got)
+				}
+			})
+		})
+	}
+}
+
+// countingOutput records the most Writes in progress at once.
+type countingOutput struct {
+	outputtest.Sink
+	now, most atomic.Int32
+}
+
+func (o *countingOutput) Write(ctx context.Context, b logpipe.Batch) error {
+	n := o.now.Add(1)
+	defer o.now.Add(-1)
+	for m := o.most.Load(); n > m && !o.most.CompareAndSwap(m, n); m = o.most.Load() {
+	}
+	time.Sleep(10 * time.Millisecond)
+	return o.Sink.Write(ctx, b)
+}
+
+// idleInput has nothing to read: Read waits for ctx.
+type idleInput struct{}
+
+func (idleInput) Read(ctx context.Context) (logpipe.Batch, logpipe.AckFunc, error) {
+	<-ctx.Done()
+	return nil, nil, ctx.Err()
+}
+
+func (idleInput) Close(context.Context) error { return nil }
+
+// TestWorkersBoundProcessing checks that Workers bounds the batches in the
+// filters and outputs at once across all inputs, although each input is
+// read by Workers goroutines, and that an input with nothing to read
+// (blocked in Read) holds no worker: with one worker, the other input's
+// batches all get through.
+func TestWorkersBoundProcessing(t *testing.T) {
+	for _, workers := range []int{1, 2, 3} {
+		t.Run(strconv.Itoa(workers), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				out := &countingOutput{}
+				inputs := []logpipe.Input{idleInput{}}
+				for range 3 {
+					inputs = append(inputs, inputtest.Messages(10, messages(300)...))
+				}
+				p, err := pipeline.New(pipeline.Config{Inputs: inputs, Outputs: []logpipe.Output{out}, Workers: workers, Logger: quiet})
+				if err != nil {
+					t.Fatal(err)
+				}
+				ctx, cancel := context.WithCancel(t.Context())
+				go func() {
+					for len(out.Events()) < 900 {
+						time.Sleep(time.Millisecond)
+					}
+					cancel()
+				}()
+				if err := p.Run(ctx); err != nil {
+					t.Fatal(err)
+				}
+				if got := len(out.Events()); got != 900 {
+					t.Errorf("%d events delivered, want 900", got)
+				}
+				if m := out.most.Load(); m > int32(workers) || (workers > 1 && m < 2) {
+					t.Errorf("%d batches in the output at once with %d workers", m, workers)
+				}
+			})
+		})
+	}
+}

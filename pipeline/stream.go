@@ -54,40 +54,47 @@ func (s *stream) Send(ctx context.Context, b logpipe.Batch, ack logpipe.AckFunc)
 	if ack == nil {
 		ack = nopAck
 	}
-	p := s.p
-	n := uint64(len(b))
-	s.input.in.Add(n)
-	p.stats.in.Add(n)
-
+	s.count(len(b))
 	// A window token first: this is where a stuck stream stops its source.
-	// A done ctx or a stopping pipeline refuses the batch even when a token
-	// is free, so that "stop accepting" is deterministic.
-	var stopErr error
-	switch {
-	case ctx.Err() != nil:
-		stopErr = fmt.Errorf("pipeline: %s: not accepted: %w", s.name, context.Cause(ctx))
-	case p.accept.Err() != nil:
-		stopErr = ErrStopping
+	err := s.take(ctx)
+	seq := s.push(ack, err == nil)
+	if err == nil {
+		err = s.p.enqueue(ctx, job{batch: b, seq: seq, stream: s})
 	}
-	if stopErr == nil {
-		select {
-		case s.window <- struct{}{}:
-		case <-ctx.Done():
-			stopErr = fmt.Errorf("pipeline: %s: not accepted: %w", s.name, context.Cause(ctx))
-		case <-p.accept.Done():
-			stopErr = ErrStopping
-		}
-	}
-	seq := s.push(ack, stopErr == nil)
-	if stopErr == nil {
-		stopErr = p.enqueue(ctx, job{batch: b, seq: seq, stream: s})
-	}
-	if stopErr != nil {
-		p.stats.notAccepted.Add(n)
-		s.finish(context.WithoutCancel(ctx), seq, stopErr)
-		return stopErr
+	if err != nil {
+		s.p.stats.notAccepted.Add(uint64(len(b)))
+		s.finish(context.WithoutCancel(ctx), seq, err)
+		return err
 	}
 	return nil
+}
+
+// count adds a batch of n events to the counters of what came in.
+func (s *stream) count(n int) {
+	s.input.in.Add(uint64(n))
+	s.p.stats.in.Add(uint64(n))
+}
+
+// take waits for a window token (see Config.StreamWindow) and returns the
+// error to refuse a batch with when it gets none. A done ctx or a stopping
+// pipeline refuses even when a token is free, so that "stop accepting" is
+// deterministic.
+func (s *stream) take(ctx context.Context) error {
+	p := s.p
+	switch {
+	case ctx.Err() != nil:
+		return fmt.Errorf("pipeline: %s: not accepted: %w", s.name, context.Cause(ctx))
+	case p.accept.Err() != nil:
+		return ErrStopping
+	}
+	select {
+	case s.window <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("pipeline: %s: not accepted: %w", s.name, context.Cause(ctx))
+	case <-p.accept.Done():
+		return ErrStopping
+	}
 }
 
 // push registers a batch and returns its sequence number.
