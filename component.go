@@ -40,7 +40,7 @@ type Batch []*Event
 type AckFunc func(ctx context.Context, err error) error
 
 // Input is a source of batches that the pipeline pulls: a file, standard
-// input, anything read by one goroutine.
+// input, anything read by one goroutine at a time.
 //
 // Read blocks until a batch is ready, ctx is done (it then returns
 // ctx.Err()), or the input is exhausted (it then returns io.EOF, and keeps

@@ -42,14 +42,17 @@ type Config struct {
 	// "_filtererror" (filter failures).
 	DeadLetter logpipe.Output
 	// Workers is the number of batches in the filters and outputs at
-	// once (Logstash's pipeline.workers). Default: runtime.GOMAXPROCS(0).
-	// With 1, one goroutine reads, filters and writes each batch of an
-	// Input in turn: the least CPU per event, and an Input's batches reach
-	// the outputs in the order they were read.
+	// once (Logstash's pipeline.workers). Default: runtime.GOMAXPROCS(0),
+	// and at least 2, so that reading an Input overlaps writing to a
+	// network output even on one CPU. With 1, one goroutine reads,
+	// filters and writes each batch of an Input in turn: the least CPU per
+	// event and an Input's batches reach the outputs in the order they
+	// were read, but an Input is not read while a batch is being written.
 	Workers int
 	// QueueSize is the number of batches buffered between the Sources
-	// and the workers (an Input's batches are not queued: see Inputs).
-	// Default: Workers.
+	// and the workers. Default: Workers. An Input's batches are not
+	// queued: each of its goroutines holds the one batch it read (see
+	// Inputs), so up to Workers of them wait while every worker is busy.
 	QueueSize int
 	// StreamWindow is the largest number of unacknowledged batches one
 	// stream may have; a stream at its window blocks in Send (an Input is
@@ -60,8 +63,9 @@ type Config struct {
 	// Ordered delivers the batches of each stream to the outputs one at a
 	// time, in stream order, for outputs where order matters
 	// (Elasticsearch update and delete of one id). It sets StreamWindow to
-	// 1: a stream's next batch is accepted only once the previous one is
-	// acknowledged. Different streams still run in parallel.
+	// 1: a stream's next batch is accepted (an Input's is read) only once
+	// the previous one is acknowledged. Different streams still run in
+	// parallel.
 	Ordered bool
 	// Retry controls output retries.
 	Retry RetryPolicy
@@ -136,7 +140,7 @@ func New(cfg Config) (*Pipeline, error) {
 		return nil, fmt.Errorf("pipeline: Retry.MaxAttempts is %d, want >= 0", cfg.Retry.MaxAttempts)
 	}
 	if cfg.Workers == 0 {
-		cfg.Workers = runtime.GOMAXPROCS(0)
+		cfg.Workers = max(runtime.GOMAXPROCS(0), 2)
 	}
 	if cfg.QueueSize == 0 {
 		cfg.QueueSize = cfg.Workers
@@ -441,13 +445,11 @@ type puller struct {
 
 // readLoop is one of the Workers goroutines of an Input: each reads a
 // batch and takes it through the filters and outputs itself, while the
-// batch is in its CPU's caches. Before, one goroutine read each Input and
-// handed its batches to the workers; on the tutorial's pipeline with one
-// worker that cost 13-19% more CPU per event than one goroutine doing
-// both (1,000,000 lines into a file, two runs of 8 interleaved rounds:
-// 347,000 against 414,000 and 321,000 against 364,000 events/cpu-s,
-// medians); with two workers 3-5%, within the host's noise. Reading stays one at a time (puller.turn); at most
-// Workers batches are processed at once, with the Sources' (busy).
+// batch is in its CPU's caches. Handing each batch from a reading
+// goroutine to a worker cost 13-19% more CPU per event with one worker
+// and 3-5% with two (the tutorial's pipeline into a file; README,
+// Benchmarks). Reading stays one at a time (puller.turn); at most Workers
+// batches are processed at once, with the Sources' (busy).
 func (p *Pipeline) readLoop(ctx, work context.Context, r *puller, fail func(error)) {
 	for {
 		j, ok := p.pull(ctx, r, fail)

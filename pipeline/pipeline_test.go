@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -777,7 +778,9 @@ func TestInputReadWithinWindow(t *testing.T) {
 	}{
 		{"ordered", pipeline.Config{Ordered: true}, 0},
 		{"window 3", pipeline.Config{StreamWindow: 3}, 2},
-		{"default window", pipeline.Config{}, 15}, // Workers + QueueSize = 16
+		// Workers + QueueSize = 16: batches written but not yet
+		// acknowledged (an earlier one is still being written) count.
+		{"default window", pipeline.Config{}, 15},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
@@ -865,6 +868,53 @@ func TestWorkersBoundProcessing(t *testing.T) {
 					t.Errorf("%d batches in the output at once with %d workers", m, workers)
 				}
 			})
+		})
+	}
+}
+
+// pacedInput gives n one-event batches, each after 10 ms.
+type pacedInput struct{ n int }
+
+func (in *pacedInput) Read(ctx context.Context) (logpipe.Batch, logpipe.AckFunc, error) {
+	if in.n == 0 {
+		return nil, nil, io.EOF
+	}
+	in.n--
+	time.Sleep(10 * time.Millisecond)
+	return logpipe.Batch{logpipe.NewEvent("x")}, nil, nil
+}
+
+func (*pacedInput) Close(context.Context) error { return nil }
+
+// TestDefaultWorkersOverlapReadAndWrite checks that, by default, an Input
+// is read while a batch is being written even with one CPU (Workers is
+// at least 2), and that Workers 1 reads and writes in turn, as
+// documented.
+func TestDefaultWorkersOverlapReadAndWrite(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	for _, tc := range []struct {
+		workers int
+		want    time.Duration // 100 batches, 10 ms to read and 10 ms to write each
+	}{
+		{0, 1010 * time.Millisecond},
+		{1, 2000 * time.Millisecond},
+	} {
+		synctest.Test(t, func(t *testing.T) {
+			out := logpipe.OutputFunc(func(context.Context, logpipe.Batch) error {
+				time.Sleep(10 * time.Millisecond)
+				return nil
+			})
+			p, err := pipeline.New(pipeline.Config{Inputs: []logpipe.Input{&pacedInput{n: 100}}, Outputs: []logpipe.Output{out}, Workers: tc.workers, Logger: quiet})
+			if err != nil {
+				t.Fatal(err)
+			}
+			start := time.Now()
+			if err := p.Run(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			if took := time.Since(start); took != tc.want {
+				t.Errorf("Workers %d: 100 batches took %v, want %v", tc.workers, took, tc.want)
+			}
 		})
 	}
 }

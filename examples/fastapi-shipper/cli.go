@@ -161,7 +161,7 @@ type config struct {
 	Timezone   string              // -timezone for the date filter ("" = local)
 	Multiline  bool                // -multiline
 	CPUProfile string              // -cpuprofile file
-	Workers    int                 // -pipeline.workers (0 = GOMAXPROCS)
+	Workers    int                 // -pipeline.workers (0 = GOMAXPROCS, at least 2)
 	BatchSize  int                 // -pipeline.batch.size, events per batch (0 = see batchSize)
 
 	DrainTimeout time.Duration       // -drain-timeout: how long a stop may take to deliver what was read
@@ -225,7 +225,7 @@ func parseFlags(args []string, errOut io.Writer) (config, error) {
 	multiline := fs.Bool("multiline", false, "join lines that do not start with a timestamp (tracebacks) to the entry before them")
 	withReport := fs.Bool("report", false, "after the run, print requests, 5xx share and latency per endpoint, top clients and browsers")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile to `FILE`")
-	workers := fs.Int("pipeline.workers", 0, "`N` goroutines running the filters and outputs, as Logstash's -w (0: one per CPU)")
+	workers := fs.Int("pipeline.workers", 0, "`N` batches in the filters and outputs at once, each taken through them by the goroutine that read it, as Logstash's -w (0: one per CPU, at least 2; 1: the least CPU per event, no reading while writing)")
 	batchSize := fs.Int("pipeline.batch.size", 0, "most events per batch, as Logstash's -b (0: 1024 with -es or -kafka, where a batch is one _bulk request or one produce; 256 otherwise, small enough to stay in the CPU's cache from the read to the write)")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err // flag.ErrHelp for -h
@@ -402,8 +402,9 @@ func startProfile(path string, stderr io.Writer) func() {
 // and 256 otherwise: a batch of 256 of the tutorial's lines stays in the
 // CPU's cache from the read to the write, which saves a fifth of the CPU
 // into a file on one core (GOMAXPROCS=1: 526,000 against 429,000 events
-// per CPU-second); on two cores, where the reader and the workers run on
-// different CPUs, it makes no difference (README, Benchmarks).
+// per CPU-second; measured when a reading goroutine handed batches to the
+// workers, so that on two cores, where those ran on different CPUs, it
+// made no difference; README, Benchmarks).
 func batchSize(cfg config) int {
 	switch {
 	case cfg.BatchSize > 0:
@@ -419,7 +420,7 @@ func batchSize(cfg config) int {
 // default GOGC=100, so a collection comes when the heap reaches twice the
 // ballast plus the live data, about 45 MB. The pipeline's own live data is
 // small and varies from collection to collection (2 to 4 MB on the
-// tutorial's logs: the batches in the queue and in the workers), and with
+// tutorial's logs: the batches being read, filtered and written), and with
 // a goal proportional to it alone (GOGC=1000 within 56 MiB, the setting
 // before) the goal swung by half between collections: the runtime then
 // returned pages to the system after a low goal and faulted them back in
