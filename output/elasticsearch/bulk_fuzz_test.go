@@ -53,6 +53,19 @@ func TestCountBulkItems(t *testing.T) {
 		{`{"items":[{"a":"b"}] , "took" : 12 }`, 1},
 		{``, -1},
 		{strings.Repeat("[", 100) + strings.Repeat("]", 100), -1},
+		// Items written as the one before them are skipped whole; what
+		// follows them is still checked.
+		{`{"items":[` + strings.Repeat(`{"create":{"status":201}},`, 5) + `{"create":{"status":201}}]}`, 6},
+		{`{"items":[{"a":1},{"a":1}x]}`, -1},
+		{`{"items":[{"a":1},{"a":1}}]}`, -1},
+		{`{"items":[{"a":1},{"a":1}]`, -1},
+		{`{"items":[{"a":1},{"a":12},{"a":1},{"a":1,"b":x}]}`, -1},
+		{`{"items":[{"a":1},{"a":12},{"a":12},{"a":1}]}`, 4},
+		{`{"items":[{"a":{"b":[1]}},{},{"a":{"b":[1]}},{"a":{"b":[1]}}],"x":[{"a":{"b":[1]}}]}`, 4},
+		{`{"items":[{"a":1}],"b":[{"a":1},{"a":1}x]}`, -1},
+		{`{"items":[{"a":1}, {"a":1},{"a":1} ,{"a":1},{"a":1}]}`, 5},
+		{`{"items":[{"a":1},{"a":1},{"a":1},{"a":1},{"a":1}`, -1},
+		{`{"items":[{"a":1},{"a":1},{"a":1},]}`, -1},
 	}
 	for _, tc := range tests {
 		if got := countBulkItems([]byte(tc.body)); got != tc.want {
@@ -94,6 +107,7 @@ func TestBulkErrorsFlag(t *testing.T) {
 func FuzzBulkResponse(f *testing.F) {
 	f.Add([]byte(`{"took":3,"errors":false,"items":[{"index":{"_index":"a","status":201}}]}`))
 	f.Add([]byte(`{"errors":false,"items":[{"create":{"status":201}},{"create":{"status":201}}]}`))
+	f.Add([]byte(`{"errors":false,"items":[{"create":{"status":201}},{"create":{"status":201}}x]}`))
 	f.Add([]byte(`{"errors":true,"items":[{"create":{"status":400,"error":{"type":"m","reason":"r"}}}]}`))
 	f.Add([]byte(`{"took":3,"errors":true,"items":[{"create":{"_index":"a","_id":"1","status":429,"error":{"type":"es_rejected_execution_exception","reason":"busy"}}},{"index":{"status":400,"error":"bad"}}]}`))
 	f.Add([]byte(`{"took":1,"errors":true,"items":[{"index":{"status":400,"error":{"type":"m","reason":"r","caused_by":{"reason":"c"}}}}]}`))
