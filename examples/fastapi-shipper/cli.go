@@ -9,13 +9,14 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/bmatcuk/doublestar/v4"
 
 	"github.com/logpipe/logpipe/input"
 	"github.com/logpipe/logpipe/output"
@@ -454,10 +455,15 @@ func tuneGC() (restore func()) {
 
 // checkPaths tells the user, on standard error, when no file matches any
 // of the globs yet. With -once that is an error: the run would ship
-// nothing, which in a cron job would hide a wrong -path.
+// nothing, which in a cron job would hide a wrong -path. The globs are
+// matched as the file input matches them (doublestar: "**", "{a,b}";
+// files only); a malformed one is left to input.NewFile to report.
 func checkPaths(cfg config, stderr io.Writer) error {
 	for _, g := range cfg.Paths {
-		if m, _ := filepath.Glob(g); len(m) > 0 {
+		if !doublestar.ValidatePathPattern(g) {
+			return nil
+		}
+		if m, _ := doublestar.FilepathGlob(g, doublestar.WithFilesOnly()); len(m) > 0 {
 			return nil
 		}
 	}

@@ -306,3 +306,43 @@ func TestSummaryCounts(t *testing.T) {
 			read, delivered, deadLettered, srv.Count(), refused, len(lines), stderr)
 	}
 }
+
+// TestOnceGlobs: -once checks -path with the file input's own glob syntax
+// ("**" at any depth, "{a,b}"), so a glob the input reads is not refused
+// as matching nothing; a glob matching only directories is refused (the
+// input reads files only, so the run would ship nothing), and a malformed
+// one gets the input's syntax error.
+func TestOnceGlobs(t *testing.T) {
+	dir := t.TempDir()
+	data, err := os.ReadFile(filepath.Join("testdata", "app.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "logs", "a", "b"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "logs", "a", "b", "app.log"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		glob string
+		code int
+		want string
+	}{
+		{"logs/**/*.log", exitOK, "delivered"},
+		{"logs/{a,x}/b/app.log", exitOK, "delivered"},
+		{"logs/*", exitError, "no file matches"},
+		{"logs/[a", exitError, "syntax error in pattern"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.glob, func(t *testing.T) {
+			cmd := command(t, "-once", "-stdout", "none", "-report", "-path", tc.glob,
+				"-sincedb", filepath.Join(t.TempDir(), "sincedb.json"))
+			cmd.Dir = dir
+			code, stderr := exitCode(t, cmd)
+			if code != tc.code || !strings.Contains(stderr, tc.want) {
+				t.Errorf("exit %d, want %d with %q; stderr:\n%s", code, tc.code, tc.want, stderr)
+			}
+		})
+	}
+}
