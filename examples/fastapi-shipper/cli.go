@@ -18,6 +18,7 @@ import (
 
 	"github.com/bmatcuk/doublestar/v4"
 
+	"github.com/logpipe/logpipe/examples/internal/tutorial"
 	"github.com/logpipe/logpipe/input"
 	"github.com/logpipe/logpipe/output"
 	"github.com/logpipe/logpipe/output/elasticsearch"
@@ -300,7 +301,7 @@ func newElasticsearch(cfg config) (*elasticsearch.Output, error) {
 	for _, addr := range cfg.ES {
 		u, err := url.Parse(addr)
 		if err != nil || u.Scheme == "" || u.Host == "" {
-			return nil, fmt.Errorf("-es %q: want a URL such as http://localhost:9200", redact(addr))
+			return nil, fmt.Errorf("-es %q: want a URL such as http://localhost:9200", tutorial.Redact(addr))
 		}
 		if u.User != nil {
 			user := u.User.Username()
@@ -359,24 +360,6 @@ func readSecret(path string) (string, error) {
 		return "", fmt.Errorf("%s is empty", path)
 	}
 	return s, nil
-}
-
-// redact replaces what may be a user and password in addr (anything
-// between "//" and the last "@" before the path) with "xxxxx", whether or
-// not addr parses as a URL.
-func redact(addr string) string {
-	start := 0
-	if i := strings.Index(addr, "//"); i >= 0 {
-		start = i + 2
-	}
-	end := len(addr)
-	if i := strings.IndexAny(addr[start:], "/?#"); i >= 0 {
-		end = start + i
-	}
-	if at := strings.LastIndex(addr[start:end], "@"); at >= 0 {
-		return addr[:start] + "xxxxx" + addr[start+at:]
-	}
-	return addr
 }
 
 // startProfile starts a CPU profile into path, when set, and returns the

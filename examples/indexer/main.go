@@ -366,7 +366,7 @@ func newElasticsearch(addrs []string, index string) (logpipe.Output, error) {
 	for _, addr := range addrs {
 		u, err := url.Parse(addr)
 		if err != nil || u.Scheme == "" || u.Host == "" {
-			return nil, fmt.Errorf("-es %q: want a URL such as http://localhost:9200", addr)
+			return nil, fmt.Errorf("-es %q: want a URL such as http://localhost:9200", tutorial.Redact(addr))
 		}
 		if u.User != nil {
 			pass, _ := u.User.Password()

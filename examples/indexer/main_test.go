@@ -379,3 +379,25 @@ func TestHTTPSigterm(t *testing.T) {
 		}
 	}
 }
+
+// TestBadESURLPasswordNotPrinted: an -es URL that does not parse, or has
+// no scheme or host, is refused without quoting the password it carries
+// (the error is printed on standard error).
+func TestBadESURLPasswordNotPrinted(t *testing.T) {
+	const secret = "s3cr3t-pw"
+	for _, es := range []string{
+		"elastic:" + secret + "@localhost:9200",
+		"http://elastic:" + secret + "@",
+		"http://elastic:" + secret + "@[::1",
+		"http://elastic:" + secret + "@host:9200/%zz",
+		"//elastic:" + secret + "@host:9200",
+		"http://elastic:" + secret + "@127.0.0.1:99999",
+	} {
+		_, err := newElasticsearch([]string{es}, "x")
+		if err == nil {
+			t.Errorf("-es %q: no error", es)
+		} else if strings.Contains(err.Error(), secret) {
+			t.Errorf("-es %q: error quotes the password: %v", es, err)
+		}
+	}
+}

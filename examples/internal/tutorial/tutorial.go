@@ -1,11 +1,12 @@
 // Package tutorial holds the FastAPI tutorial's filter section (grok ->
 // json -> date), shared by examples/fastapi-shipper, which reads the log
 // files, and examples/indexer, which receives the same lines over the
-// network.
+// network, and the redaction of the Elasticsearch URLs both print.
 package tutorial
 
 import (
 	"regexp"
+	"strings"
 
 	"github.com/logpipe/logpipe"
 	"github.com/logpipe/logpipe/filter"
@@ -56,3 +57,22 @@ var lineStart = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}[,.]\
 // IsRaw reports whether e carries a raw tutorial log line in "message"
 // (and so needs Filters), as opposed to an event that arrived parsed.
 func IsRaw(e *logpipe.Event) bool { return lineStart.MatchString(e.Message()) }
+
+// Redact replaces what may be a user and password in addr (anything
+// between "//" and the last "@" before the path) with "xxxxx", whether or
+// not addr parses as a URL. The commands quote -es values with it, so
+// that no error prints a password given in a URL.
+func Redact(addr string) string {
+	start := 0
+	if i := strings.Index(addr, "//"); i >= 0 {
+		start = i + 2
+	}
+	end := len(addr)
+	if i := strings.IndexAny(addr[start:], "/?#"); i >= 0 {
+		end = start + i
+	}
+	if at := strings.LastIndex(addr[start:end], "@"); at >= 0 {
+		return addr[:start] + "xxxxx" + addr[start+at:]
+	}
+	return addr
+}
