@@ -460,8 +460,16 @@ func checkPaths(cfg config, stderr io.Writer) error {
 
 // summary prints what happened to the events, so that nothing is silent:
 // parse failures, dead letters and rejections are counted even when
-// standard output is off, and apart from the events delivered.
+// standard output is off, and apart from the events delivered. Events not
+// yet acknowledged (still in flight when run stops without waiting for the
+// pipeline: a second signal, -give-up) count as not delivered, which they
+// are as far as the saved positions go, so the counts add up to the events
+// read.
 func summary(w io.Writer, s pipeline.Stats) {
+	undelivered := s.Undelivered
+	if total, handled := s.EventsIn+s.Created, s.Delivered+s.Dropped+s.DeadLettered+s.Rejected+s.Undelivered; total > handled {
+		undelivered += total - handled
+	}
 	fmt.Fprintf(w, "fastapi-shipper: %d events read: %d delivered, %d dead-lettered, %d rejected without a dead-letter file, %d dropped, %d not delivered (read again on restart); %d with a parse-failure tag; %d retries\n",
-		s.EventsIn, s.Delivered, s.DeadLettered, s.Rejected, s.Dropped, s.Undelivered, s.Tagged, s.Retries)
+		s.EventsIn, s.Delivered, s.DeadLettered, s.Rejected, s.Dropped, undelivered, s.Tagged, s.Retries)
 }

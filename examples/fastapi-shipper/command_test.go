@@ -346,3 +346,30 @@ func TestOnceGlobs(t *testing.T) {
 		})
 	}
 }
+
+// TestSummaryAddsUpWhenGivingUp: when -give-up stops the run without
+// waiting for the pipeline, the events still in flight are counted as not
+// delivered, so the summary's counts add up to the events read instead of
+// reporting "0 not delivered" for a run that delivered nothing.
+func TestSummaryAddsUpWhenGivingUp(t *testing.T) {
+	lines := readLines(t, filepath.Join("testdata", "app.log"))
+	code, stderr := exitCode(t, command(t, "-once", "-stdout", "none", "-es", closedPort(t), "-give-up", "500ms",
+		"-path", "testdata/app.log", "-sincedb", filepath.Join(t.TempDir(), "sincedb.json")))
+	if code != exitError {
+		t.Fatalf("exit %d; stderr:\n%s", code, stderr)
+	}
+	var read, delivered, dead, rejected, dropped, undelivered int
+	found := false
+	for _, line := range strings.Split(stderr, "\n") {
+		if _, err := fmt.Sscanf(line, "fastapi-shipper: %d events read: %d delivered, %d dead-lettered, %d rejected without a dead-letter file, %d dropped, %d not delivered",
+			&read, &delivered, &dead, &rejected, &dropped, &undelivered); err == nil {
+			found = true
+			break
+		}
+	}
+	if !found || read != len(lines) || delivered != 0 || undelivered != read ||
+		delivered+dead+rejected+dropped+undelivered != read {
+		t.Errorf("summary: %d read, %d delivered, %d dead-lettered, %d rejected, %d dropped, %d not delivered; want all %d not delivered; stderr:\n%s",
+			read, delivered, dead, rejected, dropped, undelivered, len(lines), stderr)
+	}
+}
