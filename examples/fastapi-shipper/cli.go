@@ -217,7 +217,7 @@ func parseFlags(args []string, errOut io.Writer) (config, error) {
 	esKeyFile := fs.String("es-api-key-file", "", "`FILE` holding an Elasticsearch API key (id:key, or the encoded form)")
 	kafkaBrokers := fs.String("kafka", "", "Kafka `BROKERS` (comma-separated host:port): also send the parsed events there, keyed by event id")
 	kafkaTopic := fs.String("kafka-topic", "fastapi-logs", "Kafka `TOPIC` for -kafka")
-	drain := fs.Duration("drain-timeout", 30*time.Second, "after SIGINT or SIGTERM, how long to keep delivering what was read before stopping (negative: no limit; a second signal stops at once)")
+	drain := fs.Duration("drain-timeout", 30*time.Second, "after SIGINT or SIGTERM, how long to keep delivering what was read before stopping (more than 0; negative: no limit; a second signal stops at once)")
 	giveUp := fs.Duration("give-up", 5*time.Minute, "with -once: exit with status 1, positions not advanced, when nothing could be delivered for this long (0 or negative: retry forever)")
 	manageTemplate := fs.Bool("manage-template", true, "with -es, install the tutorial's index template \"fastapi-logs\" for fastapi-logs-* (ip, keyword and number types) unless one exists")
 	index := fs.String("index", "fastapi-logs-%{+YYYY.MM.dd}", "Elasticsearch index `TEMPLATE`")
@@ -251,6 +251,9 @@ func parseFlags(args []string, errOut io.Writer) (config, error) {
 	}
 	if *batchSize < 0 {
 		return fail("-pipeline.batch.size: want 0 or more, got %d", *batchSize)
+	}
+	if *drain == 0 { // pipeline.Config reads 0 as its 30s default
+		return fail("-drain-timeout: want a positive duration, or a negative one for no limit, got 0")
 	}
 	switch *start {
 	case "beginning":

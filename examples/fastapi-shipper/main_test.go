@@ -347,6 +347,11 @@ func TestParseFlags(t *testing.T) {
 		}, false},
 		{"negative workers", []string{"-pipeline.workers", "-1"}, nil, true},
 		{"negative batch size", []string{"-pipeline.batch.size", "-5"}, nil, true},
+		{"drain timeout", []string{"-drain-timeout", "2s"}, func(c config) bool { return c.DrainTimeout == 2*time.Second }, false},
+		{"no drain limit", []string{"-drain-timeout", "-1s"}, func(c config) bool { return c.DrainTimeout < 0 }, false},
+		// The pipeline reads a zero DrainTimeout as its 30s default: the
+		// stop would announce "up to -drain-timeout 0s" and wait 30s.
+		{"zero drain timeout", []string{"-drain-timeout", "0"}, nil, true},
 		{"bad start", []string{"-start", "middle"}, nil, true},
 		{"bad stdout", []string{"-stdout", "xml"}, nil, true},
 		{"unknown flag", []string{"-verbose"}, nil, true},
