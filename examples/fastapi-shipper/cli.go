@@ -83,7 +83,9 @@ func run(cfg config, stdout, stderr io.Writer) error {
 	done := make(chan error, 1)
 	go func() { done <- p.Run(ctx) }()
 	stopNow := make(chan error, 1)
-	go watchSignals(sigs, cancel, cfg.DrainTimeout, stopNow, stderr)
+	returned := make(chan struct{})
+	defer close(returned)
+	go watchSignals(sigs, returned, cancel, cfg.DrainTimeout, stopNow, stderr)
 	var giveUp <-chan time.Time
 	if cfg.Once && cfg.GiveUp > 0 {
 		t := time.NewTicker(min(cfg.GiveUp/10+time.Millisecond, time.Second))
@@ -120,17 +122,26 @@ func run(cfg config, stdout, stderr io.Writer) error {
 }
 
 // watchSignals turns the first signal into a graceful stop (cancel) and
-// the second into errStopNow.
-func watchSignals(sigs <-chan os.Signal, cancel func(), drain time.Duration, stopNow chan<- error, stderr io.Writer) {
-	s := <-sigs
+// the second into errStopNow. It returns when returned is closed.
+func watchSignals(sigs <-chan os.Signal, returned <-chan struct{}, cancel func(), drain time.Duration, stopNow chan<- error, stderr io.Writer) {
+	var s os.Signal
+	select {
+	case s = <-sigs:
+	case <-returned:
+		return
+	}
 	limit := fmt.Sprintf("up to -drain-timeout %v", drain)
 	if drain < 0 {
 		limit = "no time limit"
 	}
 	fmt.Fprintf(stderr, "fastapi-shipper: %v: delivering what was read (%s); send it again to stop at once\n", s, limit)
 	cancel()
-	s = <-sigs
-	stopNow <- fmt.Errorf("stopped at once by a second %v: %w", s, errStopNow)
+	select {
+	case s = <-sigs:
+	case <-returned:
+		return
+	}
+	stopNow <- fmt.Errorf("stopped at once by a second %v: %w", s, errStopNow) // buffered: never blocks
 }
 
 // progress remembers when events last left the pipeline, for -give-up.

@@ -5,11 +5,13 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -372,4 +374,27 @@ func TestSummaryAddsUpWhenGivingUp(t *testing.T) {
 		t.Errorf("summary: %d read, %d delivered, %d dead-lettered, %d rejected, %d dropped, %d not delivered; want all %d not delivered; stderr:\n%s",
 			read, delivered, dead, rejected, dropped, undelivered, len(lines), stderr)
 	}
+}
+
+// TestRunEndsItsGoroutines: run, called in-process, leaves no goroutine of
+// its own behind once it has returned (the signal watcher used to wait for
+// a signal forever).
+func TestRunEndsItsGoroutines(t *testing.T) {
+	cfg, err := parseFlags([]string{"-once", "-stdout", "none", "-report", "-path", "testdata/app.log"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := run(cfg, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	var stacks string
+	for range 100 { // goroutines may take a moment to finish after run returns
+		buf := make([]byte, 1<<20)
+		stacks = string(buf[:runtime.Stack(buf, true)])
+		if !strings.Contains(stacks, ".watchSignals(") {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Errorf("watchSignals still running after run returned:\n%s", stacks)
 }
