@@ -16,8 +16,8 @@ import (
 
 // DateConfig configures a Date filter (Logstash's date filter).
 type DateConfig struct {
-	// Source is the field holding the date. Required. An event without it
-	// is left alone. When the field holds an array, its elements are tried
+	// Source is the field holding the date. Required. An event without it,
+	// or where it is null, is left alone (no failure tag), as in Logstash. When the field holds an array, its elements are tried
 	// in order and the first that parses wins.
 	Source string
 	// Formats are tried in order; the first that matches the whole text
@@ -206,7 +206,9 @@ func (d *Date) Apply(_ context.Context, b logpipe.Batch) (logpipe.Batch, error) 
 
 func (d *Date) apply(e *logpipe.Event) {
 	v, ok := e.Get(d.source)
-	if !ok {
+	if !ok || v.IsNull() {
+		// Logstash treats a null value as a missing field: no tag, and
+		// no common options.
 		return
 	}
 	loc := d.loc

@@ -256,6 +256,15 @@ func TestDate(t *testing.T) {
 			want: `{"other":"2024-12-21 00:00:00"}`,
 		},
 		{
+			// DateFilter.executeParsers: a null value is
+			// FIELD_VALUE_IS_NULL_OR_FIELD_NOT_PRESENT, neither a failure
+			// nor a match.
+			name:      "null source does nothing, as a missing one",
+			configure: func(c *DateConfig) { c.AddTag = []string{"dated"} },
+			in:        `{"ts":null}`,
+			want:      `{"ts":null}`,
+		},
+		{
 			name:      "common options on success",
 			configure: func(c *DateConfig) { c.RemoveField = []string{"ts"}; c.AddTag = []string{"dated"} },
 			in:        `{"ts":"2024-12-21 00:00:00"}`,
