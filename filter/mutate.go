@@ -67,12 +67,13 @@ type MutateConfig struct {
 	// missing or null field is not copied.
 	Copy Pairs
 	// TagOnFailure is added when an operation cannot be carried out (a
-	// path conflict, merging an object into an array). nil means
-	// "_mutate_error"; an empty non-nil slice means no tag. Operations
-	// after the failed one still run.
+	// path conflict, a rename to a reference that does not parse). nil
+	// means "_mutate_error"; an empty non-nil slice means no tag.
+	// Operations after the failed one still run.
 	TagOnFailure []string
-	// Common holds the options applied after the mutations (always, since
-	// mutate has no parse failure).
+	// Common holds the options applied after the mutations, when none of
+	// them failed: Logstash's mutate tags the failure instead of calling
+	// filter_matched.
 	Common
 }
 
@@ -282,20 +283,30 @@ func NewMutate(cfg MutateConfig) (*Mutate, error) {
 // Apply mutates every event of b in place. It never returns an error.
 func (m *Mutate) Apply(_ context.Context, b logpipe.Batch) (logpipe.Batch, error) {
 	for _, e := range b {
-		m.apply(e)
+		(&mutation{Mutate: m}).apply(e)
 	}
 	return b, nil
 }
 
-func (m *Mutate) fail(e *logpipe.Event) { e.TagFailure(m.tags...) }
+// mutation is one event going through a Mutate: failed records that an
+// operation could not be carried out, so the common options are skipped.
+type mutation struct {
+	*Mutate
+	failed bool
+}
 
-func (m *Mutate) set(e *logpipe.Event, p logpipe.Path, v logpipe.Value) {
+func (m *mutation) fail(e *logpipe.Event) {
+	m.failed = true
+	e.TagFailure(m.tags...)
+}
+
+func (m *mutation) set(e *logpipe.Event, p logpipe.Path, v logpipe.Value) {
 	if err := e.Set(p, v); err != nil {
 		m.fail(e)
 	}
 }
 
-func (m *Mutate) apply(e *logpipe.Event) {
+func (m *mutation) apply(e *logpipe.Event) {
 	for _, c := range m.coerce {
 		if v, ok := e.Get(c.path); ok && v.IsNull() {
 			m.set(e, c.path, logpipe.StringValue(c.value.Render(e)))
@@ -377,11 +388,13 @@ func (m *Mutate) apply(e *logpipe.Event) {
 			m.set(e, c.to, v.Clone())
 		}
 	}
-	m.common.apply(e)
+	if !m.failed {
+		m.common.apply(e)
+	}
 }
 
 // mapStrings applies f to a string field or to each string of an array.
-func (m *Mutate) mapStrings(e *logpipe.Event, p logpipe.Path, f func(string) string) {
+func (m *mutation) mapStrings(e *logpipe.Event, p logpipe.Path, f func(string) string) {
 	v, ok := e.Get(p)
 	if !ok {
 		return
@@ -407,7 +420,7 @@ func (m *Mutate) mapStrings(e *logpipe.Event, p logpipe.Path, f func(string) str
 // anything else are left alone (Logstash logs that, without a tag);
 // otherwise dest becomes Array(dest) + Array(added), where Ruby's Array
 // makes a missing or null value empty and a scalar a one-element array.
-func (m *Mutate) mergeField(e *logpipe.Event, dest, added logpipe.Path) {
+func (m *mutation) mergeField(e *logpipe.Event, dest, added logpipe.Path) {
 	add, _ := e.Get(added)
 	cur, _ := e.Get(dest)
 	if curObj, addObj := cur.Kind() == logpipe.KindObject, add.Kind() == logpipe.KindObject; curObj || addObj {

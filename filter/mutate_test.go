@@ -95,6 +95,13 @@ func TestMutate(t *testing.T) {
 			Rename: Pairs{{"a", "b"}},
 			Common: Common{RemoveField: []string{"b"}, AddField: Pairs{{"x", "%{a}"}}, AddTag: []string{"m"}},
 		}, in: `{"a":"1"}`, want: `{"x":"%{a}","tags":["m"]}`},
+		// Logstash's mutate rescues the failure and tags it instead of
+		// calling filter_matched: no add_field, remove_field or add_tag.
+		{name: "common options skipped when an operation failed", cfg: MutateConfig{
+			Rename:  Pairs{{"a", "[b][c]"}},
+			Replace: Pairs{{"r", "done"}},
+			Common:  Common{AddTag: []string{"ok"}, AddField: Pairs{{"x", "1"}}, RemoveField: []string{"b"}},
+		}, in: `{"a":1,"b":2}`, want: `{"b":2,"r":"done","tags":["_mutate_error"]}`, wantFailed: true},
 		{name: "custom failure tag off", cfg: MutateConfig{Rename: Pairs{{"a", "[b][c]"}}, TagOnFailure: []string{}},
 			in: `{"a":1,"b":2}`, want: `{"b":2}`, wantFailed: true},
 	}
