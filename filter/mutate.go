@@ -42,7 +42,9 @@ type MutateConfig struct {
 	// they are.
 	Convert Pairs
 	// Gsub replaces every match of a regular expression (Go RE2 syntax)
-	// in a string field, or in each string of an array field.
+	// in a string field, or in each string of an array field. %{field}
+	// references in the pattern and the replacement are filled in from
+	// the event first, as Logstash does.
 	Gsub []GsubRule
 	// Uppercase, Capitalize, Lowercase and Strip change string fields
 	// (and the strings of array fields): upper case, first letter upper
@@ -81,11 +83,14 @@ type MutateConfig struct {
 type GsubRule struct {
 	// Field is the field reference to change.
 	Field string
-	// Pattern is a Go regular expression.
+	// Pattern is a Go regular expression. When it holds %{} references
+	// it is filled in and compiled for each event, as Logstash does; one
+	// that then does not compile fails the event (TagOnFailure).
 	Pattern string
 	// Replacement follows Logstash (Ruby's gsub): \1 to \9 are
 	// back-references to the pattern's groups; everything else, "$"
-	// included, is literal text.
+	// included, is literal text. %{} references are filled in from the
+	// event.
 	Replacement string
 }
 
@@ -134,9 +139,11 @@ type conversion struct {
 }
 
 type compiledGsub struct {
-	path logpipe.Path
-	re   *regexp.Regexp
-	repl string
+	path  logpipe.Path
+	re    *regexp.Regexp    // nil when pat is set
+	pat   *logpipe.Template // a pattern with %{} references, or nil
+	repl  string            // the Go replacement, when replT is nil
+	replT *logpipe.Template // a replacement with %{} references, or nil
 }
 
 var backref = regexp.MustCompile(`\\(\d)`)
@@ -244,11 +251,27 @@ func NewMutate(cfg MutateConfig) (*Mutate, error) {
 		if err != nil {
 			return nil, err
 		}
-		re, err := regexp.Compile(g.Pattern)
+		cg := compiledGsub{path: p}
+		// Logstash fills in the pattern per event when it holds "%{".
+		pt, err := logpipe.ParseTemplate(g.Pattern)
 		if err != nil {
+			return nil, fmt.Errorf("filter: mutate: gsub %q: pattern: %w", g.Field, err)
+		}
+		if !pt.IsStatic() {
+			cg.pat = pt
+		} else if cg.re, err = regexp.Compile(g.Pattern); err != nil {
 			return nil, fmt.Errorf("filter: mutate: gsub %q: %w", g.Field, err)
 		}
-		m.gsub = append(m.gsub, compiledGsub{p, re, rubyReplacement(g.Replacement)})
+		rt, err := logpipe.ParseTemplate(g.Replacement)
+		if err != nil {
+			return nil, fmt.Errorf("filter: mutate: gsub %q: replacement: %w", g.Field, err)
+		}
+		if rt.IsStatic() {
+			cg.repl = rubyReplacement(g.Replacement)
+		} else {
+			cg.replT = rt
+		}
+		m.gsub = append(m.gsub, cg)
 	}
 	if m.upper, err = paths("uppercase", cfg.Uppercase); err != nil {
 		return nil, err
@@ -342,8 +365,26 @@ func (m *mutation) apply(e *logpipe.Event) {
 			m.set(e, c.path, convertValue(v, c.kind))
 		}
 	}
-	for _, g := range m.gsub {
-		m.mapStrings(e, g.path, func(s string) string { return g.re.ReplaceAllString(s, g.repl) })
+	for i := range m.gsub {
+		g := &m.gsub[i]
+		re, repl := g.re, g.repl
+		if g.pat != nil || g.replT != nil {
+			// Filled in only for a field gsub applies to, as Logstash.
+			if v, ok := e.Get(g.path); !ok || v.Kind() != logpipe.KindString && v.Kind() != logpipe.KindArray {
+				continue
+			}
+			if g.pat != nil {
+				var err error
+				if re, err = regexp.Compile(g.pat.Render(e)); err != nil {
+					m.fail(e)
+					continue
+				}
+			}
+			if g.replT != nil {
+				repl = rubyReplacement(g.replT.Render(e))
+			}
+		}
+		m.mapStrings(e, g.path, func(s string) string { return re.ReplaceAllString(s, repl) })
 	}
 	for _, p := range m.upper {
 		m.mapStrings(e, p, strings.ToUpper)

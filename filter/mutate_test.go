@@ -46,6 +46,19 @@ func TestMutate(t *testing.T) {
 			in: `{"p":"42"}`, want: `{"p":"$1 USD 42"}`},
 		{name: "gsub with back-reference", cfg: MutateConfig{Gsub: []GsubRule{{Field: "path", Pattern: `/items/(\d+)`, Replacement: `/items/:id(\1)`}, {Field: "arr", Pattern: "-", Replacement: "_"}}},
 			in: `{"path":"/items/4323","arr":["a-b",1]}`, want: `{"path":"/items/:id(4323)","arr":["a_b",1]}`},
+		// mutate_spec.rb: "gsub on a String with dynamic fields (%{}) in
+		// pattern", "... in pattern and replace" (LOGSTASH-1529) and "gsub
+		// on a String array with dynamic fields in pattern".
+		{name: "gsub fills in references in pattern and replacement", cfg: MutateConfig{Gsub: []GsubRule{
+			{Field: "unicorns", Pattern: "of type %{unicorn_type}", Replacement: "green"},
+			{Field: "unicorns2", Pattern: "of type %{unicorn_color}", Replacement: "%{unicorn_color} and green"},
+			{Field: "arr", Pattern: "of type %{unicorn_color}", Replacement: "blue and green"},
+			{Field: "p", Pattern: "(\\d+)", Replacement: "%{[cur][code]} \\1"},
+		}},
+			in:   `{"unicorns":"Unicorns of type blue are common","unicorn_type":"blue","unicorns2":"Unicorns of type blue are common","unicorn_color":"blue","arr":["Unicorns of type blue are found in Alaska","x"],"p":"42","cur":{"code":"$"}}`,
+			want: `{"unicorns":"Unicorns green are common","unicorn_type":"blue","unicorns2":"Unicorns blue and green are common","unicorn_color":"blue","arr":["Unicorns blue and green are found in Alaska","x"],"p":"$ 42","cur":{"code":"$"}}`},
+		{name: "gsub pattern filled in to a bad regexp fails the event", cfg: MutateConfig{Gsub: []GsubRule{{Field: "s", Pattern: "%{re}", Replacement: "x"}}},
+			in: `{"s":"a(b","re":"("}`, want: `{"s":"a(b","re":"(","tags":["_mutate_error"]}`, wantFailed: true},
 		{name: "case and strip", cfg: MutateConfig{Uppercase: []string{"u"}, Lowercase: []string{"l"}, Capitalize: []string{"c"}, Strip: []string{"s"}},
 			in: `{"u":"get","l":"ERROR","c":"hELLO","s":"  x \t"}`, want: `{"u":"GET","l":"error","c":"Hello","s":"x"}`},
 		{name: "split drops trailing empties", cfg: MutateConfig{Split: Pairs{{"csv", ","}, {"num", ","}}},
