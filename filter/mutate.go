@@ -88,7 +88,8 @@ type GsubRule struct {
 	// that then does not compile fails the event (TagOnFailure).
 	Pattern string
 	// Replacement follows Logstash (Ruby's gsub): \1 to \9 are
-	// back-references to the pattern's groups; everything else, "$"
+	// back-references to the pattern's groups, \0 and \& the whole match,
+	// \k<name> a named group and \\ one backslash; everything else, "$"
 	// included, is literal text. %{} references are filled in from the
 	// event.
 	Replacement string
@@ -146,12 +147,59 @@ type compiledGsub struct {
 	replT *logpipe.Template // a replacement with %{} references, or nil
 }
 
-var backref = regexp.MustCompile(`\\(\d)`)
-
-// rubyReplacement turns a Ruby gsub replacement into a Go one: "$" is
-// literal text in Ruby, so it is doubled, and \1 becomes ${1}.
+// rubyReplacement turns a Ruby gsub replacement into a Go one (for
+// Regexp.Expand): "$" is literal text in Ruby, so it is doubled; \0 to \9
+// and \& (the whole match) become ${0} to ${9}, \k<name> becomes ${name},
+// and \\ is one backslash. Any other backslash is literal text, as in
+// Ruby (\` and \', Ruby's pre- and post-match, have no Go form and stay
+// as written).
 func rubyReplacement(s string) string {
-	return backref.ReplaceAllString(strings.ReplaceAll(s, "$", "$$"), "$${$1}")
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '$' {
+			b.WriteString("$$")
+			continue
+		}
+		if c != '\\' || i+1 == len(s) {
+			b.WriteByte(c)
+			continue
+		}
+		switch n := s[i+1]; {
+		case n >= '0' && n <= '9':
+			b.WriteString("${" + string(n) + "}")
+			i++
+		case n == '&':
+			b.WriteString("${0}")
+			i++
+		case n == '\\':
+			b.WriteByte('\\')
+			i++
+		case n == 'k' && strings.HasPrefix(s[i+2:], "<") && groupName(s[i+3:]) > 0:
+			name := s[i+3 : i+3+groupName(s[i+3:])]
+			b.WriteString("${" + name + "}")
+			i += 3 + len(name) // past the '>'
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// groupName returns the length of the group name at the start of s when
+// a '>' follows it, or 0.
+func groupName(s string) int {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '>':
+			return i
+		case c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+		default:
+			return 0
+		}
+	}
+	return 0
 }
 
 // NewMutate validates cfg: every field reference and template must parse,

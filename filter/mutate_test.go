@@ -44,6 +44,12 @@ func TestMutate(t *testing.T) {
 			in: `{"a":200,"b":0.50,"c":{"k":true}}`, want: `{"a":"200","b":"0.50","c":"{\"k\":true}"}`},
 		{name: "gsub dollar is literal, as in Ruby", cfg: MutateConfig{Gsub: []GsubRule{{Field: "p", Pattern: `(\d+)`, Replacement: `$1 USD \1`}}},
 			in: `{"p":"42"}`, want: `{"p":"$1 USD 42"}`},
+		// Ruby's gsub: \\ in a replacement is one backslash, \& and \0
+		// the whole match, \k<name> a named group; other escapes are text.
+		{name: "gsub replacement escapes as Ruby's", cfg: MutateConfig{Gsub: []GsubRule{
+			{Field: "path", Pattern: "/", Replacement: `\\`},
+			{Field: "w", Pattern: `(?P<word>[a-z]+)`, Replacement: `<\&|\0|\k<word>|\n>`},
+		}}, in: `{"path":"a/b","w":"hi"}`, want: `{"path":"a\\b","w":"<hi|hi|hi|\\n>"}`},
 		{name: "gsub with back-reference", cfg: MutateConfig{Gsub: []GsubRule{{Field: "path", Pattern: `/items/(\d+)`, Replacement: `/items/:id(\1)`}, {Field: "arr", Pattern: "-", Replacement: "_"}}},
 			in: `{"path":"/items/4323","arr":["a-b",1]}`, want: `{"path":"/items/:id(4323)","arr":["a_b",1]}`},
 		// mutate_spec.rb: "gsub on a String with dynamic fields (%{}) in
