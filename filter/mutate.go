@@ -106,7 +106,11 @@ type GsubRule struct {
 //   - boolean: "true", "t", "yes", "y", "1", "1.0" (any case) and the
 //     number 1 are true; "false", "f", "no", "n", "0", "0.0", "" and the
 //     number 0 are false; anything else is left alone.
-//   - string: any value becomes its text (objects and arrays as JSON).
+//   - string: any value becomes its text (an object inside an array as
+//     JSON).
+//
+// A field holding an object is left as it is, whatever the type, as
+// Logstash's convert skips a hash.
 //
 // A Mutate is safe for concurrent use.
 type Mutate struct {
@@ -409,7 +413,9 @@ func (m *mutation) apply(e *logpipe.Event) {
 		m.set(e, r.path, logpipe.StringValue(r.value.Render(e)))
 	}
 	for _, c := range m.convert {
-		if v, ok := e.Get(c.path); ok {
+		// Logstash skips an object ("I don't know how to type convert a
+		// hash").
+		if v, ok := e.Get(c.path); ok && v.Kind() != logpipe.KindObject {
 			m.set(e, c.path, convertValue(v, c.kind))
 		}
 	}
