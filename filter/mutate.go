@@ -49,7 +49,8 @@ type MutateConfig struct {
 	// Uppercase, Capitalize, Lowercase and Strip change string fields
 	// (and the strings of array fields): upper case, first letter upper
 	// and the rest lower, lower case, and leading/trailing white space
-	// removed.
+	// removed (ASCII white space, as Ruby's strip: a no-break space
+	// stays).
 	Uppercase, Capitalize, Lowercase, Strip []string
 	// Split turns a string field into an array by a separator; trailing
 	// empty strings are dropped, as Ruby's String#split does.
@@ -450,7 +451,7 @@ func (m *mutation) apply(e *logpipe.Event) {
 		m.mapStrings(e, p, strings.ToLower)
 	}
 	for _, p := range m.strip {
-		m.mapStrings(e, p, strings.TrimSpace)
+		m.mapStrings(e, p, rubyStrip)
 	}
 	for _, s := range m.split {
 		v, ok := e.Get(s.path)
@@ -543,13 +544,25 @@ func capitalize(s string) string {
 	return string(unicode.ToUpper(r)) + strings.ToLower(s[n:])
 }
 
+// rubyWhite is the white space of Ruby's String#strip and of split(" "):
+// ASCII only (a no-break space is kept).
+const rubyWhite = " \t\n\v\f\r"
+
+func isRubyWhite(r rune) bool { return r < utf8.RuneSelf && strings.IndexByte(rubyWhite, byte(r)) >= 0 }
+
+// rubyStrip is Ruby's String#strip: ASCII white space at both ends, and
+// NUL characters at the end, are removed.
+func rubyStrip(s string) string {
+	return strings.TrimLeft(strings.TrimRight(s, rubyWhite+"\x00"), rubyWhite)
+}
+
 func splitValue(s, sep string) logpipe.Value {
 	var parts []string
 	switch sep {
 	case "":
 		parts = strings.Split(s, "")
 	case " ":
-		parts = strings.Fields(s) // Ruby's split(" ") splits on runs of white space
+		parts = strings.FieldsFunc(s, isRubyWhite) // Ruby's split(" ") splits on runs of white space
 	default:
 		parts = strings.Split(s, sep)
 	}

@@ -69,6 +69,11 @@ func TestMutate(t *testing.T) {
 			in: `{"s":"a(b","re":"("}`, want: `{"s":"a(b","re":"(","tags":["_mutate_error"]}`, wantFailed: true},
 		{name: "case and strip", cfg: MutateConfig{Uppercase: []string{"u"}, Lowercase: []string{"l"}, Capitalize: []string{"c"}, Strip: []string{"s"}},
 			in: `{"u":"get","l":"ERROR","c":"hELLO","s":"  x \t"}`, want: `{"u":"GET","l":"error","c":"Hello","s":"x"}`},
+		// Ruby's strip and split(" ") know only ASCII white space (and
+		// strip trailing NULs): a no-break space or an ideographic space
+		// is text.
+		{name: "strip and split on a space know only ASCII white space", cfg: MutateConfig{Strip: []string{"s"}, Split: Pairs{{"sp", " "}}},
+			in: "{\"s\":\"\u00a0 x\\u0000\u3000\\t\\u0000\",\"sp\":\"a\u00a0b\\u000bc\"}", want: "{\"s\":\"\u00a0 x\\u0000\u3000\",\"sp\":[\"a\u00a0b\",\"c\"]}"},
 		{name: "split drops trailing empties", cfg: MutateConfig{Split: Pairs{{"csv", ","}, {"num", ","}}},
 			in: `{"csv":"a,b,,c,,","num":5}`, want: `{"csv":["a","b","","c"],"num":5}`},
 		{name: "join", cfg: MutateConfig{Join: Pairs{{"arr", "|"}, {"s", ","}}},
