@@ -102,7 +102,8 @@ type GrokConfig struct {
 // non-numbers are 0); '.' matches newlines and '^'/'$' match at line
 // boundaries, so multi-line events work as in Logstash; a source field
 // holding an array is matched element by element; a source that is not a
-// string is matched as its text; a missing source field is matched as "".
+// string is matched as its text; a missing or null source field (or
+// element) is matched as "", as Logstash's nil.to_s.
 // When nothing matched, the event gets the failure tags and is otherwise
 // untouched.
 //
@@ -319,12 +320,12 @@ func (g *Grok) apply(e *logpipe.Event, sc *grok.Scratch) {
 			success = g.matchText(m, "", e, sc)
 		case v.Kind() == logpipe.KindArray:
 			for _, el := range v.Array() {
-				if g.matchText(m, el.String(), e, sc) {
+				if g.matchText(m, grokText(el), e, sc) {
 					success = true
 				}
 			}
 		default:
-			success = g.matchText(m, v.String(), e, sc)
+			success = g.matchText(m, grokText(v), e, sc)
 		}
 		if success {
 			matched = true
@@ -338,6 +339,15 @@ func (g *Grok) apply(e *logpipe.Event, sc *grok.Scratch) {
 		return
 	}
 	e.TagFailure(g.tags...)
+}
+
+// grokText is the text grok matches for v: Logstash's input.to_s, which
+// is "" for null (nil.to_s), not "null".
+func grokText(v logpipe.Value) string {
+	if v.IsNull() {
+		return ""
+	}
+	return v.String()
 }
 
 // matchText tries the patterns of m on s and stores the captures of each

@@ -215,6 +215,15 @@ func TestGrok(t *testing.T) {
 			failed: true,
 		},
 		{
+			// Logstash matches input.to_s, and nil.to_s is "": a null is
+			// no text "null" to capture.
+			name:   "null source and null elements are matched as empty text",
+			cfg:    GrokConfig{Match: []GrokMatch{{Source: "n", Patterns: []string{`^%{WORD:w}$`}}, {Source: "a", Patterns: []string{`^%{WORD:w}$`}}}},
+			in:     `{"n":null,"a":[null]}`,
+			want:   `{"n":null,"a":[null],"tags":["_grokparsefailure"]}`,
+			failed: true,
+		},
+		{
 			name: "dot matches newlines and ^ matches at line starts",
 			cfg:  GrokConfig{Match: msg(`^%{WORD:second}$%{GREEDYDATA:rest}`)},
 			in:   `{"message":"first line\nsecond\nthird"}`,
