@@ -16,9 +16,10 @@ import (
 
 // DateConfig configures a Date filter (Logstash's date filter).
 type DateConfig struct {
-	// Source is the field holding the date. Required. An event without it,
-	// or where it is null, is left alone (no failure tag), as in Logstash. When the field holds an array, its elements are tried
-	// in order and the first that parses wins.
+	// Source is the field holding the date. Required. An event without
+	// it, or where it is null, is left alone (no failure tag), as in
+	// Logstash. When the field holds an array, its elements are tried in
+	// order and the first that parses wins.
 	Source string
 	// Formats are tried in order; the first that matches the whole text
 	// wins. At least one is required. Each is a Joda-Time pattern as
