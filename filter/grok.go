@@ -98,8 +98,10 @@ type GrokConfig struct {
 // field references ("%{IP:[client][ip]}"); inline definitions
 // ("%{NAME=regex}", "%{NAME:field=regex}") define a pattern for the rest of
 // the expression and text after a pattern name is ignored, as in Logstash;
-// type hints ":int" (or ":long") and ":float" convert as Logstash does (Ruby's to_i and to_f: "3.7" is 3 as an int,
-// non-numbers are 0); '.' matches newlines and '^'/'$' match at line
+// type hints ":int" and ":float" convert as Logstash does (Ruby's to_i
+// and to_f: "3.7" is 3 as an int, non-numbers are 0), and ":long" and
+// ":string" keep the text, as in Logstash, which converts only those two
+// (other names are refused as likely typos); '.' matches newlines and '^'/'$' match at line
 // boundaries, so multi-line events work as in Logstash; a source field
 // holding an array is matched element by element; a source that is not a
 // string is matched as its text; a missing or null source field (or

@@ -106,6 +106,13 @@ func TestGrok(t *testing.T) {
 			want: `{"message":"400 454.33 3.7 12","foo":400,"bar":454.33,"baz":3,"s":"12"}`,
 		},
 		{
+			// Logstash converts only int and float; :long keeps the text.
+			name: "long keeps the text",
+			cfg:  GrokConfig{Match: msg(`%{NUMBER:n:long}`)},
+			in:   `{"message":"400"}`,
+			want: `{"message":"400","n":"400"}`,
+		},
+		{
 			name: "int coercion beyond int64 keeps every digit",
 			cfg:  GrokConfig{Match: msg(`%{INT:big:int}`)},
 			in:   `{"message":"12345678901234567890"}`,

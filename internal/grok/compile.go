@@ -166,13 +166,13 @@ func (x *expander) expand(b *strings.Builder, text, owner string) error {
 		}
 		var t Type
 		switch r.typ {
-		case "", "string":
-		case "int", "long":
+		case "", "string", "long": // Logstash converts only int and float: ":long" stays text
+		case "int":
 			t = TypeInt
 		case "float":
 			t = TypeFloat
 		default:
-			return fmt.Errorf("%%{%s:%s:%s}: unknown type %q (want int, long, float or string)", name, field, r.typ, r.typ)
+			return fmt.Errorf("%%{%s:%s:%s}: unknown type %q (want int, float, or string or long, which keep the text as in Logstash)", name, field, r.typ, r.typ)
 		}
 		capture := field != "" || x.unnamed
 		if capture {
