@@ -27,7 +27,7 @@ import (
 
 // Exit statuses of the command.
 const (
-	exitOK    = 0 // everything read was delivered, or -h
+	exitOK    = 0 // everything read was handled (delivered, dead-lettered or counted as rejected), or -h
 	exitError = 1 // the run failed; standard error says why
 	exitUsage = 2 // the command line is wrong
 )
@@ -48,10 +48,18 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 	defer tuneGC()()
 	if err := run(cfg, stdout, stderr); err != nil {
 		fmt.Fprintln(stderr, "fastapi-shipper:", err)
+		if errors.Is(err, errConfig) {
+			return exitUsage
+		}
 		return exitError
 	}
 	return exitOK
 }
+
+// errConfig marks an error building the pipeline from the flags (a bad
+// -timezone, -index or -es value, an unreadable secret file, a malformed
+// -path glob): a bad command line, exit status 2.
+var errConfig = errors.New("bad command line")
 
 // errStopNow is the cause of a stop that does not wait for the drain: a
 // second signal, or -give-up under -once.
@@ -77,7 +85,7 @@ func run(cfg config, stdout, stderr io.Writer) error {
 	}
 	p, in, err := assemble(cfg, stdout)
 	if err != nil {
-		return err
+		return fmt.Errorf("%w: %w", errConfig, err)
 	}
 
 	done := make(chan error, 1)

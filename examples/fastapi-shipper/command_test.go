@@ -80,7 +80,11 @@ func TestExitCodes(t *testing.T) {
 		{"bad duration", []string{"-drain-timeout", "soon"}, exitUsage, "-drain-timeout"},
 		{"once", []string{"-once", "-stdout", "none", "-report", "-path", "testdata/app.log"}, exitOK, "delivered"},
 		{"once, no file matches", []string{"-once", "-stdout", "json", "-path", "testdata/nothing-*.log"}, exitError, "no file matches -path testdata/nothing-*.log"},
-		{"invalid port", []string{"-once", "-stdout", "none", "-es", "http://127.0.0.1:99999", "-path", "testdata/app.log"}, exitError, "port"},
+		// Values refused when the pipeline is built are a bad command line too.
+		{"invalid port", []string{"-once", "-stdout", "none", "-es", "http://127.0.0.1:99999", "-path", "testdata/app.log"}, exitUsage, "port"},
+		{"bad time zone", []string{"-once", "-stdout", "none", "-report", "-timezone", "Mars/Base", "-path", "testdata/app.log"}, exitUsage, "Mars/Base"},
+		{"bad index template", []string{"-once", "-stdout", "none", "-es", "http://127.0.0.1:9200", "-give-up", "1s", "-index", "logs-%{+YYYY", "-path", "testdata/app.log"}, exitUsage, "must be lower case"},
+		{"no output", []string{"-once", "-stdout", "none", "-path", "testdata/app.log"}, exitUsage, "nothing to send events to"},
 		{"server answers 501", []string{"-once", "-stdout", "none", "-es", notBulk.URL, "-path", "testdata/app.log"}, exitError, "status 501"},
 		{"server without product header", []string{"-once", "-stdout", "none", "-es", noHeader.URL, "-path", "testdata/app.log"}, exitOK, "delivered"},
 		{"elasticsearch", []string{"-once", "-stdout", "none", "-es", ok.URL, "-path", "testdata/app.log"}, exitOK, "delivered"},
@@ -334,7 +338,7 @@ func TestOnceGlobs(t *testing.T) {
 		{"logs/**/*.log", exitOK, "delivered"},
 		{"logs/{a,x}/b/app.log", exitOK, "delivered"},
 		{"logs/*", exitError, "no file matches"},
-		{"logs/[a", exitError, "syntax error in pattern"},
+		{"logs/[a", exitUsage, "syntax error in pattern"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.glob, func(t *testing.T) {
