@@ -32,11 +32,19 @@ import (
 
 func main() {
 	cfg, err := parseFlags(os.Args[1:], os.Stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		os.Exit(0) // as the shipper
+	}
 	if err != nil {
 		os.Exit(2) // the flag package has printed the problem
 	}
+	// The first SIGINT or SIGTERM drains (the pipeline delivers what it
+	// accepted); a second one stops at once: the signal's default action
+	// comes back with stop, and what was not acknowledged (Beats windows,
+	// Kafka offsets, HTTP requests) is sent again by the senders.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	context.AfterFunc(ctx, stop)
 	if err := run(ctx, cfg, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "indexer:", err)
 		os.Exit(1)

@@ -401,3 +401,62 @@ func TestBadESURLPasswordNotPrinted(t *testing.T) {
 		}
 	}
 }
+
+// TestSecondSignalStopsAtOnce: the first SIGTERM starts the drain, which
+// here could last the whole drain timeout (Elasticsearch answers every
+// bulk with 503); a second one stops the indexer at once, as the
+// shipper's does. The request is not answered 200, so its sender sends it
+// again.
+func TestSecondSignalStopsAtOnce(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the indexer")
+	}
+	es := estest.NewServer(estest.Config{Fault: func(*estest.Request) estest.Plan { return estest.Plan{Status: http.StatusServiceUnavailable} }})
+	defer es.Close()
+	addr := freePort(t)
+	ix := start(t, addr, "-http", addr, "-es", es.URL, "-index", "logs")
+	answered := make(chan int, 1)
+	go func() {
+		resp, err := http.Post("http://"+addr+"/", "text/plain", strings.NewReader("2024-12-21 10:00:00,000 - INFO - request: {\"n\": 1}\n"))
+		if err != nil {
+			answered <- 0
+			return
+		}
+		resp.Body.Close()
+		answered <- resp.StatusCode
+	}()
+	for n, _ := es.Requests(); n == 0; n, _ = es.Requests() { // the batch is being retried
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := ix.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-ix.done:
+		t.Fatalf("exited on the first SIGTERM without delivering: %v\n%s", ix.err, ix.stderr.String())
+	case <-time.After(500 * time.Millisecond): // draining
+	}
+	if err := ix.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-ix.done:
+	case <-time.After(5 * time.Second):
+		t.Fatalf("still running 5 s after a second SIGTERM\n%s", ix.stderr.String())
+	}
+	if ix.err == nil {
+		t.Error("exit status 0 after a stop that delivered nothing")
+	}
+	if code := <-answered; code == http.StatusOK {
+		t.Error("the request was answered 200 although nothing was delivered")
+	}
+}
+
+func TestHelpExitsZero(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the indexer")
+	}
+	if out, err := exec.Command(binary(t), "-h").CombinedOutput(); err != nil || !bytes.Contains(out, []byte("-beats")) {
+		t.Errorf("indexer -h: %v\n%s", err, out)
+	}
+}
