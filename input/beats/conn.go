@@ -30,6 +30,12 @@ type conn struct {
 	acksWritten atomic.Uint64 // ACK frames with a non-zero sequence
 	ackNote     chan struct{} // signalled (non-blocking) after each one
 	unacked     atomic.Int64  // windows read whole and not acknowledged yet
+	// deadlineMu makes "look at unacked, then set the read deadline" one
+	// step for the reader (SetReadDeadline) and the ACK writer (Write):
+	// otherwise the reader could find a window waiting, the writer then
+	// acknowledge it and arm the idle timeout, and the reader's "no
+	// deadline" land last, leaving a silent agent connected for ever.
+	deadlineMu sync.Mutex
 }
 
 func newConn(c net.Conn, idle time.Duration, maxWindow, maxFrame uint32, bytes *atomic.Uint64) *conn {
@@ -65,6 +71,8 @@ func (r countingReader) Read(p []byte) (int, error) {
 // the connection then would make it send, again, events the pipeline is
 // delivering. The idle timeout starts again when the last ACK is written.
 func (c *conn) SetReadDeadline(t time.Time) error {
+	c.deadlineMu.Lock()
+	defer c.deadlineMu.Unlock()
 	if t.IsZero() && c.idle > 0 && c.unacked.Load() == 0 {
 		t = time.Now().Add(c.idle)
 	}
@@ -77,11 +85,13 @@ func (c *conn) Write(p []byte) (int, error) {
 	n, err := c.Conn.Write(p)
 	if err == nil && len(p) == 6 && p[0] == '2' && p[1] == 'A' && binary.BigEndian.Uint32(p[2:]) != 0 {
 		c.acksWritten.Add(1)
+		c.deadlineMu.Lock()
 		if c.unacked.Add(-1) == 0 && c.idle > 0 {
 			// go-lumber may be waiting for the next window without a
 			// deadline (see SetReadDeadline).
 			_ = c.Conn.SetReadDeadline(time.Now().Add(c.idle))
 		}
+		c.deadlineMu.Unlock()
 		select {
 		case c.ackNote <- struct{}{}:
 		default:
