@@ -111,7 +111,8 @@ type Beats struct {
 	sem chan struct{}
 
 	closeOnce sync.Once
-	closing   chan struct{}
+	abortOnce sync.Once
+	abort     chan struct{}  // closed when Close stops waiting for ACKs to be written
 	all       sync.WaitGroup // connection goroutines
 
 	conns, open, bytes, windows atomic.Uint64
@@ -153,7 +154,7 @@ func New(cfg Config) (*Beats, error) {
 	if cfg.ID == "" {
 		cfg.ID = "beats"
 	}
-	b := &Beats{cfg: cfg, log: cfg.Logger, sem: make(chan struct{}, cfg.MaxConnections), closing: make(chan struct{})}
+	b := &Beats{cfg: cfg, log: cfg.Logger, sem: make(chan struct{}, cfg.MaxConnections), abort: make(chan struct{})}
 	if b.log == nil {
 		b.log = slog.Default()
 	}
@@ -186,8 +187,8 @@ func (b *Beats) Windows() uint64 { return b.windows.Load() }
 
 // Run accepts connections until ctx is done, then stops reading windows
 // and returns once no Send is in progress. Connections stay open until
-// the windows already handed over are acknowledged (their ACKs are sent)
-// or Close is called. A failed accept (out of file descriptors) is logged
+// the windows already handed over are acknowledged and their ACKs are
+// sent (Close waits for that, within limits; see Close). A failed accept (out of file descriptors) is logged
 // and retried after a pause of up to a second.
 func (b *Beats) Run(ctx context.Context, sink logpipe.Sink) error {
 	stop := context.AfterFunc(ctx, func() { b.ln.Close() })
@@ -233,11 +234,18 @@ func (b *Beats) Run(ctx context.Context, sink logpipe.Sink) error {
 }
 
 // Close closes the listener and every connection, and waits for their
-// goroutines, at most until ctx is done.
+// goroutines, at most until ctx is done. A connection whose windows were
+// all acknowledged by the pipeline (as they are when the pipeline calls
+// Close) is closed once go-lumber wrote their ACKs, which takes at most
+// ClientInactivityTimeout (the ACK's write timeout) and at most until ctx
+// is done: the windows delivered while the pipeline drained are not sent
+// again by their agents.
 func (b *Beats) Close(ctx context.Context) error {
 	b.closeOnce.Do(func() {
-		close(b.closing)
 		b.ln.Close()
+		abort := func() { b.abortOnce.Do(func() { close(b.abort) }) }
+		time.AfterFunc(b.cfg.ClientInactivityTimeout, abort)
+		context.AfterFunc(ctx, abort)
 	})
 	done := make(chan struct{})
 	go func() { b.all.Wait(); close(done) }()
@@ -327,7 +335,10 @@ loop:
 	senders.Done()
 
 	// Keep the connection until the windows handed over are acknowledged
-	// and go-lumber wrote their ACKs, or until it closes or Close is called.
+	// and go-lumber wrote their ACKs, or until it closes or Close gives up
+	// waiting (abort). Close alone does not end the wait: the pipeline
+	// calls it right after the last AckFunc, before go-lumber has written
+	// the last ACKs, and the agent would send those windows again.
 	wait := make(chan struct{})
 	go func() { pending.Wait(); close(wait) }()
 	select {
@@ -338,12 +349,12 @@ loop:
 			case <-c.ackNote:
 			case <-c.closed:
 				break acks
-			case <-b.closing:
+			case <-b.abort:
 				break acks
 			}
 		}
 	case <-c.closed:
-	case <-b.closing:
+	case <-b.abort:
 	}
 	srv.Close()
 	c.Close()

@@ -38,7 +38,9 @@ type hookConn struct {
 	// onDeadline runs before a SetReadDeadline reaches the socket, with
 	// the number of ACK frames (sequence > 0) written before it.
 	onDeadline func(t time.Time, acks int)
-	acks       int
+	// ackDelay holds the writing of each ACK frame (sequence > 0).
+	ackDelay time.Duration
+	acks     int
 }
 
 func (c *hookConn) SetReadDeadline(t time.Time) error {
@@ -52,8 +54,12 @@ func (c *hookConn) SetReadDeadline(t time.Time) error {
 }
 
 func (c *hookConn) Write(p []byte) (int, error) {
+	ack := len(p) == 6 && p[0] == '2' && p[1] == 'A' && binary.BigEndian.Uint32(p[2:]) != 0
+	if ack {
+		time.Sleep(c.ackDelay)
+	}
 	n, err := c.Conn.Write(p)
-	if err == nil && len(p) == 6 && p[0] == '2' && p[1] == 'A' && binary.BigEndian.Uint32(p[2:]) != 0 {
+	if err == nil && ack {
 		c.mu.Lock()
 		c.acks++
 		c.mu.Unlock()
