@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"sync"
 	"time"
@@ -261,7 +262,8 @@ func appendRubyValue(dst []byte, v logpipe.Value, depth int) []byte {
 
 // FileConfig configures a File output.
 type FileConfig struct {
-	// Path is the file to append to; it is created when missing.
+	// Path is the file to append to; it is created when missing, and so
+	// are its directories (as Logstash's file output does).
 	Path string
 	// Codec defaults to JSONLines.
 	Codec Codec
@@ -291,11 +293,22 @@ func NewFile(cfg FileConfig) (*File, error) {
 	if cfg.Codec != JSONLines && cfg.Codec != RubyDebug {
 		return nil, fmt.Errorf("output: NewFile: unknown codec %d", cfg.Codec)
 	}
-	f, err := os.OpenFile(cfg.Path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	f, err := openAppend(cfg.Path)
 	if err != nil {
 		return nil, fmt.Errorf("output: NewFile: %w", err)
 	}
 	return &File{cfg: cfg, f: f}, nil
+}
+
+// openAppend opens path for appending, creating it and its directories
+// when missing. Modes are the OS defaults shaped by the umask, as for
+// Logstash's file output (dir_mode and file_mode -1); files are 0644 at
+// most.
+func openAppend(path string) (*os.File, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o777); err != nil {
+		return nil, err
+	}
+	return os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
 }
 
 // NewDeadLetterFile returns a File output for dead letters: JSON lines
