@@ -49,3 +49,50 @@ func TestFileCreatesDirectories(t *testing.T) {
 		t.Fatalf("file holds %q", got)
 	}
 }
+
+// TestFileRecreatedWhenDeleted: once the file is deleted or renamed away
+// (rotated) under the output, the next batch goes to a new file at Path,
+// as with Logstash's create_if_deleted (true by default). The output kept
+// appending to the unlinked or renamed file, so the events written after
+// a deletion were acknowledged and lost.
+func TestFileRecreatedWhenDeleted(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "logs", "dlq.jsonl")
+	f, err := output.NewDeadLetterFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close(context.Background())
+	write := func(msg string) {
+		t.Helper()
+		if err := f.Write(t.Context(), logpipe.Batch{logpipe.NewEvent(msg)}); err != nil {
+			t.Fatalf("Write %s: %v", msg, err)
+		}
+	}
+	write("one")
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	write("two")
+	if got := readLines(t, path); len(got) != 1 || got[0] != "two" {
+		t.Fatalf("after a delete the file holds %q, want [two]", got)
+	}
+	if err := os.Rename(path, path+".1"); err != nil {
+		t.Fatal(err)
+	}
+	write("three")
+	if got := readLines(t, path); len(got) != 1 || got[0] != "three" {
+		t.Fatalf("after a rename the file holds %q, want [three]", got)
+	}
+	if got := readLines(t, path+".1"); len(got) != 1 || got[0] != "two" {
+		t.Fatalf("the renamed file holds %q, want [two]", got)
+	}
+	// The whole directory goes (a clean-up job): it is made again.
+	if err := os.RemoveAll(filepath.Dir(path)); err != nil {
+		t.Fatal(err)
+	}
+	write("four")
+	if got := readLines(t, path); len(got) != 1 || got[0] != "four" {
+		t.Fatalf("after removing the directory the file holds %q, want [four]", got)
+	}
+}

@@ -2,8 +2,10 @@ package output
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -278,10 +280,16 @@ type FileConfig struct {
 // File is an Output that appends events to a file. Created with
 // NewDeadLetterFile it keeps metadata and syncs each batch, which makes it
 // the pipeline's dead-letter sink.
+//
+// Before each batch File checks that Path still names the file it has
+// open: when the file was deleted, or renamed away and perhaps replaced
+// (log rotation), it opens Path again, creating it, as Logstash's file
+// output does with create_if_deleted (its default).
 type File struct {
 	cfg  FileConfig
 	mu   sync.Mutex
 	f    *os.File
+	fi   os.FileInfo // f's identity, to notice that Path names another file
 	bufs bufPool
 }
 
@@ -293,11 +301,46 @@ func NewFile(cfg FileConfig) (*File, error) {
 	if cfg.Codec != JSONLines && cfg.Codec != RubyDebug {
 		return nil, fmt.Errorf("output: NewFile: unknown codec %d", cfg.Codec)
 	}
-	f, err := openAppend(cfg.Path)
-	if err != nil {
+	f := &File{cfg: cfg}
+	if err := f.open(); err != nil {
 		return nil, fmt.Errorf("output: NewFile: %w", err)
 	}
-	return &File{cfg: cfg, f: f}, nil
+	return f, nil
+}
+
+// open opens cfg.Path for appending and records the file's identity.
+func (f *File) open() error {
+	fd, err := openAppend(f.cfg.Path)
+	if err != nil {
+		return err
+	}
+	fi, err := fd.Stat()
+	if err != nil {
+		fd.Close()
+		return err
+	}
+	f.f, f.fi = fd, fi
+	return nil
+}
+
+// reopenIfMoved opens Path again when it no longer names the open file
+// (deleted, renamed away, replaced). An error other than "does not exist"
+// from the check keeps the open file.
+func (f *File) reopenIfMoved() error {
+	fi, err := os.Stat(f.cfg.Path)
+	switch {
+	case err == nil && os.SameFile(fi, f.fi):
+		return nil
+	case err != nil && !errors.Is(err, fs.ErrNotExist):
+		return nil
+	}
+	old := f.f
+	if err := f.open(); err != nil {
+		return err
+	}
+	// Earlier batches are already synced (or NoSync accepted losing them).
+	old.Close()
+	return nil
 }
 
 // openAppend opens path for appending, creating it and its directories
@@ -332,6 +375,9 @@ func (f *File) Write(ctx context.Context, b logpipe.Batch) error {
 	if f.f == nil {
 		return logpipe.Permanent(fmt.Errorf("output: file %s: %w", f.cfg.Path, logpipe.ErrClosed))
 	}
+	if err := f.reopenIfMoved(); err != nil {
+		return fmt.Errorf("output: file %s: reopen: %w", f.cfg.Path, err)
+	}
 	if _, err := f.f.Write(*buf); err != nil {
 		return fmt.Errorf("output: file %s: %w", f.cfg.Path, err)
 	}
@@ -354,7 +400,7 @@ func (f *File) Close(context.Context) error {
 	if cerr := f.f.Close(); err == nil {
 		err = cerr
 	}
-	f.f = nil
+	f.f, f.fi = nil, nil
 	if err != nil {
 		return fmt.Errorf("output: file %s: close: %w", f.cfg.Path, err)
 	}
