@@ -286,10 +286,13 @@ type FileConfig struct {
 // (log rotation), it opens Path again, creating it, as Logstash's file
 // output does with create_if_deleted (its default).
 type File struct {
-	cfg  FileConfig
-	mu   sync.Mutex
-	f    *os.File
-	fi   os.FileInfo // f's identity, to notice that Path names another file
+	cfg FileConfig
+	mu  sync.Mutex
+	f   *os.File
+	fi  os.FileInfo // f's identity, to notice that Path names another file
+	// torn is set when a failed write may have left the start of a line
+	// that could not be cut off: the next batch then starts on a new line.
+	torn bool
 	bufs bufPool
 }
 
@@ -319,7 +322,7 @@ func (f *File) open() error {
 		fd.Close()
 		return err
 	}
-	f.f, f.fi = fd, fi
+	f.f, f.fi, f.torn = fd, fi, false
 	return nil
 }
 
@@ -378,9 +381,26 @@ func (f *File) Write(ctx context.Context, b logpipe.Batch) error {
 	if err := f.reopenIfMoved(); err != nil {
 		return fmt.Errorf("output: file %s: reopen: %w", f.cfg.Path, err)
 	}
-	if _, err := f.f.Write(*buf); err != nil {
+	if f.torn {
+		*buf = append(append((*buf)[:0:0], '\n'), *buf...)
+	}
+	// A write that fails part way leaves the start of a line, which the
+	// retried batch would continue into a line that is not JSON: cut the
+	// file back to where this batch began (a pipe or a device, which
+	// cannot seek, is not cut).
+	end, serr := f.f.Seek(0, io.SeekEnd)
+	if n, err := f.f.Write(*buf); err != nil {
+		if n > 0 {
+			if serr != nil {
+				f.torn = true
+			} else if terr := f.f.Truncate(end); terr != nil {
+				f.torn = true
+				err = errors.Join(err, terr)
+			}
+		}
 		return fmt.Errorf("output: file %s: %w", f.cfg.Path, err)
 	}
+	f.torn = false
 	if !f.cfg.NoSync {
 		if err := f.f.Sync(); err != nil {
 			return fmt.Errorf("output: file %s: sync: %w", f.cfg.Path, err)
