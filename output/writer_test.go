@@ -3,6 +3,7 @@ package output
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"runtime"
 	"strings"
 	"testing"
@@ -100,5 +101,57 @@ func TestRubyDebugTimestamps(t *testing.T) {
 		if !strings.Contains(got, want) {
 			t.Errorf("rubydebug =\n%s\nwant it to contain %s", got, want)
 		}
+	}
+}
+
+// TestRubyDebugAsAmazingPrint: rubydebug prints what Logstash's codec
+// prints (event.to_hash.ai, amazing_print's defaults): an array index is
+// right-aligned inside its brackets ("[ 0]" ... "[10]"), keys are aligned
+// on their width in characters, strings are written as Ruby's
+// String#inspect writes them (\e, \u0000 and \u007F for control
+// characters, \xFF for a byte that is not UTF-8, \#{ for what Ruby would
+// read as interpolation; other characters as they are unless Ruby's
+// Unicode tables call them unprintable), and floats as Ruby's Float#to_s.
+func TestRubyDebugAsAmazingPrint(t *testing.T) {
+	e := new(logpipe.Event)
+	e.Fields().Set("@version", logpipe.StringValue("1"))
+	var arr []logpipe.Value
+	for i := range 11 {
+		arr = append(arr, logpipe.IntValue(int64(i)))
+	}
+	e.Fields().Set("a", logpipe.ArrayValue(arr...))
+	e.Fields().Set("größe", logpipe.StringValue("ü \"q\" \\ \x00\x1b\x7f\t\xff #{x} #$y #@z # é \u200b\u00a0\U0001F600 \u0378\u2028"))
+	e.Fields().Set("f", logpipe.ArrayValue(logpipe.FloatValue(1e16), logpipe.FloatValue(1e15), logpipe.FloatValue(1.5e-5),
+		logpipe.FloatValue(0.0001), logpipe.FloatValue(-2), logpipe.FloatValue(math.Inf(1)), logpipe.FloatValue(math.NaN())))
+	got := string(AppendRubyDebug(nil, e, false))
+	want := `{
+    "@version" => "1",
+           "a" => [
+        [ 0] 0,
+        [ 1] 1,
+        [ 2] 2,
+        [ 3] 3,
+        [ 4] 4,
+        [ 5] 5,
+        [ 6] 6,
+        [ 7] 7,
+        [ 8] 8,
+        [ 9] 9,
+        [10] 10
+    ],
+       "größe" => "ü \"q\" \\ \u0000\e\u007F\t\xFF \#{x} \#$y \#@z # é ​ 😀 \u0378\u2028",
+           "f" => [
+        [0] 1.0e+16,
+        [1] 1000000000000000.0,
+        [2] 1.5e-05,
+        [3] 0.0001,
+        [4] -2.0,
+        [5] Infinity,
+        [6] NaN
+    ]
+}
+`
+	if got != want {
+		t.Errorf("rubydebug =\n%s\nwant\n%s", got, want)
 	}
 }
