@@ -8,8 +8,8 @@
 // Write returns once the cluster acknowledged every record of the batch
 // (acks=all and the idempotent producer by default), and reports record
 // outcomes one by one in a *logpipe.BatchError: errors the client gave up
-// retrying are retryable for the pipeline, while a record too large, a
-// topic that does not exist (after the client's retries) or an
-// authorization failure is logpipe.Permanent, with the reason in the
-// dead-letter record (see RecordError).
+// retrying are retryable for the pipeline, a topic that does not exist
+// (UNKNOWN_TOPIC_OR_PARTITION) included, while a record too large, an
+// invalid topic name or an authorization failure is logpipe.Permanent,
+// with the reason in the dead-letter record (see RecordError).
 package kafka
