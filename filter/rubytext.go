@@ -5,10 +5,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/logpipe/logpipe"
 	"github.com/logpipe/logpipe/internal/floattext"
+	"github.com/logpipe/logpipe/internal/rubytext"
 )
 
 // This file renders values as Logstash's Ruby code turns them into text,
@@ -107,53 +107,7 @@ func isIntegerLiteral(s string) bool {
 }
 
 // appendRubyString appends s as Ruby's String#inspect does for UTF-8 text.
-func appendRubyString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	for i := 0; i < len(s); {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && n == 1 {
-			dst = append(dst, `\x`...)
-			dst = append(dst, strings.ToUpper(strconv.FormatUint(uint64(s[i])|0x100, 16))[1:]...)
-			i++
-			continue
-		}
-		switch r {
-		case '"', '\\':
-			dst = append(dst, '\\', byte(r))
-		case '\n':
-			dst = append(dst, `\n`...)
-		case '\t':
-			dst = append(dst, `\t`...)
-		case '\r':
-			dst = append(dst, `\r`...)
-		case '\f':
-			dst = append(dst, `\f`...)
-		case '\v':
-			dst = append(dst, `\v`...)
-		case '\a':
-			dst = append(dst, `\a`...)
-		case '\b':
-			dst = append(dst, `\b`...)
-		case 0x1b:
-			dst = append(dst, `\e`...)
-		case '#':
-			// "#{", "#$" and "#@" would interpolate: Ruby escapes the '#'.
-			if i+1 < len(s) && (s[i+1] == '{' || s[i+1] == '$' || s[i+1] == '@') {
-				dst = append(dst, '\\')
-			}
-			dst = append(dst, '#')
-		default:
-			if r < 0x20 || r == 0x7f {
-				dst = append(dst, `\u`...)
-				dst = append(dst, strings.ToUpper(strconv.FormatUint(uint64(r)|0x10000, 16))[1:]...)
-			} else {
-				dst = append(dst, s[i:i+n]...)
-			}
-		}
-		i += n
-	}
-	return append(dst, '"')
-}
+func appendRubyString(dst []byte, s string) []byte { return rubytext.AppendString(dst, s) }
 
 // appendLogstashTimestamp appends t as Logstash 8's Timestamp#to_s (Java's
 // Instant.toString): UTC, with the fraction in groups of three digits

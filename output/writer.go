@@ -1,24 +1,22 @@
 package output
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
-	"math"
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/logpipe/logpipe"
+	"github.com/logpipe/logpipe/internal/floattext"
 	"github.com/logpipe/logpipe/internal/freelist"
+	"github.com/logpipe/logpipe/internal/rubytext"
 )
 
 // Codec selects how Writer and File encode events.
@@ -211,12 +209,12 @@ func appendRubyHash(dst []byte, kvs []logpipe.KV, depth int) []byte {
 	width := 0
 	var q []byte
 	for _, kv := range kvs {
-		q = appendRubyString(q[:0], kv.Key)
+		q = rubytext.AppendString(q[:0], kv.Key)
 		width = max(width, utf8.RuneCount(q))
 	}
 	dst = append(dst, "{\n"...)
 	for i, kv := range kvs {
-		q = appendRubyString(q[:0], kv.Key)
+		q = rubytext.AppendString(q[:0], kv.Key)
 		dst = appendIndent(dst, (depth+1)*4+width-utf8.RuneCount(q))
 		dst = append(dst, q...)
 		dst = append(dst, " => "...)
@@ -235,10 +233,10 @@ func appendRubyValue(dst []byte, v logpipe.Value, depth int) []byte {
 	case logpipe.KindNull:
 		return append(dst, "nil"...)
 	case logpipe.KindString:
-		return appendRubyString(dst, v.Str())
+		return rubytext.AppendString(dst, v.Str())
 	case logpipe.KindFloat:
 		f, _ := v.Float()
-		return appendRubyFloat(dst, f)
+		return floattext.Append(dst, f, floattext.Ruby) // Float#to_s
 	case logpipe.KindTime:
 		return v.AppendText(dst) // as Logstash's Timestamp#to_s
 
@@ -274,136 +272,6 @@ func appendRubyValue(dst []byte, v logpipe.Value, depth int) []byte {
 		return append(dst, ']')
 	}
 	return v.AppendJSON(dst)
-}
-
-// appendRubyString appends s as Ruby's String#inspect writes a UTF-8
-// string: \" \\ \n \t \r \f \v \b \a \e, other control characters as
-// \u0000 (\u007F), a byte that is not UTF-8 as \xFF, "#" as \# before
-// "{", "$" or "@", and any other character as it is unless it is
-// unprintable (control, unassigned, line or paragraph separator), then
-// \uXXXX or \u{XXXXX}.
-func appendRubyString(dst []byte, s string) []byte {
-	const hex = "0123456789ABCDEF"
-	dst = append(dst, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			i++
-			switch c {
-			case '"', '\\':
-				dst = append(dst, '\\', c)
-			case '\n':
-				dst = append(dst, `\n`...)
-			case '\r':
-				dst = append(dst, `\r`...)
-			case '\t':
-				dst = append(dst, `\t`...)
-			case '\f':
-				dst = append(dst, `\f`...)
-			case '\v':
-				dst = append(dst, `\v`...)
-			case '\b':
-				dst = append(dst, `\b`...)
-			case '\a':
-				dst = append(dst, `\a`...)
-			case 0x1b:
-				dst = append(dst, `\e`...)
-			case '#':
-				if i < len(s) && (s[i] == '{' || s[i] == '$' || s[i] == '@') {
-					dst = append(dst, '\\')
-				}
-				dst = append(dst, '#')
-			default:
-				if c < 0x20 || c == 0x7f {
-					dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&15])
-				} else {
-					dst = append(dst, c)
-				}
-			}
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			dst = append(dst, '\\', 'x', hex[c>>4], hex[c&15])
-		case rubyPrintable(r):
-			dst = append(dst, s[i:i+size]...)
-		case r < 0x10000:
-			dst = append(dst, '\\', 'u', hex[r>>12], hex[r>>8&15], hex[r>>4&15], hex[r&15])
-		default:
-			dst = append(dst, `\u{`...)
-			dst = strconv.AppendUint(dst, uint64(r), 16)
-			dst = append(dst, '}')
-		}
-		i += size
-	}
-	return append(dst, '"')
-}
-
-// rubyPrintable reports whether Ruby's Onigmo calls the non-ASCII rune r
-// printable ([[:print:]]: [[:graph:]] and space separators), that is
-// assigned and neither a control character nor a line or paragraph
-// separator.
-func rubyPrintable(r rune) bool {
-	return unicode.In(r, unicode.L, unicode.M, unicode.N, unicode.P, unicode.S, unicode.Zs, unicode.Cf, unicode.Co)
-}
-
-// appendRubyFloat appends f as Ruby's Float#to_s writes it: the shortest
-// digits, at least one after the point, and the exponent form
-// ("1.0e+16", "1.5e-05") below 0.0001 and from 1e16 up.
-func appendRubyFloat(dst []byte, f float64) []byte {
-	switch {
-	case math.IsNaN(f):
-		return append(dst, "NaN"...)
-	case math.IsInf(f, 1):
-		return append(dst, "Infinity"...)
-	case math.IsInf(f, -1):
-		return append(dst, "-Infinity"...)
-	}
-	if math.Signbit(f) {
-		dst = append(dst, '-')
-		f = -f
-	}
-	if f == 0 {
-		return append(dst, "0.0"...)
-	}
-	var tmp [32]byte
-	e := strconv.AppendFloat(tmp[:0], f, 'e', -1, 64) // d.ddde±XX
-	at := bytes.IndexByte(e, 'e')
-	exp, _ := strconv.Atoi(string(e[at+1:]))
-	digits := append([]byte{e[0]}, e[min(2, at):at]...)
-	decpt := exp + 1
-	switch {
-	case decpt < -3 || decpt > 16:
-		dst = append(dst, digits[0], '.')
-		if len(digits) > 1 {
-			dst = append(dst, digits[1:]...)
-		} else {
-			dst = append(dst, '0')
-		}
-		dst = append(dst, 'e')
-		if exp < 0 {
-			dst = append(dst, '-')
-			exp = -exp
-		} else {
-			dst = append(dst, '+')
-		}
-		if exp < 10 {
-			dst = append(dst, '0')
-		}
-		return strconv.AppendInt(dst, int64(exp), 10)
-	case decpt <= 0:
-		dst = append(dst, "0."...)
-		dst = append(dst, strings.Repeat("0", -decpt)...)
-		return append(dst, digits...)
-	case decpt >= len(digits):
-		dst = append(dst, digits...)
-		dst = append(dst, strings.Repeat("0", decpt-len(digits))...)
-		return append(dst, ".0"...)
-	}
-	dst = append(dst, digits[:decpt]...)
-	dst = append(dst, '.')
-	return append(dst, digits[decpt:]...)
 }
 
 // FileConfig configures a File output.
