@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
-	"time"
 	"unicode/utf8"
 
 	"github.com/logpipe/logpipe"
@@ -442,5 +441,4 @@ func (f *File) Close(context.Context) error {
 var (
 	_ logpipe.Output = (*Writer)(nil)
 	_ logpipe.Output = (*File)(nil)
-	_                = time.Second
 )
