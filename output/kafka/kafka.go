@@ -52,10 +52,18 @@ type Config struct {
 	// CompressionType is "none" (default), "gzip", "snappy", "lz4" or
 	// "zstd" (compression_type).
 	CompressionType string
-	// BatchSize is the largest record batch in bytes (batch_size, and
-	// max_request_size caps it). Default: franz-go's 1 MB. A record
-	// larger than this is rejected for good.
+	// BatchSize (batch_size) is accepted for Logstash configurations
+	// and does nothing else: it is the Java producer's target batch size,
+	// which never limits a record, while franz-go has no target and fills
+	// batches up to MaxRequestSize. (It was that limit, so Logstash's
+	// batch_size => 16384 sent every record over 16 KiB to the dead
+	// letter.)
 	BatchSize int
+	// MaxRequestSize (max_request_size) is the largest record batch in
+	// bytes, and so the largest record. Default: franz-go's 1,000,012
+	// bytes (Kafka's message.max.bytes). A larger record is rejected for
+	// good (dead letter).
+	MaxRequestSize int
 	// DeliveryTimeout bounds how long the client tries to deliver a
 	// record (delivery_timeout_ms); the record then fails with a
 	// retryable error and the pipeline retries it after a backoff.
@@ -162,8 +170,8 @@ func New(cfg Config) (*Output, error) {
 		return nil, err
 	}
 	opts = append(opts, kgo.ProducerBatchCompression(codec), kgo.ProducerLinger(cfg.Linger))
-	if cfg.BatchSize < 0 || cfg.Linger < 0 || cfg.DeliveryTimeout < 0 {
-		return nil, errors.New("kafka output: negative BatchSize, Linger or DeliveryTimeout")
+	if cfg.BatchSize < 0 || cfg.MaxRequestSize < 0 || cfg.Linger < 0 || cfg.DeliveryTimeout < 0 {
+		return nil, errors.New("kafka output: negative BatchSize, MaxRequestSize, Linger or DeliveryTimeout")
 	}
 	if cfg.DeliveryTimeout == 0 {
 		cfg.DeliveryTimeout = 2 * time.Minute
@@ -172,8 +180,8 @@ func New(cfg Config) (*Output, error) {
 	// allows it (auto.create.topics.enable, Kafka's default), as for
 	// Logstash's Java producer, whose metadata requests ask for it.
 	opts = append(opts, kgo.RecordDeliveryTimeout(cfg.DeliveryTimeout), kgo.AllowAutoTopicCreation())
-	if cfg.BatchSize > 0 {
-		opts = append(opts, kgo.ProducerBatchMaxBytes(int32(min(cfg.BatchSize, 1<<30))))
+	if cfg.MaxRequestSize > 0 {
+		opts = append(opts, kgo.ProducerBatchMaxBytes(int32(min(cfg.MaxRequestSize, 1<<30))))
 	}
 	opts = append(opts, cfg.Opts...)
 	o.cfg = cfg

@@ -136,7 +136,7 @@ func TestRecordFailuresWhileProducing(t *testing.T) {
 		t.Skip("relies on kfake's default message size limit")
 	}
 	brokers, _ := cluster(t, "ok")
-	o, err := kafka.New(kafka.Config{BootstrapServers: brokers, TopicID: "%{[topic]}", BatchSize: 4096})
+	o, err := kafka.New(kafka.Config{BootstrapServers: brokers, TopicID: "%{[topic]}", MaxRequestSize: 4096})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,7 +187,7 @@ func TestRecordFailures(t *testing.T) {
 	}
 	defer c.Close()
 	brokers := c.ListenAddrs()
-	o, err := kafka.New(kafka.Config{BootstrapServers: brokers, TopicID: "%{[topic]}", BatchSize: 4096,
+	o, err := kafka.New(kafka.Config{BootstrapServers: brokers, TopicID: "%{[topic]}", MaxRequestSize: 4096,
 		Security: kafka.Security{SecurityProtocol: "SASL_PLAINTEXT", SASLMechanism: "SCRAM-SHA-256", SASLUsername: "writer", SASLPassword: "secret"}})
 	if err != nil {
 		t.Fatal(err)
@@ -420,5 +420,27 @@ func TestUnresolvedTopicPartition(t *testing.T) {
 	var re *kafka.RecordError
 	if !errors.As(err, &re) || re.Partition != -1 {
 		t.Fatalf("Write = %v (partition %v), want a RecordError with partition -1", err, re)
+	}
+}
+
+// TestBatchSizeDoesNotLimitRecords: batch_size is the Java producer's
+// target batch size, which never refuses a record (max_request_size
+// does), so a Logstash configuration's batch_size => 16384 must not send
+// a 20 KB record to the dead letter.
+func TestBatchSizeDoesNotLimitRecords(t *testing.T) {
+	leakcheck.Check(t)
+	topic := "out-" + t.Name()
+	brokers, _ := cluster(t, topic)
+	o, err := kafka.New(kafka.Config{BootstrapServers: brokers, TopicID: topic, BatchSize: 16384})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer o.Close(context.Background())
+	big := strings.Repeat("x", 20000)
+	if err := o.Write(t.Context(), logpipe.Batch{event(t, "1", big), event(t, "2", "small")}); err != nil {
+		t.Fatalf("Write: %v", err)
+	}
+	if got := consume(t, brokers, topic, 2); len(got) != 2 {
+		t.Fatalf("%d records, want 2", len(got))
 	}
 }
