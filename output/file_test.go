@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/logpipe/logpipe"
@@ -94,5 +95,25 @@ func TestFileRecreatedWhenDeleted(t *testing.T) {
 	write("four")
 	if got := readLines(t, path); len(got) != 1 || got[0] != "four" {
 		t.Fatalf("after removing the directory the file holds %q, want [four]", got)
+	}
+}
+
+// TestFileOnDevices: a pipe or a device (here /dev/null) is written
+// without fsync, which they refuse (EINVAL): every batch was refused and
+// retried for ever. A Path with %{} references, which Logstash expands
+// per event, is refused rather than used as a file name.
+func TestFileOnDevices(t *testing.T) {
+	f, err := output.NewFile(output.FileConfig{Path: os.DevNull})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Write(context.Background(), logpipe.Batch{logpipe.NewEvent("x")}); err != nil {
+		t.Errorf("Write to %s: %v", os.DevNull, err)
+	}
+	if err := f.Close(context.Background()); err != nil {
+		t.Errorf("Close: %v", err)
+	}
+	if _, err := output.NewFile(output.FileConfig{Path: filepath.Join(t.TempDir(), "out-%{+YYYY-MM-dd}.log")}); err == nil || !strings.Contains(err.Error(), "not supported") {
+		t.Errorf("NewFile with a %%{} path: %v, want an error", err)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"unicode/utf8"
 
@@ -284,7 +285,9 @@ type FileConfig struct {
 	Metadata bool
 	// NoSync skips the fsync after each batch. By default Write returns
 	// only after the batch is on disk, which is what a dead-letter output
-	// must promise before the pipeline acknowledges the events.
+	// must promise before the pipeline acknowledges the events. A pipe
+	// or a device (/dev/stdout) is not synced: fsync does not apply to
+	// them, and refusing every batch there would stop the pipeline.
 	NoSync bool
 }
 
@@ -314,6 +317,11 @@ func NewFile(cfg FileConfig) (*File, error) {
 	}
 	if cfg.Codec != JSONLines && cfg.Codec != RubyDebug {
 		return nil, fmt.Errorf("output: NewFile: unknown codec %d", cfg.Codec)
+	}
+	if strings.Contains(cfg.Path, "%{") {
+		// Logstash's path => "out-%{+YYYY-MM-dd}" makes a file per day;
+		// this File would create one file with that name.
+		return nil, fmt.Errorf("output: NewFile: Path %q: %%{} references are not supported (one fixed file)", cfg.Path)
 	}
 	f := &File{cfg: cfg}
 	if err := f.open(); err != nil {
@@ -412,7 +420,7 @@ func (f *File) Write(ctx context.Context, b logpipe.Batch) error {
 		return fmt.Errorf("output: file %s: %w", f.cfg.Path, err)
 	}
 	f.torn = false
-	if !f.cfg.NoSync {
+	if !f.cfg.NoSync && f.fi.Mode().IsRegular() {
 		if err := f.f.Sync(); err != nil {
 			return fmt.Errorf("output: file %s: sync: %w", f.cfg.Path, err)
 		}
@@ -427,7 +435,10 @@ func (f *File) Close(context.Context) error {
 	if f.f == nil {
 		return nil
 	}
-	err := f.f.Sync()
+	var err error
+	if f.fi.Mode().IsRegular() {
+		err = f.f.Sync()
+	}
 	if cerr := f.f.Close(); err == nil {
 		err = cerr
 	}
