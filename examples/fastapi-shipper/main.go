@@ -33,7 +33,7 @@ func assemble(cfg config, stdout io.Writer) (*pipeline.Pipeline, logpipe.Input, 
 	if err != nil {
 		return nil, nil, err
 	}
-	c := pipeline.Config{DrainTimeout: cfg.DrainTimeout, Workers: cfg.Workers}
+	c := pipeline.Config{DrainTimeout: cfg.DrainTimeout, Workers: workers(cfg)}
 	c.Inputs = []logpipe.Input{in}
 	c.Filters, err = tutorial.Filters(cfg.Timezone, cfg.Multiline)
 	if err != nil {

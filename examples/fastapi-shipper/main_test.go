@@ -409,6 +409,24 @@ func TestDefaultBatchSize(t *testing.T) {
 	}
 }
 
+func TestDefaultWorkers(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  config
+		want int
+	}{
+		{"standard output", config{}, 1},
+		{"elasticsearch", config{ES: []string{"http://localhost:9200"}}, 0},
+		{"kafka", config{Kafka: "localhost:9092"}, 0},
+		{"set", config{Workers: 3}, 3},
+	}
+	for _, tc := range tests {
+		if got := workers(tc.cfg); got != tc.want {
+			t.Errorf("%s: %d, want %d", tc.name, got, tc.want)
+		}
+	}
+}
+
 // TestTuneGC checks the command's collector setting and that the function
 // it returns puts back the settings before; with GOGC or GOMEMLIMIT in the
 // environment it must leave them alone.
