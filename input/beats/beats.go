@@ -188,8 +188,9 @@ func (b *Beats) Windows() uint64 { return b.windows.Load() }
 // Run accepts connections until ctx is done, then stops reading windows
 // and returns once no Send is in progress. Connections stay open until
 // the windows already handed over are acknowledged and their ACKs are
-// sent (Close waits for that, within limits; see Close). A failed accept (out of file descriptors) is logged
-// and retried after a pause of up to a second.
+// sent (Close waits for that, within limits; see Close). A failed accept
+// (out of file descriptors) is logged and retried after a pause of up to
+// a second.
 func (b *Beats) Run(ctx context.Context, sink logpipe.Sink) error {
 	stop := context.AfterFunc(ctx, func() { b.ln.Close() })
 	defer stop()
