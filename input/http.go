@@ -1,7 +1,11 @@
 package input
 
 import (
+	"bufio"
 	"bytes"
+	"compress/flate"
+	"compress/gzip"
+	"compress/zlib"
 	"context"
 	"crypto/subtle"
 	"crypto/tls"
@@ -40,8 +44,9 @@ type HTTPConfig struct {
 	// ssl_certificate, ssl_key, ssl_client_authentication through
 	// ClientAuth and ClientCAs).
 	TLS *tls.Config
-	// MaxContentLength is the largest body accepted, in bytes; larger
-	// ones get 413 (max_content_length). Default: 100 MiB.
+	// MaxContentLength is the largest body accepted, in bytes, counted
+	// after undoing a gzip or deflate Content-Encoding, as Logstash does;
+	// larger ones get 413 (max_content_length). Default: 100 MiB.
 	MaxContentLength int64
 	// MaxPendingRequests is the number of requests handed to the
 	// pipeline and waiting for delivery at once; more get 429
@@ -94,6 +99,7 @@ type HTTPConfig struct {
 //   - 400: the body could not be decoded (nothing delivered);
 //   - 401: basic authentication failed; 405: not POST or PUT;
 //   - 413: the body exceeds MaxContentLength;
+//   - 415: a Content-Encoding other than gzip, deflate or identity;
 //   - 429 with Retry-After: MaxPendingRequests are waiting, or the
 //     pipeline had no room within QueueTimeout;
 //   - 503 with Retry-After: the input is shutting down, or delivery failed.
@@ -103,8 +109,10 @@ type HTTPConfig struct {
 // "@metadata" and "tags" taken as Logstash's json codec does);
 // application/x-ndjson, application/jsonl and application/json-lines are
 // one JSON object per line; anything else, or no type, is text with one
-// event per non-empty line in "message". Each request is one batch and one
-// stream of the pipeline.
+// event per non-empty line in "message". A body with Content-Encoding gzip
+// (x-gzip) or deflate (x-deflate) is decompressed first, as Logstash's
+// http input does; a damaged one gets 400. Each request is one batch and
+// one stream of the pipeline.
 type HTTP struct {
 	cfg        HTTPConfig
 	ln         net.Listener
@@ -248,7 +256,8 @@ func (h *HTTP) ID() string { return h.cfg.ID }
 // number open now.
 func (h *HTTP) Connections() (total, open uint64) { return h.conns.Load(), h.open.Load() }
 
-// BytesIn returns the number of request body bytes read.
+// BytesIn returns the number of request body bytes read, as sent (before
+// decompression).
 func (h *HTTP) BytesIn() uint64 { return h.bytes.Load() }
 
 // Run hands requests to s until ctx is done; from then on requests get
@@ -333,15 +342,9 @@ func (h *HTTP) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.busy(w, "too many pending requests")
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.cfg.MaxContentLength))
-	h.bytes.Add(uint64(len(body)))
+	body, status, err := h.readBody(http.MaxBytesReader(w, r.Body, h.cfg.MaxContentLength), r.Header.Get("Content-Encoding"))
 	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
-			return
-		}
-		http.Error(w, "reading body: "+err.Error(), http.StatusBadRequest)
+		http.Error(w, err.Error(), status)
 		return
 	}
 	b, err := decodeBody(r.Header.Get("Content-Type"), body)
@@ -389,6 +392,73 @@ func (h *HTTP) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.WriteHeader(http.StatusOK)
 	_, _ = io.WriteString(w, "ok")
+}
+
+// readBody reads a request body and undoes its Content-Encoding: gzip
+// (or x-gzip) and deflate (or x-deflate, with or without its zlib
+// wrapper), as Netty's HttpContentDecompressor does for Logstash's http
+// input. MaxContentLength bounds the decoded body, as Logstash's
+// max_content_length does (it is checked after decompression), so a small
+// compressed body cannot expand without limit. On error it returns the
+// status to answer: 413 for a body too large, 415 for a coding it cannot
+// undo (rather than decoding compressed bytes as text), 400 for a body
+// that is cut short or damaged.
+func (h *HTTP) readBody(raw io.Reader, coding string) ([]byte, int, error) {
+	raw = countingReader{raw, &h.bytes}
+	var dec io.Reader
+	switch c := strings.ToLower(strings.TrimSpace(coding)); c {
+	case "", "identity":
+		dec = raw
+	case "gzip", "x-gzip":
+		zr, err := gzip.NewReader(raw)
+		if err != nil {
+			return nil, bodyErrStatus(err), fmt.Errorf("reading gzip body: %w", err)
+		}
+		dec = zr
+	case "deflate", "x-deflate":
+		br := bufio.NewReader(raw)
+		if hd, _ := br.Peek(2); len(hd) == 2 && hd[0]&0x0f == 8 && hd[0]>>4 <= 7 && (uint16(hd[0])<<8|uint16(hd[1]))%31 == 0 {
+			zr, err := zlib.NewReader(br)
+			if err != nil {
+				return nil, bodyErrStatus(err), fmt.Errorf("reading deflate body: %w", err)
+			}
+			dec = zr
+		} else {
+			dec = flate.NewReader(br)
+		}
+	default:
+		return nil, http.StatusUnsupportedMediaType, fmt.Errorf("unsupported Content-Encoding %q (want gzip or deflate)", coding)
+	}
+	body, err := io.ReadAll(io.LimitReader(dec, h.cfg.MaxContentLength+1))
+	switch {
+	case err != nil:
+		return nil, bodyErrStatus(err), fmt.Errorf("reading body: %w", err)
+	case int64(len(body)) > h.cfg.MaxContentLength:
+		return nil, http.StatusRequestEntityTooLarge, errors.New("body too large")
+	}
+	return body, 0, nil
+}
+
+// bodyErrStatus is the status for an error reading a body: 413 when the
+// body exceeded MaxContentLength, 400 otherwise.
+func bodyErrStatus(err error) int {
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return http.StatusRequestEntityTooLarge
+	}
+	return http.StatusBadRequest
+}
+
+// countingReader adds the bytes read to n.
+type countingReader struct {
+	r io.Reader
+	n *atomic.Uint64
+}
+
+func (c countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n.Add(uint64(n))
+	return n, err
 }
 
 func (h *HTTP) busy(w http.ResponseWriter, msg string) {
