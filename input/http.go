@@ -65,8 +65,10 @@ type HTTPConfig struct {
 	// (remote_host_target_field). Default: "[host][ip]", as Logstash in
 	// ECS mode.
 	RemoteHostTargetField string
-	// RequestHeadersTargetField receives the request's headers, names in
-	// lower case, plus request_method, request_path and http_version
+	// RequestHeadersTargetField receives the request's headers under
+	// Logstash's names (lower case, "-" turned into "_", http_accept,
+	// http_host, http_user_agent: "Content-Type" is "content_type"), plus
+	// request_method, request_path and http_version
 	// (request_headers_target_field). Default:
 	// "[@metadata][input][http][request][headers]", as Logstash in ECS
 	// mode.
@@ -483,10 +485,10 @@ func (h *HTTP) annotate(b logpipe.Batch, r *http.Request) {
 		if strings.EqualFold(k, "Authorization") {
 			continue // never store credentials in events
 		}
-		hdr.Set(strings.ToLower(k), logpipe.StringValue(strings.Join(vs, ", ")))
+		hdr.Set(headerField(k), logpipe.StringValue(strings.Join(vs, ", ")))
 	}
 	if r.Host != "" {
-		hdr.Set("host", logpipe.StringValue(r.Host))
+		hdr.Set("http_host", logpipe.StringValue(r.Host))
 	}
 	hdr.Set("request_method", logpipe.StringValue(r.Method))
 	hdr.Set("request_path", logpipe.StringValue(r.URL.RequestURI()))
@@ -499,6 +501,18 @@ func (h *HTTP) annotate(b logpipe.Batch, r *http.Request) {
 			_ = e.Set(h.headerPath, logpipe.ObjectValue(hdr.Clone()))
 		}
 	}
+}
+
+// headerField is the field name of a request header, as Logstash's http
+// input names it: lower case, "-" turned into "_", and "http_" before
+// accept and user_agent (and host, set from the request's Host).
+func headerField(name string) string {
+	f := strings.ReplaceAll(strings.ToLower(name), "-", "_")
+	switch f {
+	case "accept", "user_agent", "host":
+		f = "http_" + f
+	}
+	return f
 }
 
 // decodeBody turns a request body into events by its content type.

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/logpipe/logpipe"
 	"github.com/logpipe/logpipe/input"
 	"github.com/logpipe/logpipe/internal/leakcheck"
 	"github.com/logpipe/logpipe/output/outputtest"
@@ -98,5 +99,53 @@ func TestHTTPContentEncoding(t *testing.T) {
 	}
 	if err := stop(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestHTTPHeaderNames: the request headers are stored under Logstash's
+// names (MessageProcessor.formatHeaders of logstash-input-http): lower
+// case with "-" turned into "_", and accept, host and user_agent prefixed
+// with http_, so that a moved pipeline's [headers][content_type] or
+// [headers][http_user_agent] finds them. Before, the names kept their
+// dashes ("content-type") and the host was "host".
+func TestHTTPHeaderNames(t *testing.T) {
+	leakcheck.Check(t)
+	h, url := newHTTP(t, input.HTTPConfig{})
+	sink := outputtest.NewSink()
+	stop := runHTTP(t, h, pipeline.Config{}, sink)
+	req, err := http.NewRequest(http.MethodPut, url+"p?q=1", strings.NewReader("x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "text/plain")
+	req.Header.Set("User-Agent", "test/1")
+	req.Header.Set("Accept", "*/*")
+	req.Header.Set("X-Request-Id", "r-1")
+	req.Close = true
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	evs := sink.Events()
+	if resp.StatusCode != 200 || len(evs) != 1 {
+		t.Fatalf("status %d, %d events", resp.StatusCode, len(evs))
+	}
+	hdr, _ := evs[0].Get(logpipe.MustPath("[@metadata][input][http][request][headers]"))
+	want := map[string]string{
+		"content_type": "text/plain", "content_length": "1", "http_user_agent": "test/1",
+		"http_accept": "*/*", "http_host": h.Addr().String(), "x_request_id": "r-1",
+		"accept_encoding": "gzip", "connection": "close",
+		"request_method": "PUT", "request_path": "/p?q=1", "http_version": "HTTP/1.1",
+	}
+	got := map[string]string{}
+	for k, v := range hdr.Object().All() {
+		got[k] = v.Str()
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("headers\n got %v\nwant %v", got, want)
 	}
 }

@@ -118,7 +118,7 @@ func TestHTTPWithCurl(t *testing.T) {
 	}
 	for _, c := range []struct{ path, want string }{
 		{"[host][ip]", "127.0.0.1"},
-		{"[@metadata][input][http][request][headers][x-request-id]", "r-1"},
+		{"[@metadata][input][http][request][headers][x_request_id]", "r-1"},
 		{"[@metadata][input][http][request][headers][request_method]", "POST"},
 		{"[@metadata][input][http][request][headers][request_path]", "/logs?x=1"},
 		{"[@metadata][input][http][request][headers][http_version]", "HTTP/1.1"},
