@@ -24,6 +24,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/logpipe/logpipe"
+	"github.com/logpipe/logpipe/codec"
 )
 
 // HTTPConfig configures an HTTP input. The zero value of every field
@@ -111,10 +112,12 @@ type HTTPConfig struct {
 // "@metadata" and "tags" taken as Logstash's json codec does);
 // application/x-ndjson, application/jsonl and application/json-lines are
 // one JSON object per line; anything else, or no type, is text with one
-// event per non-empty line in "message". A body with Content-Encoding gzip
-// (x-gzip) or deflate (x-deflate) is decompressed first, as Logstash's
-// http input does; a damaged one gets 400. Each request is one batch and
-// one stream of the pipeline.
+// event per non-empty line in "message". A body with Content-Encoding
+// gzip (x-gzip) or deflate (x-deflate) is decompressed first, as
+// Logstash's http input does; a damaged one gets 400. The charset
+// parameter of the Content-Type then converts the body to UTF-8, as
+// Logstash does (UTF-8 when absent or unknown; invalid bytes become
+// U+FFFD). Each request is one batch and one stream of the pipeline.
 type HTTP struct {
 	cfg        HTTPConfig
 	ln         net.Listener
@@ -517,7 +520,13 @@ func headerField(name string) string {
 
 // decodeBody turns a request body into events by its content type.
 func decodeBody(contentType string, body []byte) (logpipe.Batch, error) {
-	mt, _, _ := mime.ParseMediaType(contentType)
+	mt, params, _ := mime.ParseMediaType(contentType)
+	if cs, err := codec.NewCharset(params["charset"]); err == nil && cs != nil {
+		// The body in the charset its Content-Type names, as Logstash
+		// reads it (HttpUtil.getCharset); a charset it cannot decode
+		// falls back to UTF-8, as there.
+		body = []byte(cs.Decode(body))
+	}
 	now := logpipe.Now()
 	switch mt {
 	case "application/json":

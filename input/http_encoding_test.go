@@ -149,3 +149,38 @@ func TestHTTPHeaderNames(t *testing.T) {
 		t.Errorf("headers\n got %v\nwant %v", got, want)
 	}
 }
+
+// TestHTTPCharset: the body is read in the charset its Content-Type names,
+// as Logstash's http input does (req.content().toString(charset)), so
+// Latin-1 or UTF-16 text arrives intact. Before, every body was taken as
+// UTF-8 and each non-UTF-8 byte became U+FFFD.
+func TestHTTPCharset(t *testing.T) {
+	leakcheck.Check(t)
+	h, url := newHTTP(t, input.HTTPConfig{})
+	sink := outputtest.NewSink()
+	stop := runHTTP(t, h, pipeline.Config{}, sink)
+	for _, c := range []struct{ ctype, body, want string }{
+		{"text/plain; charset=ISO-8859-1", "caf\xe9\n", "café"},
+		{"application/json; charset=windows-1252", "{\"message\":\"\x80 5\"}", "€ 5"},
+		{"text/plain; charset=UTF-16LE", "\xe9\x00t\x00\xe9\x00", "été"},
+		{"text/plain; charset=no-such-charset", "caf\xc3\xa9", "café"},
+		{"text/plain", "caf\xe9", "caf\uFFFD"},
+	} {
+		before := sink.Len()
+		if status, _ := post(t, url, c.ctype, c.body); status != 200 {
+			t.Errorf("%s: status %d", c.ctype, status)
+			continue
+		}
+		evs := sink.Events()[before:]
+		if len(evs) != 1 || evs[0].Message() != c.want {
+			var got []string
+			for _, e := range evs {
+				got = append(got, e.Message())
+			}
+			t.Errorf("%s: got %q, want %q", c.ctype, got, c.want)
+		}
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+}
