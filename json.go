@@ -116,7 +116,9 @@ func (e *Event) UnmarshalJSON(data []byte) error {
 //   - "@timestamp" sets the Timestamp (see SetTimestamp); a value that is
 //     not a timestamp is kept, as text, in the field "_@timestamp" and the
 //     event is tagged "_timestampparsefailure", as Logstash's json filter
-//     does;
+//     does; null is ignored, as if the key were absent (Logstash's json
+//     filter skips a nil @timestamp and its Event takes it as no
+//     timestamp);
 //   - "tags" (a string or an array of strings) replaces the tags; null
 //     is kept as a field (no tags, as in Logstash); any other value (an
 //     object, a number, an array holding anything but strings) is kept
@@ -135,6 +137,9 @@ func (e *Event) MergeObject(o *Object) {
 	for _, kv := range o.list() {
 		switch kv.Key {
 		case "@timestamp":
+			if kv.Value.kind == KindNull {
+				continue // as absent, in Logstash's json filter and Event
+			}
 			if err := e.SetTimestamp(kv.Value); err != nil {
 				e.fields.Set("_@timestamp", StringValue(kv.Value.String()))
 				e.TagFailure("_timestampparsefailure")

@@ -263,6 +263,9 @@ func TestUnmarshalJSON(t *testing.T) {
 		{name: "numeric timestamp", in: `{"@timestamp":1700000000}`,
 			wantJSON: `{"@version":"1","_@timestamp":"1700000000","tags":["_timestampparsefailure"]}`,
 			wantMeta: `{}`, wantTags: []string{"_timestampparsefailure"}, wantFailed: true},
+		// Logstash's Event: a null @timestamp is no timestamp, not a failure.
+		{name: "null timestamp is absent", in: `{"@timestamp":null,"a":1}`,
+			wantJSON: `{"@version":"1","a":1}`, wantMeta: `{}`},
 		{name: "tags as one string", in: `{"tags":"solo"}`, wantJSON: `{"@version":"1","tags":["solo"]}`, wantMeta: `{}`, wantTags: []string{"solo"}},
 		// Logstash 8's Event: an illegal tags value moves to "_tags".
 		{name: "tags not strings move to _tags", in: `{"tags":[1,"a"]}`,

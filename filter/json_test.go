@@ -123,6 +123,12 @@ func TestJSON(t *testing.T) {
 			wantFailed: true,
 		},
 		{
+			// Logstash's json filter: a nil @timestamp is skipped.
+			name: "null payload timestamp is ignored",
+			in:   `{"@timestamp":"2020-01-01T00:00:00.000Z","message":"{\"@timestamp\":null,\"a\":1}"}`,
+			want: `{"@timestamp":"2020-01-01T00:00:00.000Z","message":"{\"@timestamp\":null,\"a\":1}","a":1}`,
+		},
+		{
 			name:      "timestamp under target is a plain field",
 			configure: func(c *JSONConfig) { c.Target = "doc" },
 			in:        `{"message":"{\"@timestamp\":\"yesterday\"}"}`,
