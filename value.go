@@ -385,9 +385,11 @@ func (v Value) Equal(w Value) bool {
 		if vok && wok {
 			return vi == wi
 		}
-		vf, _ := v.Float()
-		wf, _ := w.Float()
-		return vf == wf
+		// A literal beyond float64's range (1e400) has no float: Float
+		// reports 0 and false, which must not make it equal 0 or -1e400.
+		vf, vok := v.Float()
+		wf, wok := w.Float()
+		return vok && wok && vf == wf
 	}
 	if v.kind != w.kind {
 		return false
