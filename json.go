@@ -556,7 +556,10 @@ func buildValidated(s string) (v Value, ok bool) {
 //     documents, a second one without the arrays did; as one loop, the
 //     check of a tutorial payload takes about 8% longer, some 15 ns.)
 //   - A repeated key is found through a 64-bit set of keyBit per object:
-//     keys are compared only when their bit is already set.
+//     keys are compared only when their bit is already set, and only
+//     with at most maxScannedKeys earlier keys: a key past them whose
+//     bit is set makes the answer "no" (the builder then finds repeats
+//     with a map), so that the check stays linear in the number of keys.
 func canonicalObject(s string, i int) (int, bool) {
 	// The innermost open container is described by close (the byte
 	// closing it; 0 at the top level), mark (where its keys start in
@@ -687,12 +690,8 @@ func canonicalObject(s string, i int) (int, bool) {
 		k := s[i+1 : j]
 		if bit := keyBit(k); seen&bit == 0 {
 			seen |= bit
-		} else {
-			for _, o := range keys[mark:nkeys] {
-				if o == k {
-					return 0, false
-				}
-			}
+		} else if repeatedKey(keys[mark:nkeys], k) {
+			return 0, false
 		}
 		if nkeys == len(keys) {
 			keys = grow(keys)
@@ -701,6 +700,30 @@ func canonicalObject(s string, i int) (int, bool) {
 		nkeys++
 		i = j + 2
 	}
+}
+
+// maxScannedKeys is the number of earlier keys of one object up to which
+// a repeated key is looked for by comparing it with each of them. Beyond
+// it, canonicalObject gives up on a key whose keyBit is already set (the
+// object is built eagerly) and the builder indexes the keys with a map:
+// comparing each key with all the earlier ones made an object of 40,000
+// keys (half a megabyte, under the default line limit) cost tens of
+// seconds.
+const maxScannedKeys = 128
+
+// repeatedKey reports whether k is one of keys, the earlier keys of its
+// object, or whether they are too many (more than maxScannedKeys) to be
+// compared with k: the builder finds repeats in large objects with a map.
+func repeatedKey(keys []string, k string) bool {
+	if len(keys) > maxScannedKeys {
+		return true
+	}
+	for _, o := range keys {
+		if o == k {
+			return true
+		}
+	}
+	return false
 }
 
 // keyBit returns the bit of key k in canonicalObject's set of the keys of
@@ -954,6 +977,7 @@ func (b *builder) object(i int) (Value, int) {
 	// are gathered on a scratch stack first.
 	var stack [16]KV
 	members := stack[:0]
+	var index map[string]int // positions in members, past maxScannedKeys
 	for {
 		i = skipSpace(s, i)
 		key, next := b.string(i + 1)
@@ -962,15 +986,30 @@ func (b *builder) object(i int) (Value, int) {
 		var v Value
 		v, i = b.value(i)
 		dup := false
-		for k := range members {
-			if members[k].Key == key {
+		if index != nil {
+			if k, ok := index[key]; ok {
 				members[k].Value = v
 				dup = true
-				break
+			}
+		} else {
+			for k := range members {
+				if members[k].Key == key {
+					members[k].Value = v
+					dup = true
+					break
+				}
 			}
 		}
 		if !dup {
 			members = append(members, KV{key, v})
+			if index != nil {
+				index[key] = len(members) - 1
+			} else if len(members) > maxScannedKeys {
+				index = make(map[string]int, 2*len(members))
+				for k := range members {
+					index[members[k].Key] = k
+				}
+			}
 		}
 		i = skipSpace(s, i)
 		if s[i] == ',' {
