@@ -25,6 +25,7 @@ import (
 
 	"github.com/logpipe/logpipe"
 	"github.com/logpipe/logpipe/codec"
+	"github.com/logpipe/logpipe/internal/countio"
 )
 
 // HTTPConfig configures an HTTP input. The zero value of every field
@@ -409,7 +410,7 @@ func (h *HTTP) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // undo (rather than decoding compressed bytes as text), 400 for a body
 // that is cut short or damaged.
 func (h *HTTP) readBody(raw io.Reader, coding string) ([]byte, int, error) {
-	raw = countingReader{raw, &h.bytes}
+	raw = countio.Reader{R: raw, N: &h.bytes}
 	var dec io.Reader
 	switch c := strings.ToLower(strings.TrimSpace(coding)); c {
 	case "", "identity":
@@ -452,18 +453,6 @@ func bodyErrStatus(err error) int {
 		return http.StatusRequestEntityTooLarge
 	}
 	return http.StatusBadRequest
-}
-
-// countingReader adds the bytes read to n.
-type countingReader struct {
-	r io.Reader
-	n *atomic.Uint64
-}
-
-func (c countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n.Add(uint64(n))
-	return n, err
 }
 
 func (h *HTTP) busy(w http.ResponseWriter, msg string) {

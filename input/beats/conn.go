@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/klauspost/compress/zlib"
+
+	"github.com/logpipe/logpipe/internal/countio"
 )
 
 // conn wraps an accepted connection for go-lumber's server. It counts the
@@ -44,25 +46,13 @@ func newConn(c net.Conn, idle time.Duration, maxWindow, maxFrame uint32, bytes *
 		closed:  make(chan struct{}),
 		ackNote: make(chan struct{}, 1),
 	}
-	cc.frames = newDeframer(countingReader{c, bytes}, maxWindow, maxFrame)
+	cc.frames = newDeframer(countio.Reader{R: c, N: bytes}, maxWindow, maxFrame)
 	cc.frames.onWindow = func() { cc.unacked.Add(1) }
 	return cc
 }
 
 // Read gives go-lumber the connection's frames, checked and decompressed.
 func (c *conn) Read(p []byte) (int, error) { return c.frames.Read(p) }
-
-// countingReader counts the bytes read from the network.
-type countingReader struct {
-	r     io.Reader
-	bytes *atomic.Uint64
-}
-
-func (r countingReader) Read(p []byte) (int, error) {
-	n, err := r.r.Read(p)
-	r.bytes.Add(uint64(n))
-	return n, err
-}
 
 // SetReadDeadline replaces "no deadline", which go-lumber sets while it
 // waits for the next window, with the idle timeout, unless a window read
