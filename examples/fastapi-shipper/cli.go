@@ -415,11 +415,15 @@ func batchSize(cfg config) int {
 	switch {
 	case cfg.BatchSize > 0:
 		return cfg.BatchSize
-	case len(cfg.ES) > 0 || cfg.Kafka != "":
+	case cfg.remote():
 		return 1024
 	}
 	return 256
 }
+
+// remote reports whether a batch becomes a network request (-es, -kafka),
+// which the batch size and workers defaults tell from local outputs.
+func (cfg config) remote() bool { return len(cfg.ES) > 0 || cfg.Kafka != "" }
 
 // workers returns the pipeline's workers: -pipeline.workers, or by
 // default 1 when every output is local (standard output, -report): one
@@ -435,7 +439,7 @@ func workers(cfg config) int {
 	switch {
 	case cfg.Workers > 0:
 		return cfg.Workers
-	case len(cfg.ES) > 0 || cfg.Kafka != "":
+	case cfg.remote():
 		return 0
 	}
 	return 1
