@@ -174,6 +174,17 @@ func (r *recorder) Write(p []byte) (int, error) {
 	return r.ResponseWriter.Write(p)
 }
 
+// Flush implements http.Flusher, which streaming handlers assert on the
+// writer they are given (net/http's own writers have it): without it they
+// panicked, and the request was logged as a 500. Flushing before any
+// write sends the status, 200.
+func (r *recorder) Flush() {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	_ = http.NewResponseController(r.ResponseWriter).Flush() // http.Flusher has no error to return
+}
+
 // Unwrap lets http.ResponseController reach the underlying writer (Flush,
 // deadlines).
 func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }

@@ -52,6 +52,19 @@ func TestHandler(t *testing.T) {
 				`"request_info":{"headers":{"host":"example.com"},"query_params":{}}}`,
 		},
 		{
+			// A streaming handler asserts http.Flusher, as net/http's own
+			// writers allow; the recorder must not make it panic.
+			name: "flushed", method: "GET", target: "/stream",
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				w.(http.Flusher).Flush()
+				w.Write([]byte("data: 1\n\n"))
+				w.(http.Flusher).Flush()
+			},
+			step: time.Millisecond,
+			want: `2024-12-21 10:00:00,123 - INFO - Request processed: {"timestamp":"2024-12-21 10:00:00","client_ip":"192.0.2.1","method":"GET","path":"/stream","status_code":200,"process_time_ms":1.0,"user_agent":"",` +
+				`"request_info":{"headers":{"host":"example.com"},"query_params":{}}}`,
+		},
+		{
 			name: "client error and nothing written", method: "GET", target: "/missing",
 			handler: func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNotFound) },
 			step:    time.Millisecond,
