@@ -335,8 +335,10 @@ func filters(timezone string) (logpipe.Filter, error) {
 	return filter.When(tutorial.IsRaw, filter.Chain(fs...), filter.When(hasPriority, sl)), nil
 }
 
-// hasPriority reports whether the message starts with a syslog PRI
-// ("<0>" to "<191>"), as RFC 3164 and RFC 5424 messages do.
+// hasPriority reports whether the message starts as a syslog PRI does
+// ("<", one to three digits, ">"), as RFC 3164 and RFC 5424 messages do;
+// the syslog filter then checks its range (0 to 191) and tags a message
+// outside it.
 func hasPriority(e *logpipe.Event) bool {
 	m := e.Message()
 	if len(m) < 3 || m[0] != '<' {
