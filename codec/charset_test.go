@@ -1,9 +1,12 @@
 package codec
 
 import (
+	"bytes"
 	"io"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 )
 
 func TestCharset(t *testing.T) {
@@ -84,4 +87,47 @@ func TestLinesLatin1(t *testing.T) {
 	if len(got) != 2 || got[0].Text != "déjà" || got[1].Text != "naïve" || got[1].Start != 6 || got[1].End != 12 {
 		t.Fatalf("frames %+v", got)
 	}
+}
+
+// FuzzCharset: any name either makes a Charset or is an error, and any
+// bytes decode to valid UTF-8, through Decode and (but for UTF-8) through
+// NewReader;
+// in an ASCII-compatible charset, ASCII letters, digits, spaces and
+// newlines are kept as they are.
+func FuzzCharset(f *testing.F) {
+	names := []string{"", "UTF-8", "ISO-8859-1", "latin1", "Windows-1252", "cp1252", "Shift_JIS", "EUC-JP", "GBK", "Big5", "KOI8-R", "UTF-16LE", "UTF-16BE", "ASCII-8BIT"}
+	f.Add("", uint8(0), []byte("caf\xe9\n"))
+	f.Add("", uint8(2), []byte("caf\xe9\n"))
+	f.Add("", uint8(10), []byte("\xff\xfe\x00a"))
+	f.Add("ISO-2022-KR", uint8(0), []byte("a"))
+	f.Add("", uint8(6), []byte("\x82\xa0ok 12\n"))
+	f.Fuzz(func(t *testing.T, name string, i uint8, b []byte) {
+		if name == "" {
+			name = names[int(i)%len(names)]
+		}
+		c, err := NewCharset(name)
+		if err != nil {
+			return
+		}
+		s := c.Decode(b)
+		if !utf8.ValidString(s) {
+			t.Fatalf("%s: Decode(%q) = %q, invalid UTF-8", name, b, s)
+		}
+		// A nil Charset's NewReader returns the reader as it is.
+		r, err := io.ReadAll(c.NewReader(bytes.NewReader(b)))
+		if c != nil && err == nil && !utf8.Valid(r) {
+			t.Fatalf("%s: NewReader(%q) gave %q, invalid UTF-8", name, b, r)
+		}
+		if c.ASCIICompatible() {
+			plain := strings.Map(func(r rune) rune {
+				if r < 0x80 && (r == ' ' || r == '\n' || unicode.IsLetter(r) || unicode.IsDigit(r)) {
+					return r
+				}
+				return -1
+			}, string(b))
+			if got := c.Decode([]byte(plain)); got != plain {
+				t.Fatalf("%s: Decode(%q) = %q, want it unchanged", name, plain, got)
+			}
+		}
+	})
 }
