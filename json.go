@@ -134,20 +134,42 @@ func (e *Event) UnmarshalJSON(data []byte) error {
 //     output that writes both, a repeated key);
 //   - every other member sets the field of that name, replacing it.
 func (e *Event) MergeObject(o *Object) {
-	for _, kv := range o.list() {
+	kvs := o.list()
+	// Object.Set finds a key by comparing it with each one: for an object
+	// of many keys (more than maxScannedKeys), the event's fields are
+	// indexed by a map instead, so that merging stays linear.
+	var idx map[string]int
+	if len(kvs) > maxScannedKeys {
+		e.fields.own()
+		idx = make(map[string]int, len(e.fields.kvs)+len(kvs))
+		for i, kv := range e.fields.kvs {
+			idx[kv.Key] = i
+		}
+	}
+	set := func(k string, v Value) {
+		if idx == nil {
+			e.fields.Set(k, v)
+		} else if i, ok := idx[k]; ok {
+			e.fields.kvs[i].Value = v
+		} else {
+			idx[k] = len(e.fields.kvs)
+			e.fields.kvs = append(e.fields.kvs, KV{k, v})
+		}
+	}
+	for _, kv := range kvs {
 		switch kv.Key {
 		case "@timestamp":
 			if kv.Value.kind == KindNull {
 				continue // as absent, in Logstash's json filter and Event
 			}
 			if err := e.SetTimestamp(kv.Value); err != nil {
-				e.fields.Set("_@timestamp", StringValue(kv.Value.String()))
+				set("_@timestamp", StringValue(kv.Value.String()))
 				e.TagFailure("_timestampparsefailure")
 			}
 		case "@metadata":
 			m := kv.Value.Object()
 			if m == nil {
-				e.fields.Set("_@metadata", kv.Value)
+				set("_@metadata", kv.Value)
 				continue
 			}
 			for _, mkv := range m.list() {
@@ -160,15 +182,15 @@ func (e *Event) MergeObject(o *Object) {
 				e.tags = e.tags[:0]
 				e.AddTag(tags...)
 			} else if kv.Value.kind == KindNull {
-				e.fields.Set(kv.Key, kv.Value)
+				set(kv.Key, kv.Value)
 			} else {
 				// As Logstash 8's Event: the value moves, as the one
 				// element of an array, to "_tags".
-				e.fields.Set("_tags", ArrayValue(kv.Value))
+				set("_tags", ArrayValue(kv.Value))
 				e.TagFailure("_tagsparsefailure")
 			}
 		default:
-			e.fields.Set(kv.Key, kv.Value)
+			set(kv.Key, kv.Value)
 		}
 	}
 }
