@@ -446,9 +446,9 @@ type puller struct {
 // readLoop is one of the Workers goroutines of an Input: each reads a
 // batch and takes it through the filters and outputs itself, while the
 // batch is in its CPU's caches. Handing each batch from a reading
-// goroutine to a worker cost 13-19% more CPU per event with one worker
-// and 3-5% with two (the tutorial's pipeline into a file; README,
-// Benchmarks). Reading stays one at a time (puller.turn); at most Workers
+// goroutine to a worker cost 13-19% more CPU per event with one worker;
+// with two, no difference beyond the host's noise (the tutorial's
+// pipeline into a file; README, Benchmarks). Reading stays one at a time (puller.turn); at most Workers
 // batches are processed at once, with the Sources' (busy).
 func (p *Pipeline) readLoop(ctx, work context.Context, r *puller, fail func(error)) {
 	for {

@@ -245,8 +245,13 @@ func (b *Beats) Close(ctx context.Context) error {
 	b.closeOnce.Do(func() {
 		b.ln.Close()
 		abort := func() { b.abortOnce.Do(func() { close(b.abort) }) }
-		time.AfterFunc(b.cfg.ClientInactivityTimeout, abort)
-		context.AfterFunc(ctx, abort)
+		t := time.AfterFunc(b.cfg.ClientInactivityTimeout, abort)
+		stop := context.AfterFunc(ctx, abort)
+		go func() { // once every connection ended, neither is needed
+			b.all.Wait()
+			t.Stop()
+			stop()
+		}()
 	})
 	done := make(chan struct{})
 	go func() { b.all.Wait(); close(done) }()

@@ -52,17 +52,15 @@ type Config struct {
 	// CompressionType is "none" (default), "gzip", "snappy", "lz4" or
 	// "zstd" (compression_type).
 	CompressionType string
-	// BatchSize (batch_size) is accepted for Logstash configurations
-	// and does nothing else: it is the Java producer's target batch size,
-	// which never limits a record, while franz-go has no target and fills
-	// batches up to MaxRequestSize. (It was that limit, so Logstash's
-	// batch_size => 16384 sent every record over 16 KiB to the dead
-	// letter.)
+	// BatchSize (batch_size) is the Java producer's target batch size,
+	// which never limits a record; franz-go has no target and fills
+	// batches up to MaxRequestSize. So BatchSize only raises that limit
+	// when it is larger and MaxRequestSize is not set (it used to be the
+	// limit, which Logstash's batch_size => 16384 made 16 KiB).
 	BatchSize int
 	// MaxRequestSize (max_request_size) is the largest record batch in
-	// bytes, and so the largest record. Default: franz-go's 1,000,012
-	// bytes (Kafka's message.max.bytes). A larger record is rejected for
-	// good (dead letter).
+	// bytes, and so the largest record. Default: 1,048,576, Logstash's.
+	// A larger record is rejected for good (dead letter).
 	MaxRequestSize int
 	// DeliveryTimeout bounds how long the client tries to deliver a
 	// record (delivery_timeout_ms); the record then fails with a
@@ -180,9 +178,11 @@ func New(cfg Config) (*Output, error) {
 	// allows it (auto.create.topics.enable, Kafka's default), as for
 	// Logstash's Java producer, whose metadata requests ask for it.
 	opts = append(opts, kgo.RecordDeliveryTimeout(cfg.DeliveryTimeout), kgo.AllowAutoTopicCreation())
-	if cfg.MaxRequestSize > 0 {
-		opts = append(opts, kgo.ProducerBatchMaxBytes(int32(min(cfg.MaxRequestSize, 1<<30))))
+	limit := cfg.MaxRequestSize
+	if limit == 0 {
+		limit = max(1<<20, cfg.BatchSize)
 	}
+	opts = append(opts, kgo.ProducerBatchMaxBytes(int32(min(limit, 1<<30))))
 	opts = append(opts, cfg.Opts...)
 	o.cfg = cfg
 	if o.cl, err = kgo.NewClient(opts...); err != nil {
