@@ -242,23 +242,25 @@ func (b *Beats) Run(ctx context.Context, sink logpipe.Sink) error {
 // is done: the windows delivered while the pipeline drained are not sent
 // again by their agents.
 func (b *Beats) Close(ctx context.Context) error {
+	abort := func() { b.abortOnce.Do(func() { close(b.abort) }) }
+	var release func()
 	b.closeOnce.Do(func() {
 		b.ln.Close()
-		abort := func() { b.abortOnce.Do(func() { close(b.abort) }) }
 		t := time.AfterFunc(b.cfg.ClientInactivityTimeout, abort)
 		stop := context.AfterFunc(ctx, abort)
-		go func() { // once every connection ended, neither is needed
-			b.all.Wait()
-			t.Stop()
-			stop()
-		}()
+		release = func() { t.Stop(); stop() }
 	})
+	if release != nil {
+		// Once Close returns, the timer and ctx's callback are not needed.
+		defer release()
+	}
 	done := make(chan struct{})
 	go func() { b.all.Wait(); close(done) }()
 	select {
 	case <-done:
 		return nil
 	case <-ctx.Done():
+		abort() // ctx's callback may not have run yet, and release stops it
 		return fmt.Errorf("beats: close: %w", ctx.Err())
 	}
 }
