@@ -467,15 +467,23 @@ func (t *Translate) Apply(_ context.Context, b logpipe.Batch) (logpipe.Batch, er
 	return b, nil
 }
 
+// keepTarget reports whether e's Target exists and must be left as it is
+// (Override off, and Target not the Source itself).
+func (t *Translate) keepTarget(e *logpipe.Event) bool {
+	if t.override || t.sameField {
+		return false
+	}
+	_, exists := e.Get(t.target)
+	return exists
+}
+
 func (t *Translate) apply(d *translateDict, e *logpipe.Event) {
 	if t.hasIterate {
 		t.applyIterate(d, e)
 		return
 	}
-	if !t.override && !t.sameField {
-		if _, exists := e.Get(t.target); exists {
-			return
-		}
+	if t.keepTarget(e) {
+		return
 	}
 	v, ok := e.Get(t.source)
 	if !ok {
@@ -612,10 +620,8 @@ func setInObject(o *logpipe.Object, segs []string, v logpipe.Value) error {
 // without Fallback) is null, so the positions stay aligned, and Target is
 // set even when nothing matched.
 func (t *Translate) applyIterateSource(d *translateDict, e *logpipe.Event) {
-	if !t.override && !t.sameField {
-		if _, exists := e.Get(t.target); exists {
-			return
-		}
+	if t.keepTarget(e) {
+		return
 	}
 	v, ok := e.Get(t.iterate)
 	if !ok {
