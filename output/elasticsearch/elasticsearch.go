@@ -1,7 +1,6 @@
 package elasticsearch
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -779,10 +778,11 @@ func (es *Output) do(ctx context.Context, bb *bulkBuffer, body []byte) (int, []b
 	es.bytesSent.Add(uint64(len(send)))
 	// The transport fills in the node's scheme, host and path prefix,
 	// and the credentials.
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, es.bulkURL, bytes.NewReader(send))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, es.bulkURL, nil)
 	if err != nil {
 		return 0, nil, fmt.Errorf("bulk request: %w", err)
 	}
+	setBody(req, send)
 	req.Header.Set("Content-Type", "application/x-ndjson")
 	req.Header.Set("Accept", "application/json")
 	if es.compress {

@@ -1,11 +1,15 @@
 package elasticsearch
 
 import (
+	"bytes"
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -52,6 +56,7 @@ func newTransport(cfg *Config, maxInFlight int) (*elastictransport.Client, error
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = 2 * maxInFlight
 	tr.MaxIdleConns = 4 * maxInFlight * len(urls)
+	tr.DialContext = oneWriteBodies(tr.DialContext)
 	if cfg.CACertFile != "" || cfg.InsecureSkipVerify {
 		tc := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: cfg.InsecureSkipVerify} //nolint:gosec // explicit opt-in
 		if cfg.CACertFile != "" {
@@ -105,6 +110,67 @@ func newTransport(cfg *Config, maxInFlight int) (*elastictransport.Client, error
 		return nil, errors.New("elasticsearch: cannot create the transport from the connection settings")
 	}
 	return c, nil
+}
+
+// oneWriteBodies wraps dial so that the connections it makes write a
+// request body held in memory (a memBody: every _bulk body) with one
+// write call. net/http copies a body of known length through io.Copy's
+// 32 KiB buffer, one write(2) per 32 KiB, and over loopback a 32 KiB write
+// costs the sender about twice the CPU per byte of a 1 MiB one (measured
+// here: 700 MB in 32 KiB writes took 330-490 ms of CPU, in 1 MiB writes
+// 170-190 ms); the writes were 13% of the tutorial shipper's CPU with -es.
+// Over TLS the body goes through tls.Conn, which writes records of its
+// own, and this changes nothing.
+func oneWriteBodies(dial func(ctx context.Context, network, addr string) (net.Conn, error)) func(ctx context.Context, network, addr string) (net.Conn, error) {
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := dial(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		return bodyConn{c}, nil
+	}
+}
+
+// bodyConn is a connection whose ReadFrom writes a memBody whole; see
+// oneWriteBodies.
+type bodyConn struct{ net.Conn }
+
+// ReadFrom writes what r holds to the connection. net/http hands it a
+// request's body as an *io.LimitedReader of its ContentLength around the
+// Body; a memBody that holds no more than the limit is written with one
+// Write, without a copy. Any other reader is copied as the connection
+// itself would (sendfile, splice, or a buffer).
+func (c bodyConn) ReadFrom(r io.Reader) (int64, error) {
+	if lr, ok := r.(*io.LimitedReader); ok {
+		if b, ok := lr.R.(*memBody); ok && int64(b.Len()) <= lr.N {
+			n, err := b.WriteTo(c.Conn)
+			lr.N -= n
+			return n, err
+		}
+	}
+	return io.Copy(c.Conn, r)
+}
+
+// memBody is a request body held in memory. It is its own ReadCloser so
+// that net/http passes it to bodyConn as it is (a *bytes.Reader would be
+// wrapped in io.NopCloser, which hides its length).
+type memBody struct{ bytes.Reader }
+
+func (*memBody) Close() error { return nil }
+
+// setBody makes p the body of req, with its length and GetBody (which the
+// transport uses to send it again on a fresh connection when a kept-alive
+// one was closed by the server before the request went out).
+func setBody(req *http.Request, p []byte) {
+	b := new(memBody)
+	b.Reset(p)
+	req.Body = b
+	req.ContentLength = int64(len(p))
+	req.GetBody = func() (io.ReadCloser, error) {
+		b := new(memBody)
+		b.Reset(p)
+		return b, nil
+	}
 }
 
 // parseAddresses checks every address: an http or https URL with a host, a

@@ -1,0 +1,113 @@
+package elasticsearch
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// writeCounter counts the Write calls made on a connection.
+type writeCounter struct {
+	net.Conn
+	mu     *sync.Mutex
+	writes *int
+}
+
+func (c writeCounter) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	*c.writes++
+	c.mu.Unlock()
+	return c.Conn.Write(p)
+}
+
+// TestBodyConnOneWrite sends a 1 MiB request body as every _bulk request
+// is sent (setBody), through a transport dialing as newTransport
+// does, to a real server on 127.0.0.1: the body arrives whole and the
+// client writes it with a few calls (the headers' buffer, then the rest),
+// where net/http alone makes one call per 32 KiB.
+func TestBodyConnOneWrite(t *testing.T) {
+	body := bytes.Repeat([]byte(`{"create":{}}`+"\n"+`{"message":"x"}`+"\n"), 1<<20/30)
+	var got []byte
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got, _ = io.ReadAll(r.Body)
+	}))
+	defer srv.Close()
+
+	var mu sync.Mutex
+	writes := 0
+	var d net.Dialer
+	counting := func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := d.DialContext(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		return writeCounter{c, &mu, &writes}, nil
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.DialContext = oneWriteBodies(counting)
+	defer tr.CloseIdleConnections()
+
+	req, err := http.NewRequest(http.MethodPost, srv.URL+"/_bulk", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	setBody(req, body)
+	res, err := tr.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if !bytes.Equal(got, body) {
+		t.Fatalf("server got %d bytes, want the %d sent", len(got), len(body))
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if writes > 3 {
+		t.Errorf("the request took %d writes, want at most 3 (headers, body)", writes)
+	}
+}
+
+// TestBodyConnReadFrom checks what bodyConn.ReadFrom writes for each kind
+// of reader: a memBody within the limit whole, one past the limit only up
+// to it, any other reader all of it.
+func TestBodyConnReadFrom(t *testing.T) {
+	tests := []struct {
+		name string
+		r    func() io.Reader
+		want string
+	}{
+		{"memBody within limit", func() io.Reader { return &io.LimitedReader{R: memBodyOf("abcdef"), N: 6} }, "abcdef"},
+		{"memBody past limit", func() io.Reader { return &io.LimitedReader{R: memBodyOf("abcdef"), N: 4} }, "abcd"},
+		{"zero limit", func() io.Reader { return &io.LimitedReader{R: strings.NewReader("ignored"), N: 0} }, ""},
+		{"other limited reader", func() io.Reader { return &io.LimitedReader{R: strings.NewReader("abcdef"), N: 3} }, "abc"},
+		{"other reader", func() io.Reader { return strings.NewReader("xyz") }, "xyz"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			a, b := net.Pipe()
+			done := make(chan []byte)
+			go func() {
+				p, _ := io.ReadAll(b)
+				done <- p
+			}()
+			n, err := bodyConn{a}.ReadFrom(tc.r())
+			a.Close()
+			got := <-done
+			if err != nil || n != int64(len(tc.want)) || string(got) != tc.want {
+				t.Errorf("ReadFrom = %d, %v, wrote %q; want %d, nil, %q", n, err, got, len(tc.want), tc.want)
+			}
+		})
+	}
+}
+
+func memBodyOf(s string) *memBody {
+	b := new(memBody)
+	b.Reset([]byte(s))
+	return b
+}
