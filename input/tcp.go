@@ -39,7 +39,13 @@ type TCPConfig struct {
 	// decides per connection from its first bytes between newline-delimited
 	// lines and RFC 6587 octet-counted frames ("LEN SP MSG", what rsyslog
 	// and syslog-ng send with octet counting on); "line" and
-	// "octet_counting" force one.
+	// "octet_counting" force one. "auto" chooses octet counting only when
+	// the connection begins "LEN SP <": a length of 1 to 10 digits not
+	// starting with 0, one space, and the "<" that begins a syslog message
+	// ("<PRI>", RFC 5424 and RFC 3164), the only payload RFC 6587 frames
+	// carry. Anything else is lines: "42 apples" and "2024" are lines, as
+	// is a connection that ends before its first bytes decide ("42").
+	// Set "octet_counting" for octet-counted frames of other payloads.
 	Framing string
 	// MaxMessageBytes is the longest frame kept whole. A longer one
 	// becomes one event holding its first MaxMessageBytes bytes, tagged

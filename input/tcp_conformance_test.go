@@ -20,7 +20,8 @@ func TestTCPConformance(t *testing.T) {
 					for i := range 50 {
 						m := fmt.Sprintf("c%d m%d", c, i)
 						if c == 1 {
-							send(t, conn, fmt.Sprintf("%d %s", len(m), m)) // octet counting
+							m = "<13>" + m // syslog-shaped: "auto" counts octets
+							send(t, conn, fmt.Sprintf("%d %s", len(m), m))
 						} else {
 							send(t, conn, m+"\n")
 						}

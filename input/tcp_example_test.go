@@ -11,7 +11,8 @@ import (
 )
 
 // A TCP input feeding a pipeline: a sender writes RFC 6587 octet-counted
-// frames, as rsyslog does with octet counting on; each becomes an event
+// syslog frames, as rsyslog does with octet counting on ("auto" framing
+// counts octets for a stream beginning "LEN SP <"); each becomes an event
 // with the peer under [@metadata][input][tcp][source].
 func ExampleNewTCP() {
 	tc, err := input.NewTCP(input.TCPConfig{Host: "127.0.0.1"}) // Port 0: any free port
@@ -37,7 +38,7 @@ func ExampleNewTCP() {
 	if err != nil {
 		panic(err)
 	}
-	fmt.Fprint(conn, "11 hello world22 a frame\nwith a newline")
+	fmt.Fprint(conn, "15 <13>hello world26 <14>a frame\nwith a newline")
 	conn.Close()
 	for range 2 {
 		e := <-got
@@ -47,8 +48,8 @@ func ExampleNewTCP() {
 	stop()
 	fmt.Println(<-done)
 	// Output:
-	// "hello world" from 127.0.0.1
-	// "a frame\nwith a newline" from 127.0.0.1
+	// "<13>hello world" from 127.0.0.1
+	// "<14>a frame\nwith a newline" from 127.0.0.1
 	// <nil>
 }
 

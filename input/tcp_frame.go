@@ -11,7 +11,7 @@ import (
 
 // The framing of the TCP input: newline-delimited lines (codec.Lines) and
 // RFC 6587 octet-counted frames ("LEN SP MSG"), told apart per
-// connection.
+// connection: octet counting only for a stream beginning "LEN SP <".
 
 // Framing names accepted by TCPConfig.Framing.
 const (
@@ -87,24 +87,47 @@ func (f *framer) next() (codec.Frame, bool, error) {
 	}
 }
 
-// detect decides the framing from the first bytes of the connection: a
-// non-zero digit, up to ten digits and a space begin an octet-counted
-// frame (RFC 6587 3.4.1; a syslog message itself begins with "<"),
-// anything else is a line. It peeks one byte more at a time, so it never
-// waits for bytes a sender of either framing would not send.
+// detect decides the framing from the first bytes of the connection (see
+// headerStart). It peeks one byte more at a time, so it never waits for a
+// byte a sender of either framing would not send, and a stream that ends
+// or fails before the bytes decide is read as lines.
 func (f *framer) detect() framingMode {
-	for i := 1; i <= maxHeaderDigits+1; i++ {
-		b, _ := f.br.Peek(i)
-		if len(b) < i {
+	for n := 1; ; n++ {
+		b, _ := f.br.Peek(n)
+		if len(b) < n {
 			return modeLine // the line reader reports the error or EOF
 		}
-		switch c := b[i-1]; {
-		case c == ' ' && i > 1:
-			return modeOctet
-		case c >= '1' && c <= '9', c == '0' && i > 1:
-		default:
-			return modeLine
+		if m := headerStart(b); m != modeUnknown {
+			return m
 		}
+	}
+}
+
+// headerStart tells the framing of a stream beginning with b: modeOctet
+// for an octet-counted frame header followed by the "<" that begins every
+// syslog message (RFC 6587 3.4.1 carries syslog, whose messages begin with
+// "<PRI>"): a non-zero digit, at most maxHeaderDigits digits, a space and
+// "<". It returns modeLine for anything else ("42 apples", "2024") and
+// modeUnknown while b is a proper prefix of such a header and "<": it
+// decides within maxHeaderDigits+2 bytes.
+func headerStart(b []byte) framingMode {
+	digits := 0
+	for digits < len(b) && b[digits] >= '0' && b[digits] <= '9' {
+		digits++
+	}
+	switch {
+	case len(b) == 0:
+		return modeUnknown
+	case b[0] == '0' || digits > maxHeaderDigits:
+		return modeLine
+	case digits == len(b):
+		return modeUnknown
+	case digits == 0 || b[digits] != ' ':
+		return modeLine
+	case digits+1 == len(b):
+		return modeUnknown
+	case b[digits+1] == '<':
+		return modeOctet
 	}
 	return modeLine
 }

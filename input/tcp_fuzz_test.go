@@ -69,6 +69,9 @@ func FuzzTCPFraming(f *testing.F) {
 	f.Add([]byte("5 hello\x00\x01garbage"), []byte{7}, uint8(16))
 	f.Add([]byte("9999999999 x"), []byte{}, uint8(1))
 	f.Add([]byte("\xff\xfe\n\n"), []byte{0, 5}, uint8(3))
+	f.Add([]byte("12 <13>hello w"), []byte{2, 0}, uint8(16))
+	f.Add([]byte("42 apples\n7 days\n"), []byte{2}, uint8(16))
+	f.Add([]byte("42"), []byte{0}, uint8(8))
 	f.Fuzz(func(t *testing.T, data, sizes []byte, maxB uint8) {
 		max := int(maxB)%64 + 1
 		for _, mode := range []framingMode{modeUnknown, modeLine, modeOctet} {

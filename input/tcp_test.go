@@ -49,11 +49,11 @@ func TestTCPFramings(t *testing.T) {
 		want       []string
 	}{
 		{"lines", "a\nb\r\n\nlast without newline", []string{"a", "b", "", "last without newline"}},
-		{"octet counting", "5 hello11 hello world", []string{"hello", "hello world"}},
-		{"octet counting with newlines between frames", "3 one\n3 two\r\n", []string{"one", "two"}},
+		{"octet counting", "9 <13>hello15 <13>hello world", []string{"<13>hello", "<13>hello world"}},
+		{"octet counting with newlines between frames", "7 <13>one\n7 <13>two\r\n", []string{"<13>one", "<13>two"}},
 		{"a line starting with digits", "2026-12-02 a date first\n42\n", []string{"2026-12-02 a date first", "42"}},
 		{"invalid UTF-8", "caf\xe9\n", []string{"caf\uFFFD"}},
-		{"octet frame holding newlines", "9 two\nlines", []string{"two\nlines"}},
+		{"octet frame holding newlines", "13 <13>two\nlines", []string{"<13>two\nlines"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -73,6 +73,65 @@ func TestTCPFramings(t *testing.T) {
 	}
 	if n := len(sink.Streams()); n != len(cases) {
 		t.Errorf("%d streams, want one per connection (%d)", n, len(cases))
+	}
+}
+
+// The default framing takes a connection for RFC 6587 octet counting
+// only when it begins with a frame header and the "<" of a syslog
+// message ("LEN SP <"); a line that merely begins with a number and a
+// space stays a line. Each part is sent once the input has read the parts
+// before it, so that detection sees a stream arrive one read at a time.
+func TestTCPAutoFraming(t *testing.T) {
+	leakcheck.Check(t)
+	tc := newTCP(t, input.TCPConfig{Logger: quietLog})
+	sink := inputtest.NewSink()
+	runSource(t, tc, sink)
+
+	cases := []struct {
+		name  string
+		parts []string
+		want  []string
+	}{
+		{"a line starting with a number and a space", []string{"42 apples\n"}, []string{"42 apples"}},
+		{"a number and a space, then more lines", []string{"7 days\nmore\n"}, []string{"7 days", "more"}},
+		{"a number and a space arriving before the rest of the line", []string{"42 ", "apples\n"}, []string{"42 apples"}},
+		{"a number and a space, then the end", []string{"42 "}, []string{"42 "}},
+		{"just digits, then the end", []string{"42"}, []string{"42"}},
+		{"a digits-only first line", []string{"2024\nnext\n"}, []string{"2024", "next"}},
+		{"a syslog line", []string{"<13>Dec  2 02:00:00 host app: 12 apples\n"}, []string{"<13>Dec  2 02:00:00 host app: 12 apples"}},
+		{"a leading zero is no frame header", []string{"0 <13>x\n"}, []string{"0 <13>x"}},
+		{"more digits than a frame header has", []string{"12345678901 <13>x\n"}, []string{"12345678901 <13>x"}},
+		{"octet-counted syslog frames", []string{"12 <13>hello wo5 <14>x"}, []string{"<13>hello wo", "<14>x"}},
+		{"an octet-counted header arriving before its frame", []string{"12 ", "<13>hello wo"}, []string{"<13>hello wo"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			before := sink.Len()
+			read := tc.Stats().Bytes
+			conn := dial(t, "tcp", tc.Addr())
+			for _, p := range c.parts {
+				send(t, conn, p)
+				read += uint64(len(p))
+				waitFor(t, "the input to read what was sent", func() bool { return tc.Stats().Bytes == read })
+			}
+			if err := conn.(*net.TCPConn).CloseWrite(); err != nil {
+				t.Fatal(err)
+			}
+			waitClosed(t, conn) // after the connection's last batch was sent
+			var got []string
+			for _, e := range sink.Events()[before:] {
+				got = append(got, e.Message())
+				if len(e.Tags()) != 0 {
+					t.Errorf("event %q tagged %v", e.Message(), e.Tags())
+				}
+			}
+			if !slices.Equal(got, c.want) {
+				t.Errorf("got %q, want %q", got, c.want)
+			}
+		})
+	}
+	if n := tc.Stats().FramingErrors; n != 0 {
+		t.Errorf("FramingErrors = %d, want 0", n)
 	}
 }
 
@@ -141,7 +200,7 @@ func TestTCPMaxMessageBytes(t *testing.T) {
 	sink := inputtest.NewSink()
 	runSource(t, tc, sink)
 
-	long := strings.Repeat("x", 100)
+	long := "<13>" + strings.Repeat("x", 96) // syslog-shaped: "auto" counts octets
 	lines := dial(t, "tcp", tc.Addr())
 	send(t, lines, long+"\nok\n")
 	octets := dial(t, "tcp", tc.Addr())
@@ -177,9 +236,11 @@ func TestTCPOversizedFrameMemory(t *testing.T) {
 	var before runtime.MemStats
 	runtime.ReadMemStats(&before)
 
-	for _, header := range []string{"", "67108864 "} {
+	// Both start with a syslog "<13>", so that "auto" counts the octets
+	// of the second: 4 and 64 MiB.
+	for _, header := range []string{"", strconv.Itoa(4+(64<<20)) + " "} {
 		conn := dial(t, "tcp", tc.Addr())
-		send(t, conn, header)
+		send(t, conn, header+"<13>")
 		chunk := []byte(strings.Repeat("y", 1<<20))
 		for range 64 {
 			send(t, conn, string(chunk))
@@ -191,8 +252,8 @@ func TestTCPOversizedFrameMemory(t *testing.T) {
 	var after runtime.MemStats
 	runtime.ReadMemStats(&after)
 	for _, e := range evs {
-		if len(e.Message()) != 4096 || !e.HasTag(codec.TagLineTruncated) {
-			t.Errorf("event of %d bytes, tags %v", len(e.Message()), e.Tags())
+		if len(e.Message()) != 4096 || !strings.HasPrefix(e.Message(), "<13>y") || !e.HasTag(codec.TagLineTruncated) {
+			t.Errorf("event of %d bytes starting %q, tags %v", len(e.Message()), e.Message()[:min(len(e.Message()), 16)], e.Tags())
 		}
 	}
 	if grew := int64(after.HeapInuse) - int64(before.HeapInuse); grew > 16<<20 {
@@ -209,10 +270,10 @@ func TestTCPBadInput(t *testing.T) {
 	t.Run("garbage after an octet-counted frame closes the connection", func(t *testing.T) {
 		before := sink.Len()
 		conn := dial(t, "tcp", tc.Addr())
-		send(t, conn, "5 hello\x00\x01garbage")
+		send(t, conn, "9 <13>hello\x00\x01garbage")
 		waitClosed(t, conn)
 		evs := waitEvents(t, sink, before+1)
-		if evs[before].Message() != "hello" {
+		if evs[before].Message() != "<13>hello" {
 			t.Errorf("got %s", evs[before])
 		}
 		waitFor(t, "a counted framing error", func() bool { return tc.Stats().FramingErrors == 1 })
@@ -230,10 +291,10 @@ func TestTCPBadInput(t *testing.T) {
 	t.Run("octet-counted frame cut short", func(t *testing.T) {
 		before := sink.Len()
 		conn := dial(t, "tcp", tc.Addr())
-		send(t, conn, "10 abc")
+		send(t, conn, "10 <13>abc")
 		conn.Close()
 		evs := waitEvents(t, sink, before+1)
-		if e := evs[before]; e.Message() != "abc" || !e.HasTag(input.TagFrameIncomplete) {
+		if e := evs[before]; e.Message() != "<13>abc" || !e.HasTag(input.TagFrameIncomplete) {
 			t.Errorf("got %s", e)
 		}
 	})
@@ -390,9 +451,9 @@ func TestTCPTLS(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	send(t, conn, "5 hello")
+	send(t, conn, "9 <13>hello")
 	e := waitEvents(t, sink, 1)[0]
-	if e.Message() != "hello" || str(e, "[@metadata][input][tcp][tls][client][subject]") != "CN=client-1" {
+	if e.Message() != "<13>hello" || str(e, "[@metadata][input][tcp][tls][client][subject]") != "CN=client-1" {
 		t.Errorf("got %s, subject %s", e, str(e, "[@metadata][input][tcp][tls][client][subject]"))
 	}
 
