@@ -137,7 +137,7 @@ func New(cfg Config) (*Beats, error) {
 	switch {
 	case cfg.ClientInactivityTimeout < 0:
 		return nil, fmt.Errorf("beats: negative client_inactivity_timeout %v", cfg.ClientInactivityTimeout)
-	case cfg.MaxWindowSize > math.MaxUint32 || cfg.MaxFrameSize > math.MaxUint32:
+	case int64(cfg.MaxWindowSize) > math.MaxUint32 || int64(cfg.MaxFrameSize) > math.MaxUint32:
 		return nil, fmt.Errorf("beats: MaxWindowSize (%d) and MaxFrameSize (%d) must fit in 32 bits", cfg.MaxWindowSize, cfg.MaxFrameSize)
 	case cfg.ClientInactivityTimeout == 0:
 		cfg.ClientInactivityTimeout = 60 * time.Second

@@ -19,5 +19,5 @@ func peakRSS() int64 {
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0
 	}
-	return ru.Maxrss * maxrssUnit
+	return int64(ru.Maxrss) * maxrssUnit // Maxrss is an int32 on 32-bit platforms
 }

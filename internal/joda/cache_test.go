@@ -2,6 +2,7 @@ package joda
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"strings"
 	"sync"
@@ -628,7 +629,7 @@ func TestFracNanos(t *testing.T) {
 	}
 	r := rand.New(rand.NewPCG(5, 6))
 	for nd := 1; nd <= 40; nd++ {
-		vals := []int{0, 1, 9, -1, -9, 1<<63 - 1, -1 << 63}
+		vals := []int{0, 1, 9, -1, -9, math.MaxInt, math.MinInt}
 		for range 200 {
 			vals = append(vals, int(r.Uint64()), r.IntN(1_000_000_000))
 		}

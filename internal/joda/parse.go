@@ -449,15 +449,16 @@ func (p *Parser) scan(s string, c *ParseContext, f *fields) error {
 // truncating divisions compose; 0 once that exceeds any int).
 func fracNanos(v, nd int) int {
 	if nd <= 9 {
-		return v * pow10[9-nd]
+		return int(int64(v) * pow10[9-nd])
 	}
 	if nd-9 < len(pow10) {
-		return v / pow10[nd-9]
+		return int(int64(v) / pow10[nd-9])
 	}
 	return 0
 }
 
-var pow10 = [...]int{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9,
+// pow10 holds int64s so that the package builds where int has 32 bits.
+var pow10 = [...]int64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9,
 	1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18}
 
 func (p *Parser) resolve(f *fields, c *ParseContext) (time.Time, error) {

@@ -1,7 +1,9 @@
 // Package geoiptest writes small MaxMind databases for tests of programs
 // that use the geoip filter, so that they need no real (licensed)
 // database. The records are made up; the networks are documentation
-// ranges (RFC 5737, RFC 3849).
+// ranges (RFC 5737, RFC 3849). It builds only where int has 64 bits:
+// github.com/maxmind/mmdbwriter, which writes the databases, does not
+// build on 32-bit platforms (the geoip filter itself does).
 package geoiptest
 
 import (
