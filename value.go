@@ -3,7 +3,9 @@ package logpipe
 import (
 	"fmt"
 	"math"
+	"math/big"
 	"strconv"
+	"strings"
 	"time"
 	"unsafe"
 )
@@ -374,22 +376,12 @@ func (v Value) Clone() Value {
 
 // Equal reports whether v and w hold the same data. Numbers compare by
 // numeric value across KindInt, KindFloat and KindNumber (so a JSON 1 equals
-// IntValue(1)); objects compare key by key regardless of order.
+// IntValue(1)), as Ruby compares Logstash's Integers and Floats: integers
+// exactly at any size, an integer and a float exactly; objects compare key
+// by key regardless of order.
 func (v Value) Equal(w Value) bool {
 	if v.isNumeric() && w.isNumeric() {
-		if v.kind == KindNumber && w.kind == KindNumber && v.s() == w.s() {
-			return true
-		}
-		vi, vok := v.exactInt()
-		wi, wok := w.exactInt()
-		if vok && wok {
-			return vi == wi
-		}
-		// A literal beyond float64's range (1e400) has no float: Float
-		// reports 0 and false, which must not make it equal 0 or -1e400.
-		vf, vok := v.Float()
-		wf, wok := w.Float()
-		return vok && wok && vf == wf
+		return numbersEqual(v, w)
 	}
 	if v.kind != w.kind {
 		return false
@@ -422,6 +414,74 @@ func (v Value) Equal(w Value) bool {
 
 func (v Value) isNumeric() bool {
 	return v.kind == KindInt || v.kind == KindFloat || v.kind == KindNumber
+}
+
+// numbersEqual compares two numeric Values as Ruby compares the Integer
+// and Float values Logstash holds for them: integers exactly, however many
+// digits they have; an integer and a float exactly too
+// (9007199254740993 == 9007199254740992.0 is false in Ruby, though the
+// integer rounds to that float); two floats as float64s. A literal with a
+// fraction or an exponent is a float, as Ruby's JSON parser makes it. A
+// float literal beyond float64's range (1e400) equals only itself.
+func numbersEqual(v, w Value) bool {
+	if v.kind == KindNumber && w.kind == KindNumber && v.s() == w.s() {
+		return true
+	}
+	vInt, wInt := v.isInteger(), w.isInteger()
+	switch {
+	case vInt && wInt:
+		vi, vok := v.exactInt()
+		wi, wok := w.exactInt()
+		if vok && wok {
+			return vi == wi
+		}
+		if vok || wok {
+			return false // one fits in an int64, the other does not
+		}
+		vb, vok := v.bigInt()
+		wb, wok := w.bigInt()
+		return vok && wok && vb.Cmp(wb) == 0
+	case vInt || wInt:
+		i, f := v, w
+		if !vInt {
+			i, f = w, v
+		}
+		ff, ok := f.Float()
+		if !ok || math.IsInf(ff, 0) || ff != math.Trunc(ff) { // NaN too
+			return false
+		}
+		if n, ok := i.exactInt(); ok && ff >= -(1<<63) && ff < 1<<63 {
+			return int64(ff) == n
+		}
+		fi, _ := new(big.Float).SetFloat64(ff).Int(nil)
+		ib, ok := i.bigInt()
+		return ok && fi.Cmp(ib) == 0
+	}
+	vf, vok := v.Float()
+	wf, wok := w.Float()
+	return vok && wok && vf == wf
+}
+
+// isInteger reports whether a numeric Value is an integer to Logstash:
+// an int, or a number literal without a fraction or an exponent.
+func (v Value) isInteger() bool {
+	switch v.kind {
+	case KindInt:
+		return true
+	case KindNumber:
+		return !strings.ContainsAny(v.s(), ".eE")
+	}
+	return false
+}
+
+// bigInt returns the value of an integer Value (see isInteger) as a
+// big.Int; ok is false for a literal that is not a number (NumberValue
+// was given invalid text).
+func (v Value) bigInt() (b *big.Int, ok bool) {
+	if v.kind == KindInt {
+		return big.NewInt(int64(v.num)), true
+	}
+	return new(big.Int).SetString(v.s(), 10)
 }
 
 func (v Value) exactInt() (int64, bool) {
