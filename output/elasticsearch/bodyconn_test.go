@@ -111,3 +111,38 @@ func memBodyOf(s string) *memBody {
 	b.Reset([]byte(s))
 	return b
 }
+
+// TestTransportAnswersUncompressed checks that the transport newTransport
+// builds does not ask for compressed answers (Go's transport asks for gzip
+// by default, and decompressing answers cost more CPU than it saved).
+func TestTransportAnswersUncompressed(t *testing.T) {
+	var mu sync.Mutex
+	var accept []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		accept = append(accept, r.Header.Get("Accept-Encoding"))
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"errors":false}`)
+	}))
+	defer srv.Close()
+	c, err := newTransport(&Config{Addresses: []string{srv.URL}}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := http.NewRequest(http.MethodPost, "/_bulk", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	setBody(req, []byte("{\"create\":{}}\n{}\n"))
+	res, err := c.Perform(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	mu.Lock()
+	defer mu.Unlock()
+	if len(accept) != 1 || accept[0] != "" {
+		t.Errorf("Accept-Encoding of the requests = %q, want one request without it", accept)
+	}
+}

@@ -57,6 +57,13 @@ func newTransport(cfg *Config, maxInFlight int) (*elastictransport.Client, error
 	tr.MaxIdleConnsPerHost = 2 * maxInFlight
 	tr.MaxIdleConns = 4 * maxInFlight * len(urls)
 	tr.DialContext = oneWriteBodies(tr.DialContext)
+	// Answers come uncompressed: a _bulk answer is small (filter_path
+	// keeps only the errors), and decompressing the answers of a server
+	// that ignores filter_path and lists every item (VictoriaLogs) cost
+	// the client about 0.7% of its instructions for bytes that do not
+	// cross a slow link. Requests are still compressed when asked
+	// (Config.Compress).
+	tr.DisableCompression = true
 	if cfg.CACertFile != "" || cfg.InsecureSkipVerify {
 		tc := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: cfg.InsecureSkipVerify} //nolint:gosec // explicit opt-in
 		if cfg.CACertFile != "" {
