@@ -60,7 +60,7 @@ func newTransport(cfg *Config, maxInFlight int) (*elastictransport.Client, error
 	// Answers come uncompressed: a _bulk answer is small (filter_path
 	// keeps only the errors), and decompressing the answers of a server
 	// that ignores filter_path and lists every item (VictoriaLogs) cost
-	// the client about 0.7% of its instructions for bytes that do not
+	// the client about 1% of its instructions for bytes that do not
 	// cross a slow link. Requests are still compressed when asked
 	// (Config.Compress).
 	tr.DisableCompression = true
