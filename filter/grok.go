@@ -103,9 +103,14 @@ type GrokConfig struct {
 // ":string" keep the text, as in Logstash, which converts only those two
 // (other names are refused as likely typos); '.' matches newlines and '^'/'$' match at line
 // boundaries, so multi-line events work as in Logstash; a source field
-// holding an array is matched element by element; a source that is not a
-// string is matched as its text; a missing or null source field (or
-// element) is matched as "", as Logstash's nil.to_s.
+// holding an array is matched element by element; a source (or element)
+// that is not a string is matched as Ruby's to_s writes it, as Logstash
+// matches input.to_s: 403 as "403", 1.0 as "1.0", 1e20 as "1.0e+20", true
+// as "true", an object as {"a"=>1, "b"=>[1, "x"]} (keys in the event's
+// order) and an array inside the source array as [1, "x", nil]; a JSON
+// number kept as written is matched as its text ("1.50"), where Logstash's
+// Float or BigDecimal would print "1.5" or "0.15e1"; a missing or null
+// source field (or element) is matched as "", as Logstash's nil.to_s.
 // When nothing matched, the event gets the failure tags and is otherwise
 // untouched.
 //
@@ -343,13 +348,15 @@ func (g *Grok) apply(e *logpipe.Event, sc *grok.Scratch) {
 	e.TagFailure(g.tags...)
 }
 
-// grokText is the text grok matches for v: Logstash's input.to_s, which
-// is "" for null (nil.to_s), not "null".
+// grokText is the text grok matches for v: Logstash's input.to_s (see
+// appendRubyText), which is "" for null (nil.to_s), not "null", and the
+// inspect form for a hash ({"a"=>1}) or an array inside the source array
+// ([1, "a"]), not JSON.
 func grokText(v logpipe.Value) string {
-	if v.IsNull() {
-		return ""
+	if v.Kind() == logpipe.KindString {
+		return v.Str()
 	}
-	return v.String()
+	return string(appendRubyText(nil, v))
 }
 
 // matchText tries the patterns of m on s and stores the captures of each

@@ -215,6 +215,32 @@ func TestGrok(t *testing.T) {
 			want: `{"status":403,"tags":["four_oh_three"]}`,
 		},
 		{
+			// logstash-filter-grok's match_against_groks matches input.to_s
+			// ("Convert anything else to string (number, hash, etc)"): a
+			// hash is matched as Ruby's Hash#to_s, its inspect form, keys
+			// in the event's order.
+			name: "object source is matched as Ruby's Hash#to_s",
+			cfg:  GrokConfig{Match: []GrokMatch{{Source: "f", Patterns: []string{`^%{GREEDYDATA:got}$`}}}},
+			in:   `{"f":{"b":1,"a":"x\"y","n":null,"l":[true,2]}}`,
+			want: `{"f":{"b":1,"a":"x\"y","n":null,"l":[true,2]},"got":"{\"b\"=>1, \"a\"=>\"x\\\"y\", \"n\"=>nil, \"l\"=>[true, 2]}"}`,
+		},
+		{
+			// grok.rb's match: an Array source is matched element by
+			// element, each as element.to_s; an element that is itself an
+			// array is matched as Ruby's Array#to_s, not flattened.
+			name: "array element that is an array or object is matched as its Ruby to_s",
+			cfg:  GrokConfig{Match: []GrokMatch{{Source: "f", Patterns: []string{`^%{GREEDYDATA:got}$`}}}},
+			in:   `{"f":[[1,"a",null],{"k":[]}]}`,
+			want: `{"f":[[1,"a",null],{"k":[]}],"got":["[1, \"a\", nil]","{\"k\"=>[]}"]}`,
+		},
+		{
+			// true.to_s, as the spec's "grok on integer types" matches 403.to_s.
+			name: "boolean source is matched as text",
+			cfg:  GrokConfig{Match: []GrokMatch{{Source: "f", Patterns: []string{`^%{WORD:got}$`}}}},
+			in:   `{"f":false}`,
+			want: `{"f":false,"got":"false"}`,
+		},
+		{
 			name:   "missing source is matched as empty text",
 			cfg:    GrokConfig{Match: []GrokMatch{{Source: "nope", Patterns: []string{`%{INT:foo}`}}}},
 			in:     `{"message":"1"}`,
@@ -411,5 +437,34 @@ func TestGrokPathConflictFailsEvent(t *testing.T) {
 	e := grokApply(t, g, logpipe.NewEvent("hello"))
 	if e.Err() == nil {
 		t.Fatalf("capture into a string field did not fail the event: %s", e)
+	}
+}
+
+// TestGrokFloatSource: a float source is matched as Ruby's Float#to_s
+// (grok.rb's input.to_s; the spec's "grok on float types" matches 1.0 as
+// "1.0"): always a fraction, and exponent form from 1e16 on.
+func TestGrokFloatSource(t *testing.T) {
+	g, err := NewGrok(GrokConfig{Match: []GrokMatch{{Source: "f", Patterns: []string{`^%{GREEDYDATA:got}$`}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		in   float64
+		want string
+	}{
+		{1, "1.0"},
+		{454.33, "454.33"},
+		{1e20, "1.0e+20"},
+		{1e16, "1.0e+16"},
+		{0.00001, "1.0e-05"},
+	} {
+		e := logpipe.NewEvent("")
+		if err := e.Set(logpipe.MustPath("f"), logpipe.FloatValue(tc.in)); err != nil {
+			t.Fatal(err)
+		}
+		e = grokApply(t, g, e)
+		if got, _ := e.Get(logpipe.MustPath("got")); got.Str() != tc.want {
+			t.Errorf("%v matched as %s, want %q", tc.in, got, tc.want)
+		}
 	}
 }

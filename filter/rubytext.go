@@ -11,11 +11,12 @@ import (
 	"github.com/logpipe/logpipe/internal/rubytext"
 )
 
-// This file renders values as Logstash's Ruby code turns them into text,
-// so that hashes of that text (fingerprint's concatenate_sources and
-// concatenate_all_fields) are the ones Logstash computes: "#{v}" (to_s)
-// at the top, inspect inside hashes and arrays, with hash keys sorted
-// (the fingerprint filter's deep_sort_hashes).
+// This file renders values as Logstash's Ruby code turns them into text:
+// "#{v}" (to_s) at the top, inspect inside hashes and arrays. The
+// fingerprint filter sorts hash keys first (its deep_sort_hashes), so
+// that hashes of that text (concatenate_sources, concatenate_all_fields)
+// are the ones Logstash computes; grok's input.to_s and mutate's
+// Array#join keep the event's key order (see appendRubyText).
 
 // appendRubyToS appends v as Ruby's to_s renders it after deep sorting.
 func appendRubyToS(dst []byte, v logpipe.Value) []byte {
@@ -31,9 +32,40 @@ func appendRubyToS(dst []byte, v logpipe.Value) []byte {
 	return appendRubyInspect(dst, v)
 }
 
+// appendRubyText appends v as Ruby's to_s renders the value Logstash's
+// event.get returns for it: nil as "", a string as it is, a float as
+// Float#to_s ("1.0", "1.0e+20"), a timestamp as Logstash's Timestamp#to_s,
+// and arrays and hashes in their inspect form ("[1, \"a\", nil]",
+// {"a"=>1}), keys in the event's order (Logstash's own order is that of
+// its Java map, which no configuration can rely on). A JSON number kept
+// as written (KindNumber) is written as its text at the top level
+// (Logstash holds it as a Float or a BigDecimal depending on the codec,
+// whose to_s differ: "1.5" or "0.15e1"), and as a Float inside an array
+// or hash, as the fingerprint filter writes it.
+func appendRubyText(dst []byte, v logpipe.Value) []byte {
+	switch v.Kind() {
+	case logpipe.KindNull:
+		return dst
+	case logpipe.KindString:
+		return append(dst, v.Str()...)
+	case logpipe.KindNumber:
+		return append(dst, v.Number()...)
+	case logpipe.KindTime:
+		t, _ := v.Time()
+		return appendLogstashTimestamp(dst, t)
+	}
+	return appendRubyInspectKeys(dst, v, false)
+}
+
 // appendRubyInspect appends v as Ruby's inspect renders it (the form of
 // values inside a Hash#to_s or Array#to_s), with hash keys sorted.
 func appendRubyInspect(dst []byte, v logpipe.Value) []byte {
+	return appendRubyInspectKeys(dst, v, true)
+}
+
+// appendRubyInspectKeys is appendRubyInspect with hash keys sorted or in
+// the object's order.
+func appendRubyInspectKeys(dst []byte, v logpipe.Value, sorted bool) []byte {
 	switch v.Kind() {
 	case logpipe.KindNull:
 		return append(dst, "nil"...)
@@ -64,11 +96,25 @@ func appendRubyInspect(dst []byte, v logpipe.Value) []byte {
 			if i > 0 {
 				dst = append(dst, ", "...)
 			}
-			dst = appendRubyInspect(dst, e)
+			dst = appendRubyInspectKeys(dst, e, sorted)
 		}
 		return append(dst, ']')
 	case logpipe.KindObject:
 		o := v.Object()
+		if !sorted {
+			dst = append(dst, '{')
+			i := 0
+			for k, val := range o.All() {
+				if i > 0 {
+					dst = append(dst, ", "...)
+				}
+				i++
+				dst = appendRubyString(dst, k)
+				dst = append(dst, "=>"...)
+				dst = appendRubyInspectKeys(dst, val, false)
+			}
+			return append(dst, '}')
+		}
 		keys := slices.Sorted(func(yield func(string) bool) {
 			for k := range o.All() {
 				if !yield(k) {
@@ -84,7 +130,7 @@ func appendRubyInspect(dst []byte, v logpipe.Value) []byte {
 			dst = appendRubyString(dst, k)
 			dst = append(dst, "=>"...)
 			val, _ := o.Get(k)
-			dst = appendRubyInspect(dst, val)
+			dst = appendRubyInspectKeys(dst, val, sorted)
 		}
 		return append(dst, '}')
 	}
