@@ -55,7 +55,13 @@ type MutateConfig struct {
 	// Split turns a string field into an array by a separator; trailing
 	// empty strings are dropped, as Ruby's String#split does.
 	Split Pairs
-	// Join turns an array field into a string with a separator.
+	// Join turns an array field into a string with a separator, as
+	// Ruby's Array#join: an array inside it is joined in place with the
+	// same separator (["a", ["b", "c"]] with "," is "a,b,c"), null is
+	// "", an object is written as Ruby's Hash#to_s ({"k"=>1}) and a float
+	// as Float#to_s ("1.0", "1.0e+20"); a JSON number kept as written is
+	// written as its text (see Grok's doc for why). A field that is not
+	// an array is left alone.
 	Join Pairs
 	// Merge appends the value of the field named by the value to the
 	// destination field named by the key, as Logstash's
@@ -465,16 +471,7 @@ func (m *mutation) apply(e *logpipe.Event) {
 		if !ok || v.Kind() != logpipe.KindArray {
 			continue
 		}
-		var sb strings.Builder
-		for i, el := range v.Array() {
-			if i > 0 {
-				sb.WriteString(j.sep)
-			}
-			if !el.IsNull() { // Ruby's Array#join writes nil as ""
-				sb.WriteString(el.String())
-			}
-		}
-		m.set(e, j.path, logpipe.StringValue(sb.String()))
+		m.set(e, j.path, logpipe.StringValue(string(appendRubyJoin(nil, v.Array(), j.sep))))
 	}
 	for _, mg := range m.merge {
 		m.mergeField(e, mg.from, mg.to)
@@ -487,6 +484,24 @@ func (m *mutation) apply(e *logpipe.Event) {
 	if !m.failed {
 		m.common.apply(e)
 	}
+}
+
+// appendRubyJoin appends arr joined with sep as Ruby's Array#join does: a
+// nested array is joined in place, recursively, with the same separator
+// ([1, [2, 3], []] with "," is "1,2,3,"); any other element is its to_s
+// (appendRubyText: nil is "", a hash its inspect form {"a"=>1}).
+func appendRubyJoin(dst []byte, arr []logpipe.Value, sep string) []byte {
+	for i, el := range arr {
+		if i > 0 {
+			dst = append(dst, sep...)
+		}
+		if el.Kind() == logpipe.KindArray {
+			dst = appendRubyJoin(dst, el.Array(), sep)
+			continue
+		}
+		dst = appendRubyText(dst, el)
+	}
+	return dst
 }
 
 // mapStrings applies f to a string field or to each string of an array.

@@ -3,6 +3,8 @@ package filter
 import (
 	"strings"
 	"testing"
+
+	"github.com/logpipe/logpipe"
 )
 
 func TestMutate(t *testing.T) {
@@ -105,6 +107,17 @@ func TestMutate(t *testing.T) {
 			in: `{"s":"  x  y "}`, want: `{"s":["x","y"]}`},
 		{name: "join writes null as empty", cfg: MutateConfig{Join: Pairs{{"a", ","}}},
 			in: `{"a":[1,"b",null]}`, want: `{"a":"1,b,"}`},
+		// logstash-filter-mutate's join (lib/logstash/filters/mutate.rb) is
+		// value.join(separator), Ruby's Array#join: a nested array is
+		// joined recursively with the same separator (an empty one adds
+		// nothing between its neighbours' separators), nil is "", and
+		// any other element is its to_s, a hash's being its inspect form.
+		{name: "join flattens nested arrays as Ruby's Array#join", cfg: MutateConfig{Join: Pairs{{"a", ","}}},
+			in: `{"a":[1,[2,[3,null]],[],"x"]}`, want: `{"a":"1,2,3,,,x"}`},
+		{name: "join writes an object as Ruby's Hash#to_s", cfg: MutateConfig{Join: Pairs{{"a", "|"}}},
+			in: `{"a":["x",{"b":1,"a":["y",null],"c":{"d":true}}]}`, want: `{"a":"x|{\"b\"=>1, \"a\"=>[\"y\", nil], \"c\"=>{\"d\"=>true}}"}`},
+		{name: "join of an array holding only an empty array is empty", cfg: MutateConfig{Join: Pairs{{"a", ","}}},
+			in: `{"a":[[]]}`, want: `{"a":""}`},
 		{name: "convert float refuses infinity", cfg: MutateConfig{Convert: Pairs{{"a", "float"}}},
 			in: `{"a":"Infinity"}`, want: `{"a":0.0}`},
 		{name: "convert reads a leading number as Ruby's to_i and to_f", cfg: MutateConfig{Convert: Pairs{{"i", "integer"}, {"f", "float"}}},
@@ -162,5 +175,22 @@ func TestNewMutateErrors(t *testing.T) {
 				t.Errorf("error %q lacks the package prefix", err)
 			}
 		})
+	}
+}
+
+// TestMutateJoinFloat: Array#join writes a Float element as Float#to_s,
+// exponent form from 1e16 on.
+func TestMutateJoinFloat(t *testing.T) {
+	m, err := NewMutate(MutateConfig{Join: Pairs{{"a", ","}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := logpipe.NewEvent("")
+	if err := e.Set(logpipe.MustPath("a"), logpipe.ArrayValue(logpipe.FloatValue(1), logpipe.FloatValue(1e20), logpipe.ArrayValue(logpipe.FloatValue(0.5)))); err != nil {
+		t.Fatal(err)
+	}
+	e = applyOne(t, m, e)
+	if got, _ := e.Get(logpipe.MustPath("a")); got.Str() != "1.0,1.0e+20,0.5" {
+		t.Errorf("joined %s, want \"1.0,1.0e+20,0.5\"", got)
 	}
 }
