@@ -18,8 +18,9 @@ import (
 type DateConfig struct {
 	// Source is the field holding the date. Required. An event without
 	// it, or where it is null, is left alone (no failure tag), as in
-	// Logstash. When the field holds an array, its elements are tried in
-	// order and the first that parses wins.
+	// Logstash. A field holding an array (or an object, or a boolean) is
+	// a parse failure, as in Logstash's date filter since 3.1, whose
+	// parsers take only a string or a number.
 	Source string
 	// Formats are tried in order; the first that matches the whole text
 	// wins. At least one is required. Each is a Joda-Time pattern as
@@ -30,7 +31,20 @@ type DateConfig struct {
 	// 2147483647 as in Logstash, so that "UNIX", "UNIX_MS" parses a
 	// millisecond value as milliseconds), "UNIX_MS"
 	// (milliseconds) and "TAI64N". UNIX and UNIX_MS also accept numeric
-	// fields; Joda patterns accept only strings.
+	// fields; Joda patterns accept only strings. A UNIX or UNIX_MS string
+	// is read as Logstash reads it with Java's Long.parseLong: one
+	// optional sign ('+' too), digits, no white space, no exponent, and
+	// for UNIX_MS no fraction (a JSON number may have one, as
+	// Logstash's Double and BigDecimal do). Cut to the millisecond (see
+	// Precision), a time before 1970 is cut toward 1970, as Logstash's
+	// (long) casts do: -1.0007 s is -1.000 s.
+	//
+	// Two differences, both Logstash quirks not reproduced: Logstash
+	// looks at only the first three characters after the dot of a UNIX
+	// string and ignores the rest ("1478207457.123abc" and
+	// "1478207457.123 " parse there, fail here), and it adds the
+	// fraction of a negative UNIX string instead of subtracting it
+	// ("-1.5" is -0.5 s there, -1.5 s here, as the number -1.5 is in both).
 	Formats []string
 	// Location is the zone for dates whose text has none. nil (with an
 	// empty Timezone) means time.Local, as Logstash uses the platform's
@@ -243,17 +257,6 @@ func (d *Date) apply(e *logpipe.Event) {
 }
 
 func (d *Date) parseValue(v logpipe.Value, loc *time.Location) (time.Time, bool) {
-	if v.Kind() == logpipe.KindArray {
-		for _, el := range v.Array() {
-			if el.Kind() == logpipe.KindArray {
-				continue
-			}
-			if t, ok := d.parseValue(el, loc); ok {
-				return t, true
-			}
-		}
-		return time.Time{}, false
-	}
 	var c joda.ParseContext
 	c.Location = loc
 	c.Zone = d.zoneFn
@@ -283,7 +286,12 @@ func (d *Date) parseValue(v logpipe.Value, loc *time.Location) (time.Time, bool)
 			case dateUnix:
 				t, err = parseUnix(s, 1e9)
 			case dateUnixMS:
-				t, err = parseUnix(s, 1e6)
+				if v.Kind() == logpipe.KindString && strings.IndexByte(s, '.') >= 0 {
+					// Logstash's Long.parseLong takes no fraction.
+					err = errDate
+				} else {
+					t, err = parseUnix(s, 1e6)
+				}
 			case dateTAI64N:
 				t, err = parseTAI64N(s)
 			}
@@ -317,10 +325,25 @@ func (d *Date) parseValue(v logpipe.Value, loc *time.Location) (time.Time, bool)
 			err = errDate
 		}
 		if err == nil {
+			if !d.nanos && (f.kind == dateUnix || f.kind == dateUnixMS) {
+				t = unixMillis(t)
+			}
 			return t, true
 		}
 	}
 	return time.Time{}, false
+}
+
+// unixMillis cuts t to the millisecond toward the Unix epoch, as
+// Logstash's UNIX and UNIX_MS parsers do with (long) casts and
+// BigDecimal.longValue: -1000.7 ms is -1000 ms. (Time.Truncate would floor
+// a time before 1970, to -1001 ms.)
+func unixMillis(t time.Time) time.Time {
+	c := t.Truncate(time.Millisecond)
+	if t.Unix() < 0 && !c.Equal(t) {
+		c = c.Add(time.Millisecond)
+	}
+	return c
 }
 
 // maxUnixSeconds is the largest value Logstash's UNIX format accepts
@@ -329,19 +352,22 @@ const maxUnixSeconds = math.MaxInt32
 
 var errDate = errors.New("filter: date: no match")
 
-// parseUnix parses "-?digits(.digits)?" as a count of units of unit
-// nanoseconds, keeping up to nanosecond precision.
+// parseUnix parses "[-+]?digits(.digits)?" as a count of units of unit
+// nanoseconds, keeping up to nanosecond precision. The sign is one '-' or
+// '+', as Java's Long.parseLong reads it.
 func parseUnix(s string, unit int64) (time.Time, error) {
 	neg := false
 	if strings.HasPrefix(s, "-") {
 		neg, s = true, s[1:]
+	} else {
+		s = strings.TrimPrefix(s, "+")
 	}
 	intPart, frac, hasDot := strings.Cut(s, ".")
 	if intPart == "" || (hasDot && frac == "") || len(intPart) > 18 {
 		return time.Time{}, errDate
 	}
 	n, err := strconv.ParseInt(intPart, 10, 64)
-	if err != nil || intPart[0] == '+' {
+	if err != nil || intPart[0] < '0' || intPart[0] > '9' {
 		return time.Time{}, errDate
 	}
 	// The fraction in nanoseconds: unit/10 per first digit, and so on.

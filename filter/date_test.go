@@ -233,9 +233,124 @@ func TestDate(t *testing.T) {
 			want:      `{"ts":"2024-12-21 00:00:00","event":{"created":"2024-12-21T00:00:00.000Z"}}`,
 		},
 		{
-			name: "array source: first element that parses",
-			in:   `{"ts":["garbage","2024-12-21 00:00:00"]}`,
-			want: `{"@timestamp":"2024-12-21T00:00:00.000Z","ts":["garbage","2024-12-21 00:00:00"]}`,
+			// logstash-filter-date's DateFilter.executeParsers hands the
+			// field's value to each format's executor; a List is neither
+			// a String (TextParserExecutor) nor a Long, Integer, Double
+			// or BigDecimal (NumericParserExecutor), so every format
+			// throws IllegalArgumentException and the event is tagged.
+			name:       "array source is a parse failure",
+			in:         `{"ts":["garbage","2024-12-21 00:00:00"]}`,
+			want:       `{"ts":["garbage","2024-12-21 00:00:00"],"tags":["_dateparsefailure"]}`,
+			wantFailed: true,
+		},
+		{
+			name:       "array source is a parse failure for UNIX too",
+			configure:  func(c *DateConfig) { c.Formats = []string{"UNIX", "UNIX_MS"} },
+			in:         `{"ts":[1478207457]}`,
+			want:       `{"ts":[1478207457],"tags":["_dateparsefailure"]}`,
+			wantFailed: true,
+		},
+		{
+			// UnixEpochParser.parse(String) reads the seconds with Java's
+			// Long.parseLong, which takes a leading '+'.
+			name:      "UNIX string with a plus sign",
+			configure: func(c *DateConfig) { c.Formats = []string{"UNIX"} },
+			in:        `{"ts":"+1478207457.5"}`,
+			want:      `{"@timestamp":"2016-11-03T21:10:57.500Z","ts":"+1478207457.5"}`,
+		},
+		{
+			// UnixMillisEpochParser.parse(String) is Long.parseLong too.
+			name:      "UNIX_MS string with a plus sign",
+			configure: func(c *DateConfig) { c.Formats = []string{"UNIX_MS"} },
+			in:        `{"ts":"+1478207457123"}`,
+			want:      `{"@timestamp":"2016-11-03T21:10:57.123Z","ts":"+1478207457123"}`,
+		},
+		{
+			// Long.parseLong takes one sign only.
+			name:       "UNIX string with two signs",
+			configure:  func(c *DateConfig) { c.Formats = []string{"UNIX", "UNIX_MS"} },
+			in:         `{"ts":"+-1"}`,
+			want:       `{"ts":"+-1","tags":["_dateparsefailure"]}`,
+			wantFailed: true,
+		},
+		{
+			// UnixMillisEpochParser.parse(String) is Long.parseLong(value):
+			// a fraction is a NumberFormatException, a parse failure.
+			name:       "UNIX_MS string with a fraction",
+			configure:  func(c *DateConfig) { c.Formats = []string{"UNIX_MS"} },
+			in:         `{"ts":"1478207457123.5"}`,
+			want:       `{"ts":"1478207457123.5","tags":["_dateparsefailure"]}`,
+			wantFailed: true,
+		},
+		{
+			// A number, though, goes to parse(Double) or parse(BigDecimal),
+			// which keep the whole milliseconds.
+			name:      "UNIX_MS number with a fraction",
+			configure: func(c *DateConfig) { c.Formats = []string{"UNIX_MS"} },
+			in:        `{"ts":1478207457123.5}`,
+			want:      `{"@timestamp":"2016-11-03T21:10:57.123Z","ts":1478207457123.5}`,
+		},
+		{
+			// Long.parseLong refuses white space, in the seconds and in
+			// the milliseconds alike.
+			name:       "UNIX string with a leading space",
+			configure:  func(c *DateConfig) { c.Formats = []string{"UNIX", "UNIX_MS"} },
+			in:         `{"ts":" 1478207457"}`,
+			want:       `{"ts":" 1478207457","tags":["_dateparsefailure"]}`,
+			wantFailed: true,
+		},
+		{
+			name:       "UNIX string with a trailing space",
+			configure:  func(c *DateConfig) { c.Formats = []string{"UNIX", "UNIX_MS"} },
+			in:         `{"ts":"1478207457 "}`,
+			want:       `{"ts":"1478207457 ","tags":["_dateparsefailure"]}`,
+			wantFailed: true,
+		},
+		{
+			// A string in exponent form is no long for Long.parseLong; a
+			// JSON number in exponent form is a Double or BigDecimal.
+			name:       "UNIX string in exponent form",
+			configure:  func(c *DateConfig) { c.Formats = []string{"UNIX", "UNIX_MS"} },
+			in:         `{"ts":"1.5e9"}`,
+			want:       `{"ts":"1.5e9","tags":["_dateparsefailure"]}`,
+			wantFailed: true,
+		},
+		{
+			name:      "UNIX number in exponent form",
+			configure: func(c *DateConfig) { c.Formats = []string{"UNIX"} },
+			in:        `{"ts":1.5e9}`,
+			want:      `{"@timestamp":"2017-07-14T02:40:00.000Z","ts":1.5e9}`,
+		},
+		{
+			// parse(Double) is new Instant((long)(value * 1000)) and
+			// parse(BigDecimal) scaleByPowerOfTen(3).longValue(): both cut
+			// toward zero, so -1.0007 s is -1000 ms, not -1001.
+			name:      "UNIX negative number cut toward zero",
+			configure: func(c *DateConfig) { c.Formats = []string{"UNIX"} },
+			in:        `{"ts":-1.0007}`,
+			want:      `{"@timestamp":"1969-12-31T23:59:59.000Z","ts":-1.0007}`,
+		},
+		{
+			// UnixMillisEpochParser: value.longValue(), toward zero.
+			name:      "UNIX_MS negative number cut toward zero",
+			configure: func(c *DateConfig) { c.Formats = []string{"UNIX_MS"} },
+			in:        `{"ts":-1000.7}`,
+			want:      `{"@timestamp":"1969-12-31T23:59:59.000Z","ts":-1000.7}`,
+		},
+		{
+			// parse(String) reads at most three fraction digits: "-1.0007"
+			// is -1 s and 000 ms.
+			name:      "UNIX negative string cut toward zero",
+			configure: func(c *DateConfig) { c.Formats = []string{"UNIX"} },
+			in:        `{"ts":"-1.0007"}`,
+			want:      `{"@timestamp":"1969-12-31T23:59:59.000Z","ts":"-1.0007"}`,
+		},
+		{
+			// precision "ns" keeps every digit: nothing is cut.
+			name:      "UNIX negative string with precision ns",
+			configure: func(c *DateConfig) { c.Formats = []string{"UNIX"}; c.Precision = "ns" },
+			in:        `{"ts":"-1.0007"}`,
+			want:      `{"@timestamp":"1969-12-31T23:59:58.9993Z","ts":"-1.0007"}`,
 		},
 		{
 			name:       "no format matches",
