@@ -100,37 +100,21 @@ func appendRubyInspectKeys(dst []byte, v logpipe.Value, sorted bool) []byte {
 		}
 		return append(dst, ']')
 	case logpipe.KindObject:
-		o := v.Object()
-		if !sorted {
-			dst = append(dst, '{')
-			i := 0
-			for k, val := range o.All() {
-				if i > 0 {
-					dst = append(dst, ", "...)
-				}
-				i++
-				dst = appendRubyString(dst, k)
-				dst = append(dst, "=>"...)
-				dst = appendRubyInspectKeys(dst, val, false)
-			}
-			return append(dst, '}')
+		var kvs []logpipe.KV
+		for k, val := range v.Object().All() {
+			kvs = append(kvs, logpipe.KV{Key: k, Value: val})
 		}
-		keys := slices.Sorted(func(yield func(string) bool) {
-			for k := range o.All() {
-				if !yield(k) {
-					return
-				}
-			}
-		})
+		if sorted {
+			slices.SortFunc(kvs, func(a, b logpipe.KV) int { return strings.Compare(a.Key, b.Key) })
+		}
 		dst = append(dst, '{')
-		for i, k := range keys {
+		for i, kv := range kvs {
 			if i > 0 {
 				dst = append(dst, ", "...)
 			}
-			dst = appendRubyString(dst, k)
+			dst = appendRubyString(dst, kv.Key)
 			dst = append(dst, "=>"...)
-			val, _ := o.Get(k)
-			dst = appendRubyInspectKeys(dst, val, sorted)
+			dst = appendRubyInspectKeys(dst, kv.Value, sorted)
 		}
 		return append(dst, '}')
 	}
