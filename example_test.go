@@ -138,6 +138,20 @@ func ExampleTemplate_Append() {
 	// 1734775200-%{id} false
 }
 
+func ExampleTemplate_Field() {
+	for _, s := range []string{"%{[@metadata][id]}", "id-%{[@metadata][id]}", "%{+YYYY.MM.dd}"} {
+		if p, ok := logpipe.MustTemplate(s).Field(); ok {
+			fmt.Println(s, "is the field", p)
+		} else {
+			fmt.Println(s, "is not one field")
+		}
+	}
+	// Output:
+	// %{[@metadata][id]} is the field [@metadata][id]
+	// id-%{[@metadata][id]} is not one field
+	// %{+YYYY.MM.dd} is not one field
+}
+
 func ExampleParseJSON() {
 	v, err := logpipe.ParseJSON(`{"z":1,"a":0.0,"id":12345678901234567890}`)
 	if err != nil {

@@ -208,6 +208,17 @@ func (t *Template) IsStatic() bool {
 	return true
 }
 
+// Field reports whether the template is one field reference and nothing
+// else ("%{[@metadata][id]}"), and returns its path. Its output for an
+// event is then that field's value as text (see Append), so a caller that
+// wants a string field's bytes can read the field instead.
+func (t *Template) Field() (Path, bool) {
+	if len(t.parts) == 1 && t.parts[0].kind == tplField {
+		return t.parts[0].path, true
+	}
+	return Path{}, false
+}
+
 // Append appends the template's output for e to dst. It also reports
 // whether every reference resolved: a field reference that did not stays
 // literal and a date reference on an event without @timestamp prints

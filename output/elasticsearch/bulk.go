@@ -27,6 +27,8 @@ type bulkBuffer struct {
 	offs    []int  // offs[k] is where document k starts in body; len(offs) == len(idx)
 	idx     []int  // idx[k] is the batch index of document k
 	scratch []byte // rendered template output
+	idxRaw  []byte // the last index name rendered from a template
+	idxJSON []byte // idxRaw as a JSON string
 	hold    []byte // a document moved aside while its predecessors are sent
 	resp    []byte // response body
 	zbuf    bytes.Buffer
@@ -134,9 +136,12 @@ func (es *Output) appendAction(bb *bulkBuffer, e *logpipe.Event) error {
 			bb.body = dst[:start]
 			return fmt.Errorf("%w: index %q", ErrUnresolvedTemplate, es.index.String())
 		}
-		dst = appendJSONString(dst, bb.scratch)
+		dst = bb.appendIndexName(dst)
 	}
-	if es.docID != nil {
+	if id, ok := es.docIDString(e); ok {
+		dst = append(dst, `,"_id":`...)
+		dst = logpipe.AppendJSONString(dst, id)
+	} else if es.docID != nil {
 		var ok bool
 		bb.scratch, ok = es.docID.Append(bb.scratch[:0], e)
 		switch {
@@ -182,6 +187,35 @@ func (es *Output) appendAction(bb *bulkBuffer, e *logpipe.Event) error {
 	}
 	bb.body = dst
 	return nil
+}
+
+// appendIndexName appends bb.scratch, an index name rendered from a
+// template, as a JSON string. The events of a batch nearly always go to
+// one index: the quoted form of the last name is kept and reused while
+// the name repeats. With docIDString this took 570 of the 16,330
+// instructions per event of the tutorial shipper into VictoriaLogs
+// (cachegrind, 100,000 lines).
+func (bb *bulkBuffer) appendIndexName(dst []byte) []byte {
+	if bb.idxJSON == nil || !bytes.Equal(bb.scratch, bb.idxRaw) {
+		bb.idxRaw = append(bb.idxRaw[:0], bb.scratch...)
+		bb.idxJSON = appendJSONString(bb.idxJSON[:0], bb.scratch)
+	}
+	return append(dst, bb.idxJSON...)
+}
+
+// docIDString returns the document id of e when the DocumentID template
+// is one field reference (the shipper's "%{[@metadata][id]}") and e holds
+// a non-empty string there: the id is then that string, without
+// rendering the template. Any other case goes through the template.
+func (es *Output) docIDString(e *logpipe.Event) (string, bool) {
+	if !es.docIDIsField {
+		return "", false
+	}
+	v, ok := e.Get(es.docIDPath)
+	if !ok || v.Kind() != logpipe.KindString || v.Str() == "" {
+		return "", false
+	}
+	return v.Str(), true
 }
 
 // appendJSONString appends the bytes of s as a JSON string. The bytes are

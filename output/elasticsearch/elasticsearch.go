@@ -288,6 +288,8 @@ type Output struct {
 	ilm             *ilm        // nil: ILM off
 	docIDOpt        bool
 	docID           *logpipe.Template
+	docIDPath       logpipe.Path // docID's field, when it is one field reference
+	docIDIsField    bool
 	routing         *logpipe.Template
 	docAsUpsert     bool
 	retryOnConflict int    // sent with update when positive
@@ -463,6 +465,7 @@ func newOutput(cfg Config) (*Output, error) {
 		if es.docID, err = logpipe.ParseTemplate(cfg.DocumentID); err != nil {
 			return nil, fmt.Errorf("elasticsearch: DocumentID: %w", err)
 		}
+		es.docIDPath, es.docIDIsField = es.docID.Field()
 	}
 	if cfg.Routing != "" {
 		if es.routing, err = logpipe.ParseTemplate(cfg.Routing); err != nil {

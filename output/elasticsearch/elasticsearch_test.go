@@ -728,3 +728,44 @@ func TestUpdateAction(t *testing.T) {
 		})
 	}
 }
+
+// TestTemplatedIndexAndIDPerEvent: the index name and document id come
+// from each event, even when consecutive events of a batch change index
+// and back (the output reuses the quoted name while it repeats) and when
+// the id field is not a non-empty string (rendered as Logstash's sprintf
+// renders it: 42, 1.5, "a,b").
+func TestTemplatedIndexAndIDPerEvent(t *testing.T) {
+	srv := fakeES(t, estest.Config{})
+	es := newES(t, elasticsearch.Config{Addresses: []string{srv.URL}, Index: "logs-%{[service]}-%{+YYYY.MM.dd}",
+		Action: elasticsearch.ActionCreate, DocumentID: "%{[@metadata][id]}"})
+	b := events(6)
+	services := []string{"api", "api", "web", "api", "web", "web"}
+	ids := []logpipe.Value{logpipe.StringValue("s-0"), logpipe.IntValue(42), logpipe.FloatValue(1.5),
+		logpipe.ValueOf([]any{"a", "b"}), logpipe.StringValue("é\"x"), logpipe.StringValue("s-5")}
+	for i, e := range b {
+		e.Set(logpipe.MustPath("service"), logpipe.StringValue(services[i]))
+		e.Set(logpipe.MustPath("[@metadata][id]"), ids[i])
+	}
+	b[5].Timestamp = t0.Add(24 * time.Hour)
+	if err := es.Write(t.Context(), b); err != nil {
+		t.Fatal(err)
+	}
+	day, next := t0.UTC().Format("2006.01.02"), t0.Add(24*time.Hour).UTC().Format("2006.01.02")
+	want := []estest.Doc{
+		{Index: "logs-api-" + day, ID: "s-0"},
+		{Index: "logs-api-" + day, ID: "42"},
+		{Index: "logs-web-" + day, ID: "1.5"},
+		{Index: "logs-api-" + day, ID: "a,b"},
+		{Index: "logs-web-" + day, ID: "é\"x"},
+		{Index: "logs-web-" + next, ID: "s-5"},
+	}
+	docs := srv.Docs()
+	if len(docs) != len(want) {
+		t.Fatalf("%d documents stored, want %d", len(docs), len(want))
+	}
+	for i, d := range docs {
+		if d.Index != want[i].Index || d.ID != want[i].ID {
+			t.Errorf("document %d: index %q, id %q; want %q, %q", i, d.Index, d.ID, want[i].Index, want[i].ID)
+		}
+	}
+}
