@@ -424,23 +424,20 @@ func (v Value) isNumeric() bool {
 // fraction or an exponent is a float, as Ruby's JSON parser makes it. A
 // float literal beyond float64's range (1e400) equals only itself.
 func numbersEqual(v, w Value) bool {
+	if v.kind == KindInt && w.kind == KindInt {
+		return v.num == w.num
+	}
 	if v.kind == KindNumber && w.kind == KindNumber && v.s() == w.s() {
 		return true
 	}
 	vInt, wInt := v.isInteger(), w.isInteger()
 	switch {
 	case vInt && wInt:
+		// Two literals beyond int64 are equal only when written alike
+		// (a JSON integer has one spelling), which the test above saw.
 		vi, vok := v.exactInt()
 		wi, wok := w.exactInt()
-		if vok && wok {
-			return vi == wi
-		}
-		if vok || wok {
-			return false // one fits in an int64, the other does not
-		}
-		vb, vok := v.bigInt()
-		wb, wok := w.bigInt()
-		return vok && wok && vb.Cmp(wb) == 0
+		return vok && wok && vi == wi
 	case vInt || wInt:
 		i, f := v, w
 		if !vInt {
@@ -450,11 +447,18 @@ func numbersEqual(v, w Value) bool {
 		if !ok || math.IsInf(ff, 0) || ff != math.Trunc(ff) { // NaN too
 			return false
 		}
-		if n, ok := i.exactInt(); ok && ff >= -(1<<63) && ff < 1<<63 {
-			return int64(ff) == n
+		if n, ok := i.exactInt(); ok {
+			return ff >= -(1<<63) && ff < 1<<63 && int64(ff) == n
 		}
+		// A literal beyond int64. A finite float64 has at most 309
+		// integer digits: a longer literal (a megabyte of digits) is
+		// refused before big.Int would parse it.
+		lit := i.s()
+		if len(strings.TrimPrefix(lit, "-")) > 309 {
+			return false
+		}
+		ib, ok := new(big.Int).SetString(lit, 10)
 		fi, _ := new(big.Float).SetFloat64(ff).Int(nil)
-		ib, ok := i.bigInt()
 		return ok && fi.Cmp(ib) == 0
 	}
 	vf, vok := v.Float()
@@ -469,27 +473,29 @@ func (v Value) isInteger() bool {
 	case KindInt:
 		return true
 	case KindNumber:
-		return !strings.ContainsAny(v.s(), ".eE")
+		s := v.s()
+		for i := 0; i < len(s); i++ {
+			if c := s[i]; c == '.' || c == 'e' || c == 'E' {
+				return false
+			}
+		}
+		return true
 	}
 	return false
 }
 
-// bigInt returns the value of an integer Value (see isInteger) as a
-// big.Int; ok is false for a literal that is not a number (NumberValue
-// was given invalid text).
-func (v Value) bigInt() (b *big.Int, ok bool) {
-	if v.kind == KindInt {
-		return big.NewInt(int64(v.num)), true
-	}
-	return new(big.Int).SetString(v.s(), 10)
-}
-
+// exactInt returns the value of an int, or of a number literal that is
+// an integer within int64.
 func (v Value) exactInt() (int64, bool) {
 	switch v.kind {
 	case KindInt:
 		return int64(v.num), true
 	case KindNumber:
-		i, err := strconv.ParseInt(v.s(), 10, 64)
+		s := v.s()
+		if len(s) > len("-9223372036854775808") {
+			return 0, false // not parsed: ParseInt's error would copy s
+		}
+		i, err := strconv.ParseInt(s, 10, 64)
 		return i, err == nil
 	}
 	return 0, false

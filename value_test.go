@@ -2,6 +2,7 @@ package logpipe_test
 
 import (
 	"math"
+	"math/big"
 	"strings"
 	"testing"
 	"time"
@@ -180,6 +181,12 @@ func TestValueEqual(t *testing.T) {
 		{"int64 max / 2^63 as a float", logpipe.IntValue(math.MaxInt64), logpipe.FloatValue(1 << 63), false},
 		{"int64 min / -2^63 as a float", logpipe.IntValue(math.MinInt64), logpipe.FloatValue(-(1 << 63)), true},
 		{"float literals", logpipe.NumberValue("0.1"), logpipe.FloatValue(0.1), true},
+		{"2^1023 / the float it is", logpipe.NumberValue(new(big.Int).Lsh(big.NewInt(1), 1023).String()), logpipe.FloatValue(math.Ldexp(1, 1023)), true},
+		{"10^308 / the nearest float", logpipe.NumberValue("1" + strings.Repeat("0", 308)), logpipe.FloatValue(1e308), false},
+		{"310 digits / the largest float", logpipe.NumberValue("1" + strings.Repeat("0", 309)), logpipe.FloatValue(math.MaxFloat64), false},
+		{"a megabyte of digits / itself", logpipe.NumberValue(strings.Repeat("9", 1<<20)), logpipe.NumberValue(strings.Repeat("9", 1<<20)), true},
+		{"a megabyte of digits / a float", logpipe.NumberValue(strings.Repeat("9", 1<<20)), logpipe.FloatValue(2), false},
+		{"two megabyte literals", logpipe.NumberValue(strings.Repeat("9", 1<<20)), logpipe.NumberValue(strings.Repeat("8", 1<<20)), false},
 		{"number beyond float64 / zero", logpipe.NumberValue("1e400"), logpipe.IntValue(0), false},
 		{"number beyond float64 / its negative", logpipe.NumberValue("1e400"), logpipe.NumberValue("-1e400"), false},
 		{"number beyond float64 / itself", logpipe.NumberValue("1e400"), logpipe.NumberValue("1e400"), true},
@@ -300,6 +307,28 @@ func TestValueAny(t *testing.T) {
 			got := strings.TrimSpace(sprintf("%v %T", a, a))
 			if got != tt.want {
 				t.Errorf("Any() = %s, want %s", got, tt.want)
+			}
+		})
+	}
+}
+
+// BenchmarkValueEqual: the common comparisons (conditions compare a field
+// with a constant).
+func BenchmarkValueEqual(b *testing.B) {
+	for _, bc := range []struct {
+		name string
+		a, c logpipe.Value
+	}{
+		{"int/int", logpipe.IntValue(200), logpipe.IntValue(200)},
+		{"number/int", logpipe.NumberValue("200"), logpipe.IntValue(200)},
+		{"number/float", logpipe.NumberValue("0.25"), logpipe.FloatValue(0.25)},
+		{"string/string", logpipe.StringValue("GET"), logpipe.StringValue("GET")},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				if !bc.a.Equal(bc.c) {
+					b.Fatal("not equal")
+				}
 			}
 		})
 	}
