@@ -781,11 +781,10 @@ func (es *Output) do(ctx context.Context, bb *bulkBuffer, body []byte) (int, []b
 	es.bytesSent.Add(uint64(len(send)))
 	// The transport fills in the node's scheme, host and path prefix,
 	// and the credentials.
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, es.bulkURL, nil)
+	req, err := newBulkRequest(ctx, es.bulkURL, send, es.own != nil)
 	if err != nil {
 		return 0, nil, fmt.Errorf("bulk request: %w", err)
 	}
-	setBody(req, send)
 	req.Header.Set("Content-Type", "application/x-ndjson")
 	req.Header.Set("Accept", "application/json")
 	if es.compress {

@@ -158,12 +158,34 @@ func (c bodyConn) ReadFrom(r io.Reader) (int64, error) {
 	return io.Copy(c.Conn, r)
 }
 
+// oneWriteMin is the body size from which a request's body is a memBody.
+// A smaller one stays a *bytes.Reader, which net/http knows to be in
+// memory and writes in the same write as the headers when both fit its
+// 4 KiB buffer; it copies a memBody after flushing the headers. Up to 32
+// KiB (one io.Copy buffer) a memBody saves no write.
+const oneWriteMin = 32 << 10
+
 // memBody is a request body held in memory. It is its own ReadCloser so
 // that net/http passes it to bodyConn as it is (a *bytes.Reader would be
 // wrapped in io.NopCloser, which hides its length).
 type memBody struct{ bytes.Reader }
 
 func (*memBody) Close() error { return nil }
+
+// newBulkRequest returns a POST of body to url. When the request goes
+// through newTransport's transport (own) and body is larger than
+// oneWriteMin, its body is a memBody, written whole; otherwise a
+// *bytes.Reader.
+func newBulkRequest(ctx context.Context, url string, body []byte, own bool) (*http.Request, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	if own && len(body) > oneWriteMin {
+		setBody(req, body)
+	}
+	return req, nil
+}
 
 // setBody makes p the body of req, with its length and GetBody (which the
 // transport uses to send it again on a fresh connection when a kept-alive
