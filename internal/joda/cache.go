@@ -199,9 +199,11 @@ func (p *Parser) cached(s string, c *ParseContext, slot int) (time.Time, bool) {
 		if !isDigit(digits[i]) {
 			return time.Time{}, false
 		}
-		v = v*10 + int(digits[i]-'0')
+		if i < 9 { // as Parse: the digits past the ninth are cut
+			v = v*10 + int(digits[i]-'0')
+		}
 	}
-	ns := fracNanos(v, len(digits))
+	ns := fracNanos(v, min(len(digits), 9))
 	if ns < 0 || ns >= 1e9 {
 		return time.Time{}, false
 	}

@@ -393,9 +393,25 @@ func (p *Parser) scan(s string, c *ParseContext, f *fields) error {
 		// Numeric fields.
 		start := pos
 		v := 0
+		big := false
 		for pos < len(s) && pos-start < o.max && s[pos] >= '0' && s[pos] <= '9' {
-			v = v*10 + int(s[pos]-'0')
+			d := int(s[pos] - '0')
+			switch {
+			case o.kind == opFrac:
+				// Digits past the ninth are cut (fracNanos) and would
+				// overflow v.
+				if pos-start < 9 {
+					v = v*10 + d
+				}
+			case v < 1e8:
+				v = v*10 + d
+			default:
+				big = true // 1e9 or more, beyond any field (Joda's years end at 292278993), and beyond an int32
+			}
 			pos++
+		}
+		if big {
+			return ErrRange
 		}
 		nd := pos - start
 		if nd == 0 {
@@ -433,7 +449,7 @@ func (p *Parser) scan(s string, c *ParseContext, f *fields) error {
 		case opSecond:
 			f.sec = v
 		case opFrac:
-			f.nsec = fracNanos(v, nd)
+			f.nsec = fracNanos(v, min(nd, 9))
 			f.fracAt = start
 		}
 	}

@@ -33,6 +33,16 @@ func TestParse(t *testing.T) {
 			want: time.Date(2024, 1, 2, 3, 4, 5, 123e6, time.UTC)},
 		{name: "nanoseconds", pattern: "yyyy-MM-dd HH:mm:ss.SSSSSSSSS", in: "2024-01-02 03:04:05.123456789",
 			want: time.Date(2024, 1, 2, 3, 4, 5, 123456789, time.UTC)},
+		// Digits past the ninth are cut, however many the pattern allows
+		// (they overflowed an int at ten on 32-bit platforms, at nineteen
+		// on 64-bit ones).
+		{name: "twelve fraction digits", pattern: "yyyy-MM-dd HH:mm:ss.SSSSSSSSSSSS", in: "2024-01-02 03:04:05.999999999999",
+			want: time.Date(2024, 1, 2, 3, 4, 5, 999999999, time.UTC)},
+		{name: "twenty fraction digits", pattern: "yyyy-MM-dd HH:mm:ss.SSSSSSSSSSSSSSSSSSSS", in: "2024-01-02 03:04:05.99999999999999999999",
+			want: time.Date(2024, 1, 2, 3, 4, 5, 999999999, time.UTC)},
+		{name: "year of twelve digits with zeros", pattern: "yyyyyyyyyyyy-MM-dd", in: "000000002024-01-02",
+			want: time.Date(2024, 1, 2, 0, 0, 0, 0, time.UTC)},
+		{name: "year beyond Joda's", pattern: "yyyyyyyyyyyy-MM-dd", in: "100000002024-01-02", wantErr: ErrRange},
 		{name: "short fraction", pattern: "HH:mm:ss.SSS yyyy-MM-dd", in: "03:04:05.1 2024-01-02",
 			want: time.Date(2024, 1, 2, 3, 4, 5, 1e8, time.UTC)},
 		{name: "location used without zone", pattern: "yyyy-MM-dd HH:mm:ss", loc: paris, in: "2024-07-01 12:00:00",
