@@ -310,8 +310,9 @@ func (s sink) NewStream(name string) logpipe.Stream {
 // Run returns nil when every batch accepted was delivered, whether the
 // sources ended or ctx was cancelled. Otherwise it returns the errors that
 // stopped it joined together: a Permanent error from a source or output, a
-// filter error or panic (with its stack), ErrDrainTimeout, and errors from
-// Close. Every goroutine Run started has ended when it returns.
+// filter error, a panic in a filter, an output or an Input's Read (a
+// *PanicError, with its stack), ErrDrainTimeout, and errors from Close.
+// Every goroutine Run started has ended when it returns.
 func (p *Pipeline) Run(ctx context.Context) error {
 	if !p.running.CompareAndSwap(false, true) {
 		return errors.New("pipeline: Run called twice")
@@ -474,7 +475,7 @@ func (p *Pipeline) pull(ctx context.Context, r *puller, fail func(error)) (job, 
 			r.done = true
 			break
 		}
-		b, ack, err := r.in.Read(ctx)
+		b, ack, err := readSafe(ctx, r.in)
 		if err == nil {
 			r.attempt = 0
 			if ack == nil {
@@ -484,7 +485,14 @@ func (p *Pipeline) pull(ctx context.Context, r *puller, fail func(error)) (job, 
 			return job{batch: b, seq: r.st.push(ack, true), stream: r.st}, true
 		}
 		<-r.st.window
+		var pe *PanicError
 		switch {
+		case errors.As(err, &pe):
+			// A bug in the input, as fatal as one in a filter or output,
+			// also when ctx is done.
+			r.done = true
+			fail(fmt.Errorf("pipeline: %s: %w", r.c.name, err))
+			continue
 		case errors.Is(err, io.EOF), ctx.Err() != nil:
 			r.done = true
 			continue
@@ -502,6 +510,19 @@ func (p *Pipeline) pull(ctx context.Context, r *puller, fail func(error)) (job, 
 		}
 	}
 	return job{}, false
+}
+
+// readSafe calls in.Read and turns a panic into a permanent *PanicError.
+func readSafe(ctx context.Context, in logpipe.Input) (b logpipe.Batch, ack logpipe.AckFunc, err error) {
+	err = callSafe(func() (err error) {
+		b, ack, err = in.Read(ctx)
+		return err
+	})
+	var pe *PanicError
+	if errors.As(err, &pe) {
+		return nil, nil, logpipe.Permanent(err)
+	}
+	return b, ack, err
 }
 
 // runSource runs one source until it is exhausted, ctx is done or it

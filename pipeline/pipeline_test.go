@@ -918,3 +918,47 @@ func TestDefaultWorkersOverlapReadAndWrite(t *testing.T) {
 		})
 	}
 }
+
+// panicOnRead is an input whose Read panics at its third call.
+type panicOnRead struct {
+	*inputtest.Source
+	reads atomic.Int32
+}
+
+func (in *panicOnRead) Read(ctx context.Context) (logpipe.Batch, logpipe.AckFunc, error) {
+	if in.reads.Add(1) == 3 {
+		panic("index out of range in the input")
+	}
+	return in.Source.Read(ctx)
+}
+
+// TestInputReadPanicStopsPipeline: a panic in Input.Read is recovered, as
+// one in a filter or an output is: Run stops with a *PanicError, every
+// batch read before it is acknowledged once, and the input is closed,
+// instead of the process crashing with batches in flight.
+func TestInputReadPanicStopsPipeline(t *testing.T) {
+	leakcheck.Check(t)
+	in := &panicOnRead{Source: inputtest.Messages(1, messages(10)...)}
+	sink := outputtest.NewSink()
+	p, err := pipeline.New(pipeline.Config{Inputs: []logpipe.Input{in}, Outputs: []logpipe.Output{sink}, Workers: 2, Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = p.Run(t.Context())
+	var pe *pipeline.PanicError
+	if !errors.As(err, &pe) || !logpipe.IsPermanent(err) || !strings.Contains(err.Error(), "index out of range in the input") {
+		t.Fatalf("Run = %v, want a permanent *PanicError", err)
+	}
+	acked, _ := in.Outcomes()
+	if len(acked) != 2 {
+		t.Errorf("%d batches read, want 2 (Read panicked at the third)", len(acked))
+	}
+	for i, ok := range acked {
+		if !ok {
+			t.Errorf("batch %d read but never acknowledged", i)
+		}
+	}
+	if in.Closed() != 1 || sink.Closed() != 1 {
+		t.Errorf("input closed %d times, output %d; want 1, 1", in.Closed(), sink.Closed())
+	}
+}
