@@ -890,7 +890,14 @@ func (p *Pipeline) writeDead(ctx context.Context, dead logpipe.Batch) error {
 		if logpipe.IsPermanent(err) {
 			return fmt.Errorf("pipeline: %s: %w", c.name, err)
 		}
-		if be, ok := errors.AsType[*logpipe.BatchError](err); ok && be.Size() == len(dead) {
+		be, isBE := errors.AsType[*logpipe.BatchError](err)
+		if !isBE && errors.Is(err, logpipe.ErrDrop) {
+			// Dropped on purpose: handled, as for any output (and as
+			// ErrDrop for one event, below).
+			c.out.Add(uint64(len(dead)))
+			return nil
+		}
+		if isBE && be.Size() == len(dead) {
 			// Per event: one refused for good is as fatal as a whole
 			// batch (IsPermanent does not look inside a BatchError);
 			// only the others that failed are written again.
