@@ -311,7 +311,8 @@ func (s sink) NewStream(name string) logpipe.Stream {
 // sources ended or ctx was cancelled. Otherwise it returns the errors that
 // stopped it joined together: a Permanent error from a source or output, a
 // filter error, a panic in a filter, an output or an Input's Read (a
-// *PanicError, with its stack), ErrDrainTimeout, and errors from Close.
+// *PanicError, with its stack), ErrDrainTimeout, and errors (or panics)
+// from Close.
 // Every goroutine Run started has ended when it returns.
 func (p *Pipeline) Run(ctx context.Context) error {
 	if !p.running.CompareAndSwap(false, true) {
@@ -403,7 +404,8 @@ func (p *Pipeline) Run(ctx context.Context) error {
 	}
 	defer cancelClose()
 	closeOne := func(name string, c logpipe.Closer) {
-		if err := c.Close(closeCtx); err != nil {
+		// A panic is an error: the components after c are still closed.
+		if err := callSafe(func() error { return c.Close(closeCtx) }); err != nil {
 			errs = append(errs, fmt.Errorf("pipeline: close %s: %w", name, err))
 		}
 	}

@@ -994,3 +994,38 @@ func TestDeadLetterDropIsHandled(t *testing.T) {
 		}
 	})
 }
+
+// panicOnClose is an output whose Close panics.
+type panicOnClose struct{ logpipe.Output }
+
+func (panicOnClose) Close(context.Context) error { panic("close of closed channel in the output") }
+
+// TestClosePanicIsAnError: a component whose Close panics makes Run
+// return a *PanicError, and the components after it are still closed:
+// the dead-letter output (which may hold buffered dead letters), the
+// other outputs. Run used to panic, leaving them unclosed.
+func TestClosePanicIsAnError(t *testing.T) {
+	leakcheck.Check(t)
+	in := inputtest.Messages(1, "a")
+	other, dlq := outputtest.NewSink(), outputtest.NewSink()
+	p, err := pipeline.New(pipeline.Config{Inputs: []logpipe.Input{in},
+		Outputs: []logpipe.Output{panicOnClose{outputtest.NewSink()}, other}, DeadLetter: dlq, Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var recovered any
+	func() {
+		defer func() { recovered = recover() }()
+		err = p.Run(t.Context())
+	}()
+	if recovered != nil {
+		t.Errorf("Run panicked: %v", recovered)
+	}
+	var pe *pipeline.PanicError
+	if !errors.As(err, &pe) || !strings.Contains(err.Error(), "close of closed channel in the output") {
+		t.Errorf("Run = %v, want the Close's *PanicError", err)
+	}
+	if other.Closed() != 1 || dlq.Closed() != 1 || in.Closed() != 1 {
+		t.Errorf("closed: other output %d, dead letter %d, input %d; want 1 each", other.Closed(), dlq.Closed(), in.Closed())
+	}
+}
