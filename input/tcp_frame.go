@@ -136,7 +136,8 @@ func headerStart(b []byte) framingMode {
 // skipped (some senders end every frame with one). A frame longer than
 // max is cut to max bytes and the rest skipped.
 func (f *framer) octet() (codec.Frame, bool, error) {
-	n, digits := 0, 0
+	var n int64 // ten digits need more than an int of 32 bits
+	digits := 0
 	for {
 		c, err := f.br.ReadByte()
 		if err != nil {
@@ -150,7 +151,7 @@ func (f *framer) octet() (codec.Frame, bool, error) {
 			continue
 		case c == ' ' && digits > 0:
 		case c >= '0' && c <= '9' && digits < maxHeaderDigits && (digits > 0 || c != '0'):
-			n = n*10 + int(c-'0')
+			n = n*10 + int64(c-'0')
 			digits++
 			continue
 		default:
@@ -158,7 +159,7 @@ func (f *framer) octet() (codec.Frame, bool, error) {
 		}
 		break
 	}
-	keep := min(n, f.max)
+	keep := int(min(n, int64(f.max)))
 	var b []byte
 	var err error
 	if keep <= f.br.Size() {
@@ -172,17 +173,20 @@ func (f *framer) octet() (codec.Frame, bool, error) {
 		got, err = io.ReadFull(f.br, f.acc[:keep])
 		b = f.acc[:got]
 	}
-	fr := codec.Frame{Text: f.cs.Decode(b), Lines: 1, Truncated: n > f.max}
+	fr := codec.Frame{Text: f.cs.Decode(b), Lines: 1, Truncated: n > int64(f.max)}
 	if err != nil {
 		fr.Tag = TagFrameIncomplete
 		f.mode = modeOctetEnded
 		f.err = noEOF(err)
 		return fr, true, nil
 	}
-	if n > keep {
-		if _, err := f.br.Discard(n - keep); err != nil {
+	for rest := n - int64(keep); rest > 0; {
+		d, err := f.br.Discard(int(min(rest, 1<<30)))
+		rest -= int64(d)
+		if err != nil {
 			f.mode = modeOctetEnded
 			f.err = noEOF(err)
+			break
 		}
 	}
 	return fr, true, nil

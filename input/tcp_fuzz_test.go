@@ -137,3 +137,36 @@ func FuzzTCPFraming(f *testing.F) {
 		}
 	})
 }
+
+// TestOctetLengths: a frame length of up to ten digits is read whole,
+// also where int has 32 bits (4294967301 wrapped to 5 there), and the part
+// of a frame past the limit is skipped before the next frame.
+func TestOctetLengths(t *testing.T) {
+	tests := []struct {
+		name      string
+		in        string
+		want      []string
+		truncated []bool
+		tagged    []bool // TagFrameIncomplete
+	}{
+		{"beyond 2^32, cut short", "4294967301 <1>hello5 <2>xx", []string{"<1>hello5 <2>xx"}, []bool{true}, []bool{true}},
+		{"beyond 2^31, cut short", "3000000000 <1>x", []string{"<1>x"}, []bool{true}, []bool{true}},
+		{"past the limit, then the next", "70 <1>" + strings.Repeat("x", 67) + "3 abc", []string{"<1>" + strings.Repeat("x", 61), "abc"}, []bool{true, false}, []bool{false, false}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out, err := frames(t, []byte(tc.in), nil, modeOctet, 64)
+			if len(out) != len(tc.want) {
+				t.Fatalf("%d frames (%+v), err %v; want %d", len(out), out, err, len(tc.want))
+			}
+			for i, fr := range out {
+				if fr.Text != tc.want[i] || fr.Truncated != tc.truncated[i] || (fr.Tag == TagFrameIncomplete) != tc.tagged[i] {
+					t.Errorf("frame %d = %q truncated %v tag %q; want %q %v incomplete %v", i, fr.Text, fr.Truncated, fr.Tag, tc.want[i], tc.truncated[i], tc.tagged[i])
+				}
+			}
+			if tc.tagged[len(tc.tagged)-1] && !errors.Is(err, io.ErrUnexpectedEOF) {
+				t.Errorf("err = %v, want io.ErrUnexpectedEOF", err)
+			}
+		})
+	}
+}
