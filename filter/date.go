@@ -37,7 +37,9 @@ type DateConfig struct {
 	// for UNIX_MS no fraction (a JSON number may have one, as
 	// Logstash's Double and BigDecimal do). Cut to the millisecond (see
 	// Precision), a time before 1970 is cut toward 1970, as Logstash's
-	// (long) casts do: -1.0007 s is -1.000 s.
+	// (long) casts do: -1.0007 s is -1.000 s. A float field is read as
+	// Logstash reads a Double, in double arithmetic: 1.005 s is 1.004 s,
+	// as 1.005*1000 is 1004.9999999999999.
 	//
 	// Two differences, both Logstash quirks not reproduced: Logstash
 	// looks at only the first three characters after the dot of a UNIX
@@ -299,9 +301,9 @@ func (d *Date) parseValue(v logpipe.Value, loc *time.Location) (time.Time, bool)
 			f64, _ := v.Float()
 			switch f.kind {
 			case dateUnix:
-				t, err = unixFloat(v, f64, 1e9)
+				t, err = unixFloat(v, f64, 1e9, !d.nanos)
 			case dateUnixMS:
-				t, err = unixFloat(v, f64, 1e6)
+				t, err = unixFloat(v, f64, 1e6, !d.nanos)
 			default:
 				continue
 			}
@@ -316,7 +318,7 @@ func (d *Date) parseValue(v logpipe.Value, loc *time.Location) (time.Time, bool)
 				if f.kind == dateUnixMS {
 					unit = 1e6
 				}
-				t, err = unixFloat(v, f64, unit)
+				t, err = unixFloat(v, f64, unit, !d.nanos)
 			}
 		}
 		if err == nil && f.kind == dateUnix && t.Unix() > maxUnixSeconds {
@@ -393,7 +395,13 @@ func parseUnix(s string, unit int64) (time.Time, error) {
 	return time.Unix(sec, ns).UTC(), nil
 }
 
-func unixFloat(v logpipe.Value, f float64, unit int64) (time.Time, error) {
+// unixFloat converts a number of seconds (unit 1e9) or milliseconds (unit
+// 1e6) to a time: an int exactly; a float, when millis, as Logstash's UNIX
+// and UNIX_MS parsers convert a Double, (long)(value*1000) and
+// value.longValue() in double arithmetic, cut toward zero (1.005 s is
+// 1004 ms, as 1.005*1000 is 1004.9999999999999); otherwise (Precision
+// "ns") to the nearest nanosecond.
+func unixFloat(v logpipe.Value, f float64, unit int64, millis bool) (time.Time, error) {
 	if i, ok := v.Int(); ok && v.Kind() == logpipe.KindInt {
 		secUnits := int64(1e9) / unit
 		return time.Unix(i/secUnits, (i%secUnits)*unit).UTC(), nil
@@ -401,6 +409,13 @@ func unixFloat(v logpipe.Value, f float64, unit int64) (time.Time, error) {
 	ns := f * float64(unit)
 	if math.IsNaN(ns) || math.IsInf(ns, 0) || math.Abs(ns) > math.MaxInt64 {
 		return time.Time{}, errDate
+	}
+	if millis {
+		ms := f // UNIX_MS
+		if unit == 1e9 {
+			ms = f * 1000
+		}
+		return time.UnixMilli(int64(ms)).UTC(), nil
 	}
 	sec := math.Floor(f * float64(unit) / 1e9)
 	rest := ns - sec*1e9

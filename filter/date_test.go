@@ -1,9 +1,12 @@
 package filter
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/logpipe/logpipe"
 )
 
 func TestDate(t *testing.T) {
@@ -439,6 +442,46 @@ func TestNewDateErrors(t *testing.T) {
 				t.Error("NewDate succeeded, want an error")
 			} else if !strings.HasPrefix(err.Error(), "filter: date: ") {
 				t.Errorf("error %q lacks the package prefix", err)
+			}
+		})
+	}
+}
+
+// TestDateUnixFloat: a float field (KindFloat, as mutate's convert makes
+// one) is read as Logstash's UNIX and UNIX_MS parsers read a Double:
+// (long)(value*1000) and value.longValue(), in double arithmetic, cut
+// toward zero (UnixEpochParser, UnixMillisEpochParser). With precision
+// "ns" it is kept to the nearest nanosecond.
+func TestDateUnixFloat(t *testing.T) {
+	tests := []struct {
+		format    string
+		precision string
+		v         float64
+		want      string
+	}{
+		{"UNIX", "", 1478207457.001, "2016-11-03T21:10:57.001Z"}, // 1478207457.001*1000 is 1478207457001
+		{"UNIX", "", 1.001, "1970-01-01T00:00:01.000Z"},          // 1000.9999999999999
+		{"UNIX", "", -1.001, "1969-12-31T23:59:59.000Z"},         // -1000.9999999999999, toward zero
+		{"UNIX", "", 1.005, "1970-01-01T00:00:01.004Z"},          // 1004.9999999999999
+		{"UNIX", "", 1.9999999999, "1970-01-01T00:00:01.999Z"},
+		{"UNIX_MS", "", 1.9999999999, "1970-01-01T00:00:00.001Z"},
+		{"UNIX_MS", "", -1000.7, "1969-12-31T23:59:59.000Z"},
+		{"UNIX_MS", "", 1478207457123.9, "2016-11-03T21:10:57.123Z"},
+		{"UNIX", "ns", 1.005, "1970-01-01T00:00:01.005Z"},
+	}
+	for _, tc := range tests {
+		t.Run(fmt.Sprintf("%s %s %v", tc.format, tc.precision, tc.v), func(t *testing.T) {
+			d, err := NewDate(DateConfig{Source: "ts", Formats: []string{tc.format}, Precision: tc.precision, Location: time.UTC})
+			if err != nil {
+				t.Fatal(err)
+			}
+			e := logpipe.NewEvent("")
+			e.Set(logpipe.MustPath("ts"), logpipe.FloatValue(tc.v))
+			if _, err := d.Apply(t.Context(), logpipe.Batch{e}); err != nil {
+				t.Fatal(err)
+			}
+			if got := e.Timestamp.UTC().Format("2006-01-02T15:04:05.000Z"); got != tc.want || e.Failed() {
+				t.Errorf("@timestamp = %s (failed %v), want %s", got, e.Failed(), tc.want)
 			}
 		})
 	}
