@@ -202,6 +202,17 @@ func ExampleObject() {
 	// {"bb":1,"c":true}
 }
 
+func ExampleObject_Swap() {
+	o := logpipe.NewObject(logpipe.KV{Key: "status", Value: logpipe.IntValue(200)})
+	old, replaced := o.Swap("status", logpipe.IntValue(503))
+	fmt.Println(old, replaced)
+	old, replaced = o.Swap("retry", logpipe.BoolValue(true))
+	fmt.Println(old.IsNull(), replaced, string(o.AppendJSON(nil)))
+	// Output:
+	// 200 true
+	// true false {"status":503,"retry":true}
+}
+
 func ExampleValueOf() {
 	for _, x := range []any{"s", 42, uint64(1 << 63), 2.0, []string{"a"}, map[string]any{"b": 1, "a": nil}, time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)} {
 		v := logpipe.ValueOf(x)

@@ -154,6 +154,18 @@ func (o *Object) Set(key string, v Value) {
 	o.kvs = append(o.kvs, KV{key, v})
 }
 
+// Swap sets key to v as Set does and returns the value it replaced, and
+// whether there was one: a read and a write with one look-up.
+func (o *Object) Swap(key string, v Value) (old Value, replaced bool) {
+	if i := o.index(key); i >= 0 {
+		old = o.kvs[i].Value
+		o.kvs[i].Value = v
+		return old, true
+	}
+	o.kvs = append(o.kvs, KV{key, v})
+	return Value{}, false
+}
+
 // Delete removes key and reports whether it was present. The order of the
 // other keys is kept.
 func (o *Object) Delete(key string) bool {

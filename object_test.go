@@ -258,3 +258,29 @@ func TestObjectDeleteEveryPosition(t *testing.T) {
 		}
 	}
 }
+
+// TestObjectSwap: Swap writes as Set does (a present key keeps its
+// position, a new one is appended) and returns what it replaced, also on
+// an object kept as its JSON text.
+func TestObjectSwap(t *testing.T) {
+	lazy, err := logpipe.ParseJSON(`{"a":1,"b":"x"}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, o := range map[string]*logpipe.Object{
+		"built": logpipe.NewObject(logpipe.KV{Key: "a", Value: logpipe.IntValue(1)}, logpipe.KV{Key: "b", Value: logpipe.StringValue("x")}),
+		"lazy":  lazy.Object(),
+	} {
+		t.Run(name, func(t *testing.T) {
+			if old, ok := o.Swap("a", logpipe.IntValue(9)); !ok || !old.Equal(logpipe.IntValue(1)) {
+				t.Errorf("Swap(a) = %v, %v; want 1, true", old, ok)
+			}
+			if old, ok := o.Swap("c", logpipe.BoolValue(true)); ok || !old.IsNull() {
+				t.Errorf("Swap(c) = %v, %v; want nothing, false", old, ok)
+			}
+			if got := string(o.AppendJSON(nil)); got != `{"a":9,"b":"x","c":true}` {
+				t.Errorf("after the swaps: %s", got)
+			}
+		})
+	}
+}
