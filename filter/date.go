@@ -406,16 +406,21 @@ func unixFloat(v logpipe.Value, f float64, unit int64, millis bool) (time.Time, 
 		secUnits := int64(1e9) / unit
 		return time.Unix(i/secUnits, (i%secUnits)*unit).UTC(), nil
 	}
-	ns := f * float64(unit)
-	if math.IsNaN(ns) || math.IsInf(ns, 0) || math.Abs(ns) > math.MaxInt64 {
-		return time.Time{}, errDate
-	}
 	if millis {
+		// Logstash bounds neither (UNIX's limit of 2^31-1 s is checked
+		// by the caller); the milliseconds must fit a long.
 		ms := f // UNIX_MS
 		if unit == 1e9 {
 			ms = f * 1000
 		}
+		if math.IsNaN(ms) || ms < -(1<<63) || ms >= 1<<63 {
+			return time.Time{}, errDate
+		}
 		return time.UnixMilli(int64(ms)).UTC(), nil
+	}
+	ns := f * float64(unit)
+	if math.IsNaN(ns) || math.IsInf(ns, 0) || math.Abs(ns) > math.MaxInt64 {
+		return time.Time{}, errDate // beyond what a time in nanoseconds holds
 	}
 	sec := math.Floor(f * float64(unit) / 1e9)
 	rest := ns - sec*1e9

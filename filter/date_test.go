@@ -468,6 +468,10 @@ func TestDateUnixFloat(t *testing.T) {
 		{"UNIX_MS", "", -1000.7, "1969-12-31T23:59:59.000Z"},
 		{"UNIX_MS", "", 1478207457123.9, "2016-11-03T21:10:57.123Z"},
 		{"UNIX", "ns", 1.005, "1970-01-01T00:00:01.005Z"},
+		// Beyond 2^63 ns (years 1677 to 2262) Logstash still reads a
+		// Double: only the milliseconds must fit a long.
+		{"UNIX_MS", "", 1e13, "2286-11-20T17:46:40.000Z"},
+		{"UNIX", "", -1e10, "1653-02-10T06:13:20.000Z"},
 	}
 	for _, tc := range tests {
 		t.Run(fmt.Sprintf("%s %s %v", tc.format, tc.precision, tc.v), func(t *testing.T) {

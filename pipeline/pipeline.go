@@ -889,15 +889,15 @@ func (p *Pipeline) writeDead(ctx context.Context, dead logpipe.Batch) error {
 			c.out.Add(uint64(len(dead)))
 			return nil
 		}
-		if logpipe.IsPermanent(err) {
-			return fmt.Errorf("pipeline: %s: %w", c.name, err)
-		}
 		be, isBE := errors.AsType[*logpipe.BatchError](err)
 		if !isBE && errors.Is(err, logpipe.ErrDrop) {
-			// Dropped on purpose: handled, as for any output (and as
-			// ErrDrop for one event, below).
+			// Dropped on purpose: handled, as for any output, also when
+			// marked Permanent (and as ErrDrop for one event, below).
 			c.out.Add(uint64(len(dead)))
 			return nil
+		}
+		if logpipe.IsPermanent(err) {
+			return fmt.Errorf("pipeline: %s: %w", c.name, err)
 		}
 		if isBE && be.Size() == len(dead) {
 			// Per event: one refused for good is as fatal as a whole

@@ -968,31 +968,38 @@ func TestInputReadPanicStopsPipeline(t *testing.T) {
 // and the batch is acknowledged. It used to be written again and again
 // until the drain deadline, holding its stream (and Run) for good.
 func TestDeadLetterDropIsHandled(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		failAll := logpipe.EventFilter(func(context.Context, *logpipe.Event) error { return errors.New("_grokparsefailure") })
-		var writes atomic.Int32
-		dlq := logpipe.OutputFunc(func(context.Context, logpipe.Batch) error {
-			writes.Add(1)
-			return fmt.Errorf("dead letter queue full: %w", logpipe.ErrDrop)
+	for name, drop := range map[string]error{
+		"wrapped":   fmt.Errorf("dead letter queue full: %w", logpipe.ErrDrop),
+		"permanent": logpipe.Permanent(fmt.Errorf("dead letter queue full: %w", logpipe.ErrDrop)), // as outputs treat it
+	} {
+		t.Run(name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				failAll := logpipe.EventFilter(func(context.Context, *logpipe.Event) error { return errors.New("_grokparsefailure") })
+				var writes atomic.Int32
+				dlq := logpipe.OutputFunc(func(context.Context, logpipe.Batch) error {
+					writes.Add(1)
+					return drop
+				})
+				in := inputtest.Messages(2, "a", "b", "c", "d")
+				p, err := pipeline.New(pipeline.Config{Inputs: []logpipe.Input{in}, Filters: []logpipe.Filter{failAll},
+					Outputs: []logpipe.Output{outputtest.NewSink()}, DeadLetter: dlq, Workers: 1, Logger: quiet})
+				if err != nil {
+					t.Fatal(err)
+				}
+				ctx, cancel := context.WithTimeout(t.Context(), time.Hour) // fake time
+				defer cancel()
+				if err := p.Run(ctx); err != nil {
+					t.Errorf("Run = %v, want nil", err)
+				}
+				if n := writes.Load(); n != 2 {
+					t.Errorf("dead-letter output written %d times, want 2 (once per batch)", n)
+				}
+				if in.Acked() != 4 {
+					t.Errorf("%d events acknowledged, want 4", in.Acked())
+				}
+			})
 		})
-		in := inputtest.Messages(2, "a", "b", "c", "d")
-		p, err := pipeline.New(pipeline.Config{Inputs: []logpipe.Input{in}, Filters: []logpipe.Filter{failAll},
-			Outputs: []logpipe.Output{outputtest.NewSink()}, DeadLetter: dlq, Workers: 1, Logger: quiet})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ctx, cancel := context.WithTimeout(t.Context(), time.Hour) // fake time
-		defer cancel()
-		if err := p.Run(ctx); err != nil {
-			t.Errorf("Run = %v, want nil", err)
-		}
-		if n := writes.Load(); n != 2 {
-			t.Errorf("dead-letter output written %d times, want 2 (once per batch)", n)
-		}
-		if in.Acked() != 4 {
-			t.Errorf("%d events acknowledged, want 4", in.Acked())
-		}
-	})
+	}
 }
 
 // panicOnClose is an output whose Close panics.

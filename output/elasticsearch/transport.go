@@ -158,7 +158,7 @@ func (c bodyConn) ReadFrom(r io.Reader) (int64, error) {
 	return io.Copy(c.Conn, r)
 }
 
-// oneWriteMin is the body size from which a request's body is a memBody.
+// oneWriteMin is the body size above which a request's body is a memBody.
 // A smaller one stays a *bytes.Reader, which net/http knows to be in
 // memory and writes in the same write as the headers when both fit its
 // 4 KiB buffer; it copies a memBody after flushing the headers. Up to 32
