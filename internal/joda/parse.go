@@ -473,6 +473,13 @@ func fracNanos(v, nd int) int {
 	return 0
 }
 
+// The years Joda-Time's ISO chronology holds; a text with a year beyond
+// them fails to parse there.
+const (
+	minJodaYear = -292275054
+	maxJodaYear = 292278993
+)
+
 // pow10 holds int64s so that the package builds where int has 32 bits.
 var pow10 = [...]int64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9,
 	1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18}
@@ -517,6 +524,9 @@ func (p *Parser) resolve(f *fields, c *ParseContext) (time.Time, error) {
 	}
 	if f.bc {
 		f.year = 1 - f.year
+	}
+	if f.year > maxJodaYear || f.year < minJodaYear {
+		return time.Time{}, ErrRange
 	}
 	if f.yday > 0 {
 		if f.yday > 366 || (f.yday == 366 && !isLeap(f.year)) {

@@ -43,6 +43,8 @@ func TestParse(t *testing.T) {
 		{name: "year of twelve digits with zeros", pattern: "yyyyyyyyyyyy-MM-dd", in: "000000002024-01-02",
 			want: time.Date(2024, 1, 2, 0, 0, 0, 0, time.UTC)},
 		{name: "year beyond Joda's", pattern: "yyyyyyyyyyyy-MM-dd", in: "100000002024-01-02", wantErr: ErrRange},
+		{name: "Joda's last year", pattern: "yyyy-MM-dd", in: "292278993-12-31", want: time.Date(292278993, 12, 31, 0, 0, 0, 0, time.UTC)},
+		{name: "nine digits past Joda's last year", pattern: "yyyy-MM-dd", in: "292278994-01-01", wantErr: ErrRange},
 		{name: "short fraction", pattern: "HH:mm:ss.SSS yyyy-MM-dd", in: "03:04:05.1 2024-01-02",
 			want: time.Date(2024, 1, 2, 3, 4, 5, 1e8, time.UTC)},
 		{name: "location used without zone", pattern: "yyyy-MM-dd HH:mm:ss", loc: paris, in: "2024-07-01 12:00:00",
