@@ -487,9 +487,8 @@ func (p *Pipeline) pull(ctx context.Context, r *puller, fail func(error)) (job, 
 			return job{batch: b, seq: r.st.push(ack, true), stream: r.st}, true
 		}
 		<-r.st.window
-		var pe *PanicError
 		switch {
-		case errors.As(err, &pe):
+		case isPanic(err):
 			// A bug in the input, as fatal as one in a filter or output,
 			// also when ctx is done.
 			r.done = true
@@ -520,11 +519,22 @@ func readSafe(ctx context.Context, in logpipe.Input) (b logpipe.Batch, ack logpi
 		b, ack, err = in.Read(ctx)
 		return err
 	})
-	var pe *PanicError
-	if errors.As(err, &pe) {
-		return nil, nil, logpipe.Permanent(err)
+	return b, ack, panicPermanent(err) // after a panic b and ack were never set
+}
+
+// isPanic reports whether err holds a *PanicError.
+func isPanic(err error) bool {
+	_, ok := errors.AsType[*PanicError](err)
+	return ok
+}
+
+// panicPermanent marks a *PanicError (a bug in a component) Permanent and
+// returns any other error as it is.
+func panicPermanent(err error) error {
+	if err != nil && isPanic(err) {
+		return logpipe.Permanent(err)
 	}
-	return b, ack, err
+	return err
 }
 
 // runSource runs one source until it is exhausted, ctx is done or it
@@ -868,12 +878,7 @@ func (p *Pipeline) writeOutput(ctx context.Context, i int, b logpipe.Batch) (fat
 
 // writeSafe calls o.Write and turns a panic into a permanent *PanicError.
 func writeSafe(ctx context.Context, o logpipe.Output, b logpipe.Batch) error {
-	err := callSafe(func() error { return o.Write(ctx, b) })
-	var pe *PanicError
-	if errors.As(err, &pe) {
-		return logpipe.Permanent(err)
-	}
-	return err
+	return panicPermanent(callSafe(func() error { return o.Write(ctx, b) }))
 }
 
 // writeDead writes to the dead-letter output, retrying until it succeeds
