@@ -19,18 +19,7 @@ import (
 // Array#join keep the event's key order (see appendRubyText).
 
 // appendRubyToS appends v as Ruby's to_s renders it after deep sorting.
-func appendRubyToS(dst []byte, v logpipe.Value) []byte {
-	switch v.Kind() {
-	case logpipe.KindNull:
-		return dst
-	case logpipe.KindString:
-		return append(dst, v.Str()...)
-	case logpipe.KindTime:
-		t, _ := v.Time()
-		return appendLogstashTimestamp(dst, t)
-	}
-	return appendRubyInspect(dst, v)
-}
+func appendRubyToS(dst []byte, v logpipe.Value) []byte { return appendToS(dst, v, true) }
 
 // appendRubyText appends v as Ruby's to_s renders the value Logstash's
 // event.get returns for it: nil as "", a string as it is, a float as
@@ -43,18 +32,26 @@ func appendRubyToS(dst []byte, v logpipe.Value) []byte {
 // whose to_s differ: "1.5" or "0.15e1"), and as a Float inside an array
 // or hash, as the fingerprint filter writes it.
 func appendRubyText(dst []byte, v logpipe.Value) []byte {
+	if v.Kind() == logpipe.KindNumber {
+		return append(dst, v.Number()...)
+	}
+	return appendToS(dst, v, false)
+}
+
+// appendToS is Ruby's to_s: nil as "", a string as it is, a timestamp as
+// Logstash's Timestamp#to_s, anything else in its inspect form with hash
+// keys sorted or in the object's order.
+func appendToS(dst []byte, v logpipe.Value, sorted bool) []byte {
 	switch v.Kind() {
 	case logpipe.KindNull:
 		return dst
 	case logpipe.KindString:
 		return append(dst, v.Str()...)
-	case logpipe.KindNumber:
-		return append(dst, v.Number()...)
 	case logpipe.KindTime:
 		t, _ := v.Time()
 		return appendLogstashTimestamp(dst, t)
 	}
-	return appendRubyInspectKeys(dst, v, false)
+	return appendRubyInspectKeys(dst, v, sorted)
 }
 
 // appendRubyInspect appends v as Ruby's inspect renders it (the form of
