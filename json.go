@@ -135,27 +135,13 @@ func (e *Event) UnmarshalJSON(data []byte) error {
 //   - every other member sets the field of that name, replacing it.
 func (e *Event) MergeObject(o *Object) {
 	kvs := o.list()
-	// Object.Set finds a key by comparing it with each one: for an object
-	// of many keys (more than maxScannedKeys), the event's fields are
-	// indexed by a map instead, so that merging stays linear.
-	var idx map[string]int
-	if len(kvs) > maxScannedKeys {
-		e.fields.own()
-		idx = make(map[string]int, len(e.fields.kvs)+len(kvs))
-		for i, kv := range e.fields.kvs {
-			idx[kv.Key] = i
-		}
-	}
-	set := func(k string, v Value) {
-		if idx == nil {
-			e.fields.Set(k, v)
-		} else if i, ok := idx[k]; ok {
-			e.fields.kvs[i].Value = v
-		} else {
-			idx[k] = len(e.fields.kvs)
-			e.fields.kvs = append(e.fields.kvs, KV{k, v})
-		}
-	}
+	// Object.Set finds a key by comparing it with each one: keyIndex
+	// switches to a map past maxScannedKeys, so that merging an object of
+	// many keys stays linear.
+	e.fields.own()
+	e.meta.own()
+	var fields, meta keyIndex
+	set := func(k string, v Value) { e.fields.kvs = fields.set(e.fields.kvs, k, v) }
 	for _, kv := range kvs {
 		switch kv.Key {
 		case "@timestamp":
@@ -173,8 +159,8 @@ func (e *Event) MergeObject(o *Object) {
 				continue
 			}
 			for _, mkv := range m.list() {
-				if !e.meta.Has(mkv.Key) {
-					e.meta.Set(mkv.Key, mkv.Value)
+				if meta.find(e.meta.kvs, mkv.Key) < 0 {
+					e.meta.kvs = meta.add(e.meta.kvs, mkv.Key, mkv.Value)
 				}
 			}
 		case "tags":
@@ -733,6 +719,48 @@ func canonicalObject(s string, i int) (int, bool) {
 // seconds.
 const maxScannedKeys = 128
 
+// keyIndex finds keys in the members of an object ([]KV) by comparing
+// them with each member up to maxScannedKeys members, and through a map
+// past them, so that adding n keys one by one stays linear. One keyIndex
+// serves one slice of members.
+type keyIndex struct{ m map[string]int }
+
+// find returns the position of key in kvs, or -1.
+func (x *keyIndex) find(kvs []KV, key string) int {
+	if x.m == nil {
+		return find(kvs, key)
+	}
+	if k, ok := x.m[key]; ok {
+		return k
+	}
+	return -1
+}
+
+// add appends key, which kvs does not hold, with v and returns kvs.
+func (x *keyIndex) add(kvs []KV, key string, v Value) []KV {
+	kvs = append(kvs, KV{key, v})
+	switch {
+	case x.m != nil:
+		x.m[key] = len(kvs) - 1
+	case len(kvs) > maxScannedKeys:
+		x.m = make(map[string]int, 2*len(kvs))
+		for k := range kvs {
+			x.m[kvs[k].Key] = k
+		}
+	}
+	return kvs
+}
+
+// set sets key to v as Object.Set does (a present key keeps its
+// position, a new one is appended) and returns kvs.
+func (x *keyIndex) set(kvs []KV, key string, v Value) []KV {
+	if k := x.find(kvs, key); k >= 0 {
+		kvs[k].Value = v
+		return kvs
+	}
+	return x.add(kvs, key, v)
+}
+
 // repeatedKey reports whether k is one of keys, the earlier keys of its
 // object, or whether they are too many (more than maxScannedKeys) to be
 // compared with k: the builder finds repeats in large objects with a map.
@@ -999,7 +1027,7 @@ func (b *builder) object(i int) (Value, int) {
 	// are gathered on a scratch stack first.
 	var stack [16]KV
 	members := stack[:0]
-	var index map[string]int // positions in members, past maxScannedKeys
+	var index keyIndex
 	for {
 		i = skipSpace(s, i)
 		key, next := b.string(i + 1)
@@ -1007,32 +1035,7 @@ func (b *builder) object(i int) (Value, int) {
 		i = skipSpace(s, i+1) // ':'
 		var v Value
 		v, i = b.value(i)
-		dup := false
-		if index != nil {
-			if k, ok := index[key]; ok {
-				members[k].Value = v
-				dup = true
-			}
-		} else {
-			for k := range members {
-				if members[k].Key == key {
-					members[k].Value = v
-					dup = true
-					break
-				}
-			}
-		}
-		if !dup {
-			members = append(members, KV{key, v})
-			if index != nil {
-				index[key] = len(members) - 1
-			} else if len(members) > maxScannedKeys {
-				index = make(map[string]int, 2*len(members))
-				for k := range members {
-					index[members[k].Key] = k
-				}
-			}
-		}
+		members = index.set(members, key, v) // a repeated key keeps its first position and its last value
 		i = skipSpace(s, i)
 		if s[i] == ',' {
 			i++

@@ -391,14 +391,26 @@ func TestMergeObjectManyKeys(t *testing.T) {
 	for i := range n {
 		fmt.Fprintf(&b, `,"k%04d":%d`, i, i)
 	}
-	b.WriteString(`}`)
+	b.WriteString(`,"@metadata":{"id":"payload's"`)
+	for i := range n {
+		fmt.Fprintf(&b, `,"m%04d":%d`, i, i)
+	}
+	b.WriteString(`}}`)
 	v, err := ParseJSON(b.String())
 	if err != nil {
 		t.Fatal(err)
 	}
 	e := NewEvent("x")
 	e.Fields().Set("old", StringValue("old"))
+	e.Meta().Set("id", StringValue("input's"))
 	e.MergeObject(v.Object())
+	// The metadata's keys merged one by one, those the event has kept.
+	if mk := e.Meta().Keys(); len(mk) != n+1 || mk[1] != "m0000" || mk[n] != fmt.Sprintf("m%04d", n-1) {
+		t.Fatalf("%d metadata keys: %q ... %q", len(mk), mk[:2], mk[len(mk)-1])
+	}
+	if id, _ := e.Meta().Get("id"); id.String() != "input's" {
+		t.Errorf("[@metadata][id] = %s, want the input's", id)
+	}
 	keys := e.Fields().Keys()
 	if len(keys) != n+2 || keys[0] != "message" || keys[1] != "old" || keys[2] != "k0000" || keys[n+1] != fmt.Sprintf("k%04d", n-1) {
 		t.Fatalf("%d keys: %q ... %q", len(keys), keys[:3], keys[len(keys)-1])
