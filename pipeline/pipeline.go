@@ -309,10 +309,12 @@ func (s sink) NewStream(name string) logpipe.Stream {
 //
 // Run returns nil when every batch accepted was delivered, whether the
 // sources ended or ctx was cancelled. Otherwise it returns the errors that
-// stopped it joined together: a Permanent error from a source or output, a
-// filter error, a panic in a filter, an output or an Input's Read (a
-// *PanicError, with its stack), ErrDrainTimeout, and errors (or panics)
-// from Close.
+// stopped it joined together: a Permanent error from a source or output
+// (from a source also when it came as ctx was cancelled, unless it is
+// ctx's own error), a filter error, a panic in a filter, an output or an
+// Input's Read (a *PanicError, with its stack; a Source whose Run panics
+// is restarted as after any error that is not permanent, unless ctx is
+// done), ErrDrainTimeout, and errors (or panics) from Close.
 // Every goroutine Run started has ended when it returns.
 func (p *Pipeline) Run(ctx context.Context) error {
 	if !p.running.CompareAndSwap(false, true) {
@@ -494,12 +496,15 @@ func (p *Pipeline) pull(ctx context.Context, r *puller, fail func(error)) (job, 
 			r.done = true
 			fail(fmt.Errorf("pipeline: %s: %w", r.c.name, err))
 			continue
-		case errors.Is(err, io.EOF), ctx.Err() != nil:
+		case errors.Is(err, io.EOF):
 			r.done = true
 			continue
-		case logpipe.IsPermanent(err):
+		case logpipe.IsPermanent(err) && !stopped(ctx, err):
 			r.done = true
 			fail(fmt.Errorf("pipeline: %s: %w", r.c.name, err))
+			continue
+		case ctx.Err() != nil:
+			r.done = true
 			continue
 		}
 		r.attempt++
@@ -511,6 +516,16 @@ func (p *Pipeline) pull(ctx context.Context, r *puller, fail func(error)) (job, 
 		}
 	}
 	return job{}, false
+}
+
+// stopped reports whether err, from an input's Read or a source's Run,
+// only says that ctx is done: ctx is, and err is its error (or wraps it).
+// A permanent error that is not ctx's, returned as the pipeline stops (a
+// checkpoint that could not be loaded, a listener that failed), is still
+// one Run must report: before, any error returned once ctx was done was
+// dropped.
+func stopped(ctx context.Context, err error) bool {
+	return ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Cause(ctx)))
 }
 
 // readSafe calls in.Read and turns a panic into a permanent *PanicError.
@@ -544,10 +559,15 @@ func (p *Pipeline) runSource(ctx context.Context, c *componentCounters, src logp
 	for attempt := 1; ; attempt++ {
 		err := callSafe(func() error { return src.Run(ctx, s) })
 		switch {
-		case ctx.Err() != nil, err == nil:
+		case err == nil:
 			return
-		case logpipe.IsPermanent(err):
+		case logpipe.IsPermanent(err) && !stopped(ctx, err), ctx.Err() != nil && isPanic(err):
+			// A panic restarts a source, as any other error that is not
+			// permanent, unless ctx is done: then it cannot, and the
+			// panic is not lost.
 			fail(fmt.Errorf("pipeline: %s: %w", c.name, err))
+			return
+		case ctx.Err() != nil:
 			return
 		}
 		p.stats.retries.Add(1)

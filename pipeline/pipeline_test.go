@@ -963,6 +963,79 @@ func TestInputReadPanicStopsPipeline(t *testing.T) {
 	}
 }
 
+// failAtStop is an Input, or with run a Source, that stops the pipeline
+// itself (cancel) and, once ctx is done, returns err, or panics when err
+// is nil.
+type failAtStop struct {
+	cancel context.CancelFunc
+	err    error
+}
+
+func (f *failAtStop) stop(ctx context.Context) error {
+	f.cancel()
+	<-ctx.Done()
+	if f.err == nil {
+		panic("nil map in the input")
+	}
+	return f.err
+}
+
+func (f *failAtStop) Read(ctx context.Context) (logpipe.Batch, logpipe.AckFunc, error) {
+	return nil, nil, f.stop(ctx)
+}
+
+func (f *failAtStop) Close(context.Context) error { return nil }
+
+type failAtStopSource struct{ *failAtStop }
+
+func (f failAtStopSource) Run(ctx context.Context, _ logpipe.Sink) error { return f.stop(ctx) }
+
+// TestFailureAtStopIsReported: an input or source that fails for good, or
+// panics, just as the pipeline is cancelled makes Run return that error;
+// one that returns ctx's own error, permanent or not, is a clean stop.
+// Run used to drop every error returned once ctx was done (and a
+// source's panics too).
+func TestFailureAtStopIsReported(t *testing.T) {
+	lost := errors.New("checkpoint file lost")
+	for _, tt := range []struct {
+		name string
+		err  error // nil: a panic
+		want string
+	}{
+		{"permanent", logpipe.Permanent(lost), "checkpoint file lost"},
+		{"panic", nil, "nil map in the input"},
+		{"ctx error", context.Canceled, ""},
+		{"permanent ctx error", logpipe.Permanent(fmt.Errorf("read: %w", context.Canceled)), ""},
+		{"temporary", lost, ""}, // retried were ctx not done: nothing failed for good
+	} {
+		for _, kind := range []string{"input", "source"} {
+			t.Run(tt.name+"/"+kind, func(t *testing.T) {
+				leakcheck.Check(t)
+				ctx, cancel := context.WithCancel(t.Context())
+				defer cancel()
+				f := &failAtStop{cancel: cancel, err: tt.err}
+				c := pipeline.Config{Outputs: []logpipe.Output{outputtest.NewSink()}, Logger: quiet}
+				if kind == "input" {
+					c.Inputs = []logpipe.Input{f}
+				} else {
+					c.Sources = []logpipe.Source{failAtStopSource{f}}
+				}
+				p, err := pipeline.New(c)
+				if err != nil {
+					t.Fatal(err)
+				}
+				err = p.Run(ctx)
+				switch {
+				case tt.want == "" && err != nil:
+					t.Errorf("Run = %v, want nil", err)
+				case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+					t.Errorf("Run = %v, want an error with %q", err, tt.want)
+				}
+			})
+		}
+	}
+}
+
 // TestDeadLetterDropIsHandled: a dead-letter output that answers
 // logpipe.ErrDrop for a whole batch has handled it, as Output documents,
 // and the batch is acknowledged. It used to be written again and again
