@@ -75,13 +75,31 @@ func (e *Event) AppendJSON(dst []byte) []byte {
 }
 
 // appendKey appends k as a JSON string and a colon. Keys are short and
-// nearly always plain ASCII: one loop over their bytes decides, and the
-// key is then copied whole.
+// nearly always plain ASCII (no quote, backslash, control character or
+// non-ASCII byte), and are then copied whole: a key of eight bytes or
+// more is checked a word at a time (jsonscan.EscapeMask, which may also
+// flag a plain byte: appendString then writes it as it is), the last
+// word overlapping the one before; a shorter one byte by byte.
+// cachegrind, the tutorial shipper's ten keys an event: 535 -> 369
+// instructions (the same loop over bytes for every key before).
 func appendKey(dst []byte, k string) []byte {
-	for i := 0; i < len(k); i++ {
-		if c := k[i]; c >= utf8.RuneSelf || !safeASCII[c] {
-			return append(appendString(dst, k), ':')
+	plain := true
+	if len(k) < 8 {
+		for i := 0; i < len(k); i++ {
+			if c := k[i]; c >= utf8.RuneSelf || !safeASCII[c] {
+				plain = false
+				break
+			}
 		}
+	} else {
+		m := jsonscan.EscapeMask(jsonscan.Load64(k, len(k)-8))
+		for i := 0; i < len(k)-8; i += 8 {
+			m |= jsonscan.EscapeMask(jsonscan.Load64(k, i))
+		}
+		plain = m == 0
+	}
+	if !plain {
+		return append(appendString(dst, k), ':')
 	}
 	dst = append(dst, '"')
 	dst = append(dst, k...)
