@@ -526,7 +526,7 @@ func parseJSON(s string, t *TextObject) (Value, error) {
 			}
 			t.lz.raw = s[start:end]
 			t.o.lz = &t.lz
-			return Value{kind: KindObject, ptr: unsafe.Pointer(&t.o)}, nil
+			return Value{vhdr: vhdr{kind: KindObject}, ptr: unsafe.Pointer(&t.o)}, nil
 		}
 	}
 	if !depthOK(s) {
@@ -1077,7 +1077,7 @@ func (b *builder) object(i int) (Value, int) {
 	i = skipSpace(s, i)
 	if s[i] == '}' {
 		b.objs = append(b.objs, Object{kvs: b.kvs[off:off:off]})
-		return Value{kind: KindObject, ptr: unsafe.Pointer(&b.objs[len(b.objs)-1])}, i + 1
+		return Value{vhdr: vhdr{kind: KindObject}, ptr: unsafe.Pointer(&b.objs[len(b.objs)-1])}, i + 1
 	}
 	// Members are appended to the shared slab; nested objects append
 	// after them only once this object's members are complete, so they
@@ -1105,7 +1105,7 @@ func (b *builder) object(i int) (Value, int) {
 	b.kvs = append(b.kvs, members...)
 	n := len(members)
 	b.objs = append(b.objs, Object{kvs: b.kvs[off : off+n : off+n]})
-	return Value{kind: KindObject, ptr: unsafe.Pointer(&b.objs[len(b.objs)-1])}, i
+	return Value{vhdr: vhdr{kind: KindObject}, ptr: unsafe.Pointer(&b.objs[len(b.objs)-1])}, i
 }
 
 func (b *builder) array(i int) (Value, int) {
@@ -1133,7 +1133,7 @@ func (b *builder) array(i int) (Value, int) {
 	b.vals = append(b.vals, elems...)
 	n := len(elems)
 	b.arrs = append(b.arrs, b.vals[off:off+n:off+n])
-	return Value{kind: KindArray, ptr: unsafe.Pointer(&b.arrs[len(b.arrs)-1])}, i
+	return Value{vhdr: vhdr{kind: KindArray}, ptr: unsafe.Pointer(&b.arrs[len(b.arrs)-1])}, i
 }
 
 // string returns the string whose content starts at s[i], unescaped, and

@@ -91,7 +91,7 @@ func (t *TextObject) Init(x ObjectText) Value {
 		t.lz.raw = x.raw
 		t.o.lz = &t.lz
 	}
-	return Value{kind: KindObject, ptr: unsafe.Pointer(&t.o)}
+	return Value{vhdr: vhdr{kind: KindObject}, ptr: unsafe.Pointer(&t.o)}
 }
 
 // Built reports whether t's members have been built: it was read,

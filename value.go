@@ -46,11 +46,19 @@ func (k Kind) String() string {
 // one pointer. Strings and number literals keep their data pointer in ptr
 // and their length in num.
 type Value struct {
-	_    [0]func() // disallow ==
+	_ [0]func() // disallow ==
+	vhdr
+	num uint64         // int, float bits, bool; time: Unix seconds; string, number: length
+	ptr unsafe.Pointer // string, number: data; *Object; *[]Value; time: *time.Location
+}
+
+// vhdr is a Value's kind and, for a time, its nanoseconds. As one field
+// of Value it keeps Value at four fields, which Go keeps in registers
+// (five or more go through memory wherever a Value is built, passed or
+// returned).
+type vhdr struct {
 	kind Kind
-	aux  uint32         // time: nanoseconds
-	num  uint64         // int, float bits, bool; time: Unix seconds; string, number: length
-	ptr  unsafe.Pointer // string, number: data; *Object; *[]Value; time: *time.Location
+	aux  uint32 // time: nanoseconds
 }
 
 // s returns the string of a KindString or KindNumber Value.
@@ -63,17 +71,17 @@ func (v Value) obj() *Object { return (*Object)(v.ptr) }
 func (v Value) arr() []Value { return *(*[]Value)(v.ptr) }
 
 func strValue(k Kind, s string) Value {
-	return Value{kind: k, ptr: unsafe.Pointer(unsafe.StringData(s)), num: uint64(len(s))}
+	return Value{vhdr: vhdr{kind: k}, ptr: unsafe.Pointer(unsafe.StringData(s)), num: uint64(len(s))}
 }
 
 // StringValue returns a string Value.
 func StringValue(s string) Value { return strValue(KindString, s) }
 
 // IntValue returns an integer Value.
-func IntValue(i int64) Value { return Value{kind: KindInt, num: uint64(i)} }
+func IntValue(i int64) Value { return Value{vhdr: vhdr{kind: KindInt}, num: uint64(i)} }
 
 // FloatValue returns a float Value.
-func FloatValue(f float64) Value { return Value{kind: KindFloat, num: math.Float64bits(f)} }
+func FloatValue(f float64) Value { return Value{vhdr: vhdr{kind: KindFloat}, num: math.Float64bits(f)} }
 
 // NumberValue returns a number Value that keeps its literal text, as decoded
 // from JSON. The caller must pass a valid JSON number; Float and Int parse it
@@ -86,13 +94,13 @@ func BoolValue(b bool) Value {
 	if b {
 		n = 1
 	}
-	return Value{kind: KindBool, num: n}
+	return Value{vhdr: vhdr{kind: KindBool}, num: n}
 }
 
 // TimeValue returns a time Value. It is encoded in JSON as RFC 3339 in UTC
 // with millisecond digits, as Logstash writes timestamps.
 func TimeValue(t time.Time) Value {
-	return Value{kind: KindTime, num: uint64(t.Unix()), aux: uint32(t.Nanosecond()), ptr: unsafe.Pointer(t.Location())}
+	return Value{vhdr: vhdr{kind: KindTime, aux: uint32(t.Nanosecond())}, num: uint64(t.Unix()), ptr: unsafe.Pointer(t.Location())}
 }
 
 func (v Value) time() time.Time {
@@ -109,7 +117,7 @@ func ObjectValue(o *Object) Value {
 	if o == nil {
 		o = &Object{}
 	}
-	return Value{kind: KindObject, ptr: unsafe.Pointer(o)}
+	return Value{vhdr: vhdr{kind: KindObject}, ptr: unsafe.Pointer(o)}
 }
 
 // ArrayValue returns a Value that refers to vs (not a copy).
@@ -117,7 +125,7 @@ func ArrayValue(vs ...Value) Value {
 	if vs == nil {
 		vs = []Value{}
 	}
-	return Value{kind: KindArray, ptr: unsafe.Pointer(&vs)}
+	return Value{vhdr: vhdr{kind: KindArray}, ptr: unsafe.Pointer(&vs)}
 }
 
 // NullValue returns the JSON null Value (the zero Value).
