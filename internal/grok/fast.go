@@ -280,6 +280,22 @@ type job struct {
 	pos  int
 }
 
+// matchRun is the state of one match. runSegs' loop reads it through one
+// pointer: the loop calls a function at nearly every segment (a literal's
+// comparison, an automaton, an index search), and Go keeps no register
+// across a call, so each value the loop kept in a variable was stored and
+// reloaded around every call. cachegrind, the tutorial shipper: match,
+// runSegs and token took 653 instructions an event with the text, the
+// groups, the scratch and the mode as arguments and variables, 506 with
+// them here.
+type matchRun struct {
+	m      *fastMatcher
+	s      string
+	caps   []int
+	sc     *Scratch
+	fields bool
+}
+
 // match runs the segments from position 0. ok false means "undecided".
 // With fields, only group 0 and the needed groups must be exact (see
 // newFastMatcher); other groups may be left at -1.
@@ -291,7 +307,8 @@ func (m *fastMatcher) match(s string, sc *Scratch, fields bool) ([]int, bool) {
 	for i := range caps {
 		caps[i] = -1
 	}
-	end, res := m.runSegs(m.segs, s, 0, caps, sc, fields)
+	r := matchRun{m: m, s: s, caps: caps, sc: sc, fields: fields}
+	end, res := r.runSegs(m.segs, 0)
 	if res != dfaMatch {
 		return nil, false
 	}
@@ -304,23 +321,19 @@ func (m *fastMatcher) match(s string, sc *Scratch, fields bool) ([]int, bool) {
 // segment has no match at all at p (then no path through segs matches);
 // any later failure is dfaUndecided, since a backtracking engine would
 // try the earlier segments' other matches.
-func (m *fastMatcher) runSegs(segs []segment, s string, p int, caps []int, sc *Scratch, fields bool) (int, int) {
+func (r *matchRun) runSegs(segs []segment, p int) (int, int) {
 	for i := 0; i < len(segs); i++ {
-		fail := dfaUndecided
-		if i == 0 {
-			fail = dfaNoMatch
-		}
 		sg := &segs[i]
 		switch sg.kind {
 		case segLiteral:
-			if !strings.HasPrefix(s[p:], sg.lit) {
-				return 0, fail
+			if !strings.HasPrefix(r.s[p:], sg.lit) {
+				return 0, segFailure(i)
 			}
 			p += len(sg.lit)
 		case segLazy, segGreedy:
 			var end, next int
 			if i+1 == len(segs) {
-				end = len(s)
+				end = len(r.s)
 				if sg.kind == segLazy {
 					end = p
 				}
@@ -329,26 +342,24 @@ func (m *fastMatcher) runSegs(segs []segment, s string, p int, caps []int, sc *S
 				lit := segs[i+1].lit
 				var k int
 				if sg.kind == segLazy {
-					k = strings.Index(s[p:], lit)
+					k = strings.Index(r.s[p:], lit)
 				} else {
-					k = strings.LastIndex(s[p:], lit)
+					k = strings.LastIndex(r.s[p:], lit)
 				}
 				if k < 0 {
-					return 0, fail
+					return 0, segFailure(i)
 				}
 				end = p + k
 				next = end + len(lit)
 				i++
 			}
-			for _, c := range sg.caps {
-				caps[2*c], caps[2*c+1] = p, end
-			}
+			r.setGroups(sg.caps, p, end)
 			p = next
 		case segToken:
-			end, res := m.token(sg, s, p, caps, sc, fields)
+			end, res := r.token(sg, p)
 			switch res {
 			case dfaNoMatch:
-				return 0, fail
+				return 0, segFailure(i)
 			case dfaUndecided:
 				return 0, dfaUndecided
 			}
@@ -358,83 +369,98 @@ func (m *fastMatcher) runSegs(segs []segment, s string, p int, caps []int, sc *S
 	return p, dfaMatch
 }
 
+// segFailure is runSegs' result when segment i has no match.
+func segFailure(i int) int {
+	if i == 0 {
+		return dfaNoMatch
+	}
+	return dfaUndecided
+}
+
+// setGroups sets the groups to the span [a, z).
+func (r *matchRun) setGroups(groups []int, a, z int) {
+	for _, g := range groups {
+		r.caps[2*g], r.caps[2*g+1] = a, z
+	}
+}
+
 // token matches a token segment anchored at p and returns its end: by
 // its automaton (or its alternation's branches) when it has one for the
 // mode, by the backtracker otherwise or when an automaton cannot decide.
 // dfaNoMatch means the token has no match at p.
-func (m *fastMatcher) token(sg *segment, s string, p int, caps []int, sc *Scratch, fields bool) (int, int) {
+func (r *matchRun) token(sg *segment, p int) (int, int) {
 	d := sg.dfa
-	if fields {
+	if r.fields {
 		d = sg.fdfa
 	}
-	// The whole token's automaton, when there is one, decides in one
-	// pass; the branches are for tokens whose branches hold field groups.
-	if d == nil && sg.alts != nil && (fields && sg.altFields || !fields && sg.altStrict) {
-		for i := range sg.alts {
-			br := &sg.alts[i]
-			var end, res int
-			switch bd := br.dfa; {
-			case br.lazy:
-				k := strings.Index(s[p:], br.lit)
-				if k < 0 {
-					continue // no path of this branch matches
-				}
-				end, res = p+k+len(br.lit), dfaMatch
-			case fields && br.fdfa != nil:
-				end, res = br.fdfa.run(s, p)
-			case !fields && bd != nil:
-				end, res = bd.run(s, p)
-			default:
-				// A failure inside the sequence may have set groups that
-				// the backtracker would not clear: undecided goes up to
-				// the regexp.
-				end, res = m.runSegs(br.seq, s, p, caps, sc, fields)
-				if res == dfaUndecided {
-					return 0, dfaUndecided
-				}
-			}
-			switch res {
-			case dfaNoMatch:
-				continue
-			case dfaUndecided:
-				return m.slowToken(sg, s, p, caps, sc)
-			}
-			for _, c := range br.caps {
-				caps[2*c], caps[2*c+1] = p, end-sg.trail
-			}
-			for _, c := range sg.caps {
-				caps[2*c], caps[2*c+1] = p, end-sg.trail
-			}
-			return end, dfaMatch
-		}
-		return 0, dfaNoMatch
-	}
 	if d == nil {
-		return m.slowToken(sg, s, p, caps, sc)
+		return r.altToken(sg, p)
 	}
-	end, res := d.run(s, p)
+	end, res := d.run(r.s, p)
 	switch res {
 	case dfaNoMatch:
 		return 0, dfaNoMatch
 	case dfaUndecided:
-		return m.slowToken(sg, s, p, caps, sc)
+		return r.slowToken(sg, p)
 	}
-	for _, c := range sg.caps {
-		caps[2*c], caps[2*c+1] = p, end-sg.trail
-	}
+	r.setGroups(sg.caps, p, end-sg.trail)
 	return end, dfaMatch
+}
+
+// altToken matches a token that has no automaton for the mode: branch by
+// branch when it is an alternation whose branches have one (the whole
+// token's automaton, when there is one, decides in one pass; the branches
+// are for tokens whose branches hold field groups), by the backtracker
+// otherwise.
+func (r *matchRun) altToken(sg *segment, p int) (int, int) {
+	fields := r.fields
+	if sg.alts == nil || !(fields && sg.altFields || !fields && sg.altStrict) {
+		return r.slowToken(sg, p)
+	}
+	for i := range sg.alts {
+		br := &sg.alts[i]
+		var end, res int
+		switch bd := br.dfa; {
+		case br.lazy:
+			k := strings.Index(r.s[p:], br.lit)
+			if k < 0 {
+				continue // no path of this branch matches
+			}
+			end, res = p+k+len(br.lit), dfaMatch
+		case fields && br.fdfa != nil:
+			end, res = br.fdfa.run(r.s, p)
+		case !fields && bd != nil:
+			end, res = bd.run(r.s, p)
+		default:
+			// A failure inside the sequence may have set groups that
+			// the backtracker would not clear: undecided goes up to
+			// the regexp.
+			end, res = r.runSegs(br.seq, p)
+			if res == dfaUndecided {
+				return 0, dfaUndecided
+			}
+		}
+		switch res {
+		case dfaNoMatch:
+			continue
+		case dfaUndecided:
+			return r.slowToken(sg, p)
+		}
+		r.setGroups(br.caps, p, end-sg.trail)
+		r.setGroups(sg.caps, p, end-sg.trail)
+		return end, dfaMatch
+	}
+	return 0, dfaNoMatch
 }
 
 // slowToken runs a token with the backtracker. Its failure (no match, or
 // the step budget ran out) is dfaUndecided.
-func (m *fastMatcher) slowToken(sg *segment, s string, p int, caps []int, sc *Scratch) (int, int) {
-	end, ok := m.run(sg.prog, s, p, caps, sc)
+func (r *matchRun) slowToken(sg *segment, p int) (int, int) {
+	end, ok := r.m.run(sg.prog, r.s, p, r.caps, r.sc)
 	if !ok {
 		return 0, dfaUndecided
 	}
-	for _, c := range sg.caps {
-		caps[2*c], caps[2*c+1] = p, end-sg.trail
-	}
+	r.setGroups(sg.caps, p, end-sg.trail)
 	return end, dfaMatch
 }
 
