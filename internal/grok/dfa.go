@@ -375,33 +375,57 @@ const (
 
 // run runs the automaton anchored at p and returns the end of the
 // token's leftmost-first match.
+//
+// Nearly always the token ends where the automaton stops (before the
+// byte that kills it, or at the end of the text): run tests only for the
+// stop, and lastMatch scans the bytes again when the match ended before.
+// cachegrind, the tutorial shipper (about 29 bytes an event through
+// TIMESTAMP_ISO8601 and LOGLEVEL): run took 528 instructions an event
+// when it kept the last match position at every byte, 475 so.
 func (d *tokenDFA) run(s string, p int) (int, int) {
+	off := d.startRow(s, p)
+	ncls := uint(d.ncls)
+	stop := 2*ncls + 1 // entries of the dead and bail rows, with the match bit
+	trans := d.trans
+	for i, c := range []byte(s[p:]) {
+		e := uint(trans[off+uint(d.class[c])])
+		if e <= stop {
+			switch {
+			case e>>1 == ncls:
+				return 0, dfaUndecided
+			case e&1 != 0: // the token matches before c
+				return p + i, dfaMatch
+			}
+			return d.lastMatch(s, p, p+i)
+		}
+		off = e >> 1
+	}
+	if d.eot[off/ncls] {
+		return len(s), dfaMatch
+	}
+	return d.lastMatch(s, p, len(s))
+}
+
+// startRow returns the row offset where a run at p starts.
+func (d *tokenDFA) startRow(s string, p int) uint {
 	ctx := ctxText
 	if p > 0 {
 		ctx = byteCtx(s[p-1])
 	}
-	off := uint(d.start[ctx])
-	ncls := uint(d.ncls)
-	trans := d.trans
+	return uint(d.start[ctx])
+}
+
+// lastMatch returns the end of the last match of the token in s[p:end],
+// through which the automaton runs without stopping.
+func (d *tokenDFA) lastMatch(s string, p, end int) (int, int) {
+	off := d.startRow(s, p)
 	last := -1
-	for i := p; i < len(s); i++ {
-		e := uint(trans[off+uint(d.class[s[i]])])
+	for i := p; i < end; i++ {
+		e := uint(d.trans[off+uint(d.class[s[i]])])
 		if e&1 != 0 {
 			last = i
 		}
 		off = e >> 1
-		if off <= ncls {
-			if off == ncls {
-				return 0, dfaUndecided
-			}
-			if last < 0 {
-				return 0, dfaNoMatch
-			}
-			return last, dfaMatch
-		}
-	}
-	if d.eot[off/ncls] {
-		last = len(s)
 	}
 	if last < 0 {
 		return 0, dfaNoMatch
