@@ -100,6 +100,12 @@ func TestGrok(t *testing.T) {
 			want: `{"line":"abc","n":5}`,
 		},
 		{
+			name: "a nested source field",
+			cfg:  GrokConfig{Match: []GrokMatch{{Source: "[log][line]", Patterns: []string{`%{WORD:w}`}}}},
+			in:   `{"log":{"line":"abc"}}`,
+			want: `{"log":{"line":"abc"},"w":"abc"}`,
+		},
+		{
 			name: "type coercion",
 			cfg:  GrokConfig{Match: msg(`%{NUMBER:foo:int} %{NUMBER:bar:float} %{NUMBER:baz:int} %{NUMBER:s:string}`)},
 			in:   `{"message":"400 454.33 3.7 12"}`,
