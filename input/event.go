@@ -27,7 +27,7 @@ func (f *File) emit(b *batchBuilder, r *tracked, fr codec.Frame, now time.Time) 
 		meta.Set(MetaID, logpipe.StringValue(b.eventID(r.id, fr.Start)))
 	}
 	if e.Timestamp.IsZero() {
-		e.Timestamp = now.Truncate(time.Microsecond) // as logpipe.Now: now also times the batch, on the monotonic clock
+		e.Timestamp = b.timestamp(now)
 	}
 	codec.Tag(e, fr)
 	if len(b.events) == 0 {

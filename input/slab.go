@@ -41,6 +41,8 @@ type batchBuilder struct {
 	ids    []byte
 	lines  int64 // physical lines read into this batch
 	first  time.Time
+	now    time.Time // the last now given to timestamp, and its result
+	stamp  time.Time
 
 	// Events the last slab of each kind was sized for.
 	nEvents, nObjs, nTexts, nKVs, nIDs int
@@ -75,6 +77,18 @@ func (b *batchBuilder) slabEvents(last *int) int {
 }
 
 func (b *batchBuilder) len() int { return len(b.events) }
+
+// timestamp returns the Timestamp of an event read at now: now truncated
+// as logpipe.Now truncates it (now also times the batch, on the monotonic
+// clock). The events read in one pass share one now, so it is truncated
+// once for them. (== rather than Equal: the same value is passed again,
+// and a false difference would only truncate once more.)
+func (b *batchBuilder) timestamp(now time.Time) time.Time {
+	if now != b.now {
+		b.now, b.stamp = now, now.Truncate(time.Microsecond)
+	}
+	return b.stamp
+}
 
 func (b *batchBuilder) batch() logpipe.Batch { return logpipe.Batch(b.events) }
 
