@@ -72,28 +72,31 @@ func (f *File) skip(r *tracked, fr codec.Frame) {
 // buildPlain builds the event of codec.Plain with fields carved from the
 // batch's slabs: the fast path.
 func (f *File) buildPlain(b *batchBuilder, e *logpipe.Event, r *tracked, fr codec.Frame) {
-	msg := logpipe.KV{Key: "message", Value: logpipe.StringValue(fr.Text)}
 	if f.pathSegs[0] != f.hostSegs[0] {
 		// Build the top level with its exact size: one allocation for the
 		// keys instead of three growths.
 		kv := b.kvs(3, fieldSpare)
-		kv[0] = msg
+		kv[0].Key = "message"
+		kv[0].Value = logpipe.StringValue(fr.Text)
 		if r.pathText.of != r.path {
 			r.pathText = newFieldText(f.pathSegs, r.path)
 		}
 		eager := f.eagerConst.Load()
-		kv[1] = b.constant(f.pathSegs, r.path, &r.pathText, eager)
-		kv[2] = b.constant(f.hostSegs, f.cfg.Host, &f.hostText, eager)
+		b.constant(&kv[1], f.pathSegs, r.path, &r.pathText, eager)
+		b.constant(&kv[2], f.hostSegs, f.cfg.Host, &f.hostText, eager)
 		e.Fields().Adopt(kv)
 	} else {
 		fields := e.Fields()
-		fields.Set(msg.Key, msg.Value)
+		fields.Set("message", logpipe.StringValue(fr.Text))
 		b.setNested(fields, f.pathSegs, logpipe.StringValue(r.path))
 		b.setNested(fields, f.hostSegs, logpipe.StringValue(f.cfg.Host))
 	}
 	meta := b.kvs(3, 0)
-	meta[0] = logpipe.KV{Key: MetaFileID, Value: logpipe.StringValue(r.id)}
-	meta[1] = logpipe.KV{Key: MetaOffset, Value: logpipe.IntValue(fr.Start)}
-	meta[2] = logpipe.KV{Key: MetaID, Value: logpipe.StringValue(b.eventID(r.id, fr.Start))}
+	meta[0].Key = MetaFileID
+	meta[0].Value = logpipe.StringValue(r.id)
+	meta[1].Key = MetaOffset
+	meta[1].Value = logpipe.IntValue(fr.Start)
+	meta[2].Key = MetaID
+	meta[2].Value = logpipe.StringValue(b.eventID(r.id, fr.Start))
 	e.Meta().Adopt(meta)
 }

@@ -179,14 +179,16 @@ func (b *batchBuilder) usedTexts() [][]logpipe.TextObject {
 	return b.tslabs
 }
 
-// constant returns the field segs (a top-level key, and the keys under
+// constant sets kv to the field segs (a top-level key, and the keys under
 // it) holding v: an Object made from t, v's field as text, when there is
 // one and eager is false, and otherwise objects built from the slabs.
-func (b *batchBuilder) constant(segs []string, v string, t *fieldText, eager bool) logpipe.KV {
+func (b *batchBuilder) constant(kv *logpipe.KV, segs []string, v string, t *fieldText, eager bool) {
 	if eager || !t.ok {
-		return b.nested(segs, logpipe.StringValue(v))
+		*kv = b.nested(segs, logpipe.StringValue(v))
+		return
 	}
-	return logpipe.KV{Key: segs[0], Value: b.textObject(t.text)}
+	kv.Key = segs[0]
+	kv.Value = b.textObject(t.text)
 }
 
 // readConstants reports whether the filters and outputs that handled a
