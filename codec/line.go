@@ -291,9 +291,9 @@ func (s *Lines) text(a, b int) string {
 		if j := bytes.LastIndex(s.buf[a:s.w], s.l.delim); j >= 0 {
 			end = a + j + len(s.l.delim)
 		}
+		s.chunkBad = s.l.eachLine || !validUTF8(s.buf[a:end])
 		s.chunk = string(s.buf[a:end])
 		s.chunkAt = a
-		s.chunkBad = s.l.eachLine || !utf8.ValidString(s.chunk)
 	}
 	t := s.chunk[a-s.chunkAt : b-s.chunkAt]
 	if n := len(t); s.l.crlf && n > 0 && t[n-1] == '\r' {
