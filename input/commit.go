@@ -15,7 +15,7 @@ func (f *File) finish(b *batchBuilder) (logpipe.Batch, logpipe.AckFunc, error) {
 	batch := b.batch()
 	f.lastBatch = len(batch)
 	ends := b.ends
-	texts := b.usedTexts()
+	plains, texts := b.usedPlains(), b.texts
 	f.stats.events.Add(int64(len(batch)))
 	f.stats.lines.Add(b.lines)
 	var once atomic.Bool
@@ -25,7 +25,7 @@ func (f *File) finish(b *batchBuilder) (logpipe.Batch, logpipe.AckFunc, error) {
 		}
 		// Every filter and output is done with the batch: its shared
 		// objects tell what the pipeline reads.
-		if err == nil && !f.eagerConst.Load() && readConstants(texts) {
+		if err == nil && !f.eagerConst.Load() && readConstants(plains, texts) {
 			f.eagerConst.Store(true)
 			f.log.Debug("the pipeline reads the path or host fields; building them for each event")
 		}

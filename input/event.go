@@ -13,10 +13,11 @@ func (f *File) emit(b *batchBuilder, r *tracked, fr codec.Frame, now time.Time) 
 		f.skip(r, fr)
 		return
 	}
-	e := b.newEvent()
+	var e *logpipe.Event
 	if f.plain {
-		f.buildPlain(b, e, r, fr)
+		e = f.buildPlain(b, r, fr)
 	} else {
+		e = b.newEvent()
 		f.dec.Decode(e, fr)
 		fields := e.Fields()
 		b.setNested(fields, f.pathSegs, logpipe.StringValue(r.path))
@@ -69,21 +70,22 @@ func (f *File) skip(r *tracked, fr codec.Frame) {
 	r.blankEnd = fr.End
 }
 
-// buildPlain builds the event of codec.Plain with fields carved from the
-// batch's slabs: the fast path.
-func (f *File) buildPlain(b *batchBuilder, e *logpipe.Event, r *tracked, fr codec.Frame) {
+// buildPlain builds the event of codec.Plain in a plainEvent carved from
+// the batch's slabs: the fast path.
+func (f *File) buildPlain(b *batchBuilder, r *tracked, fr codec.Frame) *logpipe.Event {
+	p := b.newPlain()
+	e := &p.event
 	if f.pathSegs[0] != f.hostSegs[0] {
-		// Build the top level with its exact size: one allocation for the
-		// keys instead of three growths.
-		kv := b.kvs(3, fieldSpare)
+		// The top level with room for the fields filters add: no growth.
+		kv := p.kvs[: 3 : 3+fieldSpare]
 		kv[0].Key = "message"
 		kv[0].Value = logpipe.StringValue(fr.Text)
 		if r.pathText.of != r.path {
 			r.pathText = newFieldText(f.pathSegs, r.path)
 		}
 		eager := f.eagerConst.Load()
-		b.constant(&kv[1], f.pathSegs, r.path, &r.pathText, eager)
-		b.constant(&kv[2], f.hostSegs, f.cfg.Host, &f.hostText, eager)
+		b.constant(&kv[1], &p.texts[0], f.pathSegs, r.path, &r.pathText, eager)
+		b.constant(&kv[2], &p.texts[1], f.hostSegs, f.cfg.Host, &f.hostText, eager)
 		e.Fields().Adopt(kv)
 	} else {
 		fields := e.Fields()
@@ -91,7 +93,7 @@ func (f *File) buildPlain(b *batchBuilder, e *logpipe.Event, r *tracked, fr code
 		b.setNested(fields, f.pathSegs, logpipe.StringValue(r.path))
 		b.setNested(fields, f.hostSegs, logpipe.StringValue(f.cfg.Host))
 	}
-	meta := b.kvs(3, 0)
+	meta := p.kvs[3+fieldSpare:]
 	meta[0].Key = MetaFileID
 	meta[0].Value = logpipe.StringValue(r.id)
 	meta[1].Key = MetaOffset
@@ -99,4 +101,5 @@ func (f *File) buildPlain(b *batchBuilder, e *logpipe.Event, r *tracked, fr code
 	meta[2].Key = MetaID
 	meta[2].Value = logpipe.StringValue(b.eventID(r.id, fr.Start))
 	e.Meta().Adopt(meta)
+	return e
 }

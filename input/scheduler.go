@@ -42,10 +42,7 @@ func (f *File) Read(ctx context.Context) (logpipe.Batch, logpipe.AckFunc, error)
 	b := f.pend
 	f.pend = nil
 	if b == nil {
-		b = &batchBuilder{hint: f.lastBatch, kvsPer: kvsPerEvent}
-		if f.eagerConst.Load() {
-			b.kvsPer = kvsPerEventEager
-		}
+		b = &batchBuilder{hint: f.lastBatch}
 	}
 	for {
 		now := time.Now()

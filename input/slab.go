@@ -16,7 +16,8 @@ type recEnd struct {
 // batchBuilder collects the events of one batch. Their memory comes from
 // slabs owned by the batch: events, objects, key/value slots and id bytes
 // are carved from a few large allocations rather than allocated one by
-// one. The first slab of each kind is sized for hint events (the size of
+// one (an event of codec.Plain, with its slots and text objects, is one
+// plainEvent). The first slab of each kind is sized for hint events (the size of
 // the previous batch, at least minSlabEvents), and each further one for
 // twice as many as the one before (at most maxSlabEvents), so a batch of
 // one event costs a few KiB and a full batch a handful of allocations.
@@ -32,10 +33,11 @@ type batchBuilder struct {
 	hint   int // expected number of events
 	slab   []logpipe.Event
 	objs   []logpipe.Object
-	texts  []logpipe.TextObject
-	tslabs [][]logpipe.TextObject  // every slab texts came from
-	tsArr  [2][]logpipe.TextObject // tslabs' first backing array
-	kvsPer int                     // key/value slots per event in a slab
+	plains []plainEvent
+	pUsed  int             // plains handed out
+	pslabs [][]plainEvent  // every slab plains came from
+	psArr  [2][]plainEvent // pslabs' first backing array
+	texts  int             // TextObjects of plains made from text
 	kvSlab []logpipe.KV
 	ends   []recEnd
 	ids    []byte
@@ -45,24 +47,36 @@ type batchBuilder struct {
 	stamp  time.Time
 
 	// Events the last slab of each kind was sized for.
-	nEvents, nObjs, nTexts, nKVs, nIDs int
+	nEvents, nObjs, nPlains, nKVs, nIDs int
+}
+
+// plainEvent is the memory of an event of codec.Plain, carved from the
+// builder's slab in one piece: the event, the key/value slots of its top
+// level (message, the path and host fields, and fieldSpare more) and of
+// its metadata, and the objects of its path and host fields made from
+// text. One index handing them all out cost (cachegrind, the tutorial's
+// shipper) 103 instructions an event less than taking the event, its two
+// sets of slots and its two TextObjects each from a slab of its kind.
+// (With File.eagerConst the TextObjects go unused: 176 bytes an event.)
+type plainEvent struct {
+	event logpipe.Event
+	kvs   [3 + fieldSpare + 3]logpipe.KV
+	texts [textsPerEvent]logpipe.TextObject
 }
 
 // Slab sizes, in events, and what one event usually takes of each kind:
-// its top-level fields and metadata, the objects of the path and host
-// fields ([log][file][path], [host][name]) made from their file's text,
-// and its id. Objects and their key/value slots are built only where that
-// text cannot stand for them (a path that is not valid UTF-8, both
-// fields under one top-level key, a decoder's event).
+// the objects of the path and host fields ([log][file][path],
+// [host][name]) made from their file's text, the objects and key/value
+// slots built for them where that text cannot stand for them (a path
+// that is not valid UTF-8, both fields under one top-level key, a
+// decoder's event, File.eagerConst), and its id.
 const (
 	minSlabEvents = 4
 	maxSlabEvents = 1024
 	objsPerEvent  = 3
 	textsPerEvent = 2
-	kvsPerEvent   = 11
-	// With File.eagerConst: the path and host objects take three more.
-	kvsPerEventEager = kvsPerEvent + 3
-	idBytes          = 32
+	kvsPerEvent   = 3
+	idBytes       = 32
 )
 
 // slabEvents returns the number of events the next slab of a kind is
@@ -110,19 +124,24 @@ func (b *batchBuilder) newObject() *logpipe.Object {
 	return o
 }
 
-// textObject returns a Value holding an Object made from x, carved from
-// the builder's slab.
-func (b *batchBuilder) textObject(x logpipe.ObjectText) logpipe.Value {
-	if len(b.texts) == 0 {
-		b.texts = make([]logpipe.TextObject, textsPerEvent*b.slabEvents(&b.nTexts))
-		if b.tslabs == nil {
-			b.tslabs = b.tsArr[:0]
-		}
-		b.tslabs = append(b.tslabs, b.texts)
+// newPlain returns the memory of an event of codec.Plain.
+func (b *batchBuilder) newPlain() *plainEvent {
+	if b.pUsed == len(b.plains) {
+		b.newPlains()
 	}
-	t := &b.texts[0]
-	b.texts = b.texts[1:]
-	return t.Init(x)
+	p := &b.plains[b.pUsed]
+	b.pUsed++
+	return p
+}
+
+// newPlains starts a new slab of plainEvents.
+func (b *batchBuilder) newPlains() {
+	b.plains = make([]plainEvent, b.slabEvents(&b.nPlains))
+	b.pUsed = 0
+	if b.pslabs == nil {
+		b.pslabs = b.psArr[:0]
+	}
+	b.pslabs = append(b.pslabs, b.plains)
 }
 
 // kvs returns n key/value slots, with room for spare more, carved from
@@ -130,7 +149,7 @@ func (b *batchBuilder) textObject(x logpipe.ObjectText) logpipe.Value {
 // allocation (see Object.Adopt).
 func (b *batchBuilder) kvs(n, spare int) []logpipe.KV {
 	if len(b.kvSlab) < n+spare {
-		b.kvSlab = make([]logpipe.KV, max(n+spare, max(b.kvsPer, kvsPerEvent)*b.slabEvents(&b.nKVs)))
+		b.kvSlab = make([]logpipe.KV, max(n+spare, kvsPerEvent*b.slabEvents(&b.nKVs)))
 	}
 	s := b.kvSlab[: n : n+spare]
 	b.kvSlab = b.kvSlab[n+spare:]
@@ -170,43 +189,47 @@ func (b *batchBuilder) nested(segs []string, v logpipe.Value) logpipe.KV {
 	return logpipe.KV{Key: segs[0], Value: v}
 }
 
-// usedTexts returns the TextObjects handed out.
-func (b *batchBuilder) usedTexts() [][]logpipe.TextObject {
-	if n := len(b.tslabs); n > 0 {
-		last := b.tslabs[n-1]
-		b.tslabs[n-1] = last[:len(last)-len(b.texts)]
+// usedPlains returns the plainEvents handed out.
+func (b *batchBuilder) usedPlains() [][]plainEvent {
+	if n := len(b.pslabs); n > 0 {
+		b.pslabs[n-1] = b.plains[:b.pUsed]
 	}
-	return b.tslabs
+	return b.pslabs
 }
 
 // constant sets kv to the field segs (a top-level key, and the keys under
-// it) holding v: an Object made from t, v's field as text, when there is
-// one and eager is false, and otherwise objects built from the slabs.
-func (b *batchBuilder) constant(kv *logpipe.KV, segs []string, v string, t *fieldText, eager bool) {
+// it) holding v: an Object made in o from t, v's field as text, when there
+// is one and eager is false, and otherwise objects built from the slabs.
+func (b *batchBuilder) constant(kv *logpipe.KV, o *logpipe.TextObject, segs []string, v string, t *fieldText, eager bool) {
 	if eager || !t.ok {
 		*kv = b.nested(segs, logpipe.StringValue(v))
 		return
 	}
 	kv.Key = segs[0]
-	kv.Value = b.textObject(t.text)
+	kv.Value = o.Init(t.text)
+	b.texts++
 }
 
 // readConstants reports whether the filters and outputs that handled a
 // batch read or changed (built) at least one in eight of its shared path
 // and host objects: then building them as objects for every event costs
 // less than building each from its text on first use, and the input stops
-// sharing them (see File.eagerConst).
-func readConstants(texts [][]logpipe.TextObject) bool {
-	n, built := 0, 0
-	for _, s := range texts {
+// sharing them (see File.eagerConst). texts is the number of the
+// plains' TextObjects that were made from text (the others are never
+// built).
+func readConstants(plains [][]plainEvent, texts int) bool {
+	built := 0
+	for _, s := range plains {
 		for i := range s {
-			if s[i].Built() {
-				built++
+			texts := &s[i].texts
+			for j := range texts {
+				if texts[j].Built() {
+					built++
+				}
 			}
 		}
-		n += len(s)
 	}
-	return built > 0 && 8*built >= n
+	return built > 0 && 8*built >= texts
 }
 
 // fieldText is the object under the top-level key of a field whose value
