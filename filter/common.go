@@ -147,10 +147,14 @@ func (c *common) apply(e *logpipe.Event) {
 			e.Fail(fmt.Errorf("add_field: %w", err))
 		}
 	}
-	for _, r := range c.removeField {
-		// A reference that does not parse names no field there could be.
-		if p, err := r.resolve(e); err == nil {
-			e.Delete(p)
+	for i := range c.removeField {
+		// A fixed path (nearly always) is not copied out of resolve's
+		// result: cachegrind, the tutorial shipper's three removals an
+		// event, 111 instructions in resolve and 68 in the loop before.
+		if r := &c.removeField[i]; r.tpl == nil {
+			e.Delete(r.path)
+		} else if p, err := r.resolve(e); err == nil {
+			e.Delete(p) // a reference that does not parse names no field there could be
 		}
 	}
 	for _, t := range c.addTag {
