@@ -489,10 +489,11 @@ func TestAppendJSONKeys(t *testing.T) {
 	}
 }
 
-// TestAppendJSONKeyEscapes: a key needing an escape is written escaped
-// wherever the byte sits (keys of 1 to 24 bytes, checked a word at a
-// time from 8 bytes on, the last word overlapping), and a plain key as it
-// is: the document decodes (encoding/json) to the same key.
+// TestAppendJSONKeyEscapes: a key or string value needing an escape is
+// written escaped wherever the byte sits (strings of 1 to 24 bytes,
+// checked a word at a time from 8 bytes on, the last word overlapping),
+// and a plain one as it is: the document decodes (encoding/json) to the
+// same key and value.
 func TestAppendJSONKeyEscapes(t *testing.T) {
 	for _, special := range []string{`"`, `\`, "\n", "\x01", "é", "\xff", "\u2028"} {
 		for n := 1; n <= 24; n++ {
@@ -503,14 +504,14 @@ func TestAppendJSONKeyEscapes(t *testing.T) {
 				}
 				e := logpipe.NewEvent("")
 				e.Fields().Delete("message")
-				e.Fields().Set(key, logpipe.IntValue(1))
+				e.Fields().Set(key, logpipe.StringValue(key))
 				var got map[string]any
 				if err := json.Unmarshal(e.AppendJSON(nil), &got); err != nil {
 					t.Fatalf("key %q: %v: %s", key, err, e.AppendJSON(nil))
 				}
 				want := strings.ToValidUTF8(key, "\uFFFD")
-				if _, ok := got[want]; !ok {
-					t.Fatalf("key %q: document %s has no key %q", key, e.AppendJSON(nil), want)
+				if v, ok := got[want]; !ok || v != want {
+					t.Fatalf("key %q: document %s has %q: %q, want %q", key, e.AppendJSON(nil), want, v, want)
 				}
 			}
 		}
