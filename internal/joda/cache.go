@@ -1,7 +1,6 @@
 package joda
 
 import (
-	"encoding/binary"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -85,7 +84,7 @@ type secondEntry struct {
 	loc  atomic.Pointer[time.Location] // ParseContext.Location of the parse
 	sec  atomic.Int64                  // Unix seconds of the prefix's instant (zero fraction)
 	meta atomic.Uint64                 // packed by packMeta
-	pre  [maxPrefix / 8]atomic.Uint64  // the prefix, 8 bytes a word, little-endian
+	pre  [maxPrefix / 8]atomic.Uint64  // the prefix, in words (see holds)
 }
 
 // packMeta packs the prefix length n (at most 64), the scanned month
@@ -102,16 +101,19 @@ func packMeta(n int, f *fields, year int) (uint64, bool) {
 	}
 	m := uint64(n) | uint64(f.month)<<8 | uint64(ry)<<16
 	if f.year2 {
-		m |= 1 << 12
+		m |= metaYear2
 	}
 	return m | uint64(uint32(int32(year)))<<32, true
 }
+
+// metaYear2 is the bit of packMeta's word that holds f.year2.
+const metaYear2 = 1 << 12
 
 // unpackMeta is the inverse of packMeta.
 func unpackMeta(m uint64) (n int, f fields, year int) {
 	n = int(m & 0x7f)
 	f.month = int(m >> 8 & 0xf)
-	f.year2 = m&(1<<12) != 0
+	f.year2 = m&metaYear2 != 0
 	f.year = int(m >> 16 & 0x7f)
 	year = int(int32(uint32(m >> 32)))
 	return n, f, year
@@ -167,52 +169,114 @@ func (p *Parser) ParseCached(s string, c *ParseContext) (time.Time, error) {
 }
 
 // cached returns the instant of s from the entry in slot, if s is a hit.
+//
+// cachegrind, the tutorial shipper (100,000 lines, nearly all hits):
+// comparing the prefix a word at a time as the words are loaded (holds),
+// instead of copying the words out and comparing strings, reading the
+// fraction digits in one loop, unpacking the metadata only for patterns
+// that read the clock, and reading slotOf's eight bytes as one word took
+// the cache's hit path (cached, slotOf, ParseCached and the string
+// compare) from 400 to 316 instructions an event.
 func (p *Parser) cached(s string, c *ParseContext, slot int) (time.Time, bool) {
 	e := &p.seconds[slot]
 	seq := e.seq.Load()
-	if seq == 0 || seq&1 != 0 {
-		return time.Time{}, false
-	}
 	loc := e.loc.Load()
 	sec := e.sec.Load()
 	meta := e.meta.Load()
 	n := int(meta & 0x7f)
-	if loc != c.Location || len(s) <= n || n > maxPrefix {
+	if seq == 0 || seq&1 != 0 || loc != c.Location || n >= len(s) || n > maxPrefix || len(s)-n > p.fracMax {
 		return time.Time{}, false
 	}
-	var pre [maxPrefix]byte
-	for i := range (n + 7) / 8 {
-		binary.LittleEndian.PutUint64(pre[8*i:], e.pre[i].Load())
-	}
-	if e.seq.Load() != seq {
-		return time.Time{}, false // a writer came by: the snapshot may be torn
-	}
-	if string(pre[:n]) != s[:n] {
+	// A mismatch is a miss whatever a writer did; a match counts only if
+	// no writer came by (seq unchanged), as then the words were one
+	// entry's.
+	if !e.holds(s[:n]) || e.seq.Load() != seq {
 		return time.Time{}, false
 	}
-	digits := s[n:]
-	if len(digits) > p.fracMax {
-		return time.Time{}, false
+	end := len(s)
+	if end-n > 9 { // as Parse: the digits past the ninth are checked, and cut
+		for i := n + 9; i < end; i++ {
+			if !isDigit(s[i]) {
+				return time.Time{}, false
+			}
+		}
+		end = n + 9
 	}
 	v := 0
-	for i := 0; i < len(digits); i++ {
-		if !isDigit(digits[i]) {
+	for i := n; i < end; i++ {
+		d := s[i] - '0'
+		if d > 9 {
 			return time.Time{}, false
 		}
-		if i < 9 { // as Parse: the digits past the ninth are cut
-			v = v*10 + int(digits[i]-'0')
-		}
+		v = v*10 + int(d)
 	}
-	ns := fracNanos(v, min(len(digits), 9))
-	if ns < 0 || ns >= 1e9 {
-		return time.Time{}, false
+	ns := fracNanos(v, end-n) // in [0, 1e9), as end-n <= 9
+	rloc := c.Location        // a cacheable pattern has no zone
+	if rloc == nil {
+		rloc = time.UTC
 	}
-	_, raw, year := unpackMeta(meta)
-	rloc := raw.location(c) // a cacheable pattern has no zone: c.Location, or UTC
-	if p.readsClock(&raw) && p.clockYear(&raw, c, rloc) != year {
+	if (!p.hasYear || meta&metaYear2 != 0) && !p.sameClockYear(meta, c, rloc) {
 		return time.Time{}, false
 	}
 	return time.Unix(sec, int64(ns)).In(rloc), true
+}
+
+// sameClockYear reports whether the year resolve takes from the clock for
+// the fields packed in meta is the one packed there.
+func (p *Parser) sameClockYear(meta uint64, c *ParseContext, loc *time.Location) bool {
+	_, raw, year := unpackMeta(meta)
+	return p.clockYear(&raw, c, loc) == year
+}
+
+// An entry keeps its prefix pre in (len(pre)+7)/8 words (one if pre is
+// empty), so that a hit compares words, not bytes: word i is pre[8i:8i+8]
+// read as a little-endian number, and the last word is pre's last eight
+// bytes (overlapping the word before it when len(pre) is not a multiple
+// of 8: no word reads past the prefix). A prefix shorter than eight bytes
+// is one word, padded with zeros.
+
+// holds reports whether the words of e are those of pre (at most
+// maxPrefix bytes).
+func (e *secondEntry) holds(pre string) bool {
+	if len(pre) < 8 {
+		return e.pre[0].Load() == shortWord(pre)
+	}
+	last := len(pre) - 8
+	i := 0
+	for ; i < last; i += 8 {
+		if e.pre[i/8].Load() != le64(pre[i:]) {
+			return false
+		}
+	}
+	return e.pre[i/8].Load() == le64(pre[last:])
+}
+
+// prefixWord returns word i of the prefix pre.
+func prefixWord(pre string, i int) uint64 {
+	switch {
+	case len(pre) < 8:
+		return shortWord(pre)
+	case 8*i+8 < len(pre):
+		return le64(pre[8*i:])
+	}
+	return le64(pre[len(pre)-8:])
+}
+
+// shortWord is s, of fewer than eight bytes, as a little-endian word.
+func shortWord(s string) uint64 {
+	var w uint64
+	for i := len(s) - 1; i >= 0; i-- {
+		w = w<<8 | uint64(s[i])
+	}
+	return w
+}
+
+// le64 is the first eight bytes of s as a little-endian word (the
+// compiler makes it one load).
+func le64(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
 // remember stores the successful parse of s in slot: raw holds its
@@ -242,10 +306,8 @@ func (p *Parser) remember(s string, c *ParseContext, slot int, raw *fields, year
 	if e.meta.Load() != meta {
 		e.meta.Store(meta)
 	}
-	var pre [maxPrefix]byte
-	copy(pre[:], s[:n])
-	for i := range (n + 7) / 8 {
-		if w := binary.LittleEndian.Uint64(pre[8*i:]); e.pre[i].Load() != w {
+	for i := range max((n+7)/8, 1) {
+		if w := prefixWord(s[:n], i); e.pre[i].Load() != w {
 			e.pre[i].Store(w)
 		}
 	}
@@ -255,15 +317,20 @@ func (p *Parser) remember(s string, c *ParseContext, slot int, raw *fields, year
 // slotOf picks the entry for s from the bytes before its trailing digits,
 // which are the same for every text with the same prefix. A poor spread
 // costs only misses: a hit is decided by the entry's whole prefix.
+//
+// It reads the last eight of those bytes as one word (see cached for the
+// measurements).
 func slotOf(s string) int {
 	k := len(s)
 	for k > 0 && isDigit(s[k-1]) {
 		k--
 	}
-	h := uint64(k)
-	for i := max(k-8, 0); i < k; i++ {
-		h = h<<8 | uint64(s[i])
+	var h uint64
+	if k >= 8 {
+		h = le64(s[k-8:])
+	} else {
+		h = shortWord(s[:k])
 	}
-	h *= 0x9e3779b97f4a7c15
+	h = (h ^ uint64(k)) * 0x9e3779b97f4a7c15
 	return int(h >> (64 - secondBits))
 }

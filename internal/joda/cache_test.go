@@ -53,6 +53,9 @@ var cacheFormats = []cacheFormat{
 	{pattern: "yyyy-MM-dd HH:mm:ss.SSS Z", cacheable: false},
 	{pattern: "yyyy-MM-dd HH:mm:ssZZSSS", cacheable: false}, // an offset reads on into digits
 	{pattern: "yyyy-MM-dd HH:mm:ss.SSS", cacheable: true},
+	{pattern: "HHmmss.SSS", cacheable: true},   // a prefix shorter than a word
+	{pattern: "yyyyMMdd.SSS", cacheable: true}, // a prefix one byte over a word
+	{pattern: "ss.SSS", cacheable: true},       // a prefix of three bytes
 }
 
 // prefixPattern is f's pattern without its final run of S, and the
@@ -508,6 +511,8 @@ func FuzzParseCached(f *testing.F) {
 	f.Add("yyyy-MM-dd HH:mm:ss.SSS", "2024-11-03 01:30:00.5", "0001", uint8(2), uint8(1))
 	f.Add("MMM dd HH:mm:ss.SSS", "Dec 31 23:59:59.999", "1", uint8(3), uint8(1))
 	f.Add("yyyyMMddHHmmssSSS", "20240229235959999", "00", uint8(0), uint8(0))
+	f.Add("ss.SSS", "59.123", "4", uint8(0), uint8(0))
+	f.Add("SSS", "123", "", uint8(1), uint8(0))
 	f.Add("EEE MMM dd yyyy hh:mm:ss a SSSSS", "Sat Dec 21 2024 10:00:00 PM 12345", "1a", uint8(4), uint8(3))
 	f.Add("yy-MM-dd kk:mm:ss.SSSSSSSSSSSSSSSSSSSSS", "79-02-29 24:00:00.1234567890123456789012", "99999999999999999999", uint8(5), uint8(4))
 	f.Fuzz(func(t *testing.T, pattern, in, suffix string, zone, now uint8) {
@@ -726,4 +731,27 @@ func TestParseCachedTornReads(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// TestEntryHolds checks the words an entry keeps of its prefix, for every
+// prefix length: holds accepts the prefix stored and refuses any other of
+// the same length.
+func TestEntryHolds(t *testing.T) {
+	const text = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-"
+	for n := 0; n <= maxPrefix; n++ {
+		pre := text[:n]
+		var e secondEntry
+		for i := range max((n+7)/8, 1) {
+			e.pre[i].Store(prefixWord(pre, i))
+		}
+		if !e.holds(pre) {
+			t.Errorf("n=%d: the entry does not hold its prefix", n)
+		}
+		for j := range n {
+			other := pre[:j] + "!" + pre[j+1:]
+			if e.holds(other) {
+				t.Errorf("n=%d: the entry holds %q, stored %q", n, other, pre)
+			}
+		}
+	}
 }
