@@ -490,22 +490,3 @@ func TestDateUnixFloat(t *testing.T) {
 		})
 	}
 }
-
-// TestFloorMillis checks floorMillis against time.Truncate, before and
-// after 1970 and in a zone with an offset.
-func TestFloorMillis(t *testing.T) {
-	berlin, err := time.LoadLocation("Europe/Berlin")
-	if err != nil {
-		t.Skip(err)
-	}
-	for _, sec := range []int64{-62135596801, -1, 0, 1, 1734739200, 253402300799} {
-		for _, ns := range []int64{0, 1, 999_999, 1_000_000, 123_456_789, 999_999_999} {
-			for _, loc := range []*time.Location{time.UTC, berlin} {
-				in := time.Unix(sec, ns).In(loc)
-				if got, want := floorMillis(in), in.Truncate(time.Millisecond); got != want {
-					t.Errorf("floorMillis(%v) = %v, want %v", in, got, want)
-				}
-			}
-		}
-	}
-}
