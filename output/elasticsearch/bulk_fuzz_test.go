@@ -174,7 +174,8 @@ func FuzzBulkResponse(f *testing.F) {
 // are always encoded as valid JSON strings, which decode to the input when
 // it is valid UTF-8.
 func FuzzAppendJSONString(f *testing.F) {
-	for _, s := range []string{"logs-2024.01.02", `a"b\c`, "tab\there\n", "\x00\x1f", "ünï", "\xff"} {
+	for _, s := range []string{"logs-2024.01.02", `a"b\c`, "tab\there\n", "\x00\x1f", "ünï", "\xff",
+		"b241aa54d7b87a34-562015", "exactly8", "sixteen-bytes-16", "line\u2028separator", "ends-with-quote\""} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -185,6 +186,9 @@ func FuzzAppendJSONString(f *testing.F) {
 		}
 		if utf8.ValidString(s) && back != s {
 			t.Fatalf("%q round-tripped as %q", s, back)
+		}
+		if plain := appendPlainJSONString(nil, s); string(plain) != string(out) {
+			t.Fatalf("appendPlainJSONString(%q) = %s, want %s", s, plain, out)
 		}
 	})
 }
