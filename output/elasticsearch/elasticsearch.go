@@ -284,6 +284,7 @@ type Output struct {
 	action          string
 	index           *logpipe.Template
 	indexStatic     []byte      // JSON-quoted index when the template is static
+	indexDaily      bool        // index's output depends on the UTC day alone (dailyTemplate)
 	ds              *dataStream // nil: plain indices
 	ilm             *ilm        // nil: ILM off
 	docIDOpt        bool
@@ -450,6 +451,7 @@ func newOutput(cfg Config) (*Output, error) {
 	if es.index, err = logpipe.ParseTemplate(indexTpl); err != nil {
 		return nil, fmt.Errorf("elasticsearch: Index: %w", err)
 	}
+	es.indexDaily = dailyTemplate(indexTpl)
 	switch {
 	case es.ds != nil && (!es.ds.auto):
 		es.indexStatic = appendStreamName(nil, es.ds.parts)
