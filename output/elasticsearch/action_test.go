@@ -31,13 +31,15 @@ func TestDailyTemplate(t *testing.T) {
 // shortcuts (the day's index name kept, the id read from [@metadata] and
 // quoted a word at a time), with the lines rendered from the templates
 // for every event: over timestamps that cross days (before 1970 too) and
-// go back, a missing timestamp, and ids that need escaping or not.
+// go back, a missing timestamp (also after one in its day), and ids that
+// need escaping or not.
 func TestActionLine(t *testing.T) {
 	day := time.Date(2024, 12, 21, 0, 0, 0, 0, time.UTC)
 	times := []time.Time{
 		day, day.Add(time.Hour), day.Add(-time.Millisecond), day.Add(24*time.Hour - time.Nanosecond),
 		day.Add(24 * time.Hour), day, {}, day.Add(36 * time.Hour), time.Unix(-1, 0), time.Unix(0, 0),
 		time.Unix(-86401, 0), time.Unix(-86400, 0), day.In(time.FixedZone("x", -5*3600)).Add(23 * time.Hour),
+		time.Date(1, 1, 1, 0, 0, 1, 0, time.UTC), {}, // the zero time is in the day of year 1
 	}
 	ids := []string{"b241aa54d7b87a34-562015", "short", "", "seven77", "exactly8", "sixteen-bytes-16", `quote"inside-id`,
 		"ünïcode-identifier", "line\u2028separator", "bad\xffutf8-identifier", "tab\there-and-more", "x"}

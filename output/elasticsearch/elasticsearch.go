@@ -283,7 +283,7 @@ type Output struct {
 	base            Transport                // for the setup requests
 	action          string
 	index           *logpipe.Template
-	indexStatic     []byte      // JSON-quoted index when the template is static
+	headStatic      []byte      // the action line up to the index name when that is static
 	indexDaily      bool        // index's output depends on the UTC day alone (dailyTemplate)
 	ds              *dataStream // nil: plain indices
 	ilm             *ilm        // nil: ILM off
@@ -307,7 +307,7 @@ type Output struct {
 	parsers fastjson.ParserPool
 	closed  atomic.Bool
 
-	actionPrefix []byte
+	actionPrefix string // the action line up to the index name: {"create":{"_index":
 
 	// Setup (setup.go): health check and template, once.
 	skipHealth        bool
@@ -453,15 +453,16 @@ func newOutput(cfg Config) (*Output, error) {
 		return nil, fmt.Errorf("elasticsearch: Index: %w", err)
 	}
 	es.indexDaily = dailyTemplate(indexTpl)
+	es.actionPrefix = `{"` + es.action + `":{"_index":`
 	switch {
 	case es.ds != nil && (!es.ds.auto):
-		es.indexStatic = appendStreamName(nil, es.ds.parts)
+		es.headStatic = appendStreamName([]byte(es.actionPrefix), es.ds.parts)
 	case es.ds != nil:
 	case es.index.IsStatic():
 		if err := checkIndexName(es.index.String()); err != nil {
 			return nil, fmt.Errorf("elasticsearch: Index: %w", err)
 		}
-		es.indexStatic = appendJSONString(nil, []byte(es.index.String()))
+		es.headStatic = appendJSONString([]byte(es.actionPrefix), []byte(es.index.String()))
 	}
 	if cfg.DocumentID != "" {
 		es.docIDOpt = cfg.DocumentIDOptional
@@ -488,7 +489,6 @@ func newOutput(cfg Config) (*Output, error) {
 	if len(query) > 0 {
 		es.bulkURL += "?" + strings.Join(query, "&")
 	}
-	es.actionPrefix = []byte(`{"` + es.action + `":{"_index":`)
 
 	if cfg.Transport != nil {
 		if len(cfg.Addresses) > 0 || cfg.Username != "" || cfg.Password != "" || cfg.APIKey != "" ||
