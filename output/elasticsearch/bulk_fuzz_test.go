@@ -66,6 +66,16 @@ func TestCountBulkItems(t *testing.T) {
 		{`{"items":[{"a":1}, {"a":1},{"a":1} ,{"a":1},{"a":1}]}`, 5},
 		{`{"items":[{"a":1},{"a":1},{"a":1},{"a":1},{"a":1}`, -1},
 		{`{"items":[{"a":1},{"a":1},{"a":1},]}`, -1},
+		// The run to the end of the array is checked in one comparison;
+		// an item that differs near the end, an item holding a bracket,
+		// or a bracket after the array hands the run on item by item.
+		{`{"items":[` + strings.Repeat(`{"c":{"s":201}},`, 9) + `{"c":{"s":429}}]}`, 10},
+		{`{"items":[` + strings.Repeat(`{"c":{"s":201}},`, 9) + `{"c":{"s":201}}x]}`, -1},
+		{`{"items":[` + strings.Repeat(`{"a":[1]},`, 7) + `{"a":[1]}]}`, 8},
+		{`{"items":[` + strings.Repeat(`{"a":[1]},`, 7) + `{"a":[1]}],"b":[[]]}`, 8},
+		{`{"items":[` + strings.Repeat(`{"a":[1]},`, 7) + `{"a":[1]},]}`, -1},
+		{`{"items":[{"a":1},{"a":1},{"a":1},{"a":1}],"b":[]}`, 4},
+		{`{"items":[{"a":1},{"a":1},{"a":1},{"a":1}]`, -1},
 	}
 	for _, tc := range tests {
 		if got := countBulkItems([]byte(tc.body)); got != tc.want {
@@ -117,6 +127,8 @@ func FuzzBulkResponse(f *testing.F) {
 	f.Add([]byte(`{"took":1,"errors":false,"items":[{"index":{"status":201}},{"index":{"status":"201"}}]}`))
 	f.Add([]byte(`{"took":1,"errors":false,"a":"items","items":[],"items":[1]}`))
 	f.Add([]byte(`{"took":1,"errors":false,"items":[{"s":"a\"b\u00e9\\"},{"n":-1.5e3,"t":true,"z":null,"a":[[],{}]}]}`))
+	f.Add([]byte(`{"errors":false,"items":[{"c":{"status":201}},{"c":{"status":201}},{"c":{"status":201}},{"c":{"status":201}}]}`))
+	f.Add([]byte(`{"errors":false,"items":[{"a":[1]},{"a":[1]},{"a":[1]},{"a":[1]}],"b":[]}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		var p fastjson.Parser
 		errs, known := bulkErrorsFlag(body)
