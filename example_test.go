@@ -152,6 +152,16 @@ func ExampleTemplate_Field() {
 	// %{+YYYY.MM.dd} is not one field
 }
 
+func ExampleTemplate_Daily() {
+	for _, s := range []string{"fastapi-logs-%{+YYYY.MM.dd}", "logs-%{+YYYY.MM.dd.HH}", "logs-%{[service]}-%{+YYYY.MM.dd}"} {
+		fmt.Println(s, logpipe.MustTemplate(s).Daily())
+	}
+	// Output:
+	// fastapi-logs-%{+YYYY.MM.dd} true
+	// logs-%{+YYYY.MM.dd.HH} false
+	// logs-%{[service]}-%{+YYYY.MM.dd} false
+}
+
 func ExampleParseJSON() {
 	v, err := logpipe.ParseJSON(`{"z":1,"a":0.0,"id":12345678901234567890}`)
 	if err != nil {

@@ -208,6 +208,27 @@ func (t *Template) IsStatic() bool {
 	return true
 }
 
+// Daily reports whether the template's output depends on nothing but the
+// UTC day of the event's @timestamp: literal text and at least one date
+// reference (%{+FORMAT} or %{{FORMAT}}) that formats nothing finer than
+// the day, as an index name such as "fastapi-logs-%{+YYYY.MM.dd}". A
+// caller rendering it for many events may then keep the text while their
+// @timestamps stay in one UTC day (an event without @timestamp still
+// needs Append, which reports it).
+func (t *Template) Daily() bool {
+	dated := false
+	for _, p := range t.parts {
+		switch {
+		case p.kind == tplLiteral:
+		case p.kind == tplTime && p.daily != nil:
+			dated = true
+		default:
+			return false
+		}
+	}
+	return dated
+}
+
 // Field reports whether the template is one field reference and nothing
 // else ("%{[@metadata][id]}"), and returns its path. Its output for an
 // event is then that field's value as text (see Append), so a caller that

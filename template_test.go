@@ -374,3 +374,41 @@ func TestTemplateNumberAllocs(t *testing.T) {
 		t.Errorf("%v allocations per render, want 0", n)
 	}
 }
+
+// TestTemplateDaily: Daily holds exactly for templates of literal text
+// and date references of date fields only; and for those, the text is the
+// same for every instant of a UTC day (the Elasticsearch output keeps it
+// for the day).
+func TestTemplateDaily(t *testing.T) {
+	for tpl, want := range map[string]bool{
+		"fastapi-logs-%{+YYYY.MM.dd}":       true,
+		"%{+xxxx.ww}-weekly":                true,
+		"logs-%{+YYYY.MM.dd'T'}":            true,
+		"logs-%{{yyyy.MM.dd}}":              true, // java.time
+		"logs-%{+YYYY.MM}-%{+dd}":           true,
+		"logs-%{+YYYY.MM.dd.HH}":            false, // hours
+		"logs-%{{yyyy.MM.dd HH}}":           false,
+		"logs-%{+%s}":                       false, // epoch seconds
+		"logs-%{{TIME_NOW}}":                false,
+		"logs-%{[service]}-%{+YYYY.MM.dd}":  false, // a field
+		"logs-%{+YYYY.MM.dd}-%{[service]}}": false,
+		"logs-static":                       false,
+	} {
+		tp := logpipe.MustTemplate(tpl)
+		if got := tp.Daily(); got != want {
+			t.Errorf("MustTemplate(%q).Daily() = %v, want %v", tpl, got, want)
+		}
+		if !want {
+			continue
+		}
+		for _, day := range []time.Time{time.Date(2024, 12, 21, 0, 0, 0, 0, time.UTC), time.Date(1969, 12, 31, 0, 0, 0, 0, time.UTC)} {
+			first := logpipe.NewEvent("")
+			first.Timestamp = day
+			last := logpipe.NewEvent("")
+			last.Timestamp = day.Add(24*time.Hour - time.Nanosecond)
+			if a, b := tp.Render(first), tp.Render(last); a != b {
+				t.Errorf("%q: %q at the start of the day, %q at its end", tpl, a, b)
+			}
+		}
+	}
+}

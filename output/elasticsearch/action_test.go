@@ -7,29 +7,9 @@ import (
 	"github.com/logpipe/logpipe"
 )
 
-func TestDailyTemplate(t *testing.T) {
-	for tpl, want := range map[string]bool{
-		"fastapi-logs-%{+YYYY.MM.dd}":       true,
-		"%{+xxxx.ww}-weekly":                true,
-		"logs-%{+YYYY.MM.dd'T'}":            true,
-		"logs-%{+YYYY.MM.dd.HH}":            false, // hours
-		"logs-%{+%s}":                       false, // epoch seconds
-		"logs-%{{yyyy.MM.dd}}":              false, // java.time: not recognised
-		"logs-%{[service]}-%{+YYYY.MM.dd}":  false, // a field
-		"logs-%{+YYYY.MM}-%{+dd}":           false, // two references: not recognised
-		"logs-%{+YYYY.MM.dd":                false, // unterminated
-		"logs-static":                       false,
-		"logs-%{+YYYY.MM.dd}-%{[service]}}": false,
-	} {
-		if got := dailyTemplate(tpl); got != want {
-			t.Errorf("dailyTemplate(%q) = %v, want %v", tpl, got, want)
-		}
-	}
-}
-
 // TestActionLine compares the action lines appendAction writes, with its
-// shortcuts (the day's index name kept, the id read from [@metadata] and
-// quoted a word at a time), with the lines rendered from the templates
+// shortcuts (the day's index name kept, the id read from [@metadata]),
+// with the lines rendered from the templates
 // for every event: over timestamps that cross days (before 1970 too) and
 // go back, a missing timestamp (also after one in its day), and ids that
 // need escaping or not.

@@ -8,11 +8,9 @@ import (
 	"io"
 	"math/bits"
 	"strconv"
-	"strings"
 	"unsafe"
 
 	"github.com/logpipe/logpipe"
-	"github.com/logpipe/logpipe/internal/joda"
 	"github.com/logpipe/logpipe/internal/jsonscan"
 	"github.com/valyala/fastjson"
 )
@@ -147,7 +145,7 @@ func (es *Output) appendAction(bb *bulkBuffer, e *logpipe.Event) error {
 	}
 	if id, ok := es.docIDString(e); ok {
 		dst = append(dst, `,"_id":`...)
-		dst = appendPlainJSONString(dst, id)
+		dst = logpipe.AppendJSONString(dst, id)
 	} else if es.docID != nil {
 		var ok bool
 		bb.scratch, ok = es.docID.Append(bb.scratch[:0], e)
@@ -233,25 +231,6 @@ func (bb *bulkBuffer) sameDay(e *logpipe.Event) bool {
 
 const secondsPerDay = 24 * 60 * 60
 
-// dailyTemplate reports whether the output of the index template s
-// depends on nothing but the UTC day of the event's @timestamp: it is
-// literal text around one Joda date reference whose pattern formats
-// nothing finer than the day ("fastapi-logs-%{+YYYY.MM.dd}"; not %{+%s},
-// a java.time %{{...}} or a field). Template formats such a reference in
-// UTC, cut to the millisecond, which keeps the day.
-func dailyTemplate(s string) bool {
-	i := strings.Index(s, "%{+")
-	if i < 0 || strings.Count(s, "%{") != 1 {
-		return false
-	}
-	end := strings.IndexByte(s[i:], '}')
-	if end < 0 {
-		return false
-	}
-	l, err := joda.Compile(s[i+3 : i+end])
-	return err == nil && l.DateOnly()
-}
-
 // docIDString returns the document id of e when the DocumentID template
 // is one field reference (the shipper's "%{[@metadata][id]}") and e holds
 // a non-empty string there: the id is then that string, without
@@ -280,30 +259,6 @@ func (es *Output) docIDString(e *logpipe.Event) (string, bool) {
 // viewed as a string without copying; s is not modified during the call.
 func appendJSONString(dst, s []byte) []byte {
 	return logpipe.AppendJSONString(dst, unsafe.String(unsafe.SliceData(s), len(s)))
-}
-
-// appendPlainJSONString is logpipe.AppendJSONString with a fast path
-// for a string of eight bytes or more that needs no escaping (the
-// shipper's ids, "b241aa54d7b87a34-562015"): it is checked a word at a
-// time and copied between quotes. AppendJSONString looks at the bytes of
-// the last word one by one: the tutorial shipper spent 154 instructions
-// per event quoting its ids, 30 with this (cachegrind, 100,000 lines).
-func appendPlainJSONString(dst []byte, s string) []byte {
-	if len(s) < 8 {
-		return logpipe.AppendJSONString(dst, s)
-	}
-	// The last word overlaps the others when len(s) is not a multiple
-	// of 8; a byte EscapeMask flags makes the mask non-zero.
-	m := jsonscan.EscapeMask(jsonscan.Load64(s, len(s)-8))
-	for i := 0; i < len(s)-8; i += 8 {
-		m |= jsonscan.EscapeMask(jsonscan.Load64(s, i))
-	}
-	if m != 0 {
-		return logpipe.AppendJSONString(dst, s)
-	}
-	dst = append(dst, '"')
-	dst = append(dst, s...)
-	return append(dst, '"')
 }
 
 // gzipBody compresses body into bb.zbuf and returns the compressed bytes.

@@ -284,7 +284,7 @@ type Output struct {
 	action          string
 	index           *logpipe.Template
 	headStatic      []byte      // the action line up to the index name when that is static
-	indexDaily      bool        // index's output depends on the UTC day alone (dailyTemplate)
+	indexDaily      bool        // index's output depends on the UTC day alone (Template.Daily)
 	ds              *dataStream // nil: plain indices
 	ilm             *ilm        // nil: ILM off
 	docIDOpt        bool
@@ -452,7 +452,7 @@ func newOutput(cfg Config) (*Output, error) {
 	if es.index, err = logpipe.ParseTemplate(indexTpl); err != nil {
 		return nil, fmt.Errorf("elasticsearch: Index: %w", err)
 	}
-	es.indexDaily = dailyTemplate(indexTpl)
+	es.indexDaily = es.index.Daily()
 	es.actionPrefix = `{"` + es.action + `":{"_index":`
 	switch {
 	case es.ds != nil && (!es.ds.auto):
