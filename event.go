@@ -64,6 +64,17 @@ func (e *Event) Message() string {
 // when the Timestamp is zero) and `tags` an array of strings (absent when
 // there are no tags).
 func (e *Event) Get(p Path) (Value, bool) {
+	if len(p.segs) == 1 {
+		// A top-level field or one right under [@metadata] (nearly
+		// every look-up: "message", [@metadata][id]), without lookup's
+		// walk.
+		switch p.root {
+		case rootFields:
+			return e.fields.Get(p.segs[0])
+		case rootMeta:
+			return e.meta.Get(p.segs[0])
+		}
+	}
 	switch p.root {
 	case rootTimestamp:
 		if e.Timestamp.IsZero() || len(p.segs) > 0 {

@@ -92,7 +92,6 @@ type DateConfig struct {
 // A Date is safe for concurrent use.
 type Date struct {
 	source  logpipe.Path
-	key     string // source is this plain top-level field, or ""
 	target  logpipe.Path
 	toStamp bool // target is @timestamp: set Event.Timestamp directly
 	formats []dateFormat
@@ -151,7 +150,6 @@ func NewDate(cfg DateConfig) (*Date, error) {
 	}
 	d := &Date{
 		source:  src,
-		key:     grokPlainKey(src),
 		target:  dst,
 		toStamp: target == "@timestamp",
 		loc:     cfg.Location,
@@ -224,15 +222,7 @@ func (d *Date) Apply(_ context.Context, b logpipe.Batch) (logpipe.Batch, error) 
 }
 
 func (d *Date) apply(e *logpipe.Event) {
-	var v logpipe.Value
-	var ok bool
-	if d.key != "" {
-		// cachegrind, the tutorial shipper: Event.Get's path resolution
-		// (Event.Get and lookup) cost 63 instructions an event.
-		v, ok = e.Fields().Get(d.key)
-	} else {
-		v, ok = e.Get(d.source)
-	}
+	v, ok := e.Get(d.source)
 	if !ok || v.IsNull() {
 		// Logstash treats a null value as a missing field: no tag, and
 		// no common options.

@@ -131,7 +131,6 @@ type Grok struct {
 
 type grokSource struct {
 	source   logpipe.Path
-	key      string // source is this plain top-level field ("message"), or ""
 	patterns []grokPattern
 }
 
@@ -230,7 +229,7 @@ func NewGrok(cfg GrokConfig) (*Grok, error) {
 		if len(m.Patterns) == 0 {
 			return nil, fmt.Errorf("grok: match %d (%s): no patterns", i, src)
 		}
-		gs := grokSource{source: sp, key: grokPlainKey(sp)}
+		gs := grokSource{source: sp}
 		for _, expr := range m.Patterns {
 			p, err := grok.Compile(expr, opts)
 			if err != nil {
@@ -333,15 +332,7 @@ func (g *Grok) apply(e *logpipe.Event, sc *grok.Scratch) {
 	matched := false
 	for i := range g.matches {
 		m := &g.matches[i]
-		var v logpipe.Value
-		var ok bool
-		if m.key != "" {
-			// cachegrind, the tutorial shipper: Event.Get's path
-			// resolution cost about 100 instructions an event.
-			v, ok = e.Fields().Get(m.key)
-		} else {
-			v, ok = e.Get(m.source)
-		}
+		v, ok := e.Get(m.source)
 		var success bool
 		switch {
 		case !ok:

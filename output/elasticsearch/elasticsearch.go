@@ -291,7 +291,6 @@ type Output struct {
 	docID           *logpipe.Template
 	docIDPath       logpipe.Path // docID's field, when it is one field reference
 	docIDIsField    bool
-	docIDMetaKey    string // the key of docIDPath when it is [@metadata][key]
 	routing         *logpipe.Template
 	docAsUpsert     bool
 	retryOnConflict int    // sent with update when positive
@@ -470,9 +469,6 @@ func newOutput(cfg Config) (*Output, error) {
 			return nil, fmt.Errorf("elasticsearch: DocumentID: %w", err)
 		}
 		es.docIDPath, es.docIDIsField = es.docID.Field()
-		if segs := es.docIDPath.Segments(); es.docIDIsField && len(segs) == 2 && segs[0] == "@metadata" {
-			es.docIDMetaKey = segs[1]
-		}
 	}
 	if cfg.Routing != "" {
 		if es.routing, err = logpipe.ParseTemplate(cfg.Routing); err != nil {
