@@ -614,6 +614,7 @@ func canonicalObject(s string, i int) (int, bool) {
 	st.levels, st.keys = st.levelArr[:], st.keyArr[:]
 	depth, nkeys := 0, 0
 	lv := &st.levels[0]
+	var ok bool
 	for {
 		// A value starts at i.
 		if i >= len(s) {
@@ -636,11 +637,8 @@ func canonicalObject(s string, i int) (int, bool) {
 				}
 				j += 8
 			}
-			{
-				var ok bool
-				if j, ok = canonicalString(s, j); !ok {
-					return 0, false
-				}
+			if j, ok = canonicalString(s, j); !ok {
+				return 0, false
 			}
 		valueEnd:
 			i = j + 1
@@ -679,7 +677,6 @@ func canonicalObject(s string, i int) (int, bool) {
 			}
 			i += 4
 		default:
-			var ok bool
 			if i, ok = numberEnd(s, i); !ok {
 				return 0, false
 			}
@@ -726,11 +723,8 @@ func canonicalObject(s string, i int) (int, bool) {
 				}
 				j += 8
 			}
-			{
-				var ok bool
-				if j, ok = canonicalString(s, j); !ok {
-					return 0, false
-				}
+			if j, ok = canonicalString(s, j); !ok {
+				return 0, false
 			}
 		keyEnd:
 			if j+1 >= len(s) || s[j+1] != ':' {

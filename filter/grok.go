@@ -242,7 +242,10 @@ func NewGrok(cfg GrokConfig) (*Grok, error) {
 				if err != nil {
 					return nil, fmt.Errorf("grok: pattern %q: capture %q: %w", expr, c.Name, err)
 				}
-				key := grokPlainKey(path)
+				var key string
+				if segs := path.Segments(); len(segs) == 1 && segs[0] != "@timestamp" && segs[0] != "@metadata" && segs[0] != "tags" {
+					key = segs[0]
+				}
 				overwrite := slices.Contains(cfg.Overwrite, c.Name) || slices.Contains(cfg.Overwrite, ref)
 				gp.captures = append(gp.captures, grokCapture{
 					group:     c.Group,
@@ -259,16 +262,6 @@ func NewGrok(cfg GrokConfig) (*Grok, error) {
 		g.matches = append(g.matches, gs)
 	}
 	return g, nil
-}
-
-// grokPlainKey returns the field when path is a plain top-level field
-// ("message", "log_level"), which grok reads and writes on the event's
-// fields directly, or "".
-func grokPlainKey(path logpipe.Path) string {
-	if segs := path.Segments(); len(segs) == 1 && segs[0] != "@timestamp" && segs[0] != "@metadata" && segs[0] != "tags" {
-		return segs[0]
-	}
-	return ""
 }
 
 // grokFieldRef turns a capture name into a field reference under target.

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/logpipe/logpipe/internal/jsonscan"
 )
 
 // The seconds cache of ParseCached.
@@ -244,11 +246,11 @@ func (e *secondEntry) holds(pre string) bool {
 	last := len(pre) - 8
 	i := 0
 	for ; i < last; i += 8 {
-		if e.pre[i/8].Load() != le64(pre[i:]) {
+		if e.pre[i/8].Load() != jsonscan.Load64(pre, i) {
 			return false
 		}
 	}
-	return e.pre[i/8].Load() == le64(pre[last:])
+	return e.pre[i/8].Load() == jsonscan.Load64(pre, last)
 }
 
 // prefixWord returns word i of the prefix pre.
@@ -257,9 +259,9 @@ func prefixWord(pre string, i int) uint64 {
 	case len(pre) < 8:
 		return shortWord(pre)
 	case 8*i+8 < len(pre):
-		return le64(pre[8*i:])
+		return jsonscan.Load64(pre, 8*i)
 	}
-	return le64(pre[len(pre)-8:])
+	return jsonscan.Load64(pre, len(pre)-8)
 }
 
 // shortWord is s, of fewer than eight bytes, as a little-endian word.
@@ -269,14 +271,6 @@ func shortWord(s string) uint64 {
 		w = w<<8 | uint64(s[i])
 	}
 	return w
-}
-
-// le64 is the first eight bytes of s as a little-endian word (the
-// compiler makes it one load).
-func le64(s string) uint64 {
-	_ = s[7]
-	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
 // remember stores the successful parse of s in slot: raw holds its
@@ -327,7 +321,7 @@ func slotOf(s string) int {
 	}
 	var h uint64
 	if k >= 8 {
-		h = le64(s[k-8:])
+		h = jsonscan.Load64(s, k-8)
 	} else {
 		h = shortWord(s[:k])
 	}

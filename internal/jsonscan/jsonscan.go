@@ -1,7 +1,8 @@
 // Package jsonscan finds, eight bytes at a time, the next byte inside a
 // JSON string that needs a closer look: a control character, '"', '\\' or
 // a byte that is not ASCII. The root package's JSON check and encoder and
-// the Elasticsearch output's bulk-answer check share it. Each function is
+// the Elasticsearch output's bulk-answer check share it; the date
+// parser's cache reads its prefixes with Load64. Each function is
 // small enough to be inlined into the loops that call it.
 package jsonscan
 
