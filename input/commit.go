@@ -25,7 +25,7 @@ func (f *File) finish(b *batchBuilder) (logpipe.Batch, logpipe.AckFunc, error) {
 		}
 		// Every filter and output is done with the batch: its shared
 		// objects tell what the pipeline reads.
-		if err == nil && !f.eagerConst.Load() && readConstants(plains, texts) {
+		if err == nil && !f.eagerConst.Load() && readConstants(plains, texts, int(f.stats.acked.Load())) {
 			f.eagerConst.Store(true)
 			f.log.Debug("the pipeline reads the path or host fields; building them for each event")
 		}

@@ -217,10 +217,20 @@ func (b *batchBuilder) constant(kv *logpipe.KV, o *logpipe.TextObject, segs []st
 // sharing them (see File.eagerConst). texts is the number of the
 // plains' TextObjects that were made from text (the others are never
 // built).
-func readConstants(plains [][]plainEvent, texts int) bool {
-	built := 0
+//
+// It looks at one event in constSample, from the offset-th (the caller
+// moves it from batch to batch, so that a pipeline reading, say, every
+// other event's fields is seen too): it runs at the
+// acknowledgement, when the batch has left the CPU's caches, and reading
+// every event's objects cost 2% of the tutorial shipper's CPU time into an
+// Elasticsearch-like receiver, 3% into VictoriaLogs (perf; two cache lines
+// an event, 60 instructions). The share of built objects among the
+// sampled events stands for the whole batch's.
+func readConstants(plains [][]plainEvent, texts, offset int) bool {
+	built, events, sampled := 0, 0, 0
 	for _, s := range plains {
-		for i := range s {
+		for i := ((offset-events)%constSample + constSample) % constSample; i < len(s); i += constSample {
+			sampled++
 			texts := &s[i].texts
 			for j := range texts {
 				if texts[j].Built() {
@@ -228,9 +238,15 @@ func readConstants(plains [][]plainEvent, texts int) bool {
 				}
 			}
 		}
+		events += len(s)
 	}
-	return built > 0 && 8*built >= texts
+	// built/(texts*sampled/events) >= 1/8
+	return built > 0 && 8*built*events >= texts*sampled
 }
+
+// constSample is the stride at which readConstants samples a batch's
+// events.
+const constSample = 16
 
 // fieldText is the object under the top-level key of a field whose value
 // is the same for many events (a file's path, the host name), as text

@@ -1,6 +1,7 @@
 package input
 
 import (
+	"math/rand/v2"
 	"path/filepath"
 	"testing"
 
@@ -92,6 +93,61 @@ func TestFileStopsSharingFieldsThePipelineReads(t *testing.T) {
 		}
 		if n != 6 {
 			t.Fatalf("%d events", n)
+		}
+	}
+}
+
+// readConstants samples one event in constSample, from a moving offset,
+// across the slabs of a batch: a batch of which about half the events'
+// shared objects were built is one the pipeline reads, one with 2% built
+// is not, and every event the stride points at is looked at wherever
+// the slabs split.
+func TestReadConstantsSamples(t *testing.T) {
+	ft := newFieldText([]string{"log", "file", "path"}, "/var/log/app.log")
+	if !ft.ok {
+		t.Fatal("no text")
+	}
+	// batch builds the plains of n events in slabs of the sizes the
+	// builder takes (4, 8, 16, ...), built(i) telling which events' two
+	// objects are read; it returns them and the number of texts.
+	batch := func(n int, built func(i int) bool) ([][]plainEvent, int) {
+		var slabs [][]plainEvent
+		for i, size := 0, 4; i < n; size *= 2 {
+			s := make([]plainEvent, min(size, n-i))
+			for k := range s {
+				for j := range s[k].texts {
+					v := s[k].texts[j].Init(ft.text)
+					if built(i + k) {
+						v.Object().Len()
+					}
+				}
+			}
+			slabs = append(slabs, s)
+			i += len(s)
+		}
+		return slabs, n * textsPerEvent
+	}
+	r := rand.New(rand.NewPCG(7, 8))
+	coin := func(p float64) func(int) bool { return func(int) bool { return r.Float64() < p } }
+	for _, c := range []struct {
+		name   string
+		n      int
+		built  func(int) bool
+		offset int
+		want   bool
+	}{
+		{"none", 1024, func(int) bool { return false }, 0, false},
+		{"all", 1024, func(int) bool { return true }, 3, true},
+		{"all of one event", 1, func(int) bool { return true }, 0, true},
+		{"half at random", 1024, coin(0.5), 0, true},
+		{"2% at random", 1024, coin(0.02), 0, false},
+		{"the offset's events, across slabs", 1000, func(i int) bool { return i%constSample == 5 }, 5, true},
+		{"beside the offset's events", 1000, func(i int) bool { return i%constSample == 5 }, 4, false},
+		{"offset past the stride", 1000, func(i int) bool { return i%constSample == 5 }, 5 + 3*constSample, true},
+	} {
+		plains, texts := batch(c.n, c.built)
+		if got := readConstants(plains, texts, c.offset); got != c.want {
+			t.Errorf("%s: readConstants = %v, want %v", c.name, got, c.want)
 		}
 	}
 }
