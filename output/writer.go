@@ -283,6 +283,11 @@ type FileConfig struct {
 	Codec Codec
 	// Metadata includes "@metadata" (see WriterConfig.Metadata).
 	Metadata bool
+	// FileMode is the permission of a file the output creates (Logstash's
+	// file_mode), DirMode of the directories it creates (dir_mode); the
+	// umask applies to both. Zero, the default, means 0666 and 0777,
+	// which is what Logstash's -1 ("the OS default") gives.
+	FileMode, DirMode os.FileMode
 	// NoSync skips the fsync after each batch. By default Write returns
 	// only after the batch is on disk, which is what a dead-letter output
 	// must promise before the pipeline acknowledges the events. A pipe
@@ -308,6 +313,9 @@ type File struct {
 	// that could not be cut off: the next batch then starts on a new line.
 	torn bool
 	bufs bufPool
+	// afterWrite, when set (by tests), runs after a batch is written and
+	// synced, before the check that the file still has a name.
+	afterWrite func()
 }
 
 // NewFile opens (or creates) cfg.Path for appending.
@@ -332,7 +340,7 @@ func NewFile(cfg FileConfig) (*File, error) {
 
 // open opens cfg.Path for appending and records the file's identity.
 func (f *File) open() error {
-	fd, err := openAppend(f.cfg.Path)
+	fd, err := openAppend(f.cfg.Path, f.cfg.FileMode, f.cfg.DirMode)
 	if err != nil {
 		return err
 	}
@@ -366,14 +374,19 @@ func (f *File) reopenIfMoved() error {
 }
 
 // openAppend opens path for appending, creating it and its directories
-// when missing. Modes are the OS defaults shaped by the umask, as for
-// Logstash's file output (dir_mode and file_mode -1); files are 0644 at
-// most.
-func openAppend(path string) (*os.File, error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o777); err != nil {
+// when missing, with the modes given (zero: 0666 and 0777), shaped by the
+// umask, as Logstash's file output does.
+func openAppend(path string, fileMode, dirMode os.FileMode) (*os.File, error) {
+	if fileMode == 0 {
+		fileMode = 0o666
+	}
+	if dirMode == 0 {
+		dirMode = 0o777
+	}
+	if err := os.MkdirAll(filepath.Dir(path), dirMode); err != nil {
 		return nil, err
 	}
-	return os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	return os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, fileMode)
 }
 
 // NewDeadLetterFile returns a File output for dead letters: JSON lines
@@ -425,8 +438,24 @@ func (f *File) Write(ctx context.Context, b logpipe.Batch) error {
 			return fmt.Errorf("output: file %s: sync: %w", f.cfg.Path, err)
 		}
 	}
+	if f.afterWrite != nil {
+		f.afterWrite()
+	}
+	// Path was checked before the write, but the file may have been
+	// deleted since: the batch then went to a file nobody can open, and
+	// is written again, to Path created anew, by the retry. (A file
+	// renamed away, as by log rotation, keeps what was written to it.)
+	if f.fi.Mode().IsRegular() {
+		if fi, err := f.f.Stat(); err == nil && unlinked(fi) {
+			return fmt.Errorf("output: file %s: %w", f.cfg.Path, errDeletedDuringWrite)
+		}
+	}
 	return nil
 }
+
+// errDeletedDuringWrite is the retryable error of a batch written to a
+// file deleted while it was written.
+var errDeletedDuringWrite = errors.New("deleted while the batch was written to it; the batch is written again to a new file")
 
 // Close syncs and closes the file. It may be called more than once.
 func (f *File) Close(context.Context) error {
