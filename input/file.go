@@ -59,7 +59,11 @@ import (
 // A multiline event whose lines were read but not yet emitted when its
 // file was truncated is not lost: with a copy (4) its lines are read
 // again from the copy; without one the lines already read are emitted as
-// the event.
+// the event. Events of a file truncated with no copy that Read holds but
+// has not returned yet (that event, lines kept for FlushInterval) are
+// returned by the Read whose scan finds the truncation, even when its ctx
+// is done by then: kept for a later Read, Close would drop them, and no
+// file holds their lines any more.
 //
 // Limits: a file truncated and refilled past its old position with
 // identical first FingerprintSize bytes between two polls (or while the
@@ -135,7 +139,6 @@ type readState struct {
 	stat      map[string]statEntry     // what the last scan saw at each path
 	pending   map[fileKey]*pendingCopy // new files that may be copies
 	dupNames  map[string]string        // second names of files matched twice, to the first: logged when new
-	orphaned  []orphanEvent            // pending events of files truncated with no copy, for the next Read
 	byPath    map[string]*tracked      // files found by the last scan
 	notify    *notifier                // nil: polling only
 	// afterStat, when set (by tests only), runs in every scan between

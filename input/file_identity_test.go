@@ -517,6 +517,72 @@ func TestFileTruncatePendingMultiline(t *testing.T) {
 	}
 }
 
+// TestFileTruncatedThenClosed: a file truncated in place, with no copy,
+// while Read holds events of it not yet returned (lines kept for
+// FlushInterval, a multiline event still pending), and ctx ends in the
+// very scan that finds the truncation, after which the input is closed.
+// The file no longer holds those lines, so a restart cannot read them
+// again: Read must return them at once, not keep them for a next Read
+// that never comes. Before, Read returned ctx's error, kept them, and
+// Close dropped them silently.
+func TestFileTruncatedThenClosed(t *testing.T) {
+	tests := []struct {
+		name      string
+		data      string
+		multiline *MultilineConfig
+		want      []string
+	}{
+		{"lines kept for FlushInterval", "a\nb\n", nil, []string{"a", "b"}},
+		{"multiline event pending", "E1\n  c1\nE2\n  c2\n",
+			&MultilineConfig{Pattern: `^\s`, Timeout: time.Hour}, []string{"E1\n  c1", "E2\n  c2"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			p := filepath.Join(dir, "app.log")
+			writeFile(t, p, tc.data)
+			in := newFile(t, FileConfig{Paths: []string{p + "*"}, Follow: true, NoNotify: true,
+				PollInterval: 5 * time.Millisecond, FlushInterval: time.Hour, Multiline: tc.multiline,
+				SincedbPath: filepath.Join(dir, "sincedb")})
+			ctx, cancel := context.WithCancel(t.Context())
+			defer cancel()
+			scans := 0
+			in.afterStat = func([]string) { // on the goroutine calling Read
+				scans++
+				switch scans {
+				case 2: // the lines are read and kept; this scan stat'ed the file before the truncation
+					truncate(t, p, false)
+				case 3: // this one finds the file truncated
+					cancel()
+				}
+			}
+			var got []string
+			for {
+				b, ack, err := in.Read(ctx)
+				if err != nil {
+					if !errors.Is(err, context.Canceled) {
+						t.Fatal(err)
+					}
+					break
+				}
+				got = append(got, messages(b)...)
+				if err := ack(t.Context(), nil); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := in.Close(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			if scans < 3 {
+				t.Fatalf("Read ended after %d scans, before the truncation was found", scans)
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Fatalf("delivered %q before Close, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
 // TestFileMultilineTimeoutsRespectMaxBatch: pending multiline events of
 // many files that time out together come in batches of MaxBatch, not in
 // one batch of all of them.

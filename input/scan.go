@@ -79,8 +79,12 @@ func (f *File) copyWait() time.Duration { return max(3*f.cfg.PollInterval, time.
 
 // scan finds the files matching Paths and matches them with the tracked
 // files, following the rules in the table of the File documentation. It
-// runs on the goroutine calling Read.
-func (f *File) scan(now time.Time) {
+// runs on the goroutine calling Read. The pending multiline event of a
+// file truncated with no copy is emitted into b. It reports whether b
+// holds events of a file this scan found truncated with no copy: their
+// lines are no longer in any file, so b must be returned now, not kept
+// for a later Read (see Read).
+func (f *File) scan(b *batchBuilder, now time.Time) (gone bool) {
 	f.nextScan = now.Add(f.pollEvery)
 	f.lastScan = now
 	f.mu.Lock()
@@ -156,9 +160,15 @@ func (f *File) scan(now time.Time) {
 		}
 		if f.ml != nil && r.ml.Pending() {
 			// Nowhere: the lines of a multiline event read before the
-			// truncation are all that is left of it; the next Read
-			// emits them.
-			f.orphaned = append(f.orphaned, orphanEvent{r, r.ml.Flush()})
+			// truncation are all that is left of it; they are emitted
+			// as the event now, in the batch Read returns next.
+			f.emit(b, r, r.ml.Flush(), now)
+		}
+	}
+	for _, e := range b.ends {
+		if drop[e.rec] {
+			gone = true
+			break
 		}
 	}
 	// Rules 3 and 5: new files.
@@ -243,6 +253,7 @@ func (f *File) scan(now time.Time) {
 		f.dirty = true
 	}
 	f.mu.Unlock()
+	return gone
 }
 
 // findCopy returns the candidate that holds the data of r, a file found

@@ -8,15 +8,18 @@ import (
 	"time"
 
 	"github.com/logpipe/logpipe"
-	"github.com/logpipe/logpipe/codec"
 )
 
 // Read returns the next batch of events, about MaxBatch at most (see
 // FileConfig.MaxBatch). In follow mode it blocks until at least one event
 // is ready (returning a partial batch after FlushInterval) or ctx is
 // done, in which case it returns ctx.Err() and keeps any events it had
-// read for the next call. In read-to-end mode it returns io.EOF once
-// every file found by the first scan has been read to its end.
+// read for the next call (Close drops them; they are read again on the
+// next start). The exception is events of a file found truncated with no
+// copy: no file holds their lines any more, so the Read that finds the
+// truncation returns them at once, whether or not ctx is done by then.
+// In read-to-end mode it returns io.EOF once every file found by the
+// first scan has been read to its end.
 //
 // An error loading the checkpoint at the first Read is returned wrapped
 // with logpipe.Permanent, except for a decoding error: that is logged and
@@ -34,22 +37,18 @@ func (f *File) Read(ctx context.Context) (logpipe.Batch, logpipe.AckFunc, error)
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
-	if !f.started {
-		if err := f.start(ctx); err != nil {
-			return nil, nil, err
-		}
-	}
 	b := f.pend
 	f.pend = nil
 	if b == nil {
 		b = &batchBuilder{hint: f.lastBatch}
 	}
+	if !f.started {
+		if err := f.start(ctx, b); err != nil {
+			return nil, nil, err
+		}
+	}
 	for {
 		now := time.Now()
-		for _, o := range f.orphaned {
-			f.emit(b, o.r, o.fr, now)
-		}
-		f.orphaned = nil
 		f.fill(b, now)
 		if b.len() >= f.cfg.MaxBatch {
 			return f.finish(b)
@@ -98,8 +97,12 @@ func (f *File) Read(ctx context.Context) (logpipe.Batch, logpipe.AckFunc, error)
 				f.scanSoon(time.Now())
 			}
 		}
-		if !time.Now().Before(f.nextScan) {
-			f.scan(time.Now())
+		if !time.Now().Before(f.nextScan) && f.scan(b, time.Now()) && b.len() > 0 {
+			// b holds events of a file truncated with no copy: kept for
+			// a later Read (ctx may be done by now), they would be lost
+			// if the input were closed first, as no file holds their
+			// lines any more.
+			return f.finish(b)
 		}
 	}
 }
@@ -111,8 +114,8 @@ func earliest(a, b time.Time) time.Time {
 	return a
 }
 
-// start loads the checkpoint and runs the first scan.
-func (f *File) start(ctx context.Context) error {
+// start loads the checkpoint and runs the first scan, which emits into b.
+func (f *File) start(ctx context.Context, b *batchBuilder) error {
 	positions, err := f.cp.Load(ctx)
 	if err != nil {
 		if !errors.Is(err, ErrCorruptCheckpoint) {
@@ -145,7 +148,7 @@ func (f *File) start(ctx context.Context) error {
 	f.mu.Unlock()
 	f.started = true
 	f.startNotify()
-	f.scan(time.Now())
+	f.scan(b, time.Now()) // b is empty: none of its events can be of a file found truncated
 	f.firstScan = false
 	return nil
 }
@@ -221,11 +224,4 @@ func (f *File) multilineDeadline() (time.Time, bool) {
 		}
 	}
 	return d, found
-}
-
-// orphanEvent is a multiline event that was pending in a file truncated
-// in place with no copy to continue in.
-type orphanEvent struct {
-	r  *tracked
-	fr codec.Frame
 }
