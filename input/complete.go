@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"slices"
 	"strings"
@@ -72,24 +73,39 @@ func (f *File) closeOlder(now time.Time) {
 	}
 }
 
+// completeRetryMax is the longest wait between two attempts of a
+// FileCompletedAction that keeps failing (or PollInterval, if longer).
+const completeRetryMax = time.Minute
+
+// errNotThere is the error of a delete whose file is no longer at its
+// path: deleted or renamed by someone else, or another file in its place.
+// No retry can delete it, so none is made.
+var errNotThere = errors.New("not deleted: the file is no longer at that path")
+
 // complete runs FileCompletedAction for the files that were read to their
 // end and whose events are all acknowledged. The positions are saved
-// first, so that a deleted file is never read again. It may be called
-// from any goroutine.
+// first, so that a deleted file is never read again. A file whose action
+// failed is tried again by a later call (a pass of Read, an
+// acknowledgement, Close) once completeDelay has passed, unless it is no
+// longer at its path; a path already appended to FileCompletedLogPath is
+// not appended again. It may be called from any goroutine.
 func (f *File) complete(ctx context.Context) {
 	if f.cfg.FileCompletedAction == "" {
 		return
 	}
 	type done struct {
-		path string
-		key  fileKey
+		r      *tracked
+		path   string
+		key    fileKey
+		logged bool
 	}
+	now := time.Now()
 	var todo []done
 	f.mu.Lock()
 	for _, r := range f.recs {
-		if r.doneOK && !r.completed && r.committed >= r.doneEnd {
-			r.completed = true
-			todo = append(todo, done{r.path, r.key()})
+		if r.doneOK && !r.completed && r.committed >= r.doneEnd && !now.Before(r.retryAt) {
+			r.completed = true // claimed: a concurrent call leaves it alone
+			todo = append(todo, done{r, r.path, r.key(), r.logged})
 		}
 	}
 	f.mu.Unlock()
@@ -98,12 +114,8 @@ func (f *File) complete(ctx context.Context) {
 	}
 	if err := f.saveIfDirty(ctx); err != nil {
 		f.mu.Lock()
-		for _, r := range f.recs {
-			for _, d := range todo {
-				if r.path == d.path {
-					r.completed = false // tried again with the next acknowledgement
-				}
-			}
+		for _, d := range todo {
+			d.r.completed = false // tried again by the next call
 		}
 		f.mu.Unlock()
 		return
@@ -113,20 +125,72 @@ func (f *File) complete(ctx context.Context) {
 	act := f.cfg.FileCompletedAction
 	for _, d := range todo {
 		var err error
-		if act == CompletedLog || act == CompletedLogAndDelete {
+		logged := d.logged
+		if !logged && (act == CompletedLog || act == CompletedLogAndDelete) {
 			err = appendLine(f.cfg.FileCompletedLogPath, d.path)
+			logged = err == nil
 		}
 		if err == nil && (act == CompletedDelete || act == CompletedLogAndDelete) {
 			err = removeSame(d.path, d.key)
 		}
-		if err != nil {
-			f.stats.completeErrors.Add(1)
-			f.log.Error("file completed action failed", "path", d.path, "action", string(act), "err", err)
-			continue
-		}
-		f.stats.completed.Add(1)
-		f.log.Info("file read to its end and acknowledged", "path", d.path, "action", string(act))
+		f.completeResult(d.r, d.path, logged, err, time.Now())
 	}
+}
+
+// completeResult records how an attempt of FileCompletedAction on r, at
+// path, ended, and says so: a failure at Error the first time and
+// whenever its error differs from the last one, at Debug when it repeats;
+// a success at Info. A failure is counted in Stats once per file.
+func (f *File) completeResult(r *tracked, path string, logged bool, err error, now time.Time) {
+	act := string(f.cfg.FileCompletedAction)
+	f.mu.Lock()
+	r.logged = logged
+	if err == nil {
+		failed := r.failures
+		f.mu.Unlock()
+		f.stats.completed.Add(1)
+		if failed > 0 {
+			f.log.Info("file read to its end and acknowledged", "path", path, "action", act, "failed_attempts", failed)
+		} else {
+			f.log.Info("file read to its end and acknowledged", "path", path, "action", act)
+		}
+		return
+	}
+	r.failures++
+	attempt := r.failures
+	retry := !errors.Is(err, errNotThere)
+	var wait time.Duration
+	if retry {
+		wait = f.completeDelay(attempt)
+		r.retryAt = now.Add(wait)
+		r.completed = false
+	}
+	msg := err.Error()
+	changed := msg != r.failMsg
+	r.failMsg = msg
+	f.mu.Unlock()
+	if attempt == 1 {
+		f.stats.completeErrors.Add(1)
+	}
+	switch {
+	case !retry:
+		f.log.Error("file completed action failed; not tried again", "path", path, "action", act, "err", err, "attempt", attempt)
+	case changed:
+		f.log.Error("file completed action failed", "path", path, "action", act, "err", err, "attempt", attempt, "retry_in", wait)
+	default:
+		f.log.Debug("file completed action failed again", "path", path, "action", act, "err", err, "attempt", attempt, "retry_in", wait)
+	}
+}
+
+// completeDelay is the wait after the failures-th failed attempt of a
+// FileCompletedAction: PollInterval, doubled after each further failure,
+// up to completeRetryMax (or PollInterval, if longer).
+func (f *File) completeDelay(failures int) time.Duration {
+	d := f.cfg.PollInterval
+	for i := 1; i < failures && d < completeRetryMax; i++ {
+		d *= 2
+	}
+	return max(min(d, completeRetryMax), f.cfg.PollInterval)
 }
 
 func appendLine(path, line string) error {
@@ -144,15 +208,24 @@ func appendLine(path, line string) error {
 	return nil
 }
 
-// removeSame removes path if it is still the file key identifies.
+// removeSame removes path if it is still the file key identifies. When it
+// is not (no file there, or another one), the error wraps errNotThere.
 func removeSame(path string, key fileKey) error {
 	fi, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("%w: %w", errNotThere, err)
+	}
 	if err != nil {
 		return err
 	}
 	dev, ino := fileID(fi)
 	if keyOf(dev, ino, path) != key {
-		return errors.New("not deleted: another file is at that path now")
+		return fmt.Errorf("%w: another file is there now", errNotThere)
 	}
-	return os.Remove(path)
+	if err := os.Remove(path); errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("%w: %w", errNotThere, err)
+	} else if err != nil {
+		return err
+	}
+	return nil
 }

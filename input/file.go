@@ -173,7 +173,7 @@ type FileStats struct {
 	Skipped        int64 // files not read, or read only in part, on purpose; each is logged at Info with the reason
 	Notifications  int64 // change notifications received
 	Completed      int64 // files whose FileCompletedAction ran
-	CompleteErrors int64 // files whose FileCompletedAction failed (logged at Error)
+	CompleteErrors int64 // files whose FileCompletedAction failed at least once (logged at Error; retried, see FileConfig)
 	Unreadable     int64 // paths skipped: not regular files, or failed to open or read
 	Acked          int64 // batches acknowledged with a nil error
 	Nacked         int64 // batches acknowledged with an error

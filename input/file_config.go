@@ -89,7 +89,17 @@ type FileConfig struct {
 	// removes it, CompletedLogAndDelete does both. Default: "", nothing
 	// (Logstash's default is delete; a library deletes nothing unasked).
 	// A file that could not be read to its end (a truncated .gz) is not
-	// completed.
+	// completed. An action that fails is logged at Error and tried again
+	// within the run, never before every event of the file is
+	// acknowledged: PollInterval after the failure, then twice as long
+	// after each further failure, up to a minute, by the next pass of
+	// Read (with NoExitAfterRead), acknowledgement or Close; a failure
+	// like the last one is logged at Debug only, the success at Info.
+	// Files still failing when the run ends are tried by the next run.
+	// A file to delete that is no longer at its path (removed, renamed or
+	// replaced by someone else) is not tried again. With
+	// CompletedLogAndDelete a path is appended to FileCompletedLogPath
+	// once, however often the delete is retried.
 	FileCompletedAction CompletedAction
 	// FileCompletedLogPath is the file the paths of completed files are
 	// appended to, one per line. Required with CompletedLog and

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -473,5 +474,160 @@ func TestFileJSONLinesBlankLines(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// logTally counts log records by level and message. It is safe for
+// concurrent use.
+type logTally struct {
+	mu sync.Mutex
+	n  map[slog.Level]map[string]int
+}
+
+func (h *logTally) Enabled(context.Context, slog.Level) bool { return true }
+func (h *logTally) WithAttrs([]slog.Attr) slog.Handler       { return h }
+func (h *logTally) WithGroup(string) slog.Handler            { return h }
+func (h *logTally) Handle(_ context.Context, r slog.Record) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.n == nil {
+		h.n = make(map[slog.Level]map[string]int)
+	}
+	if h.n[r.Level] == nil {
+		h.n[r.Level] = make(map[string]int)
+	}
+	h.n[r.Level][r.Message]++
+	return nil
+}
+
+// count returns the number of records at level, with message msg or, when
+// msg is "", with any message.
+func (h *logTally) count(level slog.Level, msg string) int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if msg != "" {
+		return h.n[level][msg]
+	}
+	n := 0
+	for _, c := range h.n[level] {
+		n += c
+	}
+	return n
+}
+
+// TestFileCompletedActionRetried: a FileCompletedAction that fails is
+// tried again on later passes of the same run (NoExitAfterRead), not only
+// by the next run, and never before every event of the file is
+// acknowledged. The failure is logged at Error once, the retries that
+// fail the same way at Debug only, the success at Info; with
+// CompletedLogAndDelete a path already appended to FileCompletedLogPath
+// is not appended again when the delete is retried.
+func TestFileCompletedActionRetried(t *testing.T) {
+	logDir := func(dir string) string { return filepath.Join(dir, "completed") }
+	tests := []struct {
+		name          string
+		act           CompletedAction
+		sub           string                 // directory of the file, under the test's
+		breaks, fixes func(dir string) error // make the action fail, then let it succeed
+		root          bool                   // the failure can be made as root
+	}{
+		// FileCompletedLogPath a directory: the log line fails.
+		{name: "log fails", act: CompletedLog, root: true,
+			breaks: func(dir string) error { return os.Mkdir(logDir(dir), 0o755) },
+			fixes:  func(dir string) error { return os.Remove(logDir(dir)) }},
+		{name: "log fails", act: CompletedLogAndDelete, root: true,
+			breaks: func(dir string) error { return os.Mkdir(logDir(dir), 0o755) },
+			fixes:  func(dir string) error { return os.Remove(logDir(dir)) }},
+		// The file's directory read-only: the file cannot be unlinked.
+		{name: "delete fails", act: CompletedLogAndDelete, sub: "ro",
+			breaks: func(dir string) error { return os.Chmod(filepath.Join(dir, "ro"), 0o555) },
+			fixes:  func(dir string) error { return os.Chmod(filepath.Join(dir, "ro"), 0o755) }},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name+"/"+string(tc.act), func(t *testing.T) {
+			if !tc.root && os.Geteuid() == 0 {
+				t.Skip("root can delete from a read-only directory")
+			}
+			dir := t.TempDir()
+			a := filepath.Join(dir, tc.sub, "a.log")
+			mkdirWrite(t, a, "a1\na2\n")
+			t.Cleanup(func() { tc.fixes(dir) }) // a read-only directory would stay behind
+			logPath := logDir(dir)
+			if err := tc.breaks(dir); err != nil {
+				t.Fatal(err)
+			}
+			logs := &logTally{}
+			in := newFile(t, FileConfig{Paths: []string{a}, NoExitAfterRead: true, NoNotify: true,
+				PollInterval: 5 * time.Millisecond, MaxBatch: 1, FileCompletedAction: tc.act,
+				FileCompletedLogPath: logPath, Logger: slog.New(logs)})
+			defer in.Close(t.Context())
+			// pass runs one Read, which must find nothing new; its short
+			// ctx only bounds it.
+			pass := func() {
+				t.Helper()
+				ctx, cancel := context.WithTimeout(t.Context(), 20*time.Millisecond)
+				defer cancel()
+				if b, _, err := in.Read(ctx); !errors.Is(err, context.DeadlineExceeded) {
+					t.Fatalf("Read: %d events, err %v; want nothing new", len(b), err)
+				}
+			}
+			// until runs passes until cond holds (10s bounds a failing test).
+			until := func(what string, cond func() bool) {
+				t.Helper()
+				for deadline := time.Now().Add(10 * time.Second); !cond(); pass() {
+					if time.Now().After(deadline) {
+						t.Fatalf("no %s within the run: stats %+v", what, in.Stats())
+					}
+				}
+			}
+			var acks []logpipe.AckFunc
+			for len(acks) < 2 {
+				b, ack, err := in.Read(t.Context())
+				if err != nil || len(b) != 1 {
+					t.Fatalf("Read: %d events, err %v", len(b), err)
+				}
+				acks = append(acks, ack)
+			}
+			for _, ack := range acks {
+				for range 3 {
+					pass()
+				}
+				if st := in.Stats(); st.Completed+st.CompleteErrors != 0 || logs.count(slog.LevelError, "") != 0 {
+					t.Fatalf("action tried before every event was acknowledged: stats %+v", st)
+				}
+				if err := ack(t.Context(), nil); err != nil {
+					t.Fatal(err)
+				}
+			}
+			until("second failed retry", func() bool {
+				return logs.count(slog.LevelDebug, "file completed action failed again") >= 2
+			})
+			if st := in.Stats(); st.Completed != 0 || st.CompleteErrors != 1 || !exists(a) || logs.count(slog.LevelError, "") != 1 {
+				t.Fatalf("after failed retries: stats %+v, %d errors logged, file kept %v; want 1 error, file kept",
+					st, logs.count(slog.LevelError, ""), exists(a))
+			}
+			if err := tc.fixes(dir); err != nil {
+				t.Fatal(err)
+			}
+			until("successful retry", func() bool { return in.Stats().Completed == 1 })
+			if exists(a) != (tc.act == CompletedLog) {
+				t.Errorf("file kept: %v", exists(a))
+			}
+			if data, err := os.ReadFile(logPath); err != nil || string(data) != a+"\n" {
+				t.Errorf("completed log = %q (%v), want %q", data, err, a+"\n")
+			}
+			if n := logs.count(slog.LevelError, ""); n != 1 {
+				t.Errorf("%d errors logged, want 1", n)
+			}
+			if n := logs.count(slog.LevelInfo, "file read to its end and acknowledged"); n != 1 {
+				t.Errorf("success logged %d times, want 1", n)
+			}
+			for range 3 {
+				pass()
+			}
+			if st := in.Stats(); st.Completed != 1 || st.CompleteErrors != 1 {
+				t.Errorf("after the success: stats %+v", st)
+			}
+		})
 	}
 }

@@ -68,10 +68,18 @@ type recShared struct {
 	blankAfter, blankEnd int64
 
 	// Read-to-end mode: the offset the file was read to (doneEnd, once
-	// doneOK), and whether FileCompletedAction ran.
+	// doneOK), and how far FileCompletedAction got: completed while an
+	// attempt runs and once one succeeded (or failed for good); logged
+	// once the path is in FileCompletedLogPath (a retry does not append it
+	// again); failures in a row, the last one's text, and when the next
+	// attempt may start.
 	doneEnd   int64
 	doneOK    bool
 	completed bool
+	logged    bool
+	failures  int
+	failMsg   string
+	retryAt   time.Time
 }
 
 func (r *tracked) dropBuffer() {
