@@ -54,3 +54,19 @@ func SkipPlain(s string, i int) int {
 	}
 	return i
 }
+
+// Masks holds EscapeMask's constants in variables, for a loop that
+// calls EscapeMask on every word: Go materialises a constant again for
+// each use (a 10-byte move before every operation), while it folds a
+// value it must load into the operation itself. Escape(x) is
+// EscapeMask(x).
+type Masks struct{ quote, ctl, bs, one, high uint64 }
+
+// EscapeMasks is EscapeMask's Masks. A loop copies it into a local
+// variable before it starts.
+var EscapeMasks = Masks{lsb * 0x02, 1<<64 - lsb*0x21, lsb * '\\', 1<<64 - lsb, msb}
+
+// Escape returns EscapeMask(x).
+func (k *Masks) Escape(x uint64) uint64 {
+	return (((x ^ k.quote) + k.ctl) | ((x ^ k.bs) + k.one)) & k.high
+}

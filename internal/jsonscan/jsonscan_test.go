@@ -93,3 +93,24 @@ func TestSkipPlain(t *testing.T) {
 		}
 	}
 }
+
+// Masks.Escape is EscapeMask with its constants in variables: the same
+// mask for every word, here every pair of byte values at every position
+// and random words.
+func TestMasksEscapeIsEscapeMask(t *testing.T) {
+	k := EscapeMasks
+	check := func(x uint64) {
+		if got, want := k.Escape(x), EscapeMask(x); got != want {
+			t.Fatalf("Escape(%#016x) = %#016x, EscapeMask %#016x", x, got, want)
+		}
+	}
+	for p := 0; p < 64; p += 8 {
+		for u := range uint64(1 << 16) {
+			check(u<<p | 0x6161616161616161&^(0xffff<<p))
+		}
+	}
+	r := rand.New(rand.NewPCG(5, 6))
+	for range 1 << 20 {
+		check(r.Uint64())
+	}
+}
