@@ -3,6 +3,7 @@ package grok
 import (
 	"encoding/binary"
 	"regexp/syntax"
+	"sync/atomic"
 )
 
 // A tokenDFA runs a capture-free token (TIMESTAMP_ISO8601, LOGLEVEL, INT,
@@ -57,6 +58,22 @@ type tokenDFA struct {
 	// start[ctx] is the start row offset for the previous-byte context
 	// ctx (the same for all contexts when the token has no assertions).
 	start [4]uint16
+	// memo is the state the last run reached after its first memoBytes
+	// bytes, when it did not stop before (see run).
+	memo atomic.Pointer[dfaMemo]
+}
+
+// memoBytes is the length of the prefix a tokenDFA remembers.
+const memoBytes = 16
+
+// dfaMemo is where a run from the start row start through the bytes
+// prefix (little-endian words) arrived without stopping: the row offset
+// off. The automaton is deterministic, so another run from that row
+// through the same bytes arrives there too.
+type dfaMemo struct {
+	prefix [memoBytes / 8]uint64
+	start  uint
+	off    uint
 }
 
 // maxDFAStates bounds the states of one token's automaton, and
@@ -382,21 +399,44 @@ const (
 // cachegrind, the tutorial shipper (about 29 bytes an event through
 // TIMESTAMP_ISO8601 and LOGLEVEL): run took 528 instructions an event
 // when it kept the last match position at every byte, 475 so.
+//
+// A run that goes through its first memoBytes bytes without stopping
+// leaves the row it reached there in d.memo; a run that starts from the
+// same row with the same bytes (a timestamp's date, hour and minute,
+// line after line) starts from that row after them, with two word
+// comparisons instead of a step per byte, each waiting for the load of
+// the one before. The memo is replaced (one 32-byte allocation) when a
+// run passes memoBytes bytes with other ones: once a minute of a log's
+// timestamps, but on every line for a token fed lines whose prefixes
+// alternate. cachegrind, the tutorial shipper: 362 instructions an event
+// in run and stopped instead of 475; BenchmarkGrokTutorialMatch, five
+// interleaved pairs on one core: median 124 ns a line against 144.
 func (d *tokenDFA) run(s string, p int) (int, int) {
 	off := d.startRow(s, p)
 	ncls := uint(d.ncls)
 	stop := 2*ncls + 1 // entries of the dead and bail rows, with the match bit
 	trans := d.trans
-	for i, c := range []byte(s[p:]) {
-		e := uint(trans[off+uint(d.class[c])])
-		if e <= stop {
-			switch {
-			case e>>1 == ncls:
-				return 0, dfaUndecided
-			case e&1 != 0: // the token matches before c
-				return p + i, dfaMatch
+	i := p
+	if len(s)-p >= memoBytes {
+		w0, w1 := binary.LittleEndian.Uint64([]byte(s[p:p+8])), binary.LittleEndian.Uint64([]byte(s[p+8:p+16]))
+		if m := d.memo.Load(); m != nil && m.start == off && m.prefix[0] == w0 && m.prefix[1] == w1 {
+			off, i = m.off, p+memoBytes
+		} else {
+			start := off
+			for ; i < p+memoBytes; i++ {
+				e := uint(trans[off+uint(d.class[s[i]])])
+				if e <= stop {
+					return d.stopped(s, p, i, e, ncls)
+				}
+				off = e >> 1
 			}
-			return d.lastMatch(s, p, p+i)
+			d.memo.Store(&dfaMemo{prefix: [2]uint64{w0, w1}, start: start, off: off})
+		}
+	}
+	for ; i < len(s); i++ {
+		e := uint(trans[off+uint(d.class[s[i]])])
+		if e <= stop {
+			return d.stopped(s, p, i, e, ncls)
 		}
 		off = e >> 1
 	}
@@ -404,6 +444,18 @@ func (d *tokenDFA) run(s string, p int) (int, int) {
 		return len(s), dfaMatch
 	}
 	return d.lastMatch(s, p, len(s))
+}
+
+// stopped is run's answer when the automaton stops at s[i] with the
+// entry e.
+func (d *tokenDFA) stopped(s string, p, i int, e, ncls uint) (int, int) {
+	switch {
+	case e>>1 == ncls:
+		return 0, dfaUndecided
+	case e&1 != 0: // the token matches before s[i]
+		return i, dfaMatch
+	}
+	return d.lastMatch(s, p, i)
 }
 
 // startRow returns the row offset where a run at p starts.

@@ -1,6 +1,9 @@
 package grok
 
-import "testing"
+import (
+	"encoding/binary"
+	"testing"
+)
 
 // TestDFABuilt checks that the tokens of the patterns the benchmarks and
 // issue 17 care about run as automata, and that a pathological token
@@ -37,3 +40,58 @@ func TestDFABuilt(t *testing.T) {
 		t.Fatalf("got %v %v, want %v %v", got, ok, want, wok)
 	}
 }
+
+// The memo of a token automaton (the row after the first memoBytes bytes
+// of the last run that went that far) must not change any answer: each
+// run on an automaton that has seen other texts, sharing the first
+// memoBytes bytes or not, from other contexts (start rows), answers as
+// the same automaton fresh. The texts differ after a shared prefix in
+// every way: the token ends earlier, later, at the end, is undecided (a
+// byte >= 0x80) or does not match.
+func TestTokenDFAMemo(t *testing.T) {
+	prefixes := []string{"2024-12-21 00:00", "2024-12-21T00:0", "10.0.1.66 - - [a", "aaaaaaaaaaaaaaaa", "INFO - Request p"}
+	tails := []string{"", ":00,004 - INFO", ":00Z", ":0", "x", "\xff", ":00.123456789+01:00 y", " ", "00:00:00", "\n1"}
+	leads := []string{"", " ", "a", "\n"} // the byte before the token picks the start row
+	for _, expr := range []string{`%{TIMESTAMP_ISO8601:t}`, `%{IPORHOST:h}`, `%{LOGLEVEL:l}`, `(?<w>\w+)`, `(?<v>(?:a|aa)*\b)`, `(?<v>[^x]{3,20})`, `(?<v>.*?:)`} {
+		var memo *tokenDFA
+		for _, sg := range mustCompile(t, expr+` (?<rest>.*)`, Options{}).fast.segs {
+			if sg.kind == segToken && sg.fdfa != nil && memo == nil {
+				memo = sg.fdfa
+			}
+		}
+		if memo == nil {
+			t.Fatalf("%s: no automaton", expr)
+		}
+		fresh := func() *tokenDFA {
+			return &tokenDFA{class: memo.class, ncls: memo.ncls, trans: memo.trans, eot: memo.eot, start: memo.start}
+		}
+		hits := 0
+		for round := range 2 {
+			for _, pre := range prefixes {
+				for _, tail := range tails {
+					for _, lead := range leads {
+						s := lead + pre + tail
+						if round == 1 {
+							s = lead + pre + tails[(len(tail)+len(lead))%len(tails)]
+						}
+						before := memo.memo.Load()
+						gotEnd, got := memo.run(s, len(lead))
+						wantEnd, want := fresh().run(s, len(lead))
+						if got != want || (got == dfaMatch && gotEnd != wantEnd) {
+							t.Fatalf("%s on %q at %d: %d %d after other texts, %d %d fresh", expr, s, len(lead), gotEnd, got, wantEnd, want)
+						}
+						if before != nil && before == memo.memo.Load() && len(s)-len(lead) >= memoBytes && before.prefix == [2]uint64{le64(s[len(lead):]), le64(s[len(lead)+8:])} {
+							hits++
+						}
+					}
+				}
+			}
+		}
+		if expr == `%{TIMESTAMP_ISO8601:t}` && hits == 0 {
+			t.Errorf("%s: no run started from the memo", expr)
+		}
+	}
+}
+
+// le64 is the little-endian word of s[:8].
+func le64(s string) uint64 { return binary.LittleEndian.Uint64([]byte(s[:8])) }
