@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"regexp/syntax"
 	"sync/atomic"
+
+	"github.com/logpipe/logpipe/internal/jsonscan"
 )
 
 // A tokenDFA runs a capture-free token (TIMESTAMP_ISO8601, LOGLEVEL, INT,
@@ -418,7 +420,7 @@ func (d *tokenDFA) run(s string, p int) (int, int) {
 	trans := d.trans
 	i := p
 	if len(s)-p >= memoBytes {
-		w0, w1 := binary.LittleEndian.Uint64([]byte(s[p:p+8])), binary.LittleEndian.Uint64([]byte(s[p+8:p+16]))
+		w0, w1 := jsonscan.Load64(s, p), jsonscan.Load64(s, p+8)
 		if m := d.memo.Load(); m != nil && m.start == off && m.prefix[0] == w0 && m.prefix[1] == w1 {
 			off, i = m.off, p+memoBytes
 		} else {

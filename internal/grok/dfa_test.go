@@ -1,8 +1,9 @@
 package grok
 
 import (
-	"encoding/binary"
 	"testing"
+
+	"github.com/logpipe/logpipe/internal/jsonscan"
 )
 
 // TestDFABuilt checks that the tokens of the patterns the benchmarks and
@@ -80,7 +81,7 @@ func TestTokenDFAMemo(t *testing.T) {
 						if got != want || (got == dfaMatch && gotEnd != wantEnd) {
 							t.Fatalf("%s on %q at %d: %d %d after other texts, %d %d fresh", expr, s, len(lead), gotEnd, got, wantEnd, want)
 						}
-						if before != nil && before == memo.memo.Load() && len(s)-len(lead) >= memoBytes && before.prefix == [2]uint64{le64(s[len(lead):]), le64(s[len(lead)+8:])} {
+						if before != nil && before == memo.memo.Load() && len(s)-len(lead) >= memoBytes && before.prefix == [2]uint64{jsonscan.Load64(s, len(lead)), jsonscan.Load64(s, len(lead)+8)} {
 							hits++
 						}
 					}
@@ -92,6 +93,3 @@ func TestTokenDFAMemo(t *testing.T) {
 		}
 	}
 }
-
-// le64 is the little-endian word of s[:8].
-func le64(s string) uint64 { return binary.LittleEndian.Uint64([]byte(s[:8])) }

@@ -2,8 +2,9 @@
 // JSON string that needs a closer look: a control character, '"', '\\' or
 // a byte that is not ASCII. The root package's JSON check and encoder and
 // the Elasticsearch output's bulk-answer check share it; the date
-// parser's cache reads its prefixes with Load64. Each function is
-// small enough to be inlined into the loops that call it.
+// parser's cache and grok's token automata read prefixes with Load64.
+// Each function is small enough to be inlined into the loops that call
+// it.
 package jsonscan
 
 import "math/bits"
