@@ -43,8 +43,9 @@ type AckFunc func(ctx context.Context, err error) error
 // input, anything read by one goroutine at a time.
 //
 // Read blocks until a batch is ready, ctx is done (it then returns
-// ctx.Err()), or the input is exhausted (it then returns io.EOF, and keeps
-// returning it). Read is called from one goroutine at a time. An error
+// ctx.Err(), or first the events it already holds as a batch with a nil
+// error: the pipeline delivers it as it drains), or the input is
+// exhausted (it then returns io.EOF, and keeps returning it). Read is called from one goroutine at a time. An error
 // wrapped with Permanent stops the pipeline; other errors are retried with
 // backoff.
 //

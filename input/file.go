@@ -126,9 +126,8 @@ type File struct {
 type readState struct {
 	started   bool
 	eof       bool
-	cursor    int           // the file fill reads next
-	pend      *batchBuilder // a batch kept when ctx ended Read
-	lastBatch int           // events in the last batch returned: the next one's size hint
+	cursor    int // the file fill reads next
+	lastBatch int // events in the last batch returned: the next one's size hint
 	nextScan  time.Time
 	lastScan  time.Time
 	pollEvery time.Duration // PollInterval, or NotifyPollInterval with notifications

@@ -154,7 +154,10 @@ type FileConfig struct {
 	// line and its pending event together. Default: 1024.
 	MaxBatch int
 	// FlushInterval is, in follow mode, the longest time Read keeps a
-	// partial batch waiting for more lines before returning it.
+	// partial batch waiting for more lines before returning it. When
+	// the context passed to Read ends while it waits, Read returns the
+	// partial batch at once, with no error, so that the pipeline's drain
+	// delivers it; the next Read returns the context's error.
 	// Default: 200ms.
 	FlushInterval time.Duration
 

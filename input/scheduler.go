@@ -37,11 +37,7 @@ func (f *File) Read(ctx context.Context) (logpipe.Batch, logpipe.AckFunc, error)
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
-	b := f.pend
-	f.pend = nil
-	if b == nil {
-		b = &batchBuilder{hint: f.lastBatch}
-	}
+	b := &batchBuilder{hint: f.lastBatch}
 	if !f.started {
 		if err := f.start(ctx, b); err != nil {
 			return nil, nil, err
@@ -84,7 +80,13 @@ func (f *File) Read(ctx context.Context) (logpipe.Batch, logpipe.AckFunc, error)
 			case <-ctx.Done():
 				t.Stop()
 				if b.len() > 0 {
-					f.pend = b
+					// Handed over, not kept: the pipeline delivers a
+					// batch Read returns while it drains, and a batch kept
+					// for a later Read would be dropped by Close; for a
+					// file deleted or truncated meanwhile, its lines
+					// would be gone for good. The next Read returns
+					// ctx.Err().
+					return f.finish(b)
 				}
 				return nil, nil, ctx.Err()
 			case <-t.C:
