@@ -55,7 +55,9 @@ type HTTPConfig struct {
 	// (max_pending_requests). Default: 200.
 	MaxPendingRequests int
 	// QueueTimeout is how long a request waits for room in the pipeline
-	// before it gets 429 with Retry-After. Default: 1s.
+	// before it gets 429 with Retry-After, and how long one that arrives
+	// before the pipeline runs the input waits for it before it gets 503.
+	// Default: 1s.
 	QueueTimeout time.Duration
 	// RetryAfter is the Retry-After sent with 429 and 503, rounded up to
 	// whole seconds. Default: 1s.
@@ -135,6 +137,9 @@ type HTTP struct {
 	sink     logpipe.Sink
 	sending  sync.WaitGroup
 
+	started   chan struct{} // closed when Run has set sink
+	startOnce sync.Once
+	closing   chan struct{} // closed when Close begins
 	serveDone chan struct{}
 	serveErr  error // why Serve returned, other than Close; written before serveDone is closed
 	closeOnce sync.Once
@@ -145,8 +150,9 @@ type HTTP struct {
 
 var _ logpipe.Source = (*HTTP)(nil)
 
-// NewHTTP listens on the configured address and returns the input.
-// Requests are answered 503 until the pipeline calls Run.
+// NewHTTP listens on the configured address and returns the input. A
+// request that arrives before the pipeline calls Run waits for it, at
+// most QueueTimeout, then gets 503 with Retry-After.
 func NewHTTP(cfg HTTPConfig) (*HTTP, error) {
 	if cfg.Host == "" {
 		cfg.Host = "0.0.0.0"
@@ -199,7 +205,7 @@ func NewHTTP(cfg HTTPConfig) (*HTTP, error) {
 	h := &HTTP{
 		cfg: cfg, log: cfg.Logger, pending: make(chan struct{}, cfg.MaxPendingRequests),
 		retryAfter: strconv.Itoa(int((cfg.RetryAfter + time.Second - 1) / time.Second)),
-		serveDone:  make(chan struct{}),
+		started:    make(chan struct{}), closing: make(chan struct{}), serveDone: make(chan struct{}),
 	}
 	if h.log == nil {
 		h.log = slog.Default()
@@ -275,6 +281,7 @@ func (h *HTTP) Run(ctx context.Context, s logpipe.Sink) error {
 	h.mu.Lock()
 	h.runCtx, h.sink = ctx, s
 	h.mu.Unlock()
+	h.startOnce.Do(func() { close(h.started) })
 	var err error
 	select {
 	case <-ctx.Done():
@@ -298,6 +305,7 @@ func (h *HTTP) Close(ctx context.Context) error {
 		h.mu.Lock()
 		h.stopping = true
 		h.mu.Unlock()
+		close(h.closing)
 		h.srv.SetKeepAlivesEnabled(false)
 		if err := h.srv.Shutdown(ctx); err != nil {
 			h.closeErr = fmt.Errorf("http input: close: %w", err)
@@ -316,10 +324,7 @@ func (h *HTTP) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if w.Header().Get("Content-Type") == "" {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	}
-	h.mu.Lock()
-	running := !h.stopping && h.sink != nil
-	h.mu.Unlock()
-	if !running {
+	if !h.waitRunning(r.Context()) {
 		h.unavailable(w, "not running or shutting down")
 		return
 	}
@@ -398,6 +403,33 @@ func (h *HTTP) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.WriteHeader(http.StatusOK)
 	_, _ = io.WriteString(w, "ok")
+}
+
+// waitRunning reports whether the input is running: a request that
+// arrives between NewHTTP, which opens the port, and the pipeline's call
+// to Run (a process starting up) waits for Run, at most QueueTimeout, as
+// it would for room in the pipeline, rather than getting 503 at once.
+func (h *HTTP) waitRunning(ctx context.Context) bool {
+	h.mu.Lock()
+	running, stopping := !h.stopping && h.sink != nil, h.stopping
+	h.mu.Unlock()
+	if running || stopping {
+		return running
+	}
+	t := time.NewTimer(h.cfg.QueueTimeout)
+	defer t.Stop()
+	select {
+	case <-h.started:
+	case <-h.closing:
+		return false
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return false
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return !h.stopping && h.sink != nil
 }
 
 // readBody reads a request body and undoes its Content-Encoding: gzip

@@ -46,8 +46,9 @@ func runHTTP(t *testing.T, h *input.HTTP, cfg pipeline.Config, out logpipe.Outpu
 		return rerr
 	}
 	t.Cleanup(func() { _ = stop() })
-	// Requests get 503 until the pipeline has called Run; a GET gets 405
-	// (or 401) from then on, and delivers nothing.
+	// A request waits for the pipeline's call to Run (503 after
+	// QueueTimeout); a GET gets 405 (or 401) from then on, and delivers
+	// nothing.
 	for {
 		resp, err := http.Get("http://" + h.Addr().String() + "/")
 		if err != nil {
@@ -390,6 +391,118 @@ func TestHTTPServeFails(t *testing.T) {
 	if ctx.Err() != nil || err == nil || !strings.Contains(err.Error(), "accept: broken") {
 		t.Fatalf("Run: %v (context: %v), want the listener's error", err, ctx.Err())
 	}
+}
+
+// readListener closes read when a connection it accepted first returns
+// bytes from Read: the server has the request.
+type readListener struct {
+	net.Listener
+	read chan struct{}
+	once sync.Once
+}
+
+func (l *readListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return &readConn{Conn: c, l: l}, nil
+}
+
+type readConn struct {
+	net.Conn
+	l *readListener
+}
+
+func (c *readConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	if n > 0 {
+		c.l.once.Do(func() { close(c.l.read) })
+	}
+	return n, err
+}
+
+// TestHTTPRequestBeforeRun: NewHTTP opens the port before the pipeline
+// runs the input, so a sender can reach it while the process starts. Its
+// request waits for Run, at most QueueTimeout, and is delivered; it used
+// to get 503 at once. One that waits longer than QueueTimeout gets 503
+// with Retry-After; Close does not wait for one that waits for Run.
+func TestHTTPRequestBeforeRun(t *testing.T) {
+	leakcheck.Check(t)
+	start := func(t *testing.T, queueTimeout time.Duration) (*input.HTTP, chan struct{}, chan *http.Response) {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		rl := &readListener{Listener: ln, read: make(chan struct{})}
+		h, err := input.NewHTTP(input.HTTPConfig{Listener: rl, QueueTimeout: queueTimeout, Logger: slog.New(slog.DiscardHandler)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = h.Close(context.Background()) })
+		answer := make(chan *http.Response, 1)
+		go func() {
+			resp, err := http.Post("http://"+h.Addr().String()+"/", "text/plain", strings.NewReader("early line\n"))
+			if err != nil {
+				t.Log(err)
+				answer <- nil
+				return
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			answer <- resp
+		}()
+		<-rl.read
+		return h, rl.read, answer
+	}
+	t.Run("delivered once Run starts", func(t *testing.T) {
+		h, _, answer := start(t, time.Minute)
+		time.Sleep(20 * time.Millisecond) // the handler has the request: it used to answer 503 by now
+		sink := outputtest.NewSink()
+		stop := runHTTP(t, h, pipeline.Config{}, sink)
+		resp := <-answer
+		if resp == nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("answer %d, want 200", statusOf(resp))
+		}
+		// The client may hold a connection it dialled for runHTTP's GET
+		// while the POST had the first and never used; the server's
+		// Shutdown would wait 5 s for it.
+		http.DefaultClient.CloseIdleConnections()
+		if err := stop(); err != nil {
+			t.Fatal(err)
+		}
+		if evs := sink.Events(); len(evs) != 1 || evs[0].Message() != "early line" {
+			t.Fatalf("delivered %v", evs)
+		}
+	})
+	t.Run("no Run within QueueTimeout", func(t *testing.T) {
+		_, _, answer := start(t, 20*time.Millisecond)
+		resp := <-answer
+		if resp == nil || resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") != "1" {
+			t.Fatalf("answer %d, want 503 with Retry-After: 1", statusOf(resp))
+		}
+	})
+	t.Run("Close while waiting", func(t *testing.T) {
+		h, _, answer := start(t, time.Hour)
+		time.Sleep(20 * time.Millisecond) // the handler has the request
+		if err := h.Close(context.Background()); err != nil {
+			t.Fatal(err) // or the test's timeout: Close waited for the hour
+		}
+		// 503; or, when Close came before the server had parsed the
+		// request, the connection closed without an answer.
+		if resp := <-answer; resp != nil && resp.StatusCode != http.StatusServiceUnavailable {
+			t.Fatalf("answer %d, want 503", resp.StatusCode)
+		}
+	})
+	http.DefaultClient.CloseIdleConnections()
+}
+
+// statusOf is resp's status code, 0 for no response.
+func statusOf(resp *http.Response) int {
+	if resp == nil {
+		return 0
+	}
+	return resp.StatusCode
 }
 
 // TestNewHTTPConfigErrors: a negative timeout is refused (none of them can

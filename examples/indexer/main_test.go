@@ -175,6 +175,32 @@ func start(t *testing.T, waitFor string, args ...string) *indexer {
 	}
 }
 
+// waitFor polls cond until it holds; after d it fails the test with what
+// and the standard error of the indexers given: a stuck indexer shows why
+// instead of hanging the test binary until its timeout.
+func waitFor(t *testing.T, d time.Duration, what string, cond func() bool, ixs ...*indexer) {
+	t.Helper()
+	for deadline := time.Now().Add(d); !cond(); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			var b strings.Builder
+			for k, ix := range ixs {
+				fmt.Fprintf(&b, "\n--- indexer %d:\n%s", k, ix.stderr.String())
+			}
+			t.Fatalf("%s: not after %v%s", what, d, b.String())
+		}
+	}
+}
+
+// exited waits at most d for ix to exit.
+func (ix *indexer) exited(t *testing.T, d time.Duration) {
+	t.Helper()
+	select {
+	case <-ix.done:
+	case <-time.After(d):
+		t.Fatalf("indexer still running after %v\n%s", d, ix.stderr.String())
+	}
+}
+
 type syncWriter struct {
 	mu sync.Mutex
 	b  bytes.Buffer
@@ -258,11 +284,17 @@ func TestBeatsKill9(t *testing.T) {
 		}
 		senderDone <- nil
 	}()
-	for from := range acked {
-		if from >= 15*window {
-			break
+	var sent atomic.Int64
+	waitFor(t, 3*time.Minute, "15 windows acknowledged", func() bool {
+		for {
+			select {
+			case from := <-acked:
+				sent.Store(int64(from))
+			default:
+				return sent.Load() >= 15*window
+			}
 		}
-	}
+	}, ix)
 	if err := ix.cmd.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}
@@ -338,9 +370,7 @@ func TestHTTPSigterm(t *testing.T) {
 			}
 		}()
 	}
-	for okCount.Load() < 10 {
-		time.Sleep(5 * time.Millisecond)
-	}
+	waitFor(t, 3*time.Minute, "10 bodies delivered", func() bool { return okCount.Load() >= 10 }, ix)
 	// The metrics answer while it runs.
 	for path, want := range map[string]string{"/metrics": `logpipe_events_total{outcome="in",pipeline="main"}`, "/_node/stats/pipelines": `"pipelines"`} {
 		resp, err := http.Get("http://" + maddr + path)
@@ -356,12 +386,21 @@ func TestHTTPSigterm(t *testing.T) {
 	if err := ix.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	<-ix.done
+	ix.exited(t, time.Minute) // the drain timeout is 30 s
 	if err := ix.err; err != nil {
 		t.Fatalf("exit after SIGTERM: %v\n%s", err, ix.stderr.String())
 	}
-	start(t, addr, args...)
-	wg.Wait()
+	ix2 := start(t, addr, args...)
+	sendersDone := make(chan struct{})
+	go func() { wg.Wait(); close(sendersDone) }()
+	waitFor(t, 3*time.Minute, "every body delivered", func() bool {
+		select {
+		case <-sendersDone:
+			return true
+		default:
+			return false
+		}
+	}, ix, ix2)
 
 	seen := make([]bool, total)
 	for _, d := range es.Docs() {
@@ -417,17 +456,25 @@ func TestSecondSignalStopsAtOnce(t *testing.T) {
 	ix := start(t, addr, "-http", addr, "-es", es.URL, "-index", "logs")
 	answered := make(chan int, 1)
 	go func() {
-		resp, err := http.Post("http://"+addr+"/", "text/plain", strings.NewReader("2024-12-21 10:00:00,000 - INFO - request: {\"n\": 1}\n"))
-		if err != nil {
-			answered <- 0
-			return
+		for {
+			resp, err := http.Post("http://"+addr+"/", "text/plain", strings.NewReader("2024-12-21 10:00:00,000 - INFO - request: {\"n\": 1}\n"))
+			if err != nil {
+				answered <- 0
+				return
+			}
+			resp.Body.Close()
+			// A 503 before Elasticsearch saw the batch: the indexer was
+			// starting (its port opens before its pipeline runs, and a
+			// request waits for that one second at most); a sender sends
+			// again.
+			if n, _ := es.Requests(); n > 0 || resp.StatusCode != http.StatusServiceUnavailable {
+				answered <- resp.StatusCode
+				return
+			}
+			time.Sleep(20 * time.Millisecond)
 		}
-		resp.Body.Close()
-		answered <- resp.StatusCode
 	}()
-	for n, _ := es.Requests(); n == 0; n, _ = es.Requests() { // the batch is being retried
-		time.Sleep(10 * time.Millisecond)
-	}
+	waitFor(t, time.Minute, "a bulk request", func() bool { n, _ := es.Requests(); return n > 0 }, ix) // the batch is being retried
 	if err := ix.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
