@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/logpipe/logpipe"
 	"github.com/logpipe/logpipe/input"
@@ -14,9 +15,10 @@ import (
 )
 
 // An HTTP input in a pipeline: the response is 200 once the output has
-// the events.
+// the events. The port is open from NewHTTP on; a request made before the
+// pipeline runs the input waits for it, QueueTimeout at most.
 func ExampleNewHTTP() {
-	in, err := input.NewHTTP(input.HTTPConfig{Host: "127.0.0.1", Port: -1})
+	in, err := input.NewHTTP(input.HTTPConfig{Host: "127.0.0.1", Port: -1, QueueTimeout: 10 * time.Second})
 	if err != nil {
 		panic(err)
 	}

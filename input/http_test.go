@@ -207,16 +207,38 @@ func (o *holdOutput) Write(ctx context.Context, b logpipe.Batch) error {
 }
 func (o *holdOutput) Close(context.Context) error { return nil }
 
+// waitHeld waits for the output to get the first request's batch; it
+// fails when that request is answered first (a 429 after QueueTimeout on
+// a slow machine) instead of waiting for a batch that will not come.
+func waitHeld(t *testing.T, got <-chan struct{}, first <-chan int) {
+	t.Helper()
+	select {
+	case <-got:
+	case s := <-first:
+		t.Fatalf("first request answered %d before it reached the output", s)
+	case <-time.After(time.Minute):
+		t.Fatal("the output got no batch in a minute")
+	}
+}
+
 func TestHTTPBackpressureAndShutdown(t *testing.T) {
 	leakcheck.Check(t)
 	h, url := newHTTP(t, input.HTTPConfig{QueueTimeout: 50 * time.Millisecond, MaxPendingRequests: 3})
 	o := &holdOutput{got: make(chan struct{}, 1), release: make(chan struct{})}
 	stop := runHTTP(t, h, pipeline.Config{Workers: 1, QueueSize: 1}, o)
 
-	// 1: held by the output, so not answered before delivery.
+	// 1: held by the output, so not answered before delivery. (A 429
+	// means the handler waited longer than QueueTimeout for the queue on
+	// a slow machine, and nothing entered the pipeline: send it again.)
 	first := make(chan int, 1)
-	go func() { s, _ := post(t, url, "", "one"); first <- s }()
-	<-o.got
+	go func() {
+		s := http.StatusTooManyRequests
+		for s == http.StatusTooManyRequests {
+			s, _ = post(t, url, "", "one")
+		}
+		first <- s
+	}()
+	waitHeld(t, o.got, first)
 	// More requests fill the pipeline's queue and stream windows (each
 	// waits for delivery); at some point one finds no room within
 	// QueueTimeout and gets 429 at once.
@@ -293,7 +315,7 @@ func TestHTTPTooManyPending(t *testing.T) {
 	stop := runHTTP(t, h, pipeline.Config{}, o)
 	first := make(chan int, 1)
 	go func() { s, _ := post(t, url, "", "one"); first <- s }()
-	<-o.got
+	waitHeld(t, o.got, first)
 	if s, hdr := post(t, url, "", "two"); s != http.StatusTooManyRequests || hdr.Get("Retry-After") == "" {
 		t.Fatalf("second pending request: %d", s)
 	}

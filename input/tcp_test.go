@@ -354,7 +354,9 @@ func TestTCPThousandIdleConnections(t *testing.T) {
 	if n := runtime.NumGoroutine(); n > base+limit+10 {
 		t.Errorf("%d goroutines for %d served connections (base %d)", n, limit, base)
 	}
-	if s := tc.Stats(); s.Connections > limit || s.Refused < 1000-limit {
+	// A connection closed as idle while the dials went on (a slow
+	// machine) frees its place for a later one.
+	if s := tc.Stats(); s.Connections > limit || s.Refused+s.IdleClosed < 1000-limit {
 		t.Errorf("stats %+v with MaxConnections %d", s, limit)
 	}
 	for _, c := range conns {

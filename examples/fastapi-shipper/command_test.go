@@ -170,8 +170,13 @@ func TestSignals(t *testing.T) {
 				}
 				t.Fatalf("no %q in stderr:\n%s", s, stderr.String())
 			}
-			for total, _ := failing.Requests(); total == 0; total, _ = failing.Requests() {
-				time.Sleep(10 * time.Millisecond)
+			for deadline := time.Now().Add(time.Minute); ; time.Sleep(10 * time.Millisecond) {
+				if total, _ := failing.Requests(); total > 0 {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatal("no bulk request in a minute") // the end of t.Context kills the shipper
+				}
 			}
 			cmd.Process.Signal(os.Interrupt)
 			waitFor("send it again")
