@@ -82,6 +82,13 @@ const completeRetryMax = time.Minute
 // No retry can delete it, so none is made.
 var errNotThere = errors.New("not deleted: the file is no longer at that path")
 
+// errGrew is the error of a delete whose file grew after it was read to
+// its end: deleting it would lose the lines written since, which read
+// mode does not read in this run. It is left in place, not tried again in
+// this run; the next run reads the new lines from the saved position and
+// completes it then.
+var errGrew = errors.New("not deleted: the file grew after it was read to its end; its new lines are read by the next run")
+
 // complete runs FileCompletedAction for the files that were read to their
 // end and whose events are all acknowledged. The positions are saved
 // first, so that a deleted file is never read again. A file whose action
@@ -97,6 +104,7 @@ func (f *File) complete(ctx context.Context) {
 		r      *tracked
 		path   string
 		key    fileKey
+		end    int64 // bytes read, -1 for a .gz file (decompressed offsets)
 		logged bool
 	}
 	now := time.Now()
@@ -105,7 +113,11 @@ func (f *File) complete(ctx context.Context) {
 	for _, r := range f.recs {
 		if r.doneOK && !r.completed && r.committed >= r.doneEnd && !now.Before(r.retryAt) {
 			r.completed = true // claimed: a concurrent call leaves it alone
-			todo = append(todo, done{r, r.path, r.key(), r.logged})
+			end := r.doneEnd
+			if f.isGzip(r.path) {
+				end = -1
+			}
+			todo = append(todo, done{r, r.path, r.key(), end, r.logged})
 		}
 	}
 	f.mu.Unlock()
@@ -131,7 +143,7 @@ func (f *File) complete(ctx context.Context) {
 			logged = err == nil
 		}
 		if err == nil && (act == CompletedDelete || act == CompletedLogAndDelete) {
-			err = removeSame(d.path, d.key)
+			err = removeSame(d.path, d.key, d.end)
 		}
 		f.completeResult(d.r, d.path, logged, err, time.Now())
 	}
@@ -158,7 +170,7 @@ func (f *File) completeResult(r *tracked, path string, logged bool, err error, n
 	}
 	r.failures++
 	attempt := r.failures
-	retry := !errors.Is(err, errNotThere)
+	retry := !errors.Is(err, errNotThere) && !errors.Is(err, errGrew)
 	var wait time.Duration
 	if retry {
 		wait = f.completeDelay(attempt)
@@ -210,7 +222,11 @@ func appendLine(path, line string) error {
 
 // removeSame removes path if it is still the file key identifies. When it
 // is not (no file there, or another one), the error wraps errNotThere.
-func removeSame(path string, key fileKey) error {
+// When end is not negative and the file holds more than end bytes, it is
+// kept and the error wraps errGrew. (A write between the check and the
+// unlink, or through a descriptor held open after it, is still lost: no
+// file system call removes a file only if it has not grown.)
+func removeSame(path string, key fileKey, end int64) error {
 	fi, err := os.Stat(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("%w: %w", errNotThere, err)
@@ -221,6 +237,9 @@ func removeSame(path string, key fileKey) error {
 	dev, ino := fileID(fi)
 	if keyOf(dev, ino, path) != key {
 		return fmt.Errorf("%w: another file is there now", errNotThere)
+	}
+	if end >= 0 && fi.Size() > end {
+		return fmt.Errorf("%w (%d bytes read, %d now)", errGrew, end, fi.Size())
 	}
 	if err := os.Remove(path); errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("%w: %w", errNotThere, err)

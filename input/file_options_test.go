@@ -635,3 +635,67 @@ func TestFileCompletedActionRetried(t *testing.T) {
 		})
 	}
 }
+
+// TestFileCompletedDeleteKeepsGrownFile: a file that grew after read mode
+// read it to its end is not deleted by FileCompletedAction, which would
+// lose its new lines (it was, silently); the failure is an Error and in
+// Stats, and the next run reads the new lines and deletes the file.
+func TestFileCompletedDeleteKeepsGrownFile(t *testing.T) {
+	for _, act := range []CompletedAction{CompletedDelete, CompletedLogAndDelete} {
+		t.Run(string(act), func(t *testing.T) {
+			dir := t.TempDir()
+			a := filepath.Join(dir, "a.log")
+			writeFile(t, a, "a1\na2\n")
+			sincedb := filepath.Join(dir, "sincedb")
+			errs := 0
+			cfg := FileConfig{Paths: []string{a}, FileCompletedAction: act, FileCompletedLogPath: filepath.Join(dir, "completed"),
+				SincedbPath: sincedb, Logger: slog.New(levelCounter{slog.LevelError, &errs})}
+			in := newFile(t, cfg)
+			var got []string
+			var acks []logpipe.AckFunc
+			readToEnd := func() bool {
+				in.mu.Lock()
+				defer in.mu.Unlock()
+				return len(in.recs) == 1 && in.recs[0].doneOK
+			}
+			for !readToEnd() {
+				ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+				b, ack, err := in.Read(ctx)
+				cancel()
+				if err == nil {
+					got = append(got, messages(b)...)
+					acks = append(acks, ack)
+				} else if !errors.Is(err, context.DeadlineExceeded) {
+					t.Fatal(err)
+				}
+			}
+			appendFile(t, a, "a3\n") // after the end was read, before the events are acknowledged
+			for _, ack := range acks {
+				if err := ack(t.Context(), nil); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := in.Close(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			if data, err := os.ReadFile(a); err != nil || string(data) != "a1\na2\na3\n" {
+				t.Fatalf("file after the action: %q, %v", data, err)
+			}
+			if st := in.Stats(); st.Completed != 0 || st.CompleteErrors != 1 || errs != 1 || !slices.Equal(got, []string{"a1", "a2"}) {
+				t.Fatalf("read %q; stats %+v, %d errors logged", got, st, errs)
+			}
+			// The next run reads the new line and deletes the file.
+			cfg.Logger = discard()
+			in = newFile(t, cfg)
+			if got := messages(drain(t, in)); !slices.Equal(got, []string{"a3"}) {
+				t.Fatalf("next run read %q", got)
+			}
+			if err := in.Close(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			if exists(a) || in.Stats().Completed != 1 {
+				t.Fatalf("after the next run: exists %v, stats %+v", exists(a), in.Stats())
+			}
+		})
+	}
+}
