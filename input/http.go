@@ -205,7 +205,9 @@ func NewHTTP(cfg HTTPConfig) (*HTTP, error) {
 	h := &HTTP{
 		cfg: cfg, log: cfg.Logger, pending: make(chan struct{}, cfg.MaxPendingRequests),
 		retryAfter: strconv.Itoa(int((cfg.RetryAfter + time.Second - 1) / time.Second)),
-		started:    make(chan struct{}), closing: make(chan struct{}), serveDone: make(chan struct{}),
+		started:    make(chan struct{}),
+		closing:    make(chan struct{}),
+		serveDone:  make(chan struct{}),
 	}
 	if h.log == nil {
 		h.log = slog.Default()
