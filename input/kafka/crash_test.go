@@ -54,8 +54,15 @@ func TestMemberDies(t *testing.T) {
 		return nil
 	}
 	member := func(id string, o logpipe.Output) (*kafka.Input, func() error) {
+		// B's eviction takes its 1 s session timeout; A, which must stay,
+		// gets 5 s, so that a loaded machine stalling it for a second does
+		// not evict it too.
+		session := 5 * time.Second
+		if id == "b" {
+			session = time.Second
+		}
 		in := newInput(t, kafka.Config{BootstrapServers: brokers, Topics: []string{"crash"}, MaxPollRecords: batch, GroupID: "g",
-			SessionTimeout: time.Second, DrainTimeout: 500 * time.Millisecond,
+			SessionTimeout: session, DrainTimeout: 500 * time.Millisecond,
 			Opts: []kgo.Opt{kgo.InstanceID(id), kgo.HeartbeatInterval(100 * time.Millisecond)}})
 		return in, run(t, pipeline.Config{Sources: []logpipe.Source{in}, Outputs: []logpipe.Output{o}, StreamWindow: window, Workers: 2, DrainTimeout: time.Second})
 	}
