@@ -13,11 +13,12 @@ import (
 // Read returns the next batch of events, about MaxBatch at most (see
 // FileConfig.MaxBatch). In follow mode it blocks until at least one event
 // is ready (returning a partial batch after FlushInterval) or ctx is
-// done, in which case it returns ctx.Err() and keeps any events it had
-// read for the next call (Close drops them; they are read again on the
-// next start). The exception is events of a file found truncated with no
-// copy: no file holds their lines any more, so the Read that finds the
-// truncation returns them at once, whether or not ctx is done by then.
+// done. When ctx ends while it holds events (waiting for FlushInterval to
+// fill the batch), it returns them as a batch with no error, so that the
+// pipeline's drain delivers them, and the next call returns ctx.Err();
+// with none, it returns ctx.Err(). Events of a file found truncated with
+// no copy are returned by the Read that finds the truncation, at once,
+// whether or not ctx is done by then: no file holds their lines any more.
 // In read-to-end mode it returns io.EOF once every file found by the
 // first scan has been read to its end.
 //
