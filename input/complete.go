@@ -83,11 +83,11 @@ const completeRetryMax = time.Minute
 var errNotThere = errors.New("not deleted: the file is no longer at that path")
 
 // errGrew is the error of a delete whose file grew after it was read to
-// its end: deleting it would lose the lines written since, which read
-// mode does not read in this run. It is left in place, not tried again in
-// this run; the next run reads the new lines from the saved position and
-// completes it then.
-var errGrew = errors.New("not deleted: the file grew after it was read to its end; its new lines are read by the next run")
+// its end: deleting it would lose the lines written since. It is left in
+// place; its new lines are read first, by this run when it goes on
+// scanning (NoExitAfterRead) or by the next one from the saved position,
+// and the action runs again at the file's new end.
+var errGrew = errors.New("not deleted: the file grew after it was read to its end; its new lines are read first")
 
 // complete runs FileCompletedAction for the files that were read to their
 // end and whose events are all acknowledged. The positions are saved
@@ -170,12 +170,18 @@ func (f *File) completeResult(r *tracked, path string, logged bool, err error, n
 	}
 	r.failures++
 	attempt := r.failures
-	retry := !errors.Is(err, errNotThere) && !errors.Is(err, errGrew)
+	grew := errors.Is(err, errGrew)
+	retry := !errors.Is(err, errNotThere) && !grew
 	var wait time.Duration
 	if retry {
 		wait = f.completeDelay(attempt)
 		r.retryAt = now.Add(wait)
 		r.completed = false
+	}
+	if grew {
+		// Not done any more: bind (the next scan) reads on, and the end
+		// of that read makes it done again.
+		r.completed, r.doneOK, r.grew = false, false, true
 	}
 	msg := err.Error()
 	changed := msg != r.failMsg
@@ -185,6 +191,8 @@ func (f *File) completeResult(r *tracked, path string, logged bool, err error, n
 		f.stats.completeErrors.Add(1)
 	}
 	switch {
+	case grew:
+		f.log.Error("file completed action not run: the file grew after it was read to its end", "path", path, "action", act, "err", err, "attempt", attempt)
 	case !retry:
 		f.log.Error("file completed action failed; not tried again", "path", path, "action", act, "err", err, "attempt", attempt)
 	case changed:

@@ -97,10 +97,11 @@ type FileConfig struct {
 	// like the last one is logged at Debug only, the success at Info.
 	// Files still failing when the run ends are tried by the next run.
 	// A file to delete that is no longer at its path (removed, renamed or
-	// replaced by someone else) is not tried again. Neither is one that
-	// grew after it was read to its end: it is kept, so that its new
-	// lines are not lost, logged at Error, and read and deleted by the
-	// next run (a write racing with the delete itself is still lost). With
+	// replaced by someone else) is not tried again. One that grew after
+	// it was read to its end is not deleted, so that its new lines are
+	// not lost (logged at Error): they are read first, by this run with
+	// NoExitAfterRead or by the next one, and the action runs at the new
+	// end (a write racing with the delete itself is still lost). With
 	// CompletedLogAndDelete a path is appended to FileCompletedLogPath
 	// once, however often the delete is retried.
 	FileCompletedAction CompletedAction

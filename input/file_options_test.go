@@ -638,64 +638,101 @@ func TestFileCompletedActionRetried(t *testing.T) {
 
 // TestFileCompletedDeleteKeepsGrownFile: a file that grew after read mode
 // read it to its end is not deleted by FileCompletedAction, which would
-// lose its new lines (it was, silently); the failure is an Error and in
-// Stats, and the next run reads the new lines and deletes the file.
+// lose its new lines (it was, silently); the refusal is an Error and in
+// Stats. A run that goes on scanning (NoExitAfterRead) reads the new
+// lines and then deletes the file; one that exits after reading leaves
+// that to the next run.
 func TestFileCompletedDeleteKeepsGrownFile(t *testing.T) {
 	for _, act := range []CompletedAction{CompletedDelete, CompletedLogAndDelete} {
-		t.Run(string(act), func(t *testing.T) {
-			dir := t.TempDir()
-			a := filepath.Join(dir, "a.log")
-			writeFile(t, a, "a1\na2\n")
-			sincedb := filepath.Join(dir, "sincedb")
-			errs := 0
-			cfg := FileConfig{Paths: []string{a}, FileCompletedAction: act, FileCompletedLogPath: filepath.Join(dir, "completed"),
-				SincedbPath: sincedb, Logger: slog.New(levelCounter{slog.LevelError, &errs})}
-			in := newFile(t, cfg)
-			var got []string
-			var acks []logpipe.AckFunc
-			readToEnd := func() bool {
-				in.mu.Lock()
-				defer in.mu.Unlock()
-				return len(in.recs) == 1 && in.recs[0].doneOK
+		for _, keepScanning := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/NoExitAfterRead=%v", act, keepScanning), func(t *testing.T) {
+				testFileCompletedDeleteKeepsGrownFile(t, act, keepScanning)
+			})
+		}
+	}
+}
+
+func testFileCompletedDeleteKeepsGrownFile(t *testing.T, act CompletedAction, keepScanning bool) {
+	dir := t.TempDir()
+	a := filepath.Join(dir, "a.log")
+	writeFile(t, a, "a1\na2\n")
+	errs := 0
+	cfg := FileConfig{Paths: []string{a}, FileCompletedAction: act, FileCompletedLogPath: filepath.Join(dir, "completed"),
+		SincedbPath: filepath.Join(dir, "sincedb"), NoExitAfterRead: keepScanning, NoNotify: true, PollInterval: 5 * time.Millisecond,
+		Logger: slog.New(levelCounter{slog.LevelError, &errs})}
+	in := newFile(t, cfg)
+	defer in.Close(t.Context())
+	var got []string
+	var acks []logpipe.AckFunc
+	// pass runs one Read, bounded by a short ctx, and keeps what it
+	// returns; cond is checked after each, for 10 s at most.
+	until := func(what string, cond func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); !cond(); {
+			if time.Now().After(deadline) {
+				t.Fatalf("no %s: read %q, stats %+v", what, got, in.Stats())
 			}
-			for !readToEnd() {
-				ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
-				b, ack, err := in.Read(ctx)
-				cancel()
-				if err == nil {
-					got = append(got, messages(b)...)
-					acks = append(acks, ack)
-				} else if !errors.Is(err, context.DeadlineExceeded) {
-					t.Fatal(err)
-				}
-			}
-			appendFile(t, a, "a3\n") // after the end was read, before the events are acknowledged
-			for _, ack := range acks {
-				if err := ack(t.Context(), nil); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if err := in.Close(t.Context()); err != nil {
+			ctx, cancel := context.WithTimeout(t.Context(), 20*time.Millisecond)
+			b, ack, err := in.Read(ctx)
+			cancel()
+			switch {
+			case err == nil:
+				got = append(got, messages(b)...)
+				acks = append(acks, ack)
+			case !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, io.EOF):
 				t.Fatal(err)
 			}
-			if data, err := os.ReadFile(a); err != nil || string(data) != "a1\na2\na3\n" {
-				t.Fatalf("file after the action: %q, %v", data, err)
-			}
-			if st := in.Stats(); st.Completed != 0 || st.CompleteErrors != 1 || errs != 1 || !slices.Equal(got, []string{"a1", "a2"}) {
-				t.Fatalf("read %q; stats %+v, %d errors logged", got, st, errs)
-			}
-			// The next run reads the new line and deletes the file.
-			cfg.Logger = discard()
-			in = newFile(t, cfg)
-			if got := messages(drain(t, in)); !slices.Equal(got, []string{"a3"}) {
-				t.Fatalf("next run read %q", got)
-			}
-			if err := in.Close(t.Context()); err != nil {
+		}
+	}
+	ackAll := func() {
+		t.Helper()
+		for _, ack := range acks {
+			if err := ack(t.Context(), nil); err != nil {
 				t.Fatal(err)
 			}
-			if exists(a) || in.Stats().Completed != 1 {
-				t.Fatalf("after the next run: exists %v, stats %+v", exists(a), in.Stats())
-			}
-		})
+		}
+		acks = nil
+	}
+	until("end of the file", func() bool {
+		in.mu.Lock()
+		defer in.mu.Unlock()
+		return len(in.recs) == 1 && in.recs[0].doneOK
+	})
+	appendFile(t, a, "a3\n") // after the end was read, before the events are acknowledged
+	ackAll()
+	if !keepScanning {
+		if err := in.Close(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		if data, err := os.ReadFile(a); err != nil || string(data) != "a1\na2\na3\n" {
+			t.Fatalf("file after the action: %q, %v", data, err)
+		}
+		if st := in.Stats(); st.Completed != 0 || st.CompleteErrors != 1 || errs != 1 || !slices.Equal(got, []string{"a1", "a2"}) {
+			t.Fatalf("read %q; stats %+v, %d errors logged", got, st, errs)
+		}
+		// The next run reads the new line and deletes the file.
+		cfg.Logger = discard()
+		in = newFile(t, cfg)
+		if got := messages(drain(t, in)); !slices.Equal(got, []string{"a3"}) {
+			t.Fatalf("next run read %q", got)
+		}
+		if err := in.Close(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		if exists(a) || in.Stats().Completed != 1 {
+			t.Fatalf("after the next run: exists %v, stats %+v", exists(a), in.Stats())
+		}
+		return
+	}
+	// This run reads the new line, then deletes the file once it is
+	// acknowledged.
+	until("third line", func() bool { return len(got) == 3 })
+	if !exists(a) {
+		t.Fatal("deleted before its last line was acknowledged")
+	}
+	ackAll()
+	until("delete", func() bool { return !exists(a) })
+	if st := in.Stats(); st.Completed != 1 || st.CompleteErrors != 1 || errs != 1 || !slices.Equal(got, []string{"a1", "a2", "a3"}) {
+		t.Fatalf("read %q; stats %+v, %d errors logged", got, st, errs)
 	}
 }

@@ -80,6 +80,10 @@ type recShared struct {
 	failures  int
 	failMsg   string
 	retryAt   time.Time
+	// grew: the delete was refused because the file grew after it was
+	// read to its end (errGrew); the next scan reads on from doneEnd
+	// (bind), and the action runs again at the new end.
+	grew bool
 }
 
 func (r *tracked) dropBuffer() {

@@ -399,6 +399,15 @@ func (f *File) bind(r *tracked, c *candidate, now time.Time) {
 	}
 	f.mu.Unlock()
 	r.loaded, r.bound, r.gone, r.stale = false, true, false, false
+	// FileCompletedAction found it longer than it was read (errGrew):
+	// read on from where it was.
+	f.mu.Lock()
+	grew := r.grew
+	r.grew = false
+	f.mu.Unlock()
+	if grew {
+		r.done = false
+	}
 	r.size = c.size
 	r.gz = f.isGzip(c.path)
 	r.want = c.size > r.pos || r.gz && !r.done
