@@ -397,15 +397,13 @@ func (f *File) bind(r *tracked, c *candidate, now time.Time) {
 		r.fp = c.fp
 		r.fpLen, r.fpSum = c.fp.Len(), c.fp.Sum()
 	}
-	f.mu.Unlock()
-	r.loaded, r.bound, r.gone, r.stale = false, true, false, false
-	// FileCompletedAction found it longer than it was read (errGrew):
-	// read on from where it was.
-	f.mu.Lock()
 	grew := r.grew
 	r.grew = false
 	f.mu.Unlock()
+	r.loaded, r.bound, r.gone, r.stale = false, true, false, false
 	if grew {
+		// FileCompletedAction found it longer than it was read
+		// (errGrew): read on from where it was.
 		r.done = false
 	}
 	r.size = c.size
