@@ -451,7 +451,7 @@ func (c *readConn) Read(p []byte) (int, error) {
 // with Retry-After; Close does not wait for one that waits for Run.
 func TestHTTPRequestBeforeRun(t *testing.T) {
 	leakcheck.Check(t)
-	start := func(t *testing.T, queueTimeout time.Duration) (*input.HTTP, chan struct{}, chan *http.Response) {
+	start := func(t *testing.T, queueTimeout time.Duration) (*input.HTTP, chan *http.Response) {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			t.Fatal(err)
@@ -474,11 +474,15 @@ func TestHTTPRequestBeforeRun(t *testing.T) {
 			resp.Body.Close()
 			answer <- resp
 		}()
-		<-rl.read
-		return h, rl.read, answer
+		select {
+		case <-rl.read:
+		case <-answer:
+			t.Fatal("the request failed before the server read it")
+		}
+		return h, answer
 	}
 	t.Run("delivered once Run starts", func(t *testing.T) {
-		h, _, answer := start(t, time.Minute)
+		h, answer := start(t, time.Minute)
 		time.Sleep(20 * time.Millisecond) // the handler has the request: it used to answer 503 by now
 		sink := outputtest.NewSink()
 		stop := runHTTP(t, h, pipeline.Config{}, sink)
@@ -498,14 +502,14 @@ func TestHTTPRequestBeforeRun(t *testing.T) {
 		}
 	})
 	t.Run("no Run within QueueTimeout", func(t *testing.T) {
-		_, _, answer := start(t, 20*time.Millisecond)
+		_, answer := start(t, 20*time.Millisecond)
 		resp := <-answer
 		if resp == nil || resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") != "1" {
 			t.Fatalf("answer %d, want 503 with Retry-After: 1", statusOf(resp))
 		}
 	})
 	t.Run("Close while waiting", func(t *testing.T) {
-		h, _, answer := start(t, time.Hour)
+		h, answer := start(t, time.Hour)
 		time.Sleep(20 * time.Millisecond) // the handler has the request
 		if err := h.Close(context.Background()); err != nil {
 			t.Fatal(err) // or the test's timeout: Close waited for the hour
