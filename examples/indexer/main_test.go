@@ -290,14 +290,13 @@ func TestBeatsKill9(t *testing.T) {
 		}
 		senderDone <- nil
 	}()
-	var sent atomic.Int64
+	sent := 0 // events acknowledged so far (waitFor calls cond on this goroutine)
 	waitFor(t, 3*time.Minute, "15 windows acknowledged", func() bool {
 		for {
 			select {
-			case from := <-acked:
-				sent.Store(int64(from))
+			case sent = <-acked:
 			default:
-				return sent.Load() >= 15*window
+				return sent >= 15*window
 			}
 		}
 	}, ix)
